@@ -1,0 +1,41 @@
+// Page entry: read the URL contract (DESIGN.md), start this tab's bee, expose it, draw the UI.
+
+import { mount } from 'svelte';
+import { Bee, type BeeOptions, type HiveApi } from './bee';
+import { isColonyName } from './net/signal-protocol';
+import App from './ui/App.svelte';
+import { BeeView } from './ui/bee-view.svelte';
+
+declare global {
+  interface Window {
+    hive: HiveApi;
+  }
+}
+
+function readOptions(url: URL): BeeOptions {
+  const colony = url.searchParams.get('colony') ?? 'demo';
+  if (!isColonyName(colony)) throw new Error(`colony must match [A-Za-z0-9_-]{1,64}, got "${colony}"`);
+  const transport = url.searchParams.get('transport') ?? 'simple-peer';
+  if (transport !== 'simple-peer' && transport !== 'peerjs') throw new Error(`unknown transport "${transport}"`);
+  const signal = url.searchParams.get('signal');
+  // STUN/TURN only when a deployment asks for it (?ice=stun:host:port,...): classrooms stay on the LAN.
+  const ice = url.searchParams.get('ice');
+  return {
+    colony,
+    transport,
+    server: signal ? new URL(signal, url) : url,
+    iceServers: ice ? ice.split(',').map((urls) => ({ urls })) : [],
+  };
+}
+
+const target = document.getElementById('app') as HTMLElement;
+try {
+  const bee = new Bee(readOptions(new URL(location.href)));
+  window.hive = bee;
+  addEventListener('pagehide', () => bee.leave());
+  // A page restored from the back/forward cache has already said goodbye: start a fresh bee.
+  addEventListener('pageshow', (event) => event.persisted && location.reload());
+  mount(App, { target, props: { view: new BeeView(bee) } });
+} catch (err) {
+  target.textContent = `Hivemesh could not start: ${(err as Error).message}`;
+}

@@ -1,0 +1,95 @@
+// Wire protocol between a bee and the signaling server (JSON text frames over a WebSocket at
+// SIGNAL_PATH). Shared by signaling/ and src/net/signaling-client.ts; each side parses what it
+// receives with one function at the edge and drops or answers anything else with an error frame.
+
+export const SIGNAL_PATH = '/signal';
+/** Largest frame either side accepts, in bytes (an SDP offer is ~1–4 KiB). */
+export const MAX_SIGNAL_FRAME_BYTES = 16 * 1024;
+/** How many live bees a joining bee is told about. */
+export const SAMPLE_SIZE = 6;
+
+const BEE_ID = /^[0-9a-f]{8,64}$/;
+const COLONY = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const isBeeId = (value: unknown): value is string => typeof value === 'string' && BEE_ID.test(value);
+export const isColonyName = (value: unknown): value is string =>
+  typeof value === 'string' && COLONY.test(value);
+
+/** Bee → server. */
+export type ClientMessage =
+  | { type: 'join'; colony: string; bee: string }
+  | { type: 'signal'; to: string; data: unknown };
+
+/** Server → bee. */
+export type ServerMessage =
+  | { type: 'welcome'; bee: string; colony: string; peers: string[] }
+  | { type: 'signal'; from: string; data: unknown }
+  | { type: 'left'; bee: string }
+  | { type: 'error'; code: SignalErrorCode; message: string };
+
+export type SignalErrorCode =
+  | 'ERR_MALFORMED'
+  | 'ERR_TOO_LARGE'
+  | 'ERR_RATE_LIMIT'
+  | 'ERR_NOT_JOINED'
+  | 'ERR_ALREADY_JOINED'
+  | 'ERR_ID_TAKEN'
+  | 'ERR_UNKNOWN_BEE'
+  | 'ERR_COLONY_FULL'
+  | 'ERR_SERVER_FULL';
+
+type Parsed<T> = { ok: true; message: T } | { ok: false; code: SignalErrorCode; reason: string };
+
+const fail = (code: SignalErrorCode, reason: string) => ({ ok: false, code, reason }) as const;
+
+function parseJsonObject(raw: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+export function parseClientMessage(raw: string): Parsed<ClientMessage> {
+  if (raw.length > MAX_SIGNAL_FRAME_BYTES) return fail('ERR_TOO_LARGE', `frame over ${MAX_SIGNAL_FRAME_BYTES} bytes`);
+  const msg = parseJsonObject(raw);
+  if (!msg) return fail('ERR_MALFORMED', 'frame is not a JSON object');
+  switch (msg.type) {
+    case 'join':
+      if (!isColonyName(msg.colony)) return fail('ERR_MALFORMED', 'join.colony must match [A-Za-z0-9_-]{1,64}');
+      if (!isBeeId(msg.bee)) return fail('ERR_MALFORMED', 'join.bee must be 8–64 lowercase hex digits');
+      return { ok: true, message: { type: 'join', colony: msg.colony, bee: msg.bee } };
+    case 'signal':
+      if (!isBeeId(msg.to)) return fail('ERR_MALFORMED', 'signal.to must be a bee id');
+      if (msg.data === undefined || msg.data === null) return fail('ERR_MALFORMED', 'signal.data is missing');
+      return { ok: true, message: { type: 'signal', to: msg.to, data: msg.data } };
+    default:
+      return fail('ERR_MALFORMED', 'unknown message type');
+  }
+}
+
+/** The client trusts the server less than fully: anything unexpected is dropped (null). */
+export function parseServerMessage(raw: string): ServerMessage | null {
+  if (raw.length > MAX_SIGNAL_FRAME_BYTES) return null;
+  const msg = parseJsonObject(raw);
+  if (!msg) return null;
+  switch (msg.type) {
+    case 'welcome':
+      return isBeeId(msg.bee) && isColonyName(msg.colony) && Array.isArray(msg.peers) && msg.peers.every(isBeeId)
+        ? { type: 'welcome', bee: msg.bee, colony: msg.colony, peers: msg.peers }
+        : null;
+    case 'signal':
+      return isBeeId(msg.from) && msg.data !== undefined ? { type: 'signal', from: msg.from, data: msg.data } : null;
+    case 'left':
+      return isBeeId(msg.bee) ? { type: 'left', bee: msg.bee } : null;
+    case 'error':
+      return typeof msg.code === 'string' && typeof msg.message === 'string'
+        ? { type: 'error', code: msg.code as SignalErrorCode, message: msg.message }
+        : null;
+    default:
+      return null;
+  }
+}

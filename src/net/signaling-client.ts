@@ -1,0 +1,101 @@
+// The bee's side of the signaling server: join a colony, hear who is there and who left, and carry
+// WebRTC signals. Reconnects by itself with backoff; every (re)join brings a fresh welcome.
+
+import { parseServerMessage, SIGNAL_PATH, type ClientMessage, type ServerMessage } from './signal-protocol';
+import { Listeners, type Signaler } from './transport';
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 10_000;
+
+export type SignalingEvent =
+  | { type: 'welcome'; peers: string[] }
+  | { type: 'left'; bee: string }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'status'; connected: boolean };
+
+export class SignalingClient implements Signaler {
+  private socket: WebSocket | null = null;
+  private readonly events = new Listeners<SignalingEvent>();
+  private readonly signals = new Listeners<{ from: string; data: unknown }>();
+  private reconnectDelayMs = RECONNECT_MIN_MS;
+  private closed = false;
+  connected = false;
+
+  constructor(
+    private readonly url: URL,
+    private readonly colony: string,
+    private readonly bee: string,
+  ) {
+    this.connect();
+  }
+
+  /** ws(s)://host/signal for a page served by the signaling server itself. */
+  static urlFor(page: URL): URL {
+    const url = new URL(SIGNAL_PATH, page);
+    url.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
+    return url;
+  }
+
+  subscribe(listener: (event: SignalingEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  sendSignal(to: string, data: unknown): void {
+    this.write({ type: 'signal', to, data });
+  }
+
+  onSignal(listener: (from: string, data: unknown) => void): () => void {
+    return this.signals.add(({ from, data }) => listener(from, data));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket?.close();
+  }
+
+  private write(message: ClientMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private connect(): void {
+    const socket = new WebSocket(this.url);
+    this.socket = socket;
+    socket.onopen = () => this.write({ type: 'join', colony: this.colony, bee: this.bee });
+    socket.onmessage = (event) => {
+      const message = typeof event.data === 'string' ? parseServerMessage(event.data) : null;
+      if (message) this.onMessage(message);
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.setConnected(false);
+      if (this.closed) return;
+      setTimeout(() => this.connect(), this.reconnectDelayMs);
+      this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, RECONNECT_MAX_MS);
+    };
+  }
+
+  private onMessage(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        this.reconnectDelayMs = RECONNECT_MIN_MS;
+        this.setConnected(true);
+        this.events.emit({ type: 'welcome', peers: message.peers });
+        break;
+      case 'signal':
+        this.signals.emit({ from: message.from, data: message.data });
+        break;
+      case 'left':
+        this.events.emit({ type: 'left', bee: message.bee });
+        break;
+      case 'error':
+        this.events.emit({ type: 'error', code: message.code, message: message.message });
+        break;
+    }
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    this.events.emit({ type: 'status', connected });
+  }
+}

@@ -1,0 +1,121 @@
+// The default transport: one simple-peer (RTCPeerConnection + data channel) per linked bee, with
+// signals carried by whatever Signaler the driver provides (the server or, later, the mesh).
+
+// simple-peer's main entry needs Node globals; its prebuilt browser bundle does not (TESTING.md).
+import SimplePeer from 'simple-peer/simplepeer.min.js';
+import type { Instance as PeerInstance, SignalData } from 'simple-peer';
+import { SendQueue } from './send-queue';
+import { Listeners, type LinkEvent, type Signaler, type Transport, type TransportOptions } from './transport';
+
+/** What travels through the Signaler: simple-peer's signal, tagged with the link it belongs to. */
+interface LinkSignal {
+  /** Chosen by the initiator; tells a fresh link from stale signals of an older one. */
+  link: string;
+  /** Sent by the initiator (offers and its candidates) rather than the responder. */
+  init: boolean;
+  sp: SignalData;
+}
+
+interface PeerLink {
+  peer: PeerInstance;
+  nonce: string;
+  initiator: boolean;
+  queue: SendQueue | null;
+}
+
+const randomNonce = (): string => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+function parseLinkSignal(data: unknown): LinkSignal | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const s = data as Record<string, unknown>;
+  return typeof s.link === 'string' && typeof s.init === 'boolean' && typeof s.sp === 'object' && s.sp !== null
+    ? { link: s.link, init: s.init, sp: s.sp as SignalData }
+    : null;
+}
+
+export class SimplePeerTransport implements Transport {
+  readonly kind = 'simple-peer';
+  private readonly links = new Map<string, PeerLink>();
+  private readonly listeners = new Listeners<LinkEvent>();
+  private readonly stopSignals: () => void;
+  private destroyed = false;
+
+  constructor(
+    private readonly options: TransportOptions,
+    private readonly signaler: Signaler,
+  ) {
+    this.stopSignals = signaler.onSignal((from, data) => this.onSignal(from, data));
+  }
+
+  link(peer: string): void {
+    if (this.destroyed || this.links.has(peer)) return;
+    this.create(peer, randomNonce(), true);
+  }
+
+  send(peer: string, frame: string): boolean {
+    const queue = this.links.get(peer)?.queue;
+    if (!queue) return false;
+    queue.send(frame);
+    return true;
+  }
+
+  unlink(peer: string): void {
+    this.links.get(peer)?.peer.destroy();
+  }
+
+  subscribe(listener: (event: LinkEvent) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.stopSignals();
+    for (const link of this.links.values()) link.peer.destroy();
+    this.links.clear();
+    this.listeners.clear();
+  }
+
+  private onSignal(from: string, data: unknown): void {
+    const signal = parseLinkSignal(data);
+    if (!signal || this.destroyed) return;
+    let link = this.links.get(from);
+    if (signal.init && link?.nonce !== signal.link) {
+      // An offer for a link we do not have. If we are offering too (glare), the smaller id's
+      // offer wins; otherwise it is a new link, or the bee reloaded and this replaces the old one.
+      if (link?.initiator && !link.queue && this.options.self < from) return;
+      if (link) this.drop(from, link, 'replaced by a new link');
+      link = this.create(from, signal.link, false);
+    }
+    if (!link || link.nonce !== signal.link) return; // stale signal of a link that is gone
+    link.peer.signal(signal.sp);
+  }
+
+  private create(peer: string, nonce: string, initiator: boolean): PeerLink {
+    const instance = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.options.iceServers ?? [] } });
+    const link: PeerLink = { peer: instance, nonce, initiator, queue: null };
+    this.links.set(peer, link);
+    instance.on('signal', (sp: SignalData) => this.signaler.sendSignal(peer, { link: nonce, init: initiator, sp } satisfies LinkSignal));
+    instance.on('connect', () => {
+      if (this.links.get(peer) !== link) return;
+      // simple-peer keeps its RTCDataChannel private; we need it for bufferedAmount events.
+      const channel = (instance as unknown as { _channel: RTCDataChannel })._channel;
+      link.queue = new SendQueue(channel, () => instance.destroy());
+      this.listeners.emit({ type: 'open', peer });
+    });
+    instance.on('data', (data: Uint8Array | string) => {
+      if (this.links.get(peer) !== link) return;
+      const frame = typeof data === 'string' ? data : new TextDecoder().decode(data);
+      this.listeners.emit({ type: 'frame', peer, frame });
+    });
+    instance.on('close', () => this.drop(peer, link, 'closed'));
+    instance.on('error', (err: Error & { code?: string }) => this.drop(peer, link, err.code ?? err.message));
+    return link;
+  }
+
+  private drop(peer: string, link: PeerLink, reason: string): void {
+    if (this.links.get(peer) !== link) return;
+    this.links.delete(peer);
+    link.peer.destroy();
+    this.listeners.emit({ type: 'closed', peer, reason });
+  }
+}

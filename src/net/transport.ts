@@ -1,0 +1,65 @@
+// The one contract every link technology meets. The bee driver speaks only this;
+// adapters: simple-peer.ts (default), peerjs.ts, memory.ts (tests, simulator).
+
+export type TransportKind = 'simple-peer' | 'peerjs' | 'memory';
+
+/** What a transport tells the driver. `peer` is always the remote bee id. */
+export type LinkEvent =
+  | { type: 'open'; peer: string }
+  | { type: 'frame'; peer: string; frame: string }
+  | { type: 'closed'; peer: string; reason: string };
+
+export interface Transport {
+  readonly kind: TransportKind;
+  /** Start a link to `peer`. No-op if a link to it is already open or opening. */
+  link(peer: string): void;
+  /**
+   * Queue one frame (a string of at most MAX_FRAME_BYTES) for `peer`. Returns false when there is
+   * no open link to it; frames queue behind a full data channel (bufferedAmount) instead of failing.
+   */
+  send(peer: string, frame: string): boolean;
+  /** Close the link to `peer` (both ends see `closed`). */
+  unlink(peer: string): void;
+  /** Subscribe to link events; returns the unsubscribe function. */
+  subscribe(listener: (event: LinkEvent) => void): () => void;
+  /** Close every link and stop accepting new ones. */
+  destroy(): void;
+}
+
+/** How signals (SDP offers/answers, ICE candidates) travel between two bees before they are linked. */
+export interface Signaler {
+  sendSignal(to: string, data: unknown): void;
+  /** Subscribe to incoming signals; returns the unsubscribe function. */
+  onSignal(listener: (from: string, data: unknown) => void): () => void;
+}
+
+/** 16 KiB is the data-channel message size every browser handles. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+/** Pause writing above this many buffered bytes; resume below LOW_WATER_BYTES. */
+export const HIGH_WATER_BYTES = 1024 * 1024;
+export const LOW_WATER_BYTES = 256 * 1024;
+
+export interface TransportOptions {
+  /** This bee's id. */
+  self: string;
+  /** ICE servers; empty by default so nothing leaves the LAN (tests, classrooms). */
+  iceServers?: RTCIceServer[];
+}
+
+/** A tiny listener set shared by the adapters. */
+export class Listeners<E> {
+  private readonly set = new Set<(event: E) => void>();
+
+  add(listener: (event: E) => void): () => void {
+    this.set.add(listener);
+    return () => this.set.delete(listener);
+  }
+
+  emit(event: E): void {
+    for (const listener of this.set) listener(event);
+  }
+
+  clear(): void {
+    this.set.clear();
+  }
+}

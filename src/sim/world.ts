@@ -1,0 +1,223 @@
+// A deterministic world of simulated bees: real Protocol instances over a virtual network and a
+// virtual clock. One seed drives latency, loss, ids and every bee's RNG, so any run replays.
+
+import type { Frame } from '../hive/frames';
+import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent } from '../hive/protocol';
+import { seededRng, type Rng } from '../hive/rng';
+import { SAMPLE_SIZE } from '../net/signal-protocol';
+import { EventQueue } from './queue';
+
+export interface WorldOptions {
+  seed: number;
+  /** One-way latency range in ms. */
+  latencyMs?: [number, number];
+  /** Probability that a frame is lost in flight (links are reliable in reality; this is stress). */
+  loss?: number;
+  tickMs?: number;
+  config?: Partial<HiveConfig>;
+}
+
+type WorldEvent =
+  | { kind: 'tick'; bee: string }
+  | { kind: 'hive'; bee: string; event: HiveEvent }
+  | { kind: 'open'; a: string; b: string };
+
+export interface SimBee {
+  id: string;
+  protocol: Protocol;
+  alive: boolean;
+  inbox: Delivered[];
+  settled: Extract<Effect, { type: 'settled' }>[];
+  /** Connections this bee created (Chrome budgets ~500 per page lifetime). */
+  connections: number;
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+export class World {
+  now = 0;
+  readonly bees = new Map<string, SimBee>();
+  framesSent = 0;
+  framesLost = 0;
+  private readonly rng: Rng;
+  private readonly queue = new EventQueue<WorldEvent>();
+  private readonly links = new Set<string>();
+  /** Bees in different groups cannot reach each other; no entry means the main group. */
+  private readonly partition = new Map<string, number>();
+  private readonly latency: [number, number];
+  private readonly loss: number;
+  private readonly tickMs: number;
+  private readonly config: HiveConfig;
+
+  constructor(options: WorldOptions) {
+    this.rng = seededRng(options.seed);
+    this.latency = options.latencyMs ?? [5, 40];
+    this.loss = options.loss ?? 0;
+    this.tickMs = options.tickMs ?? 250;
+    this.config = { ...DEFAULT_CONFIG, ...options.config };
+  }
+
+  /** A new bee opens the colony: the (simulated) signaling server welcomes it with a sample. */
+  addBee(): string {
+    const id = this.rng.hex(8);
+    const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), this.config);
+    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0 });
+    const live = this.liveIds().filter((bee) => bee !== id);
+    const peers: string[] = [];
+    while (peers.length < Math.min(SAMPLE_SIZE, live.length)) {
+      const bee = live[this.rng.int(live.length)] as string;
+      if (!peers.includes(bee)) peers.push(bee);
+    }
+    this.queue.push(this.now + this.delay(), { kind: 'hive', bee: id, event: { type: 'welcome', peers } });
+    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: id });
+    return id;
+  }
+
+  /** A tab closes: its links close at the far ends and the server tells the colony. */
+  closeBee(id: string): void {
+    this.kill(id);
+    for (const bee of this.liveIds()) this.schedule(bee, { type: 'beeLeft', bee: id });
+  }
+
+  /** A tab crashes or its network vanishes: nobody is told; heartbeats must notice. */
+  crashBee(id: string): void {
+    const bee = this.bees.get(id);
+    if (bee) bee.alive = false;
+  }
+
+  /** Put bees into partition groups; bees in different groups cannot exchange anything. */
+  split(groups: string[][]): void {
+    groups.forEach((group, index) => group.forEach((bee) => this.partition.set(bee, index)));
+  }
+
+  heal(): void {
+    this.partition.clear();
+  }
+
+  send(from: string, to: string | null, body: unknown, ref = 0): void {
+    this.schedule(from, to === null ? { type: 'broadcast', ref, body } : { type: 'send', ref, to, body });
+  }
+
+  liveIds(): string[] {
+    return [...this.bees.values()].filter((bee) => bee.alive).map((bee) => bee.id);
+  }
+
+  linkCount(): number {
+    return this.links.size;
+  }
+
+  runFor(durationMs: number): void {
+    this.runUntil(this.now + durationMs);
+  }
+
+  runUntil(time: number): void {
+    for (let next = this.queue.peekTime(); next !== undefined && next <= time; next = this.queue.peekTime()) {
+      const { at, item } = this.queue.pop() as { at: number; item: WorldEvent };
+      this.now = at;
+      this.handle(item);
+    }
+    this.now = time;
+  }
+
+  private handle(item: WorldEvent): void {
+    if (item.kind === 'open') {
+      this.open(item.a, item.b);
+      return;
+    }
+    const bee = this.bees.get(item.bee);
+    if (!bee?.alive) return;
+    if (item.kind === 'tick') {
+      this.queue.push(this.now + this.tickMs, item);
+      this.apply(bee, bee.protocol.step({ type: 'tick' }, this.now));
+      return;
+    }
+    const event = item.event;
+    if (event.type === 'frame' && !this.links.has(pairKey(bee.id, event.peer))) return;
+    this.apply(bee, bee.protocol.step(event, this.now));
+  }
+
+  private apply(bee: SimBee, effects: Effect[]): void {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'link':
+          this.requestLink(bee, effect.peer);
+          break;
+        case 'unlink':
+          this.unlink(bee.id, effect.peer);
+          break;
+        case 'send':
+          this.transmit(bee.id, effect.peer, effect.frame);
+          break;
+        case 'deliver':
+          bee.inbox.push(effect.message);
+          break;
+        case 'settled':
+          bee.settled.push(effect);
+          break;
+      }
+    }
+  }
+
+  private requestLink(bee: SimBee, peer: string): void {
+    if (this.links.has(pairKey(bee.id, peer))) return;
+    bee.connections++;
+    if (this.reachable(bee.id, peer)) {
+      // Offer and answer: about a round trip before the channel opens.
+      this.queue.push(this.now + this.delay() + this.delay(), { kind: 'open', a: bee.id, b: peer });
+    } else {
+      this.schedule(bee.id, { type: 'linkClosed', peer }, this.delay() * 10);
+    }
+  }
+
+  private open(a: string, b: string): void {
+    const key = pairKey(a, b);
+    if (this.links.has(key)) return;
+    if (!this.reachable(a, b)) {
+      if (this.bees.get(a)?.alive) this.schedule(a, { type: 'linkClosed', peer: b });
+      return;
+    }
+    this.links.add(key);
+    this.schedule(a, { type: 'linkOpen', peer: b }, 0);
+    this.schedule(b, { type: 'linkOpen', peer: a }, 0);
+  }
+
+  private unlink(a: string, b: string): void {
+    if (!this.links.delete(pairKey(a, b))) return;
+    this.schedule(a, { type: 'linkClosed', peer: b }, 0);
+    this.schedule(b, { type: 'linkClosed', peer: a });
+  }
+
+  private kill(id: string): void {
+    const bee = this.bees.get(id);
+    if (!bee) return;
+    bee.alive = false;
+    for (const key of [...this.links]) {
+      const [a, b] = key.split('|') as [string, string];
+      if (a === id) this.unlink(a, b);
+      else if (b === id) this.unlink(b, a);
+    }
+  }
+
+  private transmit(from: string, to: string, frame: Frame): void {
+    this.framesSent++;
+    if (!this.links.has(pairKey(from, to))) return;
+    if (!this.reachable(from, to) || (this.loss > 0 && this.rng.next() < this.loss)) {
+      this.framesLost++;
+      return;
+    }
+    this.schedule(to, { type: 'frame', peer: from, frame });
+  }
+
+  private reachable(a: string, b: string): boolean {
+    return this.bees.get(b)?.alive === true && (this.partition.get(a) ?? -1) === (this.partition.get(b) ?? -1);
+  }
+
+  private schedule(bee: string, event: HiveEvent, delayMs = this.delay()): void {
+    this.queue.push(this.now + delayMs, { kind: 'hive', bee, event });
+  }
+
+  private delay(): number {
+    const [min, max] = this.latency;
+    return min + this.rng.int(max - min + 1);
+  }
+}
