@@ -1,6 +1,7 @@
 // A deterministic world of simulated bees: real Protocol instances over a virtual network and a
 // virtual clock. One seed drives latency, loss, ids and every bee's RNG, so any run replays.
 
+import { ELECTION_RULES, type ElectionRules } from '../hive/election';
 import type { Frame } from '../hive/frames';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
@@ -15,6 +16,8 @@ export interface WorldOptions {
   loss?: number;
   tickMs?: number;
   config?: Partial<HiveConfig>;
+  /** Election rules every bee runs by (tests swap in broken ones). */
+  rules?: ElectionRules;
 }
 
 type WorldEvent =
@@ -34,20 +37,27 @@ export interface SimBee {
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
+/** Sees what bees decide (votes, roles) as it happens: the invariant checker hooks in here. */
+export type Observer = (bee: SimBee, effect: Extract<Effect, { type: 'persist' | 'roleChanged' }>, now: number) => void;
+
 export class World {
   now = 0;
+  observer: Observer | null = null;
   readonly bees = new Map<string, SimBee>();
   framesSent = 0;
   framesLost = 0;
+  /** Probability that a frame is lost in flight; scenarios change it as they go. */
+  loss: number;
   private readonly rng: Rng;
   private readonly queue = new EventQueue<WorldEvent>();
   private readonly links = new Set<string>();
+  private readonly adjacent = new Map<string, Set<string>>();
   /** Bees in different groups cannot reach each other; no entry means the main group. */
   private readonly partition = new Map<string, number>();
   private readonly latency: [number, number];
-  private readonly loss: number;
   private readonly tickMs: number;
   private readonly config: HiveConfig;
+  private readonly rules: ElectionRules;
 
   constructor(options: WorldOptions) {
     this.rng = seededRng(options.seed);
@@ -55,22 +65,28 @@ export class World {
     this.loss = options.loss ?? 0;
     this.tickMs = options.tickMs ?? 250;
     this.config = { ...DEFAULT_CONFIG, ...options.config };
+    this.rules = options.rules ?? ELECTION_RULES;
   }
 
   /** A new bee opens the colony: the (simulated) signaling server welcomes it with a sample. */
   addBee(): string {
     const id = this.rng.hex(8);
-    const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), this.config);
+    const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), this.config, this.rules);
     this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0 });
+    this.introduce(id);
+    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: id });
+    return id;
+  }
+
+  /** The simulated signaling server answers with a random sample of other live bees. */
+  private introduce(id: string): void {
     const live = this.liveIds().filter((bee) => bee !== id);
     const peers: string[] = [];
     while (peers.length < Math.min(SAMPLE_SIZE, live.length)) {
       const bee = live[this.rng.int(live.length)] as string;
       if (!peers.includes(bee)) peers.push(bee);
     }
-    this.queue.push(this.now + this.delay(), { kind: 'hive', bee: id, event: { type: 'welcome', peers } });
-    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: id });
-    return id;
+    this.schedule(id, { type: 'welcome', peers });
   }
 
   /** A tab closes: its links close at the far ends and the server tells the colony. */
@@ -145,6 +161,9 @@ export class World {
         case 'unlink':
           this.unlink(bee.id, effect.peer);
           break;
+        case 'sample':
+          this.introduce(bee.id);
+          break;
         case 'send':
           this.transmit(bee.id, effect.peer, effect.frame);
           break;
@@ -153,6 +172,10 @@ export class World {
           break;
         case 'settled':
           bee.settled.push(effect);
+          break;
+        case 'persist':
+        case 'roleChanged':
+          this.observer?.(bee, effect, this.now);
           break;
       }
     }
@@ -177,12 +200,16 @@ export class World {
       return;
     }
     this.links.add(key);
+    this.adjacencyOf(a).add(b);
+    this.adjacencyOf(b).add(a);
     this.schedule(a, { type: 'linkOpen', peer: b }, 0);
     this.schedule(b, { type: 'linkOpen', peer: a }, 0);
   }
 
   private unlink(a: string, b: string): void {
     if (!this.links.delete(pairKey(a, b))) return;
+    this.adjacencyOf(a).delete(b);
+    this.adjacencyOf(b).delete(a);
     this.schedule(a, { type: 'linkClosed', peer: b }, 0);
     this.schedule(b, { type: 'linkClosed', peer: a });
   }
@@ -191,11 +218,7 @@ export class World {
     const bee = this.bees.get(id);
     if (!bee) return;
     bee.alive = false;
-    for (const key of [...this.links]) {
-      const [a, b] = key.split('|') as [string, string];
-      if (a === id) this.unlink(a, b);
-      else if (b === id) this.unlink(b, a);
-    }
+    for (const peer of [...this.adjacencyOf(id)]) this.unlink(id, peer);
   }
 
   private transmit(from: string, to: string, frame: Frame): void {
@@ -208,11 +231,19 @@ export class World {
     this.schedule(to, { type: 'frame', peer: from, frame });
   }
 
-  private reachable(a: string, b: string): boolean {
+  private adjacencyOf(bee: string): Set<string> {
+    let set = this.adjacent.get(bee);
+    if (!set) this.adjacent.set(bee, (set = new Set()));
+    return set;
+  }
+
+  /** Whether b is alive and on a's side of any partition. */
+  reachable(a: string, b: string): boolean {
     return this.bees.get(b)?.alive === true && (this.partition.get(a) ?? -1) === (this.partition.get(b) ?? -1);
   }
 
-  private schedule(bee: string, event: HiveEvent, delayMs = this.delay()): void {
+  /** Deliver a protocol event to a bee after a delay (network latency by default). */
+  schedule(bee: string, event: HiveEvent, delayMs = this.delay()): void {
     this.queue.push(this.now + delayMs, { kind: 'hive', bee, event });
   }
 
