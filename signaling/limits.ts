@@ -1,0 +1,43 @@
+// Every input the signaling server accepts is bounded (Tiger Style: a limit on everything).
+// Units are the last word of each name.
+
+import { MAX_SIGNAL_FRAME_BYTES } from '../src/net/signal-protocol';
+
+export interface Limits {
+  /** Text frames up to this size are parsed; bigger ones get ERR_TOO_LARGE. */
+  maxFrameBytes: number;
+  /** Frames over this are refused by ws before they are buffered whole (close 1009). */
+  maxPayloadBytes: number;
+  /** Token bucket per socket: sustained frames per second… */
+  messagesPerS: number;
+  /** …and how many may arrive at once. */
+  messageBurst: number;
+  maxBeesPerColony: number;
+  /** Joined bees across all colonies. */
+  maxBees: number;
+  /** Open /signal sockets, joined or not; upgrades beyond it get 503. */
+  maxConnections: number;
+  /** A socket that has not joined by then is closed. */
+  joinTimeoutMs: number;
+  /** Ping period; a socket that did not answer the previous ping is terminated. */
+  pingIntervalMs: number;
+  /** Rejected frames a socket may send before it is closed (1008). */
+  maxErrorsPerSocket: number;
+  /** A bee whose socket buffers more than this is not reading: it is terminated. */
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  maxFrameBytes: MAX_SIGNAL_FRAME_BYTES,
+  maxPayloadBytes: 4 * MAX_SIGNAL_FRAME_BYTES,
+  messagesPerS: 40,
+  messageBurst: 80,
+  maxBeesPerColony: 500,
+  maxBees: 5000,
+  // Room above maxBees for tabs that are reloading or have not joined yet.
+  maxConnections: 6000,
+  joinTimeoutMs: 10_000,
+  pingIntervalMs: 15_000,
+  maxErrorsPerSocket: 20,
+  maxBufferedBytes: 1024 * 1024,
+};
