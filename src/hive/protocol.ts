@@ -159,6 +159,10 @@ export class Protocol {
   private term = 0;
   private votedFor: string | null = null;
   private queen: string | null = null;
+  /** The term of the queen we follow; our own term can run ahead of it while we vote. */
+  private queenTerm = 0;
+  /** The queen we followed last, kept after she is lost: her `crown` may trail her departure. */
+  private formerQueen: string | null = null;
   private queenHeardAt = 0;
   private votes = new Set<string>();
   /** A candidate still in its straw poll (pre-vote), before it raises the term. */
@@ -187,7 +191,10 @@ export class Protocol {
     this.out = [];
     if (this.left) return this.out;
     if (Number.isNaN(this.startedAt)) this.startedAt = now;
-    const before = this.roleKey();
+    // What the UI shows, compared field by field after the event (this runs for every frame).
+    const roleBefore = this.publicRole();
+    const termBefore = this.term;
+    const queenBefore = this.queen;
     switch (event.type) {
       case 'tick': this.onTick(now); break;
       case 'welcome': this.onWelcome(event.peers, now); break;
@@ -202,7 +209,8 @@ export class Protocol {
       case 'abdicate': this.abdicate(event.ref, now); break;
       case 'leave': this.onLeave(now); break;
     }
-    if (this.roleKey() !== before) this.out.push({ type: 'roleChanged', role: this.publicRole(), term: this.term, queen: this.queen });
+    const role = this.publicRole();
+    if (role !== roleBefore || this.term !== termBefore || this.queen !== queenBefore) this.out.push({ type: 'roleChanged', role, term: this.term, queen: this.queen });
     return this.out;
   }
 
@@ -222,10 +230,6 @@ export class Protocol {
 
   private publicRole(): Role {
     return this.role === 'worker' && this.links.size === 0 && this.queen === null ? 'egg' : this.role;
-  }
-
-  private roleKey(): string {
-    return `${this.publicRole()}:${this.term}:${this.queen}`;
   }
 
   private workers(): string[] {
@@ -376,11 +380,11 @@ export class Protocol {
     switch (frame.t) {
       case 'hb':
         for (const [bee, beat] of frame.digest) this.roster.merge(bee, beat, now);
-        link.follows = frame.term === this.term || frame.queen === null ? frame.queen : link.follows;
+        link.follows = frame.queen;
         link.uptimeMs = frame.uptimeMs;
         link.visible = frame.visible;
         // The queen's own heartbeat on a direct link is as good as her flooded claim.
-        if (peer === this.queen && frame.queen === peer && frame.term === this.term) this.queenHeardAt = now;
+        if (peer === this.queen && frame.queen === peer && frame.term === this.queenTerm) this.queenHeardAt = now;
         break;
       case 'bye':
         this.forget(peer, now);
@@ -432,7 +436,7 @@ export class Protocol {
       case 'queen':
         return this.onClaim(env.from, p.term, now);
       case 'crown':
-        if (env.from === this.queen && p.term === this.term) this.campaign(now, true);
+        if ((env.from === this.queen || env.from === this.formerQueen) && p.term === this.term) this.campaign(now, true);
         return true;
       case 'later':
         // Bees that lived through a term we missed cannot follow us until we reign above it.
@@ -560,6 +564,7 @@ export class Protocol {
   }
 
   private loseQueen(now: number): void {
+    this.formerQueen = this.queen;
     this.queen = null;
     if (this.role === 'candidate') return;
     this.electionAt = now + this.candidacyDelay(now);
@@ -615,6 +620,7 @@ export class Protocol {
   private becomeQueen(): void {
     this.role = 'queen';
     this.queen = this.id;
+    this.queenTerm = this.term;
     this.votes.clear();
     this.nextBeatAt = 0; // claim the throne on the next tick rather than a beat later
   }
@@ -625,10 +631,13 @@ export class Protocol {
       return false;
     }
     // Two queens of one term (rosters disagreed, or a partition healed): the smaller id reigns.
-    if (term === this.term && this.queen !== null && this.queen !== claimant && claimant > this.queen) return false;
+    // A later term always wins, even while we still follow the queen of an earlier one.
+    const rival = this.queen !== null && this.queen !== claimant;
+    if (rival && term === this.queenTerm && claimant > (this.queen as string)) return false;
     if (term > this.term) this.adoptTerm(term, now);
     this.role = 'worker';
     this.queen = claimant;
+    this.queenTerm = term;
     this.queenHeardAt = now;
     if (this.abdication && term > this.abdication.term) {
       this.out.push({ type: 'settled', ref: this.abdication.ref, ok: true, route: [this.id, claimant] });

@@ -37,13 +37,14 @@ export class InvariantChecker {
   private onCrowned(bee: SimBee, term: number, now: number): void {
     let queens = this.queensByTerm.get(term);
     if (!queens) this.queensByTerm.set(term, (queens = new Set()));
-    const roster = bee.protocol.snapshot().roster;
     for (const other of queens) {
       // Parts of the colony that no longer know of each other (a partition outlasting the
       // roster timeout) are separate hives, and each may crown a queen. Two reigning queens of
       // one term where either counts the other as a member of her colony share one hive.
-      const rival = this.world.bees.get(other)?.alive ? this.world.bees.get(other)?.protocol.snapshot() : undefined;
-      if (other !== bee.id && rival?.role === 'queen' && rival.term === term && (roster.includes(other) || rival.roster.includes(bee.id))) {
+      const rival = this.world.bees.get(other);
+      if (other === bee.id || !rival?.alive || rival.role !== 'queen' || rival.term !== term) continue;
+      // Rosters only for a rival queen: a snapshot sorts the whole roster.
+      if (bee.protocol.snapshot().roster.includes(other) || rival.protocol.snapshot().roster.includes(bee.id)) {
         this.fail(1, now, `${other} and ${bee.id} are both queen of term ${term} in one hive`);
       }
     }
@@ -53,12 +54,12 @@ export class InvariantChecker {
   /** Invariant 2 for a colony within one queen's capacity: one live queen, followed by all. */
   checkSettled(): void {
     const live = this.world.liveIds().map((id) => this.world.bees.get(id) as SimBee);
-    const queens = live.filter((bee) => bee.protocol.snapshot().role === 'queen').map((bee) => bee.id);
+    const queens = live.filter((bee) => bee.role === 'queen').map((bee) => bee.id);
     if (queens.length !== 1) {
       this.fail(2, this.world.now, `expected one queen among ${live.length} live bees, found ${queens.length}: ${queens.join(', ')}`);
       return;
     }
-    const unattached = live.filter((bee) => bee.protocol.snapshot().queen !== queens[0]);
+    const unattached = live.filter((bee) => bee.queen !== queens[0]);
     if (unattached.length > 0) {
       this.fail(2, this.world.now, `${unattached.length} bees do not follow queen ${queens[0]}: ${unattached.map((b) => b.id).join(', ')}`);
     }

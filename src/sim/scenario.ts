@@ -47,17 +47,34 @@ export function planScenario(seed: number, initialBees = 6 + (seed % 10)): Actio
   return actions;
 }
 
-export function runScenario(seed: number, actions: Action[], rules?: ElectionRules): ScenarioResult {
+export interface SentMessage {
+  from: string;
+  to: string;
+  body: string;
+  ref: number;
+}
+
+/** A world under a plan: carries out actions one at a time, with the invariant checker watching. */
+export interface Stage {
+  world: World;
+  checker: InvariantChecker;
+  sent: SentMessage[];
+  /** Runs the world up to the action's time, then carries it out. */
+  act(action: Action): void;
+}
+
+/** The one way plans are carried out, so a trace from any run replays in runScenario. */
+export function stage(seed: number, rules?: ElectionRules): Stage {
   const world = new World({ seed, ...(rules ? { rules } : {}) });
   const checker = new InvariantChecker(world);
   const rng = seededRng(seed ^ 0x5eed);
-  const sent: { from: string; to: string; body: string; ref: number }[] = [];
+  const sent: SentMessage[] = [];
   const pick = (queen: boolean): string | undefined => {
     const live = world.liveIds();
-    const queens = live.filter((id) => world.bees.get(id)?.protocol.snapshot().role === 'queen');
+    const queens = live.filter((id) => world.bees.get(id)?.role === 'queen');
     return rng.pick(queen && queens.length > 0 ? queens : live);
   };
-  for (const action of actions) {
+  const act = (action: Action): void => {
     world.runUntil(action.at);
     switch (action.kind) {
       case 'join': world.addBee(); break;
@@ -81,21 +98,26 @@ export function runScenario(seed: number, actions: Action[], rules?: ElectionRul
         break;
       }
     }
-  }
+  };
+  return { world, checker, sent, act };
+}
+
+export function runScenario(seed: number, actions: Action[], rules?: ElectionRules): ScenarioResult {
+  const { world, checker, sent, act } = stage(seed, rules);
+  for (const action of actions) act(action);
   // Faults stop: the network heals and is lossless again, and the colony is left alone.
   world.heal();
   world.loss = 0;
   world.runFor(SETTLE_MS);
   if (world.liveIds().length >= 2) checker.checkSettled();
   checker.checkDelivery(sent);
-  const snaps = world.liveIds().map((id) => world.bees.get(id)!.protocol.snapshot());
   return {
     seed,
     actions,
     violations: checker.violations,
     bees: world.bees.size,
-    elections: [...world.bees.values()].reduce((sum, bee) => sum + bee.protocol.snapshot().counters.elections, 0),
-    maxTerm: Math.max(0, ...snaps.map((s) => s.term)),
+    elections: [...world.bees.values()].reduce((sum, bee) => sum + bee.elections, 0),
+    maxTerm: world.liveIds().reduce((max, id) => Math.max(max, world.bees.get(id)!.term), 0),
   };
 }
 

@@ -3,7 +3,7 @@
 
 import { ELECTION_RULES, type ElectionRules } from '../hive/election';
 import type { Frame } from '../hive/frames';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent } from '../hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent, type Role } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
 import { EventQueue } from './queue';
@@ -33,9 +33,16 @@ export interface SimBee {
   settled: Extract<Effect, { type: 'settled' }>[];
   /** Connections this bee created (Chrome budgets ~500 per page lifetime). */
   connections: number;
+  /**
+   * What the bee last announced (its roleChanged effects), as a UI would show it. Always equal to
+   * its snapshot's role, term and queen, without the snapshot's cost (it sorts the roster).
+   */
+  role: Role;
+  term: number;
+  queen: string | null;
+  /** Campaigns the bee started (its counters.elections): each persists a vote for itself. */
+  elections: number;
 }
-
-const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 /** Sees what bees decide (votes, roles) as it happens: the invariant checker hooks in here. */
 export type Observer = (bee: SimBee, effect: Extract<Effect, { type: 'persist' | 'roleChanged' }>, now: number) => void;
@@ -50,8 +57,13 @@ export class World {
   loss: number;
   private readonly rng: Rng;
   private readonly queue = new EventQueue<WorldEvent>();
-  private readonly links = new Set<string>();
+  /** Open links, both directions: `adjacent.get(a).has(b)` iff a–b is open. */
   private readonly adjacent = new Map<string, Set<string>>();
+  private links = 0;
+  /** liveIds() in bee creation order, rebuilt only after a bee dies (joins append). */
+  private live: string[] | null = [];
+  /** Each live bee's index in `live`, so a sample can skip the asking bee without a copy. */
+  private liveIndex = new Map<string, number>();
   /** Bees in different groups cannot reach each other; no entry means the main group. */
   private readonly partition = new Map<string, number>();
   private readonly latency: [number, number];
@@ -72,7 +84,11 @@ export class World {
   addBee(): string {
     const id = this.rng.hex(8);
     const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), this.config, this.rules);
-    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0 });
+    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0, role: 'egg', term: 0, queen: null, elections: 0 });
+    if (this.live) {
+      this.liveIndex.set(id, this.live.length);
+      this.live.push(id);
+    }
     this.introduce(id);
     this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: id });
     return id;
@@ -80,10 +96,15 @@ export class World {
 
   /** The simulated signaling server answers with a random sample of other live bees. */
   private introduce(id: string): void {
-    const live = this.liveIds().filter((bee) => bee !== id);
+    const live = this.liveList();
+    // Draw from the live bees other than `id` as if from a copy without it: index i of that copy
+    // is i, or i + 1 past id's own place.
+    const skip = this.liveIndex.get(id) ?? live.length;
+    const others = skip < live.length ? live.length - 1 : live.length;
     const peers: string[] = [];
-    while (peers.length < Math.min(SAMPLE_SIZE, live.length)) {
-      const bee = live[this.rng.int(live.length)] as string;
+    while (peers.length < Math.min(SAMPLE_SIZE, others)) {
+      const i = this.rng.int(others);
+      const bee = live[i < skip ? i : i + 1] as string;
       if (!peers.includes(bee)) peers.push(bee);
     }
     this.schedule(id, { type: 'welcome', peers });
@@ -92,13 +113,13 @@ export class World {
   /** A tab closes: its links close at the far ends and the server tells the colony. */
   closeBee(id: string): void {
     this.kill(id);
-    for (const bee of this.liveIds()) this.schedule(bee, { type: 'beeLeft', bee: id });
+    for (const bee of this.liveList()) this.schedule(bee, { type: 'beeLeft', bee: id });
   }
 
   /** A tab crashes or its network vanishes: nobody is told; heartbeats must notice. */
   crashBee(id: string): void {
     const bee = this.bees.get(id);
-    if (bee) bee.alive = false;
+    if (bee) this.bury(bee);
   }
 
   /** Put bees into partition groups; bees in different groups cannot exchange anything. */
@@ -114,12 +135,32 @@ export class World {
     this.schedule(from, to === null ? { type: 'broadcast', ref, body } : { type: 'send', ref, to, body });
   }
 
+  /** Live bees in creation order. */
   liveIds(): string[] {
-    return [...this.bees.values()].filter((bee) => bee.alive).map((bee) => bee.id);
+    return [...this.liveList()];
+  }
+
+  /** The live bees without a copy; joins and sampling run on it (10,000 bees ask often). */
+  private liveList(): readonly string[] {
+    if (!this.live) {
+      this.live = [...this.bees.values()].filter((bee) => bee.alive).map((bee) => bee.id);
+      this.liveIndex = new Map(this.live.map((bee, i) => [bee, i]));
+    }
+    return this.live;
   }
 
   linkCount(): number {
-    return this.links.size;
+    return this.links;
+  }
+
+  private linked(a: string, b: string): boolean {
+    return this.adjacent.get(a)?.has(b) === true;
+  }
+
+  private bury(bee: SimBee): void {
+    if (!bee.alive) return;
+    bee.alive = false;
+    this.live = null;
   }
 
   runFor(durationMs: number): void {
@@ -148,7 +189,7 @@ export class World {
       return;
     }
     const event = item.event;
-    if (event.type === 'frame' && !this.links.has(pairKey(bee.id, event.peer))) return;
+    if (event.type === 'frame' && !this.linked(bee.id, event.peer)) return;
     this.apply(bee, bee.protocol.step(event, this.now));
   }
 
@@ -174,7 +215,13 @@ export class World {
           bee.settled.push(effect);
           break;
         case 'persist':
+          if (effect.votedFor === bee.id) bee.elections++;
+          this.observer?.(bee, effect, this.now);
+          break;
         case 'roleChanged':
+          bee.role = effect.role;
+          bee.term = effect.term;
+          bee.queen = effect.queen;
           this.observer?.(bee, effect, this.now);
           break;
       }
@@ -182,7 +229,7 @@ export class World {
   }
 
   private requestLink(bee: SimBee, peer: string): void {
-    if (this.links.has(pairKey(bee.id, peer))) return;
+    if (this.linked(bee.id, peer)) return;
     bee.connections++;
     if (this.reachable(bee.id, peer)) {
       // Offer and answer: about a round trip before the channel opens.
@@ -193,13 +240,12 @@ export class World {
   }
 
   private open(a: string, b: string): void {
-    const key = pairKey(a, b);
-    if (this.links.has(key)) return;
+    if (this.linked(a, b)) return;
     if (!this.reachable(a, b)) {
       if (this.bees.get(a)?.alive) this.schedule(a, { type: 'linkClosed', peer: b });
       return;
     }
-    this.links.add(key);
+    this.links++;
     this.adjacencyOf(a).add(b);
     this.adjacencyOf(b).add(a);
     this.schedule(a, { type: 'linkOpen', peer: b }, 0);
@@ -207,7 +253,8 @@ export class World {
   }
 
   private unlink(a: string, b: string): void {
-    if (!this.links.delete(pairKey(a, b))) return;
+    if (!this.linked(a, b)) return;
+    this.links--;
     this.adjacencyOf(a).delete(b);
     this.adjacencyOf(b).delete(a);
     this.schedule(a, { type: 'linkClosed', peer: b }, 0);
@@ -217,13 +264,13 @@ export class World {
   private kill(id: string): void {
     const bee = this.bees.get(id);
     if (!bee) return;
-    bee.alive = false;
+    this.bury(bee);
     for (const peer of [...this.adjacencyOf(id)]) this.unlink(id, peer);
   }
 
   private transmit(from: string, to: string, frame: Frame): void {
     this.framesSent++;
-    if (!this.links.has(pairKey(from, to))) return;
+    if (!this.linked(from, to)) return;
     if (!this.reachable(from, to) || (this.loss > 0 && this.rng.next() < this.loss)) {
       this.framesLost++;
       return;
