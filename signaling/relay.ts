@@ -117,6 +117,7 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
     const parsed = parseClientMessage(bytes.toString('utf8'));
     if (!parsed.ok) return reject(session, parsed.code, parsed.reason);
     if (parsed.message.type === 'join') onJoin(session, parsed.message);
+    else if (parsed.message.type === 'sample') onSample(session);
     else onSignal(session, parsed.message);
   }
 
@@ -141,6 +142,12 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
     }
     log(`${describe(session)} joined (${colonies.members(colony).size} bees)`);
     send(session, { type: 'welcome', bee, colony, peers: colonies.sample(colony, bee, SAMPLE_SIZE) });
+  }
+
+  function onSample(session: Session): void {
+    if (!session.joined) return reject(session, 'ERR_NOT_JOINED', 'join a colony before asking for bees');
+    const { colony, bee } = session.joined;
+    send(session, { type: 'sample', peers: colonies.sample(colony, bee, SAMPLE_SIZE) });
   }
 
   function onSignal(session: Session, { to, data }: Extract<ClientMessage, { type: 'signal' }>): void {

@@ -42,6 +42,19 @@ describe('joining a colony', () => {
     for (const peer of peers) expect(others).toContain(peer);
   });
 
+  it('answers a joined bee that asks for a fresh sample, and refuses one that has not joined', async () => {
+    const { port } = await hive();
+    await TestBee.join(port, 'demo', beeId(1));
+    const { bee } = await TestBee.join(port, 'demo', beeId(2));
+    await TestBee.join(port, 'demo', beeId(3));
+    bee.send({ type: 'sample' });
+    const sample = (await bee.next((f) => f.type === 'sample')) as { peers: string[] };
+    expect(sample.peers.sort()).toEqual([beeId(1), beeId(3)]);
+    const stranger = await TestBee.open(port);
+    stranger.send({ type: 'sample' });
+    await stranger.nextError('ERR_NOT_JOINED');
+  });
+
   it('lets the newest socket of a rejoining bee win and closes the old one without a departure', async () => {
     const server = await hive();
     const { port } = server;

@@ -49,10 +49,19 @@ export interface HiveApi {
   send(to: string, body: unknown): Promise<void>;
   broadcast(body: unknown): Promise<void>;
   inbox(): InboxEntry[];
+  /** A queen hands her throne to her best worker; resolves once a successor reigns. */
+  abdicate(): Promise<void>;
 }
 
 const randomHex = (bytes: number): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** A rejected promise for a body that cannot travel, or undefined when it can. */
+function checkBody(body: unknown): Promise<never> | undefined {
+  const size = JSON.stringify(body ?? null).length;
+  if (body !== undefined && size <= MAX_BODY_BYTES) return undefined;
+  return Promise.reject(new Error(`message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${size})`));
+}
 
 export class Bee implements HiveApi {
   readonly id = randomHex(8);
@@ -99,6 +108,10 @@ export class Bee implements HiveApi {
       }
     });
     this.timer = setInterval(() => this.step({ type: 'tick' }), TICK_MS);
+    // A hidden tab has throttled timers and may be closed any moment: a poor queen.
+    const visibility = () => this.step({ type: 'visibility', visible: document.visibilityState === 'visible' });
+    document.addEventListener('visibilitychange', visibility);
+    visibility();
   }
 
   snapshot(): HiveSnapshot {
@@ -115,15 +128,19 @@ export class Bee implements HiveApi {
 
   send(to: string, body: unknown): Promise<void> {
     if (!isBeeId(to)) return Promise.reject(new Error(`not a bee id: ${String(to)}`));
-    return this.request(body, (ref) => ({ type: 'send', ref, to, body }));
+    return checkBody(body) ?? this.request((ref) => ({ type: 'send', ref, to, body }));
   }
 
   broadcast(body: unknown): Promise<void> {
-    return this.request(body, (ref) => ({ type: 'broadcast', ref, body }));
+    return checkBody(body) ?? this.request((ref) => ({ type: 'broadcast', ref, body }));
   }
 
   inbox(): InboxEntry[] {
     return this.received.map((entry) => ({ ...entry, route: [...entry.route] }));
+  }
+
+  abdicate(): Promise<void> {
+    return this.request((ref) => ({ type: 'abdicate', ref }));
   }
 
   /** UI hook: called after anything that may change the snapshot or inbox. */
@@ -131,7 +148,10 @@ export class Bee implements HiveApi {
     return this.changes.add(listener);
   }
 
-  /** The tab is going away: say goodbye to neighbours so they need not wait for timeouts. */
+  /**
+   * The tab is going away: a queen crowns a successor, and every bee says goodbye to its
+   * neighbours so they need not wait for timeouts.
+   */
   leave(): void {
     this.step({ type: 'leave' });
     clearInterval(this.timer);
@@ -139,11 +159,8 @@ export class Bee implements HiveApi {
     this.signaling.close();
   }
 
-  private request(body: unknown, event: (ref: number) => HiveEvent): Promise<void> {
-    const size = JSON.stringify(body ?? null).length;
-    if (body === undefined || size > MAX_BODY_BYTES) {
-      return Promise.reject(new Error(`message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${size})`));
-    }
+  /** Step an event that the protocol settles later, as a promise of that outcome. */
+  private request(event: (ref: number) => HiveEvent): Promise<void> {
     const ref = this.nextRef++;
     const settled = new Promise<void>((resolve, reject) => this.pending.set(ref, { resolve, reject }));
     this.step(event(ref));
@@ -163,6 +180,13 @@ export class Bee implements HiveApi {
         break;
       case 'unlink':
         this.transport.unlink(effect.peer);
+        break;
+      case 'sample':
+        this.signaling.requestSample();
+        break;
+      case 'persist':
+        // Bee ids last one page load for now, so a vote has nothing to outlive; the IndexedDB
+        // store (issue 6) writes it here, before the frames that follow it are sent.
         break;
       case 'send':
         this.transport.send(effect.peer, encodeFrame(effect.frame));

@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, MAX_HOPS, parseFrame, type Frame } from './frames';
+import { encodeFrame, MAX_HOPS, parseFrame, type Envelope, type Frame } from './frames';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
-const message: Frame = { t: 'msg', id: '0123456789abcdef', attempt: 0, from: A, to: B, body: 'hi', ttl: 3, route: [A] };
+const data: Envelope = { t: 'env', id: '0123456789abcdef', from: A, to: B, ttl: 3, route: [A], p: { k: 'data', msg: 'fedcba9876543210', body: 'hi' } };
 
 describe('parseFrame', () => {
   it('round-trips every well-formed frame', () => {
     const frames: Frame[] = [
-      { t: 'hb', digest: [[A, 1], [B, 2]] },
-      message,
-      { ...message, to: null },
-      { t: 'ack', id: 'fedcba9876543210', of: message.id, from: B, to: A, ttl: 2, route: [B] },
+      { t: 'hb', digest: [[A, 1], [B, 2]], term: 3, queen: B, uptimeMs: 1200, visible: true },
+      data,
+      { ...data, to: null },
+      { ...data, p: { k: 'ack', msg: 'fedcba9876543210' } },
+      { ...data, to: null, p: { k: 'elect', term: 4, electorate: 8, handover: false, pre: true } },
+      { ...data, p: { k: 'vote', term: 4, pre: false } },
+      { ...data, to: null, p: { k: 'queen', term: 4 } },
+      { ...data, p: { k: 'crown', term: 4 } },
+      { ...data, p: { k: 'later', term: 5 } },
       { t: 'bye' },
     ];
     for (const frame of frames) expect(parseFrame(encodeFrame(frame))).toEqual(frame);
@@ -21,12 +26,15 @@ describe('parseFrame', () => {
     ['not JSON', '{'],
     ['an array', '[]'],
     ['an unknown type', '{"t":"nope"}'],
-    ['a bad bee id', encodeFrame({ ...message, from: 'Mallory' })],
-    ['a negative ttl', encodeFrame({ ...message, ttl: -1 })],
-    ['a ttl above the hop limit', encodeFrame({ ...message, ttl: MAX_HOPS + 1 })],
-    ['a missing body', JSON.stringify({ ...message, body: undefined })],
-    ['a route that is too long', encodeFrame({ ...message, route: Array<string>(MAX_HOPS + 2).fill(A) })],
-    ['a digest with a bad beat', JSON.stringify({ t: 'hb', digest: [[A, -1]] })],
+    ['a bad bee id', encodeFrame({ ...data, from: 'Mallory' })],
+    ['a negative ttl', encodeFrame({ ...data, ttl: -1 })],
+    ['a ttl above the hop limit', encodeFrame({ ...data, ttl: MAX_HOPS + 1 })],
+    ['a missing body', JSON.stringify({ ...data, p: { k: 'data', msg: 'fedcba9876543210' } })],
+    ['an unknown payload', JSON.stringify({ ...data, p: { k: 'sting' } })],
+    ['a fractional term', JSON.stringify({ ...data, p: { k: 'vote', term: 1.5, pre: false } })],
+    ['a route that is too long', encodeFrame({ ...data, route: Array<string>(MAX_HOPS + 2).fill(A) })],
+    ['a digest with a bad beat', JSON.stringify({ t: 'hb', digest: [[A, -1]], term: 0, queen: null, uptimeMs: 0, visible: true })],
+    ['a heartbeat without a term', JSON.stringify({ t: 'hb', digest: [], queen: null, uptimeMs: 0, visible: true })],
   ])('rejects %s', (_name, raw) => {
     expect(parseFrame(raw)).toBeNull();
   });

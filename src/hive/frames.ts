@@ -10,32 +10,91 @@ export const MAX_DIGEST_ENTRIES = 200;
 /** Serialized body limit, so a data frame with its route fits in one data-channel message. */
 export const MAX_BODY_BYTES = 8 * 1024;
 
-const MESSAGE_ID = /^[0-9a-f]{16,32}$/;
+const ID = /^[0-9a-f]{16,32}$/;
 
 /** A bee's liveness as gossip carries it: [bee id, that bee's own clock at its last heartbeat]. */
 export type DigestEntry = [bee: string, beat: number];
 
-export type Frame =
-  /** Heartbeat to a neighbour, carrying part of the sender's roster. */
-  | { t: 'hb'; digest: DigestEntry[] }
-  /** Application data: `to` null is a broadcast. `attempt` distinguishes retransmissions. */
-  | { t: 'msg'; id: string; attempt: number; from: string; to: string | null; body: unknown; ttl: number; route: string[] }
-  /** End-to-end acknowledgement of message `of`, travelling from its receiver back to its sender. */
-  | { t: 'ack'; id: string; of: string; from: string; to: string; ttl: number; route: string[] }
-  /** The sender is leaving on purpose (tab closing). */
-  | { t: 'bye' };
+/** What a bee says about itself to its neighbours every heartbeat. */
+export interface Heartbeat {
+  t: 'hb';
+  digest: DigestEntry[];
+  term: number;
+  /** The queen this bee follows (itself if it is one), or null. */
+  queen: string | null;
+  /** How long this bee has been up, and whether its page is visible: what makes a good queen. */
+  uptimeMs: number;
+  visible: boolean;
+}
 
-const isMessageId = (v: unknown): v is string => typeof v === 'string' && MESSAGE_ID.test(v);
+/** What an envelope carries. */
+export type Payload =
+  /** Application data; `msg` identifies it end to end across retransmissions. */
+  | { k: 'data'; msg: string; body: unknown }
+  | { k: 'ack'; msg: string }
+  /**
+   * A candidate asks for votes in `term`, counting `electorate` bees that can vote. `pre` is the
+   * straw poll before a real campaign: "would you vote for me?", which changes nobody's term.
+   */
+  | { k: 'elect'; term: number; electorate: number; handover: boolean; pre: boolean }
+  | { k: 'vote'; term: number; pre: boolean }
+  /** A queen's claim to the throne, flooded every heartbeat. */
+  | { k: 'queen'; term: number }
+  /** An abdicating queen asks her chosen successor to campaign at once. */
+  | { k: 'crown'; term: number }
+  /** Tells a queen that a later term exists, so she seeks re-election above it. */
+  | { k: 'later'; term: number };
+
+/**
+ * Anything that travels further than one link. `id` is unique per transmission (relays drop
+ * repeats of it); `to` null floods to everyone; each hop appends itself to `route`.
+ */
+export interface Envelope {
+  t: 'env';
+  id: string;
+  from: string;
+  to: string | null;
+  ttl: number;
+  route: string[];
+  p: Payload;
+}
+
+export type Frame = Heartbeat | Envelope | { t: 'bye' };
+
+const isId = (v: unknown): v is string => typeof v === 'string' && ID.test(v);
 const isHops = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_HOPS;
 const isRoute = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_HOPS + 1 && v.every(isBeeId);
-const isBeat = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 function isDigest(v: unknown): v is DigestEntry[] {
   return (
     Array.isArray(v) &&
     v.length <= MAX_DIGEST_ENTRIES &&
-    v.every((e) => Array.isArray(e) && e.length === 2 && isBeeId(e[0]) && isBeat(e[1]))
+    v.every((e) => Array.isArray(e) && e.length === 2 && isBeeId(e[0]) && isCount(e[1]))
   );
+}
+
+function parsePayload(v: unknown): Payload | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const p = v as Record<string, unknown>;
+  switch (p.k) {
+    case 'data':
+      return isId(p.msg) && p.body !== undefined ? { k: 'data', msg: p.msg, body: p.body } : null;
+    case 'ack':
+      return isId(p.msg) ? { k: 'ack', msg: p.msg } : null;
+    case 'elect':
+      return isCount(p.term) && isCount(p.electorate) && typeof p.handover === 'boolean' && typeof p.pre === 'boolean'
+        ? { k: 'elect', term: p.term, electorate: p.electorate, handover: p.handover, pre: p.pre }
+        : null;
+    case 'vote':
+      return isCount(p.term) && typeof p.pre === 'boolean' ? { k: 'vote', term: p.term, pre: p.pre } : null;
+    case 'queen':
+    case 'crown':
+    case 'later':
+      return isCount(p.term) ? { k: p.k, term: p.term } : null;
+    default:
+      return null;
+  }
 }
 
 export function parseFrame(raw: string): Frame | null {
@@ -49,21 +108,15 @@ export function parseFrame(raw: string): Frame | null {
   }
   switch (f.t) {
     case 'hb':
-      return isDigest(f.digest) ? { t: 'hb', digest: f.digest } : null;
-    case 'msg':
-      return isMessageId(f.id) &&
-        Number.isInteger(f.attempt) && (f.attempt as number) >= 0 && (f.attempt as number) < 1000 &&
-        isBeeId(f.from) &&
-        (f.to === null || isBeeId(f.to)) &&
-        f.body !== undefined &&
-        isHops(f.ttl) &&
-        isRoute(f.route)
-        ? { t: 'msg', id: f.id, attempt: f.attempt as number, from: f.from, to: f.to, body: f.body, ttl: f.ttl, route: f.route }
+      return isDigest(f.digest) && isCount(f.term) && (f.queen === null || isBeeId(f.queen)) && isCount(f.uptimeMs) && typeof f.visible === 'boolean'
+        ? { t: 'hb', digest: f.digest, term: f.term, queen: f.queen, uptimeMs: f.uptimeMs, visible: f.visible }
         : null;
-    case 'ack':
-      return isMessageId(f.id) && isMessageId(f.of) && isBeeId(f.from) && isBeeId(f.to) && isHops(f.ttl) && isRoute(f.route)
-        ? { t: 'ack', id: f.id, of: f.of, from: f.from, to: f.to, ttl: f.ttl, route: f.route }
+    case 'env': {
+      const p = parsePayload(f.p);
+      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route)
+        ? { t: 'env', id: f.id, from: f.from, to: f.to, ttl: f.ttl, route: f.route, p }
         : null;
+    }
     case 'bye':
       return { t: 'bye' };
     default:

@@ -1,9 +1,10 @@
 // One bee's protocol as a state machine: `step(event, now)` returns the effects the driver must
 // carry out. No timers, sockets, clocks or storage in here — time arrives as `now` and as `tick`
 // events, randomness from the injected Rng — so the simulator can run thousands of these and
-// replay any run from its seed.
+// replay any run from its seed. docs/protocol.md explains the rules.
 
-import { MAX_HOPS, type Frame } from './frames';
+import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
+import { MAX_HOPS, type Envelope, type Frame, type Heartbeat, type Payload } from './frames';
 import { Roster } from './roster';
 import type { Rng } from './rng';
 import { SeenIds } from './seen';
@@ -24,6 +25,17 @@ export interface HiveConfig {
   ackTimeoutMs: number;
   /** Transmissions of one message before its sender is told it failed. */
   maxAttempts: number;
+  /** No claim from the queen for this long and she is presumed dead. */
+  queenTimeoutMs: number;
+  electionMinMs: number;
+  electionSpreadMs: number;
+  matureAfterMs: number;
+  /** A bee campaigns only once its roster has not changed for this long: it knows its electorate. */
+  rosterSettleMs: number;
+  /** How often a queen asks the signaling server for bees she may not know (heals split meshes). */
+  resampleIntervalMs: number;
+  /** How long a bee that fell silent (crash or partition) still counts as a voter. */
+  missingVoterMs: number;
 }
 
 export const DEFAULT_CONFIG: HiveConfig = {
@@ -36,6 +48,14 @@ export const DEFAULT_CONFIG: HiveConfig = {
   floodTtl: 8,
   ackTimeoutMs: 2000,
   maxAttempts: 8,
+  // Tolerates hidden tabs, whose timers fire about once a second.
+  queenTimeoutMs: 3500,
+  electionMinMs: 1000,
+  electionSpreadMs: 1500,
+  matureAfterMs: 3000,
+  rosterSettleMs: 2000,
+  resampleIntervalMs: 10_000,
+  missingVoterMs: 30_000,
 };
 
 const SEEN_CAPACITY = 20_000;
@@ -62,15 +82,23 @@ export type HiveEvent =
   | { type: 'malformed'; peer: string }
   | { type: 'send'; ref: number; to: string; body: unknown }
   | { type: 'broadcast'; ref: number; body: unknown }
-  /** This bee is going away on purpose. */
+  | { type: 'visibility'; visible: boolean }
+  /** A queen hands her throne to her best worker. */
+  | { type: 'abdicate'; ref: number }
+  /** This bee is going away on purpose (a queen abdicates first). */
   | { type: 'leave' };
 
 export type Effect =
   | { type: 'link'; peer: string }
   | { type: 'unlink'; peer: string }
+  /** Ask the signaling server for a fresh sample of live bees (answered with `welcome`). */
+  | { type: 'sample' }
   | { type: 'send'; peer: string; frame: Frame }
   | { type: 'deliver'; message: Delivered }
-  /** The outcome of a `send` or `broadcast` event with this ref. */
+  /** Must be stored before the frames that follow it are sent (one vote per term). */
+  | { type: 'persist'; term: number; votedFor: string | null }
+  | { type: 'roleChanged'; role: Role; term: number; queen: string | null }
+  /** The outcome of a `send`, `broadcast` or `abdicate` event with this ref. */
   | { type: 'settled'; ref: number; ok: true; route: string[] }
   | { type: 'settled'; ref: number; ok: false; reason: string };
 
@@ -81,6 +109,7 @@ export interface Counters {
   forwarded: number;
   delivered: number;
   linksOpened: number;
+  elections: number;
 }
 
 export interface Snapshot {
@@ -105,8 +134,10 @@ interface Outgoing {
   stalled: boolean;
 }
 
-interface LinkState {
+/** One open link and what the bee at its far end last said about itself. */
+interface LinkState extends WorkerFitness {
   lastFrameAt: number;
+  follows: string | null;
 }
 
 export class Protocol {
@@ -119,12 +150,31 @@ export class Protocol {
   /** When a link to a bee last failed or was refused; such bees rest before we try again. */
   private readonly failedAt = new Map<string, number>();
   private readonly outgoing = new Map<string, Outgoing>();
-  /** Frame keys (id:attempt) already forwarded. */
+  /** Envelope ids already handled: each transmission is relayed once. */
   private readonly forwarded = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
   /** Message ids already delivered here: delivery is exactly once across retransmissions. */
   private readonly delivered = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
-  private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0 };
+  private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0 };
+  private role: Exclude<Role, 'egg' | 'evicted'> = 'worker';
+  private term = 0;
+  private votedFor: string | null = null;
+  private queen: string | null = null;
+  /** The term of the queen we follow; our own term can run ahead of it while we vote. */
+  private queenTerm = 0;
+  /** The queen we followed last, kept after she is lost: her `crown` may trail her departure. */
+  private formerQueen: string | null = null;
+  private queenHeardAt = 0;
+  private votes = new Set<string>();
+  /** A candidate still in its straw poll (pre-vote), before it raises the term. */
+  private polling = false;
+  private electorate = 0;
+  /** When this bee campaigns if there is still no queen (NaN until the first tick). */
+  private electionAt = Number.NaN;
+  private abdication: { ref: number; term: number; until: number } | null = null;
+  private visible = true;
+  private startedAt = Number.NaN;
   private nextBeatAt = 0;
+  private nextSampleAt = 0;
   private left = false;
   private out: Effect[] = [];
 
@@ -132,13 +182,19 @@ export class Protocol {
     readonly id: string,
     private readonly rng: Rng,
     private readonly config: HiveConfig = DEFAULT_CONFIG,
+    private readonly rules: ElectionRules = ELECTION_RULES,
   ) {
-    this.roster = new Roster(id, config.rosterTimeoutMs);
+    this.roster = new Roster(id, config.rosterTimeoutMs, config.missingVoterMs);
   }
 
   step(event: HiveEvent, now: number): Effect[] {
     this.out = [];
     if (this.left) return this.out;
+    if (Number.isNaN(this.startedAt)) this.startedAt = now;
+    // What the UI shows, compared field by field after the event (this runs for every frame).
+    const roleBefore = this.publicRole();
+    const termBefore = this.term;
+    const queenBefore = this.queen;
     switch (event.type) {
       case 'tick': this.onTick(now); break;
       case 'welcome': this.onWelcome(event.peers, now); break;
@@ -149,30 +205,52 @@ export class Protocol {
       case 'malformed': this.counters.malformed++; break;
       case 'send': this.submit(event.ref, event.to, event.body, now); break;
       case 'broadcast': this.submit(event.ref, null, event.body, now); break;
-      case 'leave': this.onLeave(); break;
+      case 'visibility': this.visible = event.visible; break;
+      case 'abdicate': this.abdicate(event.ref, now); break;
+      case 'leave': this.onLeave(now); break;
     }
+    const role = this.publicRole();
+    if (role !== roleBefore || this.term !== termBefore || this.queen !== queenBefore) this.out.push({ type: 'roleChanged', role, term: this.term, queen: this.queen });
     return this.out;
   }
 
   snapshot(): Snapshot {
     return {
       id: this.id,
-      role: this.links.size > 0 ? 'worker' : 'egg',
-      term: 0,
-      queen: null,
-      workers: [],
+      role: this.publicRole(),
+      term: this.term,
+      queen: this.queen,
+      workers: this.role === 'queen' ? this.workers() : [],
       neighbours: [...this.links.keys()].sort(),
       roster: [this.id, ...this.roster.others()].sort(),
-      queens: [],
+      queens: this.queen ? [this.queen] : [],
       counters: { ...this.counters },
     };
   }
 
+  private publicRole(): Role {
+    return this.role === 'worker' && this.links.size === 0 && this.queen === null ? 'egg' : this.role;
+  }
+
+  private workers(): string[] {
+    return [...this.links].filter(([, link]) => link.follows === this.id).map(([peer]) => peer).sort();
+  }
+
+  // ---- time ------------------------------------------------------------------------------
+
   private onTick(now: number): void {
+    if (Number.isNaN(this.electionAt)) this.electionAt = now + this.candidacyDelay(now);
     if (now >= this.nextBeatAt) {
       this.nextBeatAt = now + this.config.heartbeatIntervalMs;
-      const beat: Frame = { t: 'hb', digest: this.roster.digest(now) };
+      const beat = this.heartbeat(now);
       for (const peer of this.links.keys()) this.emitFrame(peer, beat);
+      if (this.role === 'queen') this.originate(null, { k: 'queen', term: this.term }, now);
+    }
+    // A queen, or a queenless bee, looks for parts of the colony it does not know (a healed
+    // partition, a split mesh); a bee with no link at all needs fresh introductions anyway.
+    if ((this.role === 'queen' || this.queen === null) && now >= this.nextSampleAt) {
+      this.nextSampleAt = now + this.config.resampleIntervalMs;
+      this.out.push({ type: 'sample' });
     }
     for (const bee of this.roster.expire(now)) this.introduced.delete(bee);
     for (const [peer, link] of this.links) {
@@ -186,22 +264,51 @@ export class Protocol {
       }
     }
     this.keepNeighbours(now);
+    this.watchQueen(now);
     for (const [id, message] of this.outgoing) {
       if (now >= message.nextAttemptAt) this.transmit(id, message, now);
+    }
+    if (this.abdication && now > this.abdication.until) {
+      this.out.push({ type: 'settled', ref: this.abdication.ref, ok: false, reason: 'no successor took the throne' });
+      this.abdication = null;
     }
     this.forwarded.prune(now);
     this.delivered.prune(now);
     for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
   }
 
+  private heartbeat(now: number): Heartbeat {
+    return {
+      t: 'hb',
+      digest: this.roster.digest(now),
+      term: this.term,
+      queen: this.queen,
+      uptimeMs: now - this.startedAt,
+      visible: this.visible,
+    };
+  }
+
+  private candidacyDelay(now: number): number {
+    return candidacyDelayMs({ uptimeMs: now - this.startedAt, visible: this.visible, links: this.links.size }, this.config, this.rng);
+  }
+
+  // ---- links and roster ------------------------------------------------------------------
+
   private forget(bee: string, now: number): void {
     this.roster.remove(bee, now);
     this.introduced.delete(bee);
+    if (bee === this.queen && this.role !== 'queen') this.loseQueen(now);
   }
 
   private onWelcome(peers: string[], now: number): void {
     for (const peer of peers) this.introduced.add(peer);
     for (let i = 0; i < this.config.targetNeighbours; i++) this.keepNeighbours(now);
+    // A queen (or a queenless bee) introduced to a bee it has never heard of is looking at
+    // another part of the colony: one link joins the two, and gossip and claims do the rest.
+    if (this.role === 'queen' || (this.queen === null && this.links.size < this.config.maxNeighbours)) {
+      const stranger = peers.find((peer) => peer !== this.id && !this.roster.has(peer) && !this.links.has(peer));
+      if (stranger !== undefined) this.requestLink(stranger, now);
+    }
   }
 
   /** Keep about targetNeighbours links, adding one per call at most to bound churn. */
@@ -226,15 +333,15 @@ export class Protocol {
 
   private onLinkOpen(peer: string, now: number): void {
     const asked = this.linking.delete(peer);
-    // Accept links from others only while there is room; our own requests always fit.
-    if (!asked && this.links.size >= this.config.maxNeighbours) {
+    // Others' links are accepted while there is room; a queen takes every worker that comes.
+    if (!asked && this.role !== 'queen' && this.links.size >= this.config.maxNeighbours) {
       this.out.push({ type: 'unlink', peer });
       return;
     }
-    this.links.set(peer, { lastFrameAt: now });
+    this.links.set(peer, { lastFrameAt: now, follows: null, uptimeMs: 0, visible: true });
     this.counters.linksOpened++;
-    // Introduce ourselves at once so the roster fills without waiting a heartbeat.
-    this.emitFrame(peer, { t: 'hb', digest: this.roster.digest(now) });
+    // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
+    this.emitFrame(peer, this.heartbeat(now));
     for (const [id, message] of this.outgoing) {
       if (message.stalled) this.transmit(id, message, now);
     }
@@ -253,7 +360,8 @@ export class Protocol {
     this.out.push({ type: 'unlink', peer });
   }
 
-  private onLeave(): void {
+  private onLeave(now: number): void {
+    if (this.role === 'queen') this.crownSuccessor(now);
     for (const peer of this.links.keys()) this.emitFrame(peer, { t: 'bye' });
     for (const [, message] of this.outgoing) {
       this.out.push({ type: 'settled', ref: message.ref, ok: false, reason: 'this bee left the colony' });
@@ -261,6 +369,8 @@ export class Protocol {
     this.outgoing.clear();
     this.left = true;
   }
+
+  // ---- frames ----------------------------------------------------------------------------
 
   private onFrame(peer: string, frame: Frame, now: number): void {
     const link = this.links.get(peer);
@@ -270,57 +380,116 @@ export class Protocol {
     switch (frame.t) {
       case 'hb':
         for (const [bee, beat] of frame.digest) this.roster.merge(bee, beat, now);
+        link.follows = frame.queen;
+        link.uptimeMs = frame.uptimeMs;
+        link.visible = frame.visible;
+        // The queen's own heartbeat on a direct link is as good as her flooded claim.
+        if (peer === this.queen && frame.queen === peer && frame.term === this.queenTerm) this.queenHeardAt = now;
         break;
       case 'bye':
         this.forget(peer, now);
         this.dropLink(peer);
         break;
-      case 'msg':
-        this.onMessage(peer, frame, now);
-        break;
-      case 'ack':
-        this.onAck(peer, frame, now);
+      case 'env':
+        this.onEnvelope(peer, frame, now);
         break;
     }
   }
 
-  private onMessage(peer: string, frame: Extract<Frame, { t: 'msg' }>, now: number): void {
-    if (frame.from === this.id || !this.forwarded.add(`${frame.id}:${frame.attempt}`, now)) {
+  private onEnvelope(peer: string, env: Envelope, now: number): void {
+    if (env.from === this.id || !this.forwarded.add(env.id, now)) {
       this.counters.duplicates++;
       return;
     }
-    const route = [...frame.route, this.id];
-    if (frame.to === null || frame.to === this.id) {
-      if (this.delivered.add(frame.id, now)) {
-        this.counters.delivered++;
-        this.out.push({ type: 'deliver', message: { id: frame.id, from: frame.from, body: frame.body, at: now, route } });
+    const route = [...env.route, this.id];
+    let onward = true;
+    if (env.to === null || env.to === this.id) onward = this.consume(env, route, now);
+    if (env.to === this.id || !onward || env.ttl === 0 || route.length > MAX_HOPS) return;
+    this.relay({ ...env, ttl: env.ttl - 1, route }, peer);
+  }
+
+  /** Act on an envelope addressed to this bee or to everyone; false stops a flood here. */
+  private consume(env: Envelope, route: string[], now: number): boolean {
+    const p = env.p;
+    switch (p.k) {
+      case 'data':
+        if (this.delivered.add(p.msg, now)) {
+          this.counters.delivered++;
+          this.out.push({ type: 'deliver', message: { id: p.msg, from: env.from, body: p.body, at: now, route } });
+        }
+        // Acknowledge every attempt: the previous ack may be the thing that got lost.
+        if (env.to === this.id) this.originate(env.from, { k: 'ack', msg: p.msg }, now);
+        return true;
+      case 'ack': {
+        const message = this.outgoing.get(p.msg);
+        if (message) {
+          this.outgoing.delete(p.msg);
+          this.out.push({ type: 'settled', ref: message.ref, ok: true, route });
+        }
+        return true;
       }
+      case 'elect':
+        return this.onElect(env.from, p, now);
+      case 'vote':
+        this.onVote(env.from, p, now);
+        return true;
+      case 'queen':
+        return this.onClaim(env.from, p.term, now);
+      case 'crown':
+        if ((env.from === this.queen || env.from === this.formerQueen) && p.term === this.term) this.campaign(now, true);
+        return true;
+      case 'later':
+        // Bees that lived through a term we missed cannot follow us until we reign above it.
+        if (this.role === 'queen' && p.term > this.term) {
+          this.term = p.term;
+          this.campaign(now, true);
+        }
+        return true;
     }
-    if (frame.to === this.id) {
-      // Acknowledge every attempt: the previous ack may be the thing that got lost.
-      const ack: Frame = { t: 'ack', id: this.rng.hex(8), of: frame.id, from: this.id, to: frame.from, ttl: this.config.floodTtl, route: [this.id] };
-      this.forwarded.add(`${ack.id}:0`, now);
-      this.route(ack, ack.to, [peer], ack.route);
-      return;
-    }
-    if (frame.ttl > 0 && route.length <= MAX_HOPS) this.route({ ...frame, ttl: frame.ttl - 1, route }, frame.to, [peer], route);
   }
 
-  private onAck(peer: string, frame: Extract<Frame, { t: 'ack' }>, now: number): void {
-    if (!this.forwarded.add(`${frame.id}:0`, now)) {
-      this.counters.duplicates++;
-      return;
-    }
-    const route = [...frame.route, this.id];
-    if (frame.to === this.id) {
-      const message = this.outgoing.get(frame.of);
-      if (!message) return;
-      this.outgoing.delete(frame.of);
-      this.out.push({ type: 'settled', ref: message.ref, ok: true, route });
-      return;
-    }
-    if (frame.ttl > 0 && route.length <= MAX_HOPS) this.route({ ...frame, ttl: frame.ttl - 1, route }, frame.to, [peer], route);
+  // ---- routing ---------------------------------------------------------------------------
+
+  /** Start an envelope of our own. */
+  private originate(to: string | null, p: Payload, now: number): void {
+    const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.id, to, ttl: this.config.floodTtl, route: [this.id], p };
+    this.forwarded.add(env.id, now);
+    this.relay(env, null);
   }
+
+  /**
+   * Where an envelope goes next. With a queen, data goes through her ("communicate solely
+   * through her") and she fans broadcasts out to her links; elections and claims always flood
+   * the mesh, which is also the fallback while there is no queen link.
+   */
+  private relay(env: Envelope, from: string | null): void {
+    const isData = env.p.k === 'data' || env.p.k === 'ack';
+    const queenLinked = this.role !== 'queen' && this.queen !== null && this.links.has(this.queen);
+    if (isData && queenLinked && from !== this.queen && env.to !== this.queen) {
+      this.forward(this.queen as string, env);
+      return;
+    }
+    if (env.to !== null && this.links.has(env.to)) {
+      this.forward(env.to, env);
+      return;
+    }
+    // The queen has already fanned this broadcast out to every bee she links; don't echo it.
+    if (isData && env.to === null && queenLinked && from === this.queen) return;
+    for (const peer of this.links.keys()) {
+      if (peer !== from && !env.route.includes(peer)) this.forward(peer, env);
+    }
+  }
+
+  private forward(peer: string, env: Envelope): void {
+    this.emitFrame(peer, env);
+    this.counters.forwarded++;
+  }
+
+  private emitFrame(peer: string, frame: Frame): void {
+    this.out.push({ type: 'send', peer, frame });
+  }
+
+  // ---- messages --------------------------------------------------------------------------
 
   private submit(ref: number, to: string | null, body: unknown, now: number): void {
     const id = this.rng.hex(8);
@@ -335,7 +504,7 @@ export class Protocol {
     this.transmit(id, message, now);
   }
 
-  /** Send (or resend) one of our messages. Broadcasts settle once handed to a neighbour. */
+  /** Send (or resend) one of our messages. Broadcasts settle once handed to a link. */
   private transmit(id: string, message: Outgoing, now: number): void {
     if (message.to === null && this.links.size === 0 && this.roster.size === 0) {
       this.outgoing.delete(id);
@@ -349,37 +518,167 @@ export class Protocol {
       return;
     }
     message.nextAttemptAt = now + this.config.ackTimeoutMs;
-    const attempt = message.attempt++;
+    message.attempt++;
     // Without links the attempt is spent waiting; a link opening retransmits at once.
     message.stalled = this.links.size === 0;
     if (message.stalled) return;
-    const frame: Frame = { t: 'msg', id, attempt, from: this.id, to: message.to, body: message.body, ttl: this.config.floodTtl, route: [this.id] };
-    this.forwarded.add(`${id}:${attempt}`, now);
-    this.route(frame, message.to, [], frame.route);
+    this.originate(message.to, { k: 'data', msg: id, body: message.body }, now);
     if (message.to === null) {
       this.outgoing.delete(id);
       this.out.push({ type: 'settled', ref: message.ref, ok: true, route: [this.id] });
     }
   }
 
-  /**
-   * Directed frames go straight to their target when it is a neighbour; everything else floods to
-   * every neighbour that has not already seen it (the link it came from, bees on its route).
-   */
-  private route(frame: Frame, to: string | null, except: string[], route: string[]): void {
-    if (to !== null && this.links.has(to)) {
-      this.emitFrame(to, frame);
-      this.counters.forwarded++;
+  // ---- queens ----------------------------------------------------------------------------
+
+  private queenAlive(now: number): boolean {
+    return this.role === 'queen' || (this.queen !== null && now - this.queenHeardAt <= this.config.queenTimeoutMs);
+  }
+
+  /** Follow the queen: keep a direct link to her, notice when she falls silent, campaign when orphaned. */
+  private watchQueen(now: number): void {
+    if (this.role === 'queen') return;
+    if (this.queen !== null) {
+      if (!this.queenAlive(now)) this.loseQueen(now);
+      else this.requestLink(this.queen, now);
       return;
     }
-    for (const peer of this.links.keys()) {
-      if (except.includes(peer) || route.includes(peer)) continue;
-      this.emitFrame(peer, frame);
-      this.counters.forwarded++;
+    // A lone bee, or one that knows no other, has nobody to be queen of; and a bee whose roster
+    // is still changing does not yet know how many votes make a majority.
+    const settled = now - this.roster.changedAt >= this.config.rosterSettleMs;
+    if (now >= this.electionAt && settled && this.links.size > 0 && this.roster.size > 0) this.poll(now);
+  }
+
+  /**
+   * Royal jelly, first taste: ask whether the colony would elect us before raising the term. A
+   * bee cut off from a live hive gets no majority and so cannot inflate terms that would later
+   * make it deaf to its queen (Raft's pre-vote).
+   */
+  private poll(now: number): void {
+    this.role = 'candidate';
+    this.polling = true;
+    this.votes = new Set([this.id]);
+    this.electorate = this.roster.electorate();
+    this.electionAt = now + this.candidacyDelay(now);
+    this.originate(null, { k: 'elect', term: this.term + 1, electorate: this.electorate, handover: false, pre: true }, now);
+  }
+
+  private loseQueen(now: number): void {
+    this.formerQueen = this.queen;
+    this.queen = null;
+    if (this.role === 'candidate') return;
+    this.electionAt = now + this.candidacyDelay(now);
+  }
+
+  /** Royal jelly: become a candidate for the next term and ask the colony for votes. */
+  private campaign(now: number, handover: boolean): void {
+    this.term++;
+    this.role = 'candidate';
+    this.polling = false;
+    this.queen = null;
+    this.votedFor = this.id;
+    this.votes = new Set([this.id]);
+    this.electorate = this.roster.electorate();
+    this.electionAt = now + this.candidacyDelay(now);
+    this.counters.elections++;
+    this.out.push({ type: 'persist', term: this.term, votedFor: this.id });
+    this.originate(null, { k: 'elect', term: this.term, electorate: this.electorate, handover, pre: false }, now);
+  }
+
+  private onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
+    if (p.term < this.term) return false;
+    // A hive with a live queen ignores candidates (and their terms) unless she backs the
+    // election: her successor after an abdication, or herself seeking a later term.
+    if (this.queenAlive(now) && !p.handover) return false;
+    const ownElectorate = this.roster.electorate();
+    if (p.pre) {
+      // A straw poll binds nobody: answer it without touching our term or vote.
+      const ballot = { votedFor: null, candidate, candidateElectorate: p.electorate, ownElectorate };
+      if (p.term > this.term && this.rules.grantsVote(ballot)) this.originate(candidate, { k: 'vote', term: p.term, pre: true }, now);
+      return true;
+    }
+    if (p.term > this.term) this.adoptTerm(p.term, now);
+    const ballot = { votedFor: this.votedFor, candidate, candidateElectorate: p.electorate, ownElectorate };
+    if (this.rules.grantsVote(ballot)) {
+      this.votedFor = candidate;
+      this.electionAt = now + this.candidacyDelay(now);
+      this.out.push({ type: 'persist', term: this.term, votedFor: candidate });
+      this.originate(candidate, { k: 'vote', term: p.term, pre: false }, now);
+    }
+    return true;
+  }
+
+  private onVote(voter: string, p: Extract<Payload, { k: 'vote' }>, now: number): void {
+    if (this.role !== 'candidate' || p.pre !== this.polling) return;
+    if (p.term !== (this.polling ? this.term + 1 : this.term)) return;
+    this.votes.add(voter);
+    if (this.votes.size < majority(this.electorate)) return;
+    if (this.polling) this.campaign(now, false);
+    else this.becomeQueen();
+  }
+
+  private becomeQueen(): void {
+    this.role = 'queen';
+    this.queen = this.id;
+    this.queenTerm = this.term;
+    this.votes.clear();
+    this.nextBeatAt = 0; // claim the throne on the next tick rather than a beat later
+  }
+
+  private onClaim(claimant: string, term: number, now: number): boolean {
+    if (term < this.term) {
+      if (this.queen === null) this.originate(claimant, { k: 'later', term: this.term }, now);
+      return false;
+    }
+    // Two queens of one term (rosters disagreed, or a partition healed): the smaller id reigns.
+    // A later term always wins, even while we still follow the queen of an earlier one.
+    const rival = this.queen !== null && this.queen !== claimant;
+    if (rival && term === this.queenTerm && claimant > (this.queen as string)) return false;
+    if (term > this.term) this.adoptTerm(term, now);
+    this.role = 'worker';
+    this.queen = claimant;
+    this.queenTerm = term;
+    this.queenHeardAt = now;
+    if (this.abdication && term > this.abdication.term) {
+      this.out.push({ type: 'settled', ref: this.abdication.ref, ok: true, route: [this.id, claimant] });
+      this.abdication = null;
+    }
+    this.requestLink(claimant, now);
+    return true;
+  }
+
+  private adoptTerm(term: number, now: number): void {
+    this.term = term;
+    this.votedFor = null;
+    this.out.push({ type: 'persist', term, votedFor: null });
+    if (this.role !== 'worker') {
+      this.role = 'worker';
+      this.queen = null;
+      this.electionAt = now + this.candidacyDelay(now);
     }
   }
 
-  private emitFrame(peer: string, frame: Frame): void {
-    this.out.push({ type: 'send', peer, frame });
+  private abdicate(ref: number, now: number): void {
+    if (this.role !== 'queen') {
+      this.out.push({ type: 'settled', ref, ok: false, reason: 'only a queen can abdicate' });
+      return;
+    }
+    if (!this.crownSuccessor(now)) {
+      this.out.push({ type: 'settled', ref, ok: false, reason: 'no worker to hand the throne to' });
+      return;
+    }
+    this.abdication = { ref, term: this.term, until: now + 2 * this.config.queenTimeoutMs };
+  }
+
+  /** Step down and ask the best worker to campaign at once; she keeps relaying meanwhile. */
+  private crownSuccessor(now: number): boolean {
+    const workers = new Map(this.workers().map((bee) => [bee, this.links.get(bee) as LinkState]));
+    const successor = chooseSuccessor(workers);
+    if (successor === undefined) return false;
+    this.originate(successor, { k: 'crown', term: this.term }, now);
+    this.role = 'worker';
+    this.queen = null;
+    this.electionAt = now + this.config.queenTimeoutMs;
+    return true;
   }
 }

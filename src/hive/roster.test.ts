@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_DIGEST_ENTRIES, type DigestEntry } from './frames';
+import { seededRng } from './rng';
 import { Roster } from './roster';
 
 const A = 'aaaaaaaaaaaaaaaa';
@@ -44,5 +46,82 @@ describe('Roster', () => {
     roster.merge(B, 7, 0);
     expect(roster.others()).toEqual([B]);
     expect(roster.digest(42)).toEqual([[A, 42], [B, 7]]);
+  });
+});
+
+/** The roster's contract written the slow, obvious way: sort for a digest, scan for expiry. */
+class ReferenceRoster {
+  readonly live = new Map<string, { beat: number; freshAt: number }>();
+  readonly departed = new Map<string, { beat: number; at: number }>();
+  readonly missing = new Map<string, number>();
+  constructor(private readonly self: string, private readonly timeoutMs: number, private readonly missingVoterMs: number) {}
+  merge(bee: string, beat: number, now: number): boolean {
+    if (bee === this.self) return false;
+    const gone = this.departed.get(bee);
+    if (gone && beat <= gone.beat) return false;
+    this.departed.delete(bee);
+    this.missing.delete(bee);
+    const entry = this.live.get(bee);
+    if (entry && beat <= entry.beat) return false;
+    this.live.set(bee, { beat, freshAt: now });
+    return true;
+  }
+  remove(bee: string, now: number): void {
+    this.missing.delete(bee);
+    const entry = this.live.get(bee);
+    if (!entry) return;
+    this.live.delete(bee);
+    this.departed.set(bee, { beat: entry.beat, at: now });
+  }
+  expire(now: number): string[] {
+    const dropped = [...this.live].filter(([, e]) => now - e.freshAt > this.timeoutMs).map(([bee]) => bee);
+    for (const bee of dropped) {
+      this.remove(bee, now);
+      this.missing.set(bee, now);
+    }
+    for (const [bee, since] of this.missing) if (now - since > this.missingVoterMs) this.missing.delete(bee);
+    for (const [bee, gone] of this.departed) if (now - gone.at > this.timeoutMs * 4) this.departed.delete(bee);
+    return dropped;
+  }
+  digest(selfBeat: number): DigestEntry[] {
+    const entries = [...this.live].sort((x, y) => y[1].freshAt - x[1].freshAt).slice(0, MAX_DIGEST_ENTRIES - 1);
+    return [[this.self, selfBeat], ...entries.map(([bee, e]): DigestEntry => [bee, e.beat])];
+  }
+}
+
+describe('Roster at colony scale', () => {
+  it('lists the freshest first and equally fresh bees in the order they joined', () => {
+    const roster = new Roster(A, 5000);
+    const [c, d, e] = ['cccccccccccccccc', 'dddddddddddddddd', 'eeeeeeeeeeeeeeee'];
+    roster.merge(B, 1, 0);
+    roster.merge(c, 1, 0);
+    roster.merge(d, 1, 10);
+    roster.merge(B, 2, 20);
+    roster.merge(e, 1, 20);
+    roster.merge(c, 2, 20);
+    expect(roster.digest(9)).toEqual([[A, 9], [B, 2], [c, 2], [e, 1], [d, 1]]);
+  });
+
+  it('matches the sorting, scanning definition through thousands of joins, beats, departures and expiries', () => {
+    const rng = seededRng(42);
+    const bees = Array.from({ length: 600 }, (_, i) => i.toString(16).padStart(16, '0'));
+    const roster = new Roster(A, 3000, 8000);
+    const reference = new ReferenceRoster(A, 3000, 8000);
+    for (let now = 0; now < 30_000; now += 1 + rng.int(20)) {
+      for (let i = rng.int(40); i > 0; i--) {
+        const bee = rng.pick(bees) as string;
+        const beat = now - rng.int(5000);
+        expect(roster.merge(bee, beat, now)).toBe(reference.merge(bee, beat, now));
+      }
+      if (rng.next() < 0.05) {
+        const bee = rng.pick(bees) as string;
+        roster.remove(bee, now);
+        reference.remove(bee, now);
+      }
+      if (rng.next() < 0.2) expect(roster.expire(now).sort()).toEqual(reference.expire(now).sort());
+      if (rng.next() < 0.1) expect(roster.digest(now)).toEqual(reference.digest(now));
+      expect(roster.electorate()).toBe(1 + reference.live.size + reference.missing.size);
+    }
+    expect(roster.others()).toEqual([...reference.live.keys()]);
   });
 });

@@ -2,56 +2,113 @@
 // (its "beat"); a bee stays on the roster while fresher beats of it keep arriving, from any
 // neighbour. Beats only ever grow per bee, so stale gossip can never resurrect a departed bee,
 // while a reloaded tab (same id, later clock) comes back at once.
+//
+// Every heartbeat reads the freshest entries and every tick the stalest, so the roster keeps its
+// entries in refresh order as well: both are then proportional to what they return, not to the
+// colony (a sort per heartbeat and a scan per tick cost too much at 10,000 bees). This relies on
+// `now` never decreasing, which the driver's clock guarantees; were it to go back, digests would
+// list entries in refresh order and expiry could come late, by as much as the clock went back.
 
 import { MAX_DIGEST_ENTRIES, type DigestEntry } from './frames';
 
+/** Spare room in the refresh log before superseded copies are compacted away. */
+const LOG_SLACK_ENTRIES = 64;
+
 interface Entry {
+  bee: string;
   beat: number;
   /** Local time at which this bee's beat last increased. */
   freshAt: number;
+  /** Order of joining the roster: among equally fresh entries the earlier one comes first. */
+  order: number;
+  /** This entry's place in the refresh log; -1 once it left the roster. */
+  logAt: number;
 }
 
 export class Roster {
   private readonly live = new Map<string, Entry>();
+  /**
+   * Live entries, least recently refreshed first. A refresh appends the entry again; the copy
+   * left behind no longer matches the entry's `logAt` and is skipped until compaction drops it.
+   */
+  private log: Entry[] = [];
+  /** Log places before this one were consumed by expiry. */
+  private logStart = 0;
+  private nextOrder = 0;
   /** Departed bees and the beat they departed at; gossip at or below it is ignored. */
   private readonly departed = new Map<string, { beat: number; at: number }>();
+  /**
+   * Bees that fell silent without saying goodbye, and since when. They may be alive on the far
+   * side of a partition, so they still count as voters for a while: a cut-off minority cannot
+   * crown a queen of its own at once (and reuse a term the majority is crowning in).
+   */
+  private readonly missing = new Map<string, number>();
+  /** Local time of the last join or departure: how settled this view of the colony is. */
+  changedAt = 0;
 
   constructor(
     private readonly self: string,
     private readonly timeoutMs: number,
+    private readonly missingVoterMs: number = 0,
   ) {}
 
   /** Merge one gossiped entry. Returns true when it is news (a bee joined or beat again). */
   merge(bee: string, beat: number, now: number): boolean {
     if (bee === this.self) return false;
+    // Most gossip is about bees already live, which are never departed or missing as well.
+    const entry = this.live.get(bee);
+    if (entry) {
+      if (beat <= entry.beat) return false;
+      entry.beat = beat;
+      if (entry.freshAt !== now) this.refresh(entry, now);
+      return true;
+    }
     const gone = this.departed.get(bee);
     if (gone && beat <= gone.beat) return false;
     this.departed.delete(bee);
-    const entry = this.live.get(bee);
-    if (entry && beat <= entry.beat) return false;
-    this.live.set(bee, { beat, freshAt: now });
+    this.missing.delete(bee);
+    this.changedAt = now;
+    const joined: Entry = { bee, beat, freshAt: now, order: this.nextOrder++, logAt: -1 };
+    this.live.set(bee, joined);
+    this.refresh(joined, now);
     return true;
   }
 
   /** Forget a bee we know has left (server said so, or it said bye). */
   remove(bee: string, now: number): boolean {
+    this.missing.delete(bee);
     const entry = this.live.get(bee);
     if (!entry) return false;
     this.live.delete(bee);
+    entry.logAt = -1;
     this.departed.set(bee, { beat: entry.beat, at: now });
+    this.changedAt = now;
     return true;
   }
 
   /** Drop bees whose beat has not advanced for the timeout; returns who was dropped. */
   expire(now: number): string[] {
     const dropped: string[] = [];
-    for (const [bee, entry] of this.live) {
-      if (now - entry.freshAt > this.timeoutMs) dropped.push(bee);
+    for (; this.logStart < this.log.length; this.logStart++) {
+      const entry = this.log[this.logStart] as Entry;
+      if (entry.logAt !== this.logStart) continue;
+      if (now - entry.freshAt <= this.timeoutMs) break;
+      dropped.push(entry.bee);
     }
-    for (const bee of dropped) this.remove(bee, now);
+    for (const bee of dropped) {
+      this.remove(bee, now);
+      this.missing.set(bee, now);
+    }
+    // Both maps gain entries in time order (a bee is in neither while live), so the expired
+    // ones are at the front.
+    for (const [bee, since] of this.missing) {
+      if (now - since <= this.missingVoterMs) break;
+      this.missing.delete(bee);
+    }
     // Tombstones only need to outlive the stale gossip still in flight.
     for (const [bee, gone] of this.departed) {
-      if (now - gone.at > this.timeoutMs * 4) this.departed.delete(bee);
+      if (now - gone.at <= this.timeoutMs * 4) break;
+      this.departed.delete(bee);
     }
     return dropped;
   }
@@ -69,9 +126,54 @@ export class Roster {
     return this.live.size;
   }
 
+  /** How many bees can vote as far as we know: ourselves, the live, and the recently missing. */
+  electorate(): number {
+    return 1 + this.live.size + this.missing.size;
+  }
+
   /** What a heartbeat carries: self first, then the freshest entries up to the digest limit. */
   digest(selfBeat: number): DigestEntry[] {
-    const entries = [...this.live].sort((x, y) => y[1].freshAt - x[1].freshAt).slice(0, MAX_DIGEST_ENTRIES - 1);
-    return [[this.self, selfBeat], ...entries.map(([bee, e]): DigestEntry => [bee, e.beat])];
+    const out: DigestEntry[] = [[this.self, selfBeat]];
+    // Entries refreshed at the same time go in the order they joined; collect each such group
+    // whole before taking from it.
+    let group: Entry[] = [];
+    for (let at = this.log.length - 1; at >= this.logStart && out.length < MAX_DIGEST_ENTRIES; at--) {
+      const entry = this.log[at] as Entry;
+      if (entry.logAt !== at) continue;
+      if (group.length > 0 && (group[0] as Entry).freshAt !== entry.freshAt) group = this.take(group, out);
+      group.push(entry);
+    }
+    this.take(group, out);
+    return out;
+  }
+
+  /** Appends a group of equally fresh entries to a digest, earliest joined first; returns []. */
+  private take(group: Entry[], out: DigestEntry[]): Entry[] {
+    group.sort((x, y) => x.order - y.order);
+    for (const entry of group) {
+      if (out.length >= MAX_DIGEST_ENTRIES) break;
+      out.push([entry.bee, entry.beat]);
+    }
+    return [];
+  }
+
+  private refresh(entry: Entry, now: number): void {
+    entry.freshAt = now;
+    entry.logAt = this.log.length;
+    this.log.push(entry);
+    if (this.log.length > 2 * this.live.size + LOG_SLACK_ENTRIES) this.compact();
+  }
+
+  /** Drops superseded and consumed copies from the log, keeping its order. */
+  private compact(): void {
+    const kept: Entry[] = [];
+    for (let at = this.logStart; at < this.log.length; at++) {
+      const entry = this.log[at] as Entry;
+      if (entry.logAt !== at) continue;
+      entry.logAt = kept.length;
+      kept.push(entry);
+    }
+    this.log = kept;
+    this.logStart = 0;
   }
 }

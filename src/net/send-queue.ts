@@ -17,6 +17,9 @@ export class SendQueue {
   }
 
   send(frame: string): void {
+    // A link can close between simple-peer's 'connect' and our first write; the transport's
+    // 'closed' event follows, and a frame for a dead channel has nowhere to go.
+    if (this.channel.readyState !== 'open') return;
     if (this.queue.length === 0 && this.channel.bufferedAmount < HIGH_WATER_BYTES) {
       this.channel.send(frame);
       return;

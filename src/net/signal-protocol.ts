@@ -18,11 +18,14 @@ export const isColonyName = (value: unknown): value is string =>
 /** Bee → server. */
 export type ClientMessage =
   | { type: 'join'; colony: string; bee: string }
-  | { type: 'signal'; to: string; data: unknown };
+  | { type: 'signal'; to: string; data: unknown }
+  /** A joined bee asks for a fresh sample of live bees (to find parts of the colony it lost). */
+  | { type: 'sample' };
 
 /** Server → bee. */
 export type ServerMessage =
   | { type: 'welcome'; bee: string; colony: string; peers: string[] }
+  | { type: 'sample'; peers: string[] }
   | { type: 'signal'; from: string; data: unknown }
   | { type: 'left'; bee: string }
   | { type: 'error'; code: SignalErrorCode; message: string };
@@ -66,6 +69,8 @@ export function parseClientMessage(raw: string): Parsed<ClientMessage> {
       if (!isBeeId(msg.to)) return fail('ERR_MALFORMED', 'signal.to must be a bee id');
       if (msg.data === undefined || msg.data === null) return fail('ERR_MALFORMED', 'signal.data is missing');
       return { ok: true, message: { type: 'signal', to: msg.to, data: msg.data } };
+    case 'sample':
+      return { ok: true, message: { type: 'sample' } };
     default:
       return fail('ERR_MALFORMED', 'unknown message type');
   }
@@ -81,6 +86,8 @@ export function parseServerMessage(raw: string): ServerMessage | null {
       return isBeeId(msg.bee) && isColonyName(msg.colony) && Array.isArray(msg.peers) && msg.peers.every(isBeeId)
         ? { type: 'welcome', bee: msg.bee, colony: msg.colony, peers: msg.peers }
         : null;
+    case 'sample':
+      return Array.isArray(msg.peers) && msg.peers.every(isBeeId) ? { type: 'sample', peers: msg.peers } : null;
     case 'signal':
       return isBeeId(msg.from) && msg.data !== undefined ? { type: 'signal', from: msg.from, data: msg.data } : null;
     case 'left':

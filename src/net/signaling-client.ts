@@ -8,7 +8,8 @@ const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
 
 export type SignalingEvent =
-  | { type: 'welcome'; peers: string[] }
+  /** Live bees of the colony, on joining (`joined`) or on request. */
+  | { type: 'welcome'; peers: string[]; joined: boolean }
   | { type: 'left'; bee: string }
   | { type: 'error'; code: string; message: string }
   | { type: 'status'; connected: boolean };
@@ -38,6 +39,11 @@ export class SignalingClient implements Signaler {
 
   subscribe(listener: (event: SignalingEvent) => void): () => void {
     return this.events.add(listener);
+  }
+
+  /** Ask for a fresh sample of live bees; it arrives as a `welcome` event. */
+  requestSample(): void {
+    this.write({ type: 'sample' });
   }
 
   sendSignal(to: string, data: unknown): void {
@@ -79,7 +85,10 @@ export class SignalingClient implements Signaler {
       case 'welcome':
         this.reconnectDelayMs = RECONNECT_MIN_MS;
         this.setConnected(true);
-        this.events.emit({ type: 'welcome', peers: message.peers });
+        this.events.emit({ type: 'welcome', peers: message.peers, joined: true });
+        break;
+      case 'sample':
+        this.events.emit({ type: 'welcome', peers: message.peers, joined: false });
         break;
       case 'signal':
         this.signals.emit({ from: message.from, data: message.data });

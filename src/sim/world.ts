@@ -1,8 +1,9 @@
 // A deterministic world of simulated bees: real Protocol instances over a virtual network and a
 // virtual clock. One seed drives latency, loss, ids and every bee's RNG, so any run replays.
 
+import { ELECTION_RULES, type ElectionRules } from '../hive/election';
 import type { Frame } from '../hive/frames';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent } from '../hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent, type Role } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
 import { EventQueue } from './queue';
@@ -15,6 +16,8 @@ export interface WorldOptions {
   loss?: number;
   tickMs?: number;
   config?: Partial<HiveConfig>;
+  /** Election rules every bee runs by (tests swap in broken ones). */
+  rules?: ElectionRules;
 }
 
 type WorldEvent =
@@ -30,24 +33,43 @@ export interface SimBee {
   settled: Extract<Effect, { type: 'settled' }>[];
   /** Connections this bee created (Chrome budgets ~500 per page lifetime). */
   connections: number;
+  /**
+   * What the bee last announced (its roleChanged effects), as a UI would show it. Always equal to
+   * its snapshot's role, term and queen, without the snapshot's cost (it sorts the roster).
+   */
+  role: Role;
+  term: number;
+  queen: string | null;
+  /** Campaigns the bee started (its counters.elections): each persists a vote for itself. */
+  elections: number;
 }
 
-const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
+/** Sees what bees decide (votes, roles) as it happens: the invariant checker hooks in here. */
+export type Observer = (bee: SimBee, effect: Extract<Effect, { type: 'persist' | 'roleChanged' }>, now: number) => void;
 
 export class World {
   now = 0;
+  observer: Observer | null = null;
   readonly bees = new Map<string, SimBee>();
   framesSent = 0;
   framesLost = 0;
+  /** Probability that a frame is lost in flight; scenarios change it as they go. */
+  loss: number;
   private readonly rng: Rng;
   private readonly queue = new EventQueue<WorldEvent>();
-  private readonly links = new Set<string>();
+  /** Open links, both directions: `adjacent.get(a).has(b)` iff a–b is open. */
+  private readonly adjacent = new Map<string, Set<string>>();
+  private links = 0;
+  /** liveIds() in bee creation order, rebuilt only after a bee dies (joins append). */
+  private live: string[] | null = [];
+  /** Each live bee's index in `live`, so a sample can skip the asking bee without a copy. */
+  private liveIndex = new Map<string, number>();
   /** Bees in different groups cannot reach each other; no entry means the main group. */
   private readonly partition = new Map<string, number>();
   private readonly latency: [number, number];
-  private readonly loss: number;
   private readonly tickMs: number;
   private readonly config: HiveConfig;
+  private readonly rules: ElectionRules;
 
   constructor(options: WorldOptions) {
     this.rng = seededRng(options.seed);
@@ -55,34 +77,49 @@ export class World {
     this.loss = options.loss ?? 0;
     this.tickMs = options.tickMs ?? 250;
     this.config = { ...DEFAULT_CONFIG, ...options.config };
+    this.rules = options.rules ?? ELECTION_RULES;
   }
 
   /** A new bee opens the colony: the (simulated) signaling server welcomes it with a sample. */
   addBee(): string {
     const id = this.rng.hex(8);
-    const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), this.config);
-    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0 });
-    const live = this.liveIds().filter((bee) => bee !== id);
-    const peers: string[] = [];
-    while (peers.length < Math.min(SAMPLE_SIZE, live.length)) {
-      const bee = live[this.rng.int(live.length)] as string;
-      if (!peers.includes(bee)) peers.push(bee);
+    const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), this.config, this.rules);
+    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0, role: 'egg', term: 0, queen: null, elections: 0 });
+    if (this.live) {
+      this.liveIndex.set(id, this.live.length);
+      this.live.push(id);
     }
-    this.queue.push(this.now + this.delay(), { kind: 'hive', bee: id, event: { type: 'welcome', peers } });
+    this.introduce(id);
     this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: id });
     return id;
+  }
+
+  /** The simulated signaling server answers with a random sample of other live bees. */
+  private introduce(id: string): void {
+    const live = this.liveList();
+    // Draw from the live bees other than `id` as if from a copy without it: index i of that copy
+    // is i, or i + 1 past id's own place.
+    const skip = this.liveIndex.get(id) ?? live.length;
+    const others = skip < live.length ? live.length - 1 : live.length;
+    const peers: string[] = [];
+    while (peers.length < Math.min(SAMPLE_SIZE, others)) {
+      const i = this.rng.int(others);
+      const bee = live[i < skip ? i : i + 1] as string;
+      if (!peers.includes(bee)) peers.push(bee);
+    }
+    this.schedule(id, { type: 'welcome', peers });
   }
 
   /** A tab closes: its links close at the far ends and the server tells the colony. */
   closeBee(id: string): void {
     this.kill(id);
-    for (const bee of this.liveIds()) this.schedule(bee, { type: 'beeLeft', bee: id });
+    for (const bee of this.liveList()) this.schedule(bee, { type: 'beeLeft', bee: id });
   }
 
   /** A tab crashes or its network vanishes: nobody is told; heartbeats must notice. */
   crashBee(id: string): void {
     const bee = this.bees.get(id);
-    if (bee) bee.alive = false;
+    if (bee) this.bury(bee);
   }
 
   /** Put bees into partition groups; bees in different groups cannot exchange anything. */
@@ -98,12 +135,32 @@ export class World {
     this.schedule(from, to === null ? { type: 'broadcast', ref, body } : { type: 'send', ref, to, body });
   }
 
+  /** Live bees in creation order. */
   liveIds(): string[] {
-    return [...this.bees.values()].filter((bee) => bee.alive).map((bee) => bee.id);
+    return [...this.liveList()];
+  }
+
+  /** The live bees without a copy; joins and sampling run on it (10,000 bees ask often). */
+  private liveList(): readonly string[] {
+    if (!this.live) {
+      this.live = [...this.bees.values()].filter((bee) => bee.alive).map((bee) => bee.id);
+      this.liveIndex = new Map(this.live.map((bee, i) => [bee, i]));
+    }
+    return this.live;
   }
 
   linkCount(): number {
-    return this.links.size;
+    return this.links;
+  }
+
+  private linked(a: string, b: string): boolean {
+    return this.adjacent.get(a)?.has(b) === true;
+  }
+
+  private bury(bee: SimBee): void {
+    if (!bee.alive) return;
+    bee.alive = false;
+    this.live = null;
   }
 
   runFor(durationMs: number): void {
@@ -132,7 +189,7 @@ export class World {
       return;
     }
     const event = item.event;
-    if (event.type === 'frame' && !this.links.has(pairKey(bee.id, event.peer))) return;
+    if (event.type === 'frame' && !this.linked(bee.id, event.peer)) return;
     this.apply(bee, bee.protocol.step(event, this.now));
   }
 
@@ -145,6 +202,9 @@ export class World {
         case 'unlink':
           this.unlink(bee.id, effect.peer);
           break;
+        case 'sample':
+          this.introduce(bee.id);
+          break;
         case 'send':
           this.transmit(bee.id, effect.peer, effect.frame);
           break;
@@ -154,12 +214,22 @@ export class World {
         case 'settled':
           bee.settled.push(effect);
           break;
+        case 'persist':
+          if (effect.votedFor === bee.id) bee.elections++;
+          this.observer?.(bee, effect, this.now);
+          break;
+        case 'roleChanged':
+          bee.role = effect.role;
+          bee.term = effect.term;
+          bee.queen = effect.queen;
+          this.observer?.(bee, effect, this.now);
+          break;
       }
     }
   }
 
   private requestLink(bee: SimBee, peer: string): void {
-    if (this.links.has(pairKey(bee.id, peer))) return;
+    if (this.linked(bee.id, peer)) return;
     bee.connections++;
     if (this.reachable(bee.id, peer)) {
       // Offer and answer: about a round trip before the channel opens.
@@ -170,19 +240,23 @@ export class World {
   }
 
   private open(a: string, b: string): void {
-    const key = pairKey(a, b);
-    if (this.links.has(key)) return;
+    if (this.linked(a, b)) return;
     if (!this.reachable(a, b)) {
       if (this.bees.get(a)?.alive) this.schedule(a, { type: 'linkClosed', peer: b });
       return;
     }
-    this.links.add(key);
+    this.links++;
+    this.adjacencyOf(a).add(b);
+    this.adjacencyOf(b).add(a);
     this.schedule(a, { type: 'linkOpen', peer: b }, 0);
     this.schedule(b, { type: 'linkOpen', peer: a }, 0);
   }
 
   private unlink(a: string, b: string): void {
-    if (!this.links.delete(pairKey(a, b))) return;
+    if (!this.linked(a, b)) return;
+    this.links--;
+    this.adjacencyOf(a).delete(b);
+    this.adjacencyOf(b).delete(a);
     this.schedule(a, { type: 'linkClosed', peer: b }, 0);
     this.schedule(b, { type: 'linkClosed', peer: a });
   }
@@ -190,17 +264,13 @@ export class World {
   private kill(id: string): void {
     const bee = this.bees.get(id);
     if (!bee) return;
-    bee.alive = false;
-    for (const key of [...this.links]) {
-      const [a, b] = key.split('|') as [string, string];
-      if (a === id) this.unlink(a, b);
-      else if (b === id) this.unlink(b, a);
-    }
+    this.bury(bee);
+    for (const peer of [...this.adjacencyOf(id)]) this.unlink(id, peer);
   }
 
   private transmit(from: string, to: string, frame: Frame): void {
     this.framesSent++;
-    if (!this.links.has(pairKey(from, to))) return;
+    if (!this.linked(from, to)) return;
     if (!this.reachable(from, to) || (this.loss > 0 && this.rng.next() < this.loss)) {
       this.framesLost++;
       return;
@@ -208,11 +278,19 @@ export class World {
     this.schedule(to, { type: 'frame', peer: from, frame });
   }
 
-  private reachable(a: string, b: string): boolean {
+  private adjacencyOf(bee: string): Set<string> {
+    let set = this.adjacent.get(bee);
+    if (!set) this.adjacent.set(bee, (set = new Set()));
+    return set;
+  }
+
+  /** Whether b is alive and on a's side of any partition. */
+  reachable(a: string, b: string): boolean {
     return this.bees.get(b)?.alive === true && (this.partition.get(a) ?? -1) === (this.partition.get(b) ?? -1);
   }
 
-  private schedule(bee: string, event: HiveEvent, delayMs = this.delay()): void {
+  /** Deliver a protocol event to a bee after a delay (network latency by default). */
+  schedule(bee: string, event: HiveEvent, delayMs = this.delay()): void {
     this.queue.push(this.now + delayMs, { kind: 'hive', bee, event });
   }
 

@@ -1,0 +1,103 @@
+// Queen mode: elections, routing through the queen, failover and handover, in the simulated world.
+import { describe, expect, it } from 'vitest';
+import { InvariantChecker } from '../sim/invariants';
+import { World } from '../sim/world';
+
+function colony(size: number, seed: number): { world: World; checker: InvariantChecker } {
+  const world = new World({ seed });
+  const checker = new InvariantChecker(world);
+  for (let i = 0; i < size; i++) {
+    world.addBee();
+    world.runFor(100);
+  }
+  world.runFor(15_000);
+  return { world, checker };
+}
+
+const snap = (world: World, id: string) => world.bees.get(id)!.protocol.snapshot();
+const queenOf = (world: World) => world.liveIds().filter((id) => snap(world, id).role === 'queen');
+
+describe('queens', () => {
+  it('a colony of 8 elects exactly one queen that every worker follows and links to', () => {
+    const { world, checker } = colony(8, 11);
+    const [queen, ...others] = queenOf(world);
+    expect(others).toEqual([]);
+    checker.checkSettled();
+    expect(checker.violations).toEqual([]);
+    const workers = world.liveIds().filter((id) => id !== queen);
+    expect(snap(world, queen!).workers).toEqual([...workers].sort());
+    for (const id of workers) expect(snap(world, id).neighbours).toContain(queen);
+  });
+
+  it('routes a worker-to-worker message through the queen: [sender, queen, receiver]', () => {
+    const { world } = colony(8, 12);
+    const [queen] = queenOf(world) as [string];
+    const [a, b] = world.liveIds().filter((id) => id !== queen) as [string, string];
+    world.send(a, b, 'via the queen', 1);
+    world.runFor(1000);
+    expect(world.bees.get(b)!.inbox.map((m) => m.route)).toEqual([[a, queen, b]]);
+    expect(world.bees.get(a)!.settled).toEqual([{ type: 'settled', ref: 1, ok: true, route: [b, queen, a] }]);
+  });
+
+  it('fans a broadcast out from the queen to every other bee exactly once', () => {
+    const { world } = colony(10, 13);
+    const [queen] = queenOf(world) as [string];
+    const sender = world.liveIds().find((id) => id !== queen)!;
+    world.send(sender, null, 'to all', 1);
+    world.runFor(1000);
+    for (const id of world.liveIds().filter((id) => id !== sender)) {
+      const inbox = world.bees.get(id)!.inbox;
+      expect(inbox.map((m) => m.body)).toEqual(['to all']);
+      if (id !== queen) expect(inbox[0]!.route).toEqual([sender, queen, id]);
+    }
+  });
+
+  it.each([
+    ['closes', (world: World, queen: string) => world.closeBee(queen)],
+    ['crashes silently', (world: World, queen: string) => world.crashBee(queen)],
+  ])('when the queen %s, the orphans elect a new queen, re-attach, and a message in flight arrives once', (_how, kill) => {
+    const { world, checker } = colony(8, 14);
+    const [queen] = queenOf(world) as [string];
+    const [a, b] = world.liveIds().filter((id) => id !== queen) as [string, string];
+    const termBefore = snap(world, a).term;
+    kill(world, queen);
+    world.send(a, b, 'during failover', 1);
+    world.runFor(15_000);
+    checker.checkSettled();
+    checker.checkDelivery([{ from: a, to: b, body: 'during failover', ref: 1 }]);
+    expect(checker.violations).toEqual([]);
+    const [next] = queenOf(world);
+    expect(next).not.toBe(queen);
+    expect(snap(world, a).term).toBeGreaterThan(termBefore);
+    expect(world.bees.get(a)!.settled).toEqual([expect.objectContaining({ ref: 1, ok: true })]);
+  });
+
+  it('abdication crowns a worker at once, and messages sent meanwhile are still delivered', () => {
+    const { world, checker } = colony(8, 15);
+    const [queen] = queenOf(world) as [string];
+    const [a, b] = world.liveIds().filter((id) => id !== queen) as [string, string];
+    world.schedule(queen, { type: 'abdicate', ref: 99 }, 0);
+    world.send(a, b, 'during handover', 1);
+    world.runFor(1500);
+    const [next] = queenOf(world);
+    expect(next).toBeDefined();
+    expect(next).not.toBe(queen);
+    expect(world.bees.get(queen)!.settled).toEqual([expect.objectContaining({ ref: 99, ok: true })]);
+    world.runFor(5000);
+    checker.checkSettled();
+    checker.checkDelivery([{ from: a, to: b, body: 'during handover', ref: 1 }]);
+    expect(checker.violations).toEqual([]);
+  });
+
+  it('prefers a visible bee: a hidden tab does not take the throne while visible ones can', () => {
+    for (const seed of [21, 22, 23, 24, 25]) {
+      const world = new World({ seed });
+      const hidden = world.addBee();
+      world.schedule(hidden, { type: 'visibility', visible: false }, 0);
+      for (let i = 0; i < 5; i++) world.addBee();
+      world.runFor(15_000);
+      expect(snap(world, hidden).role).toBe('worker');
+      expect(queenOf(world)).toHaveLength(1);
+    }
+  });
+});
