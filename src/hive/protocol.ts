@@ -154,6 +154,11 @@ export class Protocol {
   private readonly forwarded = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
   /** Message ids already delivered here: delivery is exactly once across retransmissions. */
   private readonly delivered = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
+  /**
+   * Breadcrumbs: for each bee we heard an envelope from, the link it first arrived on. A reply
+   * (a vote, an ack, a message) follows them back hop by hop instead of flooding the colony.
+   */
+  private readonly towards = new Map<string, string>();
   private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0 };
   private role: Exclude<Role, 'egg' | 'evicted'> = 'worker';
   private term = 0;
@@ -402,6 +407,7 @@ export class Protocol {
       return;
     }
     const route = [...env.route, this.id];
+    this.rememberWay(env.from, peer);
     let onward = true;
     if (env.to === null || env.to === this.id) onward = this.consume(env, route, now);
     if (env.to === this.id || !onward || env.ttl === 0 || route.length > MAX_HOPS) return;
@@ -473,11 +479,23 @@ export class Protocol {
       this.forward(env.to, env);
       return;
     }
+    const way = env.to === null ? undefined : this.towards.get(env.to);
+    if (way !== undefined && way !== from && this.links.has(way) && !env.route.includes(way)) {
+      this.forward(way, env);
+      return;
+    }
     // The queen has already fanned this broadcast out to every bee she links; don't echo it.
     if (isData && env.to === null && queenLinked && from === this.queen) return;
     for (const peer of this.links.keys()) {
       if (peer !== from && !env.route.includes(peer)) this.forward(peer, env);
     }
+  }
+
+  /** Keep the freshest way towards `bee`, bounded like every other memory here. */
+  private rememberWay(bee: string, peer: string): void {
+    this.towards.delete(bee);
+    this.towards.set(bee, peer);
+    if (this.towards.size > SEEN_CAPACITY) this.towards.delete(this.towards.keys().next().value as string);
   }
 
   private forward(peer: string, env: Envelope): void {
