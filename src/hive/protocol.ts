@@ -5,7 +5,7 @@
 
 import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
 import { MAX_HOPS, type Envelope, type Frame, type Heartbeat, type Payload } from './frames';
-import { Roster } from './roster';
+import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
 import type { Rng } from './rng';
 import { SeenIds } from './seen';
 
@@ -59,6 +59,8 @@ export const DEFAULT_CONFIG: HiveConfig = {
 };
 
 const SEEN_CAPACITY = 20_000;
+/** Rotation rounds without news of a bee before it leaves a big roster. */
+const ROSTER_TIMEOUT_ROUNDS = 4;
 const SEEN_TTL_MS = 120_000;
 
 export interface Delivered {
@@ -257,7 +259,7 @@ export class Protocol {
       this.nextSampleAt = now + this.config.resampleIntervalMs;
       this.out.push({ type: 'sample' });
     }
-    for (const bee of this.roster.expire(now)) this.introduced.delete(bee);
+    for (const bee of this.roster.expire(now, this.rosterTimeout())) this.introduced.delete(bee);
     for (const [peer, link] of this.links) {
       if (now - link.lastFrameAt > this.config.linkTimeoutMs) this.dropLink(peer);
     }
@@ -280,6 +282,16 @@ export class Protocol {
     this.forwarded.prune(now);
     this.delivered.prune(now);
     for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
+  }
+
+  /**
+   * A big roster takes a while to rotate through a digest: each neighbour mentions a bee once
+   * every size / ROTATING_DIGEST_ENTRIES beats. Wait a few such rounds before calling it gone;
+   * small colonies keep the configured timeout.
+   */
+  private rosterTimeout(): number {
+    const roundMs = (this.config.heartbeatIntervalMs * this.roster.size) / ROTATING_DIGEST_ENTRIES / Math.max(1, this.links.size);
+    return Math.max(this.config.rosterTimeoutMs, ROSTER_TIMEOUT_ROUNDS * roundMs);
   }
 
   private heartbeat(now: number): Heartbeat {
