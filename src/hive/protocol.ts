@@ -5,7 +5,7 @@
 
 import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
 import { MAX_HOPS, type Envelope, type Frame, type Heartbeat, type Payload } from './frames';
-import { Roster } from './roster';
+import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
 import type { Rng } from './rng';
 import { SeenIds } from './seen';
 
@@ -59,6 +59,8 @@ export const DEFAULT_CONFIG: HiveConfig = {
 };
 
 const SEEN_CAPACITY = 20_000;
+/** Rotation rounds without news of a bee before it leaves a big roster. */
+const ROSTER_TIMEOUT_ROUNDS = 4;
 const SEEN_TTL_MS = 120_000;
 
 export interface Delivered {
@@ -154,6 +156,11 @@ export class Protocol {
   private readonly forwarded = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
   /** Message ids already delivered here: delivery is exactly once across retransmissions. */
   private readonly delivered = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
+  /**
+   * Breadcrumbs: for each bee we heard an envelope from, the link it first arrived on. A reply
+   * (a vote, an ack, a message) follows them back hop by hop instead of flooding the colony.
+   */
+  private readonly towards = new Map<string, string>();
   private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0 };
   private role: Exclude<Role, 'egg' | 'evicted'> = 'worker';
   private term = 0;
@@ -252,7 +259,7 @@ export class Protocol {
       this.nextSampleAt = now + this.config.resampleIntervalMs;
       this.out.push({ type: 'sample' });
     }
-    for (const bee of this.roster.expire(now)) this.introduced.delete(bee);
+    for (const bee of this.roster.expire(now, this.rosterTimeout())) this.introduced.delete(bee);
     for (const [peer, link] of this.links) {
       if (now - link.lastFrameAt > this.config.linkTimeoutMs) this.dropLink(peer);
     }
@@ -275,6 +282,16 @@ export class Protocol {
     this.forwarded.prune(now);
     this.delivered.prune(now);
     for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
+  }
+
+  /**
+   * A big roster takes a while to rotate through a digest: each neighbour mentions a bee once
+   * every size / ROTATING_DIGEST_ENTRIES beats. Wait a few such rounds before calling it gone;
+   * small colonies keep the configured timeout.
+   */
+  private rosterTimeout(): number {
+    const roundMs = (this.config.heartbeatIntervalMs * this.roster.size) / ROTATING_DIGEST_ENTRIES / Math.max(1, this.links.size);
+    return Math.max(this.config.rosterTimeoutMs, ROSTER_TIMEOUT_ROUNDS * roundMs);
   }
 
   private heartbeat(now: number): Heartbeat {
@@ -402,6 +419,7 @@ export class Protocol {
       return;
     }
     const route = [...env.route, this.id];
+    this.rememberWay(env.from, peer);
     let onward = true;
     if (env.to === null || env.to === this.id) onward = this.consume(env, route, now);
     if (env.to === this.id || !onward || env.ttl === 0 || route.length > MAX_HOPS) return;
@@ -473,11 +491,23 @@ export class Protocol {
       this.forward(env.to, env);
       return;
     }
+    const way = env.to === null ? undefined : this.towards.get(env.to);
+    if (way !== undefined && way !== from && this.links.has(way) && !env.route.includes(way)) {
+      this.forward(way, env);
+      return;
+    }
     // The queen has already fanned this broadcast out to every bee she links; don't echo it.
     if (isData && env.to === null && queenLinked && from === this.queen) return;
     for (const peer of this.links.keys()) {
       if (peer !== from && !env.route.includes(peer)) this.forward(peer, env);
     }
+  }
+
+  /** Keep the freshest way towards `bee`, bounded like every other memory here. */
+  private rememberWay(bee: string, peer: string): void {
+    this.towards.delete(bee);
+    this.towards.set(bee, peer);
+    if (this.towards.size > SEEN_CAPACITY) this.towards.delete(this.towards.keys().next().value as string);
   }
 
   private forward(peer: string, env: Envelope): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_DIGEST_ENTRIES, type DigestEntry } from './frames';
 import { seededRng } from './rng';
-import { Roster } from './roster';
+import { FRESH_DIGEST_ENTRIES, ROTATING_DIGEST_ENTRIES, Roster } from './roster';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -83,14 +83,15 @@ class ReferenceRoster {
     for (const [bee, gone] of this.departed) if (now - gone.at > this.timeoutMs * 4) this.departed.delete(bee);
     return dropped;
   }
-  digest(selfBeat: number): DigestEntry[] {
-    const entries = [...this.live].sort((x, y) => y[1].freshAt - x[1].freshAt).slice(0, MAX_DIGEST_ENTRIES - 1);
+  /** The head of a digest: self, then the freshest; the rest rotates and is checked apart. */
+  freshest(selfBeat: number): DigestEntry[] {
+    const entries = [...this.live].sort((x, y) => y[1].freshAt - x[1].freshAt).slice(0, FRESH_DIGEST_ENTRIES - 1);
     return [[this.self, selfBeat], ...entries.map(([bee, e]): DigestEntry => [bee, e.beat])];
   }
 }
 
 describe('Roster at colony scale', () => {
-  it('lists the freshest first and equally fresh bees in the order they joined', () => {
+  it('lists the freshest first, equally fresh bees in the order they joined', () => {
     const roster = new Roster(A, 5000);
     const [c, d, e] = ['cccccccccccccccc', 'dddddddddddddddd', 'eeeeeeeeeeeeeeee'];
     roster.merge(B, 1, 0);
@@ -100,6 +101,17 @@ describe('Roster at colony scale', () => {
     roster.merge(e, 1, 20);
     roster.merge(c, 2, 20);
     expect(roster.digest(9)).toEqual([[A, 9], [B, 2], [c, 2], [e, 1], [d, 1]]);
+  });
+
+  it('rotates every bee of a big roster through its digests', () => {
+    const roster = new Roster(A, 60_000);
+    const bees = Array.from({ length: 1000 }, (_, i) => (i + 1).toString(16).padStart(16, '0'));
+    bees.forEach((bee, i) => roster.merge(bee, 1, i));
+    const mentioned = new Set<string>();
+    for (let beat = 0; beat < Math.ceil(bees.length / ROTATING_DIGEST_ENTRIES) + 1; beat++) {
+      for (const [bee] of roster.digest(beat)) mentioned.add(bee);
+    }
+    expect(bees.every((bee) => mentioned.has(bee))).toBe(true);
   });
 
   it('matches the sorting, scanning definition through thousands of joins, beats, departures and expiries', () => {
@@ -119,7 +131,15 @@ describe('Roster at colony scale', () => {
         reference.remove(bee, now);
       }
       if (rng.next() < 0.2) expect(roster.expire(now).sort()).toEqual(reference.expire(now).sort());
-      if (rng.next() < 0.1) expect(roster.digest(now)).toEqual(reference.digest(now));
+      if (rng.next() < 0.1) {
+        const digest = roster.digest(now);
+        const head = reference.freshest(now);
+        expect(digest.slice(0, head.length)).toEqual(head);
+        // The rotating rest names live bees only, each once, up to the frame's limit.
+        expect(digest.length).toBeLessThanOrEqual(MAX_DIGEST_ENTRIES);
+        expect(new Set(digest.map(([bee]) => bee)).size).toBe(digest.length);
+        for (const [bee, beat] of digest.slice(head.length)) expect(reference.live.get(bee)?.beat).toBe(beat);
+      }
       expect(roster.electorate()).toBe(1 + reference.live.size + reference.missing.size);
     }
     expect(roster.others()).toEqual([...reference.live.keys()]);

@@ -13,6 +13,9 @@ import { MAX_DIGEST_ENTRIES, type DigestEntry } from './frames';
 
 /** Spare room in the refresh log before superseded copies are compacted away. */
 const LOG_SLACK_ENTRIES = 64;
+/** Self and the freshest entries in a digest; the rest of it rotates through the roster. */
+export const FRESH_DIGEST_ENTRIES = 100;
+export const ROTATING_DIGEST_ENTRIES = MAX_DIGEST_ENTRIES - FRESH_DIGEST_ENTRIES;
 
 interface Entry {
   bee: string;
@@ -35,6 +38,7 @@ export class Roster {
   /** Log places before this one were consumed by expiry. */
   private logStart = 0;
   private nextOrder = 0;
+  private rotation: Iterator<Entry> = this.live.values();
   /** Departed bees and the beat they departed at; gossip at or below it is ignored. */
   private readonly departed = new Map<string, { beat: number; at: number }>();
   /**
@@ -87,12 +91,12 @@ export class Roster {
   }
 
   /** Drop bees whose beat has not advanced for the timeout; returns who was dropped. */
-  expire(now: number): string[] {
+  expire(now: number, timeoutMs = this.timeoutMs): string[] {
     const dropped: string[] = [];
     for (; this.logStart < this.log.length; this.logStart++) {
       const entry = this.log[this.logStart] as Entry;
       if (entry.logAt !== this.logStart) continue;
-      if (now - entry.freshAt <= this.timeoutMs) break;
+      if (now - entry.freshAt <= timeoutMs) break;
       dropped.push(entry.bee);
     }
     for (const bee of dropped) {
@@ -107,7 +111,7 @@ export class Roster {
     }
     // Tombstones only need to outlive the stale gossip still in flight.
     for (const [bee, gone] of this.departed) {
-      if (now - gone.at <= this.timeoutMs * 4) break;
+      if (now - gone.at <= timeoutMs * 4) break;
       this.departed.delete(bee);
     }
     return dropped;
@@ -131,27 +135,38 @@ export class Roster {
     return 1 + this.live.size + this.missing.size;
   }
 
-  /** What a heartbeat carries: self first, then the freshest entries up to the digest limit. */
+  /**
+   * What a heartbeat carries: self first, then the freshest entries (news travels fast), then a
+   * slice that rotates through the whole roster (every bee is gossiped regularly, however big).
+   */
   digest(selfBeat: number): DigestEntry[] {
     const out: DigestEntry[] = [[this.self, selfBeat]];
-    // Entries refreshed at the same time go in the order they joined; collect each such group
-    // whole before taking from it.
     let group: Entry[] = [];
-    for (let at = this.log.length - 1; at >= this.logStart && out.length < MAX_DIGEST_ENTRIES; at--) {
+    for (let at = this.log.length - 1; at >= this.logStart && out.length < FRESH_DIGEST_ENTRIES; at--) {
       const entry = this.log[at] as Entry;
       if (entry.logAt !== at) continue;
-      if (group.length > 0 && (group[0] as Entry).freshAt !== entry.freshAt) group = this.take(group, out);
+      if (group.length > 0 && (group[0] as Entry).freshAt !== entry.freshAt) group = this.take(group, out, FRESH_DIGEST_ENTRIES);
       group.push(entry);
     }
-    this.take(group, out);
+    this.take(group, out, FRESH_DIGEST_ENTRIES);
+    const included = new Set(out.map(([bee]) => bee));
+    for (let visited = 0; visited < this.live.size && out.length < MAX_DIGEST_ENTRIES; visited++) {
+      let next = this.rotation.next();
+      if (next.done) {
+        this.rotation = this.live.values();
+        next = this.rotation.next();
+        if (next.done) break;
+      }
+      if (!included.has(next.value.bee)) out.push([next.value.bee, next.value.beat]);
+    }
     return out;
   }
 
   /** Appends a group of equally fresh entries to a digest, earliest joined first; returns []. */
-  private take(group: Entry[], out: DigestEntry[]): Entry[] {
+  private take(group: Entry[], out: DigestEntry[], limit: number): Entry[] {
     group.sort((x, y) => x.order - y.order);
     for (const entry of group) {
-      if (out.length >= MAX_DIGEST_ENTRIES) break;
+      if (out.length >= limit) break;
       out.push([entry.bee, entry.beat]);
     }
     return [];

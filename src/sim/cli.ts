@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Violation } from './invariants';
 import { DEFAULT_CONVERGE_TIMEOUT_MS, defaultJoinSpreadMs, runColony, type ColonyReport, type Progress } from './run';
-import { planScenario, runScenario, shrink, type Action } from './scenario';
+import { planScenario, runScenario, SETTLE_MS, shrink, type Action } from './scenario';
 
 /** Shrinking reruns the plan once per action; beyond this many actions that takes too long. */
 const MAX_SHRINK_ACTIONS = 120;
@@ -32,6 +32,13 @@ const { values } = parseArgs({
   },
 });
 
+/** A saved trace: runScenario(seed, actions, undefined, settleMs) replays it. */
+interface Trace {
+  seed: number;
+  settleMs: number;
+  actions: Action[];
+}
+
 function count(name: string, raw: string): number {
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got ${raw}`);
@@ -48,10 +55,11 @@ function printViolations(seed: number, violations: Violation[]): void {
 }
 
 /** Shrink the trace when that is affordable, save it, and say how to replay it. */
-function printTrace(seed: number, actions: Action[], rerun: string): void {
-  const trace = actions.length <= MAX_SHRINK_ACTIONS ? shrink(seed, actions) : actions;
+function printTrace(seed: number, actions: Action[], settleMs: number, rerun: string): void {
+  const trace = actions.length <= MAX_SHRINK_ACTIONS ? shrink(seed, actions, undefined, settleMs) : actions;
   const file = `sim-trace-${seed}.json`;
-  writeFileSync(file, `${JSON.stringify({ seed, actions: trace }, null, 1)}\n`);
+  const saved: Trace = { seed, settleMs, actions: trace };
+  writeFileSync(file, `${JSON.stringify(saved)}\n`);
   const shrunk = actions.length <= MAX_SHRINK_ACTIONS;
   console.log(`trace (${actions.length} actions${shrunk ? `, shrunk to ${trace.length}` : ', too many to shrink'}):`);
   const shown = shrunk ? trace : trace.slice(0, UNSHRUNK_TRACE_LINES);
@@ -76,15 +84,15 @@ function runSuite(range: string): number {
     failed++;
     console.log(`${line}: FAIL`);
     printViolations(seed, result.violations);
-    printTrace(seed, result.actions, `--seeds ${seed}..${seed}`);
+    printTrace(seed, result.actions, SETTLE_MS, `--seeds ${seed}..${seed}`);
   }
   console.log(`${to - from + 1 - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 
 function replay(file: string): number {
-  const { seed, actions } = JSON.parse(readFileSync(file, 'utf8')) as { seed: number; actions: Action[] };
-  const result = runScenario(seed, actions);
+  const { seed, settleMs, actions } = JSON.parse(readFileSync(file, 'utf8')) as Trace;
+  const result = runScenario(seed, actions, undefined, settleMs);
   console.log(`replayed ${actions.length} actions with seed ${seed}: ${result.bees} bees, ${result.elections} elections, term ${result.maxTerm}`);
   if (result.violations.length === 0) {
     console.log('no invariant violated');
@@ -103,11 +111,14 @@ function printReport(r: ColonyReport): void {
   const rate = r.beeSecondsPerWallSecond >= 1e6 ? `${(r.beeSecondsPerWallSecond / 1e6).toFixed(2)}M` : Math.round(r.beeSecondsPerWallSecond).toString();
   console.log(`bees               ${r.bees} (joins spread over ${seconds(r.joinSpreadMs)})`);
   console.log(`seed               ${r.seed}`);
-  console.log(`converged          ${seconds(r.convergedMs)} after the first join (virtual)`);
+  const waited = `never (waited ${seconds(r.convergeTimeoutMs)})`;
+  const converged = r.convergedMs === null ? waited : `${seconds(r.convergedMs)} after the first join (virtual)`;
+  const failover = r.failoverMs !== null ? `${seconds(r.failoverMs)} from the queen's crash to a new queen followed by all` : r.killedQueen ? waited : 'not measured';
+  console.log(`converged          ${converged}`);
   console.log(`elections          ${r.elections} campaigns, highest term ${r.maxTerm}`);
   console.log(`frames per bee     ${Math.round(r.framesPerBee)}`);
   console.log(`links per bee      ${r.linksPerBee.toFixed(1)} (full mesh: ${r.fullMeshLinksPerBee})`);
-  console.log(`failover           ${seconds(r.failoverMs)} from the queen's crash to a new queen followed by all`);
+  console.log(`failover           ${failover}`);
   console.log(`wall clock         ${seconds(r.wallMs)} for ${seconds(r.virtualMs)} virtual: ${rate} bee·s per wall s`);
   console.log(`peak RSS           ${mib(r.peakRssBytes)}`);
 }
@@ -127,7 +138,7 @@ function runOne(): number {
   printReport(report);
   if (report.violations.length === 0) return 0;
   printViolations(seed, report.violations);
-  printTrace(seed, report.actions, `--bees ${bees} --seed ${seed} --join-ms ${joinSpreadMs} --timeout-ms ${values['timeout-ms']}`);
+  printTrace(seed, report.actions, report.convergeTimeoutMs, `--bees ${bees} --seed ${seed} --join-ms ${joinSpreadMs} --timeout-ms ${values['timeout-ms']}`);
   return 1;
 }
 

@@ -56,7 +56,7 @@ export class InvariantChecker {
     const live = this.world.liveIds().map((id) => this.world.bees.get(id) as SimBee);
     const queens = live.filter((bee) => bee.role === 'queen').map((bee) => bee.id);
     if (queens.length !== 1) {
-      this.fail(2, this.world.now, `expected one queen among ${live.length} live bees, found ${queens.length}: ${queens.join(', ')}`);
+      this.fail(2, this.world.now, `expected one queen among ${live.length} live bees, found ${queens.length}${queens.length > 0 ? `: ${queens.join(', ')}` : ''}`);
       return;
     }
     const unattached = live.filter((bee) => bee.queen !== queens[0]);

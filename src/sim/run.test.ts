@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { convergedQueen, runColony } from './run';
+import { runScenario } from './scenario';
 import { World } from './world';
 
-// 150 bees keep this test at a few seconds: every vote floods the whole mesh (O(bees²) frames
-// per election), so 500 bees take minutes; `npm run sim -- --bees 500` shows it.
+// Small enough for a few seconds on a loaded 2-core machine; `npm run sim -- --bees N` goes bigger.
 const BEES = 150;
 
 describe('a colony run', () => {
@@ -21,11 +21,14 @@ describe('a colony run', () => {
     expect(report.actions.at(-1)).toMatchObject({ kind: 'crash', queen: true });
   });
 
-  it('reports a colony that cannot converge as a violation of invariant 2', () => {
+  it('reports a colony that cannot converge as a violation of invariant 2, which its trace replays', () => {
     const report = runColony({ bees: 5, seed: 3, convergeTimeoutMs: 500 });
     expect(report.convergedMs).toBeNull();
     expect(report.failoverMs).toBeNull();
+    expect(report.killedQueen).toBe(false);
     expect(report.violations.map((v) => v.invariant)).toEqual([2]);
+    const replayed = runScenario(3, report.actions, undefined, report.convergeTimeoutMs);
+    expect(replayed.violations).toEqual(report.violations);
   });
 
   it('sees convergence only when every live bee follows one live queen', () => {

@@ -48,6 +48,9 @@ export interface ColonyReport {
   convergedMs: number | null;
   /** Virtual time from the queen's crash until one new queen is followed by every live bee. */
   failoverMs: number | null;
+  /** Whether the queen was crashed (only after convergence, and only if asked). */
+  killedQueen: boolean;
+  convergeTimeoutMs: number;
   /** Campaigns started by all bees (sum of counters.elections). */
   elections: number;
   maxTerm: number;
@@ -126,12 +129,18 @@ export function runColony(options: ColonyOptions): ColonyReport {
     nextProgressAt = world.now + PROGRESS_INTERVAL_MS;
     options.onProgress({ nowMs: world.now, ...census(world), framesSent: world.framesSent, wallMs: performance.now() - started });
   };
-  /** Runs until one queen is followed by all; the virtual time that took, or null on timeout. */
+  /**
+   * Runs until one queen is followed by all; the virtual time that took, or null if she is not
+   * there by the deadline. The deadline check is runScenario's settle check at the same moment,
+   * so the run's actions with settleMs = timeoutMs replay a failure exactly.
+   */
   const converge = (): number | null => {
     const from = world.now;
-    while (world.now - from <= timeoutMs) {
+    const deadline = from + timeoutMs;
+    for (;;) {
       if (convergedQueen(world) !== null) return world.now - from;
-      world.runFor(CHECK_INTERVAL_MS);
+      if (world.now >= deadline) break;
+      world.runFor(Math.min(CHECK_INTERVAL_MS, deadline - world.now));
       progress();
     }
     checker.checkSettled();
@@ -148,7 +157,8 @@ export function runColony(options: ColonyOptions): ColonyReport {
   const live = world.liveIds().length;
   const linksPerBee = (2 * world.linkCount()) / live;
   let failoverMs: number | null = null;
-  if (convergedMs !== null && (options.killQueen ?? true)) {
+  const killedQueen = convergedMs !== null && (options.killQueen ?? true);
+  if (killedQueen) {
     perform({ at: world.now, kind: 'crash', queen: true });
     failoverMs = converge();
   }
@@ -159,6 +169,8 @@ export function runColony(options: ColonyOptions): ColonyReport {
     joinSpreadMs,
     convergedMs,
     failoverMs,
+    killedQueen,
+    convergeTimeoutMs: timeoutMs,
     elections: [...world.bees.values()].reduce((sum, bee) => sum + bee.elections, 0),
     maxTerm: [...world.bees.values()].reduce((max, bee) => Math.max(max, bee.term), 0),
     framesPerBee: world.framesSent / bees,

@@ -26,7 +26,7 @@ export interface ScenarioResult {
 }
 
 /** Long enough for silent departures to stop counting as voters, and an election after. */
-const SETTLE_MS = 60_000;
+export const SETTLE_MS = 60_000;
 
 /** A random plan: a colony forms, suffers 20 s of faults and messages, then is left alone. */
 export function planScenario(seed: number, initialBees = 6 + (seed % 10)): Action[] {
@@ -102,13 +102,14 @@ export function stage(seed: number, rules?: ElectionRules): Stage {
   return { world, checker, sent, act };
 }
 
-export function runScenario(seed: number, actions: Action[], rules?: ElectionRules): ScenarioResult {
+/** Carries out the plan, then leaves the colony alone for settleMs and checks it settled. */
+export function runScenario(seed: number, actions: Action[], rules?: ElectionRules, settleMs = SETTLE_MS): ScenarioResult {
   const { world, checker, sent, act } = stage(seed, rules);
   for (const action of actions) act(action);
   // Faults stop: the network heals and is lossless again, and the colony is left alone.
   world.heal();
   world.loss = 0;
-  world.runFor(SETTLE_MS);
+  world.runFor(settleMs);
   if (world.liveIds().length >= 2) checker.checkSettled();
   checker.checkDelivery(sent);
   return {
@@ -122,13 +123,13 @@ export function runScenario(seed: number, actions: Action[], rules?: ElectionRul
 }
 
 /** Drop actions one at a time while the run still breaks the same invariant: the trace to replay. */
-export function shrink(seed: number, actions: Action[], rules?: ElectionRules): Action[] {
-  const broken = runScenario(seed, actions, rules).violations[0]?.invariant;
+export function shrink(seed: number, actions: Action[], rules?: ElectionRules, settleMs = SETTLE_MS): Action[] {
+  const broken = runScenario(seed, actions, rules, settleMs).violations[0]?.invariant;
   if (broken === undefined) return actions;
   let current = actions;
   for (let i = current.length - 1; i >= 0; i--) {
     const fewer = current.filter((_, j) => j !== i);
-    if (runScenario(seed, fewer, rules).violations.some((v) => v.invariant === broken)) current = fewer;
+    if (runScenario(seed, fewer, rules, settleMs).violations.some((v) => v.invariant === broken)) current = fewer;
   }
   return current;
 }
