@@ -3,7 +3,7 @@
 // the core returns, and exposes the bee to tests and tools as `window.hive`.
 
 import { encodeFrame, MAX_BODY_BYTES, parseFrame } from './hive/frames';
-import { Protocol, type Delivered, type Effect, type HiveEvent, type Role } from './hive/protocol';
+import { Protocol, type Delivered, type Effect, type HiveEvent, type Snapshot } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { PeerJsTransport } from './net/peerjs';
 import { isBeeId } from './net/signal-protocol';
@@ -23,20 +23,12 @@ export interface BeeOptions {
   iceServers: RTCIceServer[];
 }
 
-export interface HiveSnapshot {
-  id: string;
+/** The protocol's view of this bee, plus what only the page knows. */
+export interface HiveSnapshot extends Snapshot {
   colony: string;
-  role: Role;
-  term: number;
-  queen: string | null;
-  workers: string[];
-  neighbours: string[];
-  roster: string[];
-  queens: string[];
   version: number;
   transport: BeeOptions['transport'];
   signaling: boolean;
-  counters: ReturnType<Protocol['snapshot']>['counters'];
 }
 
 export type InboxEntry = Delivered;
