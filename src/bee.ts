@@ -107,14 +107,12 @@ export class Bee implements HiveApi {
   }
 
   snapshot(): HiveSnapshot {
-    const { counters, ...core } = this.protocol.snapshot();
     return {
-      ...core,
+      ...this.protocol.snapshot(),
       colony: this.options.colony,
       version: 0,
       transport: this.options.transport,
       signaling: this.signaling.connected,
-      counters,
     };
   }
 

@@ -8,8 +8,8 @@ const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
 
 export type SignalingEvent =
-  /** Live bees of the colony, on joining (`joined`) or on request. */
-  | { type: 'welcome'; peers: string[]; joined: boolean }
+  /** Live bees of the colony, on joining or on request. */
+  | { type: 'welcome'; peers: string[] }
   | { type: 'left'; bee: string }
   | { type: 'error'; code: string; message: string }
   | { type: 'status'; connected: boolean };
@@ -85,10 +85,10 @@ export class SignalingClient implements Signaler {
       case 'welcome':
         this.reconnectDelayMs = RECONNECT_MIN_MS;
         this.setConnected(true);
-        this.events.emit({ type: 'welcome', peers: message.peers, joined: true });
+        this.events.emit({ type: 'welcome', peers: message.peers });
         break;
       case 'sample':
-        this.events.emit({ type: 'welcome', peers: message.peers, joined: false });
+        this.events.emit({ type: 'welcome', peers: message.peers });
         break;
       case 'signal':
         this.signals.emit({ from: message.from, data: message.data });
