@@ -1,6 +1,6 @@
 // The driver: the one place where the protocol core meets real time, real links, storage and the
 // page. It turns timers, transport and signaling events into protocol events, carries out the
-// effects the core returns (writes first: see EffectQueue), and exposes the bee to tests and tools
+// effects the core returns (writes before frames: see EffectQueue), and exposes the bee to tests and tools
 // as `window.hive`.
 
 import { EffectQueue } from './effect-queue';
@@ -128,7 +128,10 @@ export class Bee implements HiveApi {
   private readonly protocol: Protocol;
   private readonly signaling: SignalingClient;
   private readonly transport: Transport;
-  private readonly effects = new EffectQueue<Effect>((effect) => this.apply(effect));
+  private readonly effects = new EffectQueue<Effect>(
+    (effect) => this.apply(effect),
+    (effect) => effect.type === 'send' || effect.type === 'unlink',
+  );
   private readonly received: Inbox;
   private readonly sent: Outbox;
   private readonly log: EventLog;
@@ -380,7 +383,7 @@ export class Bee implements HiveApi {
     if (event.type !== 'tick' || effects.length > 0) this.changes.emit();
   }
 
-  /** Carries out one effect; a promise holds back the effects after it until it settles. */
+  /** Carries out one effect; a promise (a write) holds back the frames after it until it settles. */
   private apply(effect: Effect): Promise<unknown> | undefined {
     switch (effect.type) {
       case 'link':

@@ -68,6 +68,16 @@ describe('a bee store', () => {
     expect((await store(OTHER).load()).inbox.map((m) => m.body)).toEqual(['m99']);
   });
 
+  it('commits writes that arrive together in shared transactions (group commit), in order', async () => {
+    const s = store(BEE, { ...SMALL, inbox: 100 });
+    await s.load();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, n) => s.addInbox(message(n))));
+    expect(results.every(Boolean)).toBe(true);
+    expect(s.stats.writes).toBe(50);
+    expect(s.stats.transactions).toBeLessThan(5);
+    expect((await store().load()).inbox.map((m) => m.body)).toEqual(Array.from({ length: 50 }, (_, n) => `m${n}`));
+  });
+
   it('keeps pruning right after a restart, from the counts it loaded', async () => {
     const s = store();
     await s.load();
@@ -151,6 +161,7 @@ describe('the inbox, outbox and log over a store', () => {
     outbox.submitted(a);
     outbox.delivered(b.id);
     outbox.failed('c'.repeat(16), 'no acknowledgement');
+    await s.idle();
     const restarted = new Outbox(s, (await s.load()).outbox);
     expect(restarted.list().map(({ body, status, attempts }) => [body, status, attempts])).toEqual([
       ['to other', 'pending', 1],
