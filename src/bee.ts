@@ -1,19 +1,35 @@
-// The driver: the one place where the protocol core meets real time, real links and the page.
-// It turns timers, transport and signaling events into protocol events, carries out the effects
-// the core returns, and exposes the bee to tests and tools as `window.hive`.
+// The driver: the one place where the protocol core meets real time, real links, storage and the
+// page. It turns timers, transport and signaling events into protocol events, carries out the
+// effects the core returns (writes before frames: see EffectQueue), and exposes the bee to tests and tools
+// as `window.hive`.
 
+import { EffectQueue } from './effect-queue';
+import { ELECTION_RULES } from './hive/election';
 import { encodeFrame, MAX_BODY_BYTES, parseFrame } from './hive/frames';
-import { Protocol, type Delivered, type Effect, type HiveEvent, type Snapshot } from './hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, type Snapshot } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { PeerJsTransport } from './net/peerjs';
 import { isBeeId } from './net/signal-protocol';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
 import { Listeners, MAX_FRAME_BYTES, type Transport, type TransportKind } from './net/transport';
+import { TabIdentity, type Claimed } from './store/identity';
+import { Inbox } from './store/inbox';
+import { EventLog, type LogEntry } from './store/log';
+import { Outbox, type OutboxEntry } from './store/outbox';
+import { DB_NAME, DB_VERSION, openHiveDb, type HiveDb, type LogKind, type OutboxKind } from './store/schema';
+import { BeeStore, describeStorageError, type Loaded, type StoreStats } from './store/store';
 
 const TICK_MS = 250;
-const INBOX_LIMIT = 1000;
 const PROBLEM_LIMIT = 20;
+/** Bees known before a reload, offered as link candidates on restart (queen first). */
+const ROSTER_HINTS = 6;
+/** The roster is saved at most this often: it is a hint, not a record. */
+const ROSTER_SAVE_MS = 2000;
+/** Joins and leaves logged one by one per tick; more become one summary line. */
+const ROSTER_CHANGES_LOGGED = 10;
+/** Lives of the bee, or link-less spells, a message may use before it fails for good. */
+const MAX_SUBMISSIONS = 20;
 
 export interface BeeOptions {
   colony: string;
@@ -23,15 +39,42 @@ export interface BeeOptions {
   iceServers: RTCIceServer[];
 }
 
+/** What the page gives the bee to find out which bee it is. */
+export interface TabOptions {
+  /** sessionStorage, or null where it is disabled. */
+  session: Storage | null;
+  /** `?reset`: forget the bee this tab ran and hatch a new one. */
+  reset: boolean;
+  dbName?: string;
+}
+
+/** The vote as last written to storage: one per term, and it outlives the page. */
+export interface VoteState {
+  term: number;
+  votedFor: string | null;
+}
+
 /** The protocol's view of this bee, plus what only the page knows. */
 export interface HiveSnapshot extends Snapshot {
   colony: string;
   version: number;
   transport: BeeOptions['transport'];
   signaling: boolean;
+  vote: VoteState | null;
+  /** Messages sent and not yet acknowledged. */
+  outbox: number;
+  storage: StoreStats & { available: boolean };
 }
 
 export type InboxEntry = Delivered;
+
+export interface ExportedLog {
+  bee: string;
+  colony: string;
+  exportedAt: number;
+  vote: VoteState | null;
+  entries: LogEntry[];
+}
 
 /** The automation contract (DESIGN.md): what tests and tools may rely on. */
 export interface HiveApi {
@@ -40,10 +83,17 @@ export interface HiveApi {
   snapshot(): HiveSnapshot;
   send(to: string, body: unknown): Promise<void>;
   broadcast(body: unknown): Promise<void>;
+  /** Delivered messages, newest last; they survive reloads. */
   inbox(): InboxEntry[];
+  /** Sent messages not yet acknowledged, and those that failed, oldest first. */
+  outbox(): OutboxEntry[];
   /** A queen hands her throne to her best worker; resolves once a successor reigns. */
   abdicate(): Promise<void>;
+  /** Downloads this bee's event log as JSON, and returns it. */
+  exportLog(): ExportedLog;
 }
+
+type Settled = Extract<Effect, { type: 'settled' }>;
 
 const randomHex = (bytes: number): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -55,22 +105,105 @@ function checkBody(body: unknown): Promise<never> | undefined {
   return Promise.reject(new Error(`message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${size})`));
 }
 
+function download(name: string, value: unknown): void {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
 export class Bee implements HiveApi {
-  readonly id = randomHex(8);
+  readonly id: string;
   readonly ready: Promise<void>;
-  /** Recent problems worth showing (signaling errors); never thrown at the page. */
+  /** Recent problems worth showing (signaling and storage errors); never thrown at the page. */
   readonly problems: string[] = [];
   private readonly protocol: Protocol;
   private readonly signaling: SignalingClient;
   private readonly transport: Transport;
-  private readonly received: InboxEntry[] = [];
-  private readonly pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private readonly effects = new EffectQueue<Effect>(
+    (effect) => this.apply(effect),
+    (effect) => effect.type === 'send' || effect.type === 'unlink',
+  );
+  private readonly received: Inbox;
+  private readonly sent: Outbox;
+  private readonly log: EventLog;
+  /** What each `ref` the protocol will settle is for. */
+  private readonly requests = new Map<number, (settled: Settled) => void>();
+  /** Message ids handed to the protocol in this life, so none is handed over twice at once. */
+  private readonly inFlight = new Set<string>();
+  /** The page's promises for messages, by message id. */
+  private readonly promised = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
   private readonly changes = new Listeners<void>();
+  private vote: VoteState | null;
+  private hints: string[];
+  private knownRoster = new Set<string>();
+  private rosterKey = '';
+  private rosterSavedAt = -Infinity;
+  private rosterDirty = false;
+  private leaving = false;
   private nextRef = 1;
   private timer: ReturnType<typeof setInterval>;
 
-  constructor(private readonly options: BeeOptions) {
-    this.protocol = new Protocol(this.id, seededRng(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0));
+  /**
+   * Finds out which bee this tab is (TabIdentity), loads what that bee stored and starts it.
+   * Storage that fails to open leaves a bee that runs in memory, and says so.
+   */
+  static async start(options: BeeOptions, tab: TabOptions): Promise<Bee> {
+    let bee: Bee | undefined;
+    const early: Array<[string, unknown]> = [];
+    const onError = (what: string, err: unknown) => (bee ? bee.storageError(what, err) : early.push([what, err]));
+    let db: HiveDb | null = null;
+    try {
+      // A newer tab upgrading the schema needs this connection closed; this bee goes on in memory.
+      db = await openHiveDb(tab.dbName ?? DB_NAME, DB_VERSION, () => (bee ? bee.detachStorage() : db?.close()));
+    } catch (err) {
+      onError('open', err);
+    }
+    const identity = new TabIdentity(() => randomHex(8));
+    let claimed: Claimed;
+    try {
+      claimed = await identity.claim({
+        db,
+        session: tab.session,
+        newId: () => randomHex(8),
+        now: Date.now(),
+        ...(tab.reset ? { reset: (old: string) => new BeeStore(db, old, onError).forget() } : {}),
+      });
+    } catch (err) {
+      onError('identity', err);
+      claimed = { id: randomHex(8), restored: false, note: 'identity storage failed: hatched a bee that lasts this page load' };
+    }
+    const store = new BeeStore(db, claimed.id, onError);
+    bee = new Bee(options, claimed, identity, store, await store.load());
+    for (const [what, err] of early) bee.storageError(what, err);
+    return bee;
+  }
+
+  private constructor(
+    private readonly options: BeeOptions,
+    claimed: Claimed,
+    private readonly identity: TabIdentity,
+    private readonly store: BeeStore,
+    loaded: Loaded,
+  ) {
+    this.id = claimed.id;
+    this.received = new Inbox(store, loaded.inbox);
+    this.sent = new Outbox(store, loaded.outbox);
+    this.log = new EventLog(store, loaded.log);
+    this.vote = loaded.vote && { term: loaded.vote.term, votedFor: loaded.vote.votedFor };
+    const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
+    this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
+    const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds() };
+    const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+    this.protocol = new Protocol(this.id, seededRng(seed), DEFAULT_CONFIG, ELECTION_RULES, restored);
+    this.note('start', claimed.restored ? 'restored this bee after a reload' : 'hatched a new bee', {
+      ...restored,
+      deliveredIds: restored.deliveredIds.length,
+      pending: this.sent.pending().length,
+      storage: store.available,
+    });
+    if (claimed.note) this.note('start', claimed.note);
+
     this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, this.id);
     this.transport =
       options.transport === 'peerjs'
@@ -86,7 +219,7 @@ export class Bee implements HiveApi {
       });
     });
     this.signaling.subscribe((event) => {
-      if (event.type === 'welcome') this.step({ type: 'welcome', peers: event.peers });
+      if (event.type === 'welcome') this.onWelcome(event.peers);
       else if (event.type === 'left') this.step({ type: 'beeLeft', bee: event.bee });
       else if (event.type === 'error') this.problem(`signaling: ${event.code} ${event.message}`);
       else this.changes.emit();
@@ -113,89 +246,227 @@ export class Bee implements HiveApi {
       version: 0,
       transport: this.options.transport,
       signaling: this.signaling.connected,
+      vote: this.vote && { ...this.vote },
+      outbox: this.sent.pending().length,
+      storage: { ...this.store.stats, available: this.store.available },
     };
   }
 
   send(to: string, body: unknown): Promise<void> {
     if (!isBeeId(to)) return Promise.reject(new Error(`not a bee id: ${String(to)}`));
-    return checkBody(body) ?? this.request((ref) => ({ type: 'send', ref, to, body }));
+    return checkBody(body) ?? this.post('send', to, body);
   }
 
   broadcast(body: unknown): Promise<void> {
-    return checkBody(body) ?? this.request((ref) => ({ type: 'broadcast', ref, body }));
+    return checkBody(body) ?? this.post('broadcast', null, body);
   }
 
   inbox(): InboxEntry[] {
-    return this.received.map((entry) => ({ ...entry, route: [...entry.route] }));
+    return this.received.list();
+  }
+
+  outbox(): OutboxEntry[] {
+    return this.sent.list();
   }
 
   abdicate(): Promise<void> {
-    return this.request((ref) => ({ type: 'abdicate', ref }));
+    return new Promise((resolve, reject) => {
+      const ref = this.nextRef++;
+      this.requests.set(ref, (settled) => (settled.ok ? resolve() : reject(new Error(settled.reason))));
+      this.step({ type: 'abdicate', ref });
+    });
   }
 
-  /** UI hook: called after anything that may change the snapshot or inbox. */
+  exportLog(): ExportedLog {
+    const exported: ExportedLog = { bee: this.id, colony: this.options.colony, exportedAt: Date.now(), vote: this.vote && { ...this.vote }, entries: this.log.list() };
+    download(`hivemesh-${this.id}-log.json`, exported);
+    return exported;
+  }
+
+  /** UI hook: called after anything that may change the snapshot, inbox or outbox. */
   subscribe(listener: () => void): () => void {
     return this.changes.add(listener);
   }
 
   /**
    * The tab is going away: a queen crowns a successor, and every bee says goodbye to its
-   * neighbours so they need not wait for timeouts.
+   * neighbours so they need not wait for timeouts. Messages in flight stay in the outbox for the
+   * next life of this bee.
    */
   leave(): void {
-    this.step({ type: 'leave' });
+    this.leaving = true;
+    this.effects.clear();
+    for (const effect of this.protocol.step({ type: 'leave' }, Date.now())) void this.apply(effect);
+    if (this.rosterDirty) this.saveRoster(Date.now());
     clearInterval(this.timer);
     this.transport.destroy();
     this.signaling.close();
+    this.identity.close();
   }
 
-  /** Step an event that the protocol settles later, as a promise of that outcome. */
-  private request(event: (ref: number) => HiveEvent): Promise<void> {
-    const ref = this.nextRef++;
-    const settled = new Promise<void>((resolve, reject) => this.pending.set(ref, { resolve, reject }));
-    this.step(event(ref));
+  // ---- messages ---------------------------------------------------------------------------
+
+  /** Writes the message to the outbox first, then hands it to the protocol once there is a link. */
+  private async post(kind: OutboxKind, to: string | null, body: unknown): Promise<void> {
+    const entry = await this.sent.add(randomHex(8), kind, to, body, Date.now());
+    if (typeof entry === 'string') throw new Error(entry);
+    const settled = new Promise<void>((resolve, reject) => this.promised.set(entry.id, { resolve, reject }));
+    this.changes.emit();
+    if (this.hasLink()) this.submit(entry);
+    else this.note('queued', `no link: ${entry.kind} ${entry.id} waits in the outbox`, { msg: entry.id, to });
     return settled;
   }
 
+  /** Hand messages that are waiting (after a reload, or for a link) to the protocol. */
+  private flushOutbox(): void {
+    if (!this.hasLink()) return;
+    for (const entry of this.sent.pending()) if (!this.inFlight.has(entry.id)) this.submit(entry);
+  }
+
+  private submit(entry: OutboxEntry): void {
+    const ref = this.nextRef++;
+    this.inFlight.add(entry.id);
+    this.sent.submitted(entry);
+    this.requests.set(ref, (settled) => this.onSettled(entry, settled));
+    const { id: msg, body } = entry;
+    this.step(entry.to === null ? { type: 'broadcast', ref, body, msg } : { type: 'send', ref, to: entry.to, body, msg });
+  }
+
+  private onSettled(entry: OutboxEntry, settled: Settled): void {
+    this.inFlight.delete(entry.id);
+    if (this.leaving) return; // stays pending for the next life of this bee
+    const waiter = this.promised.get(entry.id);
+    if (settled.ok) {
+      this.sent.delivered(entry.id);
+      this.note('sent', `${entry.kind} ${entry.id} ${entry.to === null ? 'handed to the colony' : `acknowledged by ${entry.to}`}`, { msg: entry.id });
+      waiter?.resolve();
+    } else if (!this.hasLink() && entry.attempts < MAX_SUBMISSIONS) {
+      // It never had a way out: it waits for the next link rather than failing.
+      this.note('queued', `${entry.kind} ${entry.id} found no link: waits in the outbox`, { msg: entry.id });
+      return;
+    } else {
+      this.sent.failed(entry.id, settled.reason);
+      this.note('failed', `${entry.kind} ${entry.id} not delivered: ${settled.reason}`, { msg: entry.id, to: entry.to });
+      waiter?.reject(new Error(settled.reason));
+    }
+    this.promised.delete(entry.id);
+  }
+
+  private hasLink(): boolean {
+    return this.protocol.snapshot().neighbours.length > 0;
+  }
+
+  // ---- protocol ---------------------------------------------------------------------------
+
+  private onWelcome(peers: string[]): void {
+    // Bees known before a reload are likely still here: the old queen and neighbours first.
+    this.step({ type: 'welcome', peers: [...new Set([...this.hints, ...peers])] });
+    this.hints = [];
+  }
+
   private step(event: HiveEvent): void {
-    const effects = this.protocol.step(event, Date.now());
-    for (const effect of effects) this.apply(effect);
+    const now = Date.now();
+    const effects = this.protocol.step(event, now);
+    this.effects.push(effects);
+    if (event.type === 'linkOpen') this.flushOutbox();
+    if (event.type === 'tick') this.watchRoster(now);
     if (event.type !== 'tick' || effects.length > 0) this.changes.emit();
   }
 
-  private apply(effect: Effect): void {
+  /** Carries out one effect; a promise (a write) holds back the frames after it until it settles. */
+  private apply(effect: Effect): Promise<unknown> | undefined {
     switch (effect.type) {
       case 'link':
         this.transport.link(effect.peer);
-        break;
+        return undefined;
       case 'unlink':
         this.transport.unlink(effect.peer);
-        break;
+        return undefined;
       case 'sample':
         this.signaling.requestSample();
-        break;
+        return undefined;
       case 'persist':
-        // Bee ids last one page load for now, so a vote has nothing to outlive; the IndexedDB
-        // store (issue 6) writes it here, before the frames that follow it are sent.
-        break;
+        return this.persistVote(effect.term, effect.votedFor);
       case 'send':
         this.transport.send(effect.peer, encodeFrame(effect.frame));
-        break;
-      case 'deliver':
-        this.received.push(effect.message);
-        if (this.received.length > INBOX_LIMIT) this.received.shift();
-        break;
+        return undefined;
+      case 'deliver': {
+        const stored = this.received.add(effect.message);
+        this.changes.emit();
+        return stored;
+      }
+      case 'roleChanged':
+        this.note('role', `${effect.role}${effect.queen && effect.queen !== this.id ? ` of queen ${effect.queen}` : ''} in term ${effect.term}`, {
+          role: effect.role,
+          term: effect.term,
+          queen: effect.queen,
+        });
+        return undefined;
       case 'settled': {
-        const waiter = this.pending.get(effect.ref);
-        this.pending.delete(effect.ref);
-        if (effect.ok) waiter?.resolve();
-        else waiter?.reject(new Error(effect.reason));
-        break;
+        const handler = this.requests.get(effect.ref);
+        this.requests.delete(effect.ref);
+        handler?.(effect);
+        return undefined;
       }
     }
   }
 
+  /** The vote reaches storage before the frames after it leave (see EffectQueue). */
+  private persistVote(term: number, votedFor: string | null): Promise<boolean> | undefined {
+    this.vote = { term, votedFor };
+    this.note('vote', votedFor === null ? `term ${term} began` : `voted for ${votedFor === this.id ? 'itself' : votedFor} in term ${term}`, { term, votedFor });
+    return this.store.available ? this.store.saveVote(term, votedFor) : undefined;
+  }
+
+  // ---- roster -----------------------------------------------------------------------------
+
+  /** Logs joins and leaves, and keeps the stored roster (restart hints) roughly current. */
+  private watchRoster(now: number): void {
+    const { roster, queen } = this.protocol.snapshot();
+    const key = `${queen}|${roster.join(',')}`;
+    if (key !== this.rosterKey) {
+      this.rosterKey = key;
+      const current = new Set(roster.filter((bee) => bee !== this.id));
+      const joined = [...current].filter((bee) => !this.knownRoster.has(bee));
+      const left = [...this.knownRoster].filter((bee) => !current.has(bee));
+      this.knownRoster = current;
+      this.rosterDirty = true;
+      for (const [kind, bees] of [['join', joined], ['leave', left]] as const) {
+        if (bees.length > ROSTER_CHANGES_LOGGED) this.note(kind, `${bees.length} bees ${kind === 'join' ? 'joined' : 'left'}`, { bees });
+        else for (const bee of bees) this.note(kind, `bee ${bee} ${kind === 'join' ? 'joined' : 'left'}`, { bee });
+      }
+    }
+    if (this.rosterDirty && now - this.rosterSavedAt >= ROSTER_SAVE_MS) this.saveRoster(now);
+  }
+
+  private saveRoster(now: number): void {
+    const { roster, queen } = this.protocol.snapshot();
+    this.rosterDirty = false;
+    this.rosterSavedAt = now;
+    void this.store.saveRoster(queen, roster.filter((bee) => bee !== this.id), now);
+  }
+
+  // ---- problems ---------------------------------------------------------------------------
+
+  private note(kind: LogKind, text: string, data?: Record<string, unknown>): void {
+    this.log.append(Date.now(), kind, text, data);
+  }
+
+  private storageError(what: string, err: unknown): void {
+    const text = describeStorageError(what, err);
+    this.problem(text);
+    // An error writing the log itself is kept in memory only, or it would loop.
+    this.log.append(Date.now(), 'storage', text, undefined, what !== 'log');
+  }
+
+  private detachStorage(): void {
+    this.store.detach();
+    this.problem('storage: a newer version of Hivemesh opened in another tab; this bee keeps running in memory');
+  }
+
   private problem(text: string): void {
+    const seen = this.problems.indexOf(text);
+    if (seen >= 0) this.problems.splice(seen, 1);
     this.problems.push(text);
     if (this.problems.length > PROBLEM_LIMIT) this.problems.shift();
     this.changes.emit();

@@ -1,4 +1,5 @@
-// Page entry: read the URL contract (DESIGN.md), start this tab's bee, expose it, draw the UI.
+// Page entry: read the URL contract (DESIGN.md), start this tab's bee (the one it ran before a
+// reload, unless `?reset`), expose it, draw the UI.
 
 import { mount } from 'svelte';
 import { Bee, type BeeOptions, type HiveApi } from './bee';
@@ -29,11 +30,27 @@ function readOptions(url: URL): BeeOptions {
 }
 
 const target = document.getElementById('app') as HTMLElement;
+
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage disabled by the browser: the bee lasts one page load
+  }
+}
+
 try {
-  const bee = new Bee(readOptions(new URL(location.href)));
+  const url = new URL(location.href);
+  // `?reset` forgets this tab's bee once; drop it from the address so a reload keeps the new one.
+  const reset = url.searchParams.has('reset');
+  if (reset) {
+    url.searchParams.delete('reset');
+    history.replaceState(history.state, '', url);
+  }
+  const bee = await Bee.start(readOptions(url), { session: sessionStorageOrNull(), reset });
   window.hive = bee;
   addEventListener('pagehide', () => bee.leave());
-  // A page restored from the back/forward cache has already said goodbye: start a fresh bee.
+  // A page restored from the back/forward cache has already said goodbye: start it again.
   addEventListener('pageshow', (event) => event.persisted && location.reload());
   mount(App, { target, props: { view: new BeeView(bee) } });
 } catch (err) {

@@ -82,8 +82,9 @@ export type HiveEvent =
   | { type: 'frame'; peer: string; frame: Frame }
   /** A frame from `peer` failed to parse; counted, never acted on. */
   | { type: 'malformed'; peer: string }
-  | { type: 'send'; ref: number; to: string; body: unknown }
-  | { type: 'broadcast'; ref: number; body: unknown }
+  /** `msg` names the message end to end; a driver that stored it first passes the same id again after a reload. */
+  | { type: 'send'; ref: number; to: string; body: unknown; msg?: string }
+  | { type: 'broadcast'; ref: number; body: unknown; msg?: string }
   | { type: 'visibility'; visible: boolean }
   /** A queen hands her throne to her best worker. */
   | { type: 'abdicate'; ref: number }
@@ -103,6 +104,16 @@ export type Effect =
   /** The outcome of a `send`, `broadcast` or `abdicate` event with this ref. */
   | { type: 'settled'; ref: number; ok: true; route: string[] }
   | { type: 'settled'; ref: number; ok: false; reason: string };
+
+/** What a bee kept from an earlier life (a reload): safety and exactly-once depend on it. */
+export interface Restored {
+  term: number;
+  votedFor: string | null;
+  /** Message ids already delivered here; they are never delivered again. */
+  deliveredIds: readonly string[];
+}
+
+const NOTHING_RESTORED: Restored = { term: 0, votedFor: null, deliveredIds: [] };
 
 export interface Counters {
   framesIn: number;
@@ -161,6 +172,8 @@ export class Protocol {
    * (a vote, an ack, a message) follows them back hop by hop instead of flooding the colony.
    */
   private readonly towards = new Map<string, string>();
+  /** Ids delivered in an earlier life of this bee; unlike `delivered` they do not expire. */
+  private readonly deliveredBefore: ReadonlySet<string>;
   private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0 };
   private role: Exclude<Role, 'egg' | 'evicted'> = 'worker';
   private term = 0;
@@ -190,8 +203,12 @@ export class Protocol {
     private readonly rng: Rng,
     private readonly config: HiveConfig = DEFAULT_CONFIG,
     private readonly rules: ElectionRules = ELECTION_RULES,
+    restored: Restored = NOTHING_RESTORED,
   ) {
     this.roster = new Roster(id, config.rosterTimeoutMs, config.missingVoterMs);
+    this.term = restored.term;
+    this.votedFor = restored.votedFor;
+    this.deliveredBefore = new Set(restored.deliveredIds);
   }
 
   step(event: HiveEvent, now: number): Effect[] {
@@ -210,8 +227,8 @@ export class Protocol {
       case 'linkClosed': this.onLinkClosed(event.peer, now); break;
       case 'frame': this.onFrame(event.peer, event.frame, now); break;
       case 'malformed': this.counters.malformed++; break;
-      case 'send': this.submit(event.ref, event.to, event.body, now); break;
-      case 'broadcast': this.submit(event.ref, null, event.body, now); break;
+      case 'send': this.submit(event.ref, event.to, event.body, now, event.msg); break;
+      case 'broadcast': this.submit(event.ref, null, event.body, now, event.msg); break;
       case 'visibility': this.visible = event.visible; break;
       case 'abdicate': this.abdicate(event.ref, now); break;
       case 'leave': this.onLeave(now); break;
@@ -431,7 +448,7 @@ export class Protocol {
     const p = env.p;
     switch (p.k) {
       case 'data':
-        if (this.delivered.add(p.msg, now)) {
+        if (!this.deliveredBefore.has(p.msg) && this.delivered.add(p.msg, now)) {
           this.counters.delivered++;
           this.out.push({ type: 'deliver', message: { id: p.msg, from: env.from, body: p.body, at: now, route } });
         }
@@ -521,8 +538,8 @@ export class Protocol {
 
   // ---- messages --------------------------------------------------------------------------
 
-  private submit(ref: number, to: string | null, body: unknown, now: number): void {
-    const id = this.rng.hex(8);
+  private submit(ref: number, to: string | null, body: unknown, now: number, msg?: string): void {
+    const id = msg ?? this.rng.hex(8);
     if (to === this.id) {
       this.delivered.add(id, now);
       this.out.push({ type: 'deliver', message: { id, from: this.id, body, at: now, route: [this.id] } });

@@ -2,10 +2,12 @@
 // the driver's change notifications, so a busy colony does not re-render per frame received.
 
 import type { Bee, HiveSnapshot, InboxEntry } from '../bee';
+import type { OutboxEntry } from '../store/outbox';
 
 export class BeeView {
   snapshot: HiveSnapshot = $state() as HiveSnapshot;
   inbox: InboxEntry[] = $state([]);
+  outbox: OutboxEntry[] = $state([]);
   problems: string[] = $state([]);
   private scheduled = false;
 
@@ -24,6 +26,7 @@ export class BeeView {
   private refresh(): void {
     this.snapshot = this.bee.snapshot();
     this.inbox = this.bee.inbox().reverse();
+    this.outbox = this.bee.outbox();
     this.problems = [...this.bee.problems];
   }
 }

@@ -1,0 +1,79 @@
+// Messages the user sent that are not yet acknowledged. An entry is written before the protocol
+// sees the message, so a reload cannot lose it; the next life of the bee hands pending entries to
+// the protocol again under the same message id, and receivers drop the copies they already have.
+// Delivered entries leave; failed ones stay, marked, so nothing disappears silently.
+
+import type { OutboxKind, OutboxRecord } from './schema';
+import type { BeeStore } from './store';
+
+export type OutboxEntry = Omit<OutboxRecord, 'bee'>;
+
+export class Outbox {
+  /** By message id, oldest first (Map keeps insertion order). */
+  private readonly entries = new Map<string, OutboxEntry>();
+
+  constructor(
+    private readonly store: BeeStore,
+    loaded: readonly OutboxRecord[],
+  ) {
+    for (const { bee: _bee, ...entry } of loaded) this.entries.set(entry.id, entry);
+  }
+
+  /**
+   * Stores a new message and resolves its entry, or an error text when the outbox is full of
+   * pending messages. The oldest failed entries make room first.
+   */
+  async add(id: string, kind: OutboxKind, to: string | null, body: unknown, now: number): Promise<OutboxEntry | string> {
+    while (this.entries.size >= this.store.caps.outbox) {
+      const failed = [...this.entries.values()].find((entry) => entry.status === 'failed');
+      if (!failed) return `the outbox already holds ${this.entries.size} unacknowledged messages`;
+      this.remove(failed);
+    }
+    const entry: OutboxEntry = { id, to, body, kind, status: 'pending', attempts: 0, createdAt: now };
+    this.entries.set(id, entry);
+    await this.save(entry);
+    return entry;
+  }
+
+  get(id: string): OutboxEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  pending(): OutboxEntry[] {
+    return [...this.entries.values()].filter((entry) => entry.status === 'pending');
+  }
+
+  /** Copies, oldest first. */
+  list(): OutboxEntry[] {
+    return [...this.entries.values()].map((entry) => structuredClone(entry));
+  }
+
+  /** The entry is being handed to the protocol (once per life of the bee, or after being offline). */
+  submitted(entry: OutboxEntry): void {
+    entry.attempts++;
+    void this.save(entry);
+  }
+
+  delivered(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry) this.remove(entry);
+  }
+
+  failed(id: string, reason: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.status = 'failed';
+    entry.reason = reason;
+    void this.save(entry);
+  }
+
+  private async save(entry: OutboxEntry): Promise<void> {
+    const seq = await this.store.putOutbox(entry);
+    if (seq !== undefined) entry.seq = seq;
+  }
+
+  private remove(entry: OutboxEntry): void {
+    this.entries.delete(entry.id);
+    if (entry.seq !== undefined) void this.store.deleteOutbox(entry.seq);
+  }
+}

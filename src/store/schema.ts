@@ -1,0 +1,169 @@
+// The IndexedDB layout every bee of an origin shares, and the migrations between its versions.
+// All tabs of a browser share one database, so every record names the bee it belongs to. Opening
+// an older database runs each migration after its version in order, inside the upgrade
+// transaction: either all of them apply or the database stays as it was.
+
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+
+export const DB_NAME = 'hivemesh';
+export const DB_VERSION = 2;
+
+/**
+ * Who a bee is. The security issue adds the signing key pair in a later version (CryptoKey
+ * objects are structured-cloneable and go in as they are); until then the id is random.
+ */
+export interface IdentityRecord {
+  id: string;
+  createdAt: number;
+}
+
+/** The protocol state safety depends on: one vote per bee per term, across reloads. */
+export interface VoteRecord {
+  bee: string;
+  term: number;
+  votedFor: string | null;
+}
+
+/** The bees this bee last knew alive: whom to link to first after a restart. */
+export interface RosterRecord {
+  bee: string;
+  queen: string | null;
+  peers: string[];
+  at: number;
+}
+
+/** A delivered message; `seq` (arrival order) is assigned by the database. */
+export interface InboxRecord {
+  seq?: number;
+  bee: string;
+  id: string;
+  from: string;
+  body: unknown;
+  at: number;
+  route: string[];
+}
+
+export type OutboxKind = 'send' | 'broadcast';
+/** Settled messages leave the outbox; a failed one stays, visibly, until the bee is forgotten. */
+export type OutboxStatus = 'pending' | 'failed';
+
+/** A message the user sent that is not yet acknowledged. */
+export interface OutboxRecord {
+  seq?: number;
+  bee: string;
+  id: string;
+  to: string | null;
+  body: unknown;
+  kind: OutboxKind;
+  status: OutboxStatus;
+  /** How many times a life of this bee handed it to the protocol (each retransmits on its own). */
+  attempts: number;
+  createdAt: number;
+  reason?: string;
+}
+
+export type LogKind = 'start' | 'role' | 'vote' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget';
+
+export interface LogRecord {
+  seq?: number;
+  bee: string;
+  at: number;
+  kind: LogKind;
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+/** Bees this bee refuses (the security issue fills it). */
+export interface BanRecord {
+  bee: string;
+  banned: string;
+  at: number;
+  reason: string;
+}
+
+export interface HiveSchema extends DBSchema {
+  identities: { key: string; value: IdentityRecord };
+  votes: { key: string; value: VoteRecord };
+  rosters: { key: string; value: RosterRecord };
+  inbox: { key: number; value: InboxRecord; indexes: { 'by-bee': string; 'by-message': [string, string] } };
+  outbox: { key: number; value: OutboxRecord; indexes: { 'by-bee': string; 'by-message': [string, string] } };
+  log: { key: number; value: LogRecord; indexes: { 'by-bee': string } };
+  bans: { key: [string, string]; value: BanRecord; indexes: { 'by-bee': string } };
+}
+
+export type HiveDb = IDBPDatabase<HiveSchema>;
+/** Migrations see the database as it was, not as HiveSchema says it will be. */
+type AnyDb = IDBPDatabase<unknown>;
+type UpgradeTx = IDBPTransaction<unknown, ArrayLike<string>, 'versionchange'>;
+
+/** Version 1 kept messages keyed by [bee, id], with neither arrival order nor delivery status. */
+type V1Inbox = Omit<InboxRecord, 'seq'>;
+interface V1Outbox {
+  bee: string;
+  id: string;
+  to: string | null;
+  body: unknown;
+  createdAt: number;
+}
+
+const MIGRATIONS: ReadonlyArray<(db: AnyDb, tx: UpgradeTx) => Promise<void>> = [
+  // 0 → 1: identities, votes and messages.
+  async (db) => {
+    db.createObjectStore('identities', { keyPath: 'id' });
+    db.createObjectStore('votes', { keyPath: 'bee' });
+    db.createObjectStore('inbox', { keyPath: ['bee', 'id'] });
+    db.createObjectStore('outbox', { keyPath: ['bee', 'id'] });
+  },
+  // 1 → 2: messages in arrival order (so caps prune the oldest), outbox status and attempts, and
+  // the roster, event log and bans.
+  async (db, tx) => {
+    const inbox = ((await tx.objectStore('inbox').getAll()) as V1Inbox[]).sort((a, b) => a.at - b.at);
+    const outbox = ((await tx.objectStore('outbox').getAll()) as V1Outbox[]).sort((a, b) => a.createdAt - b.createdAt);
+    db.deleteObjectStore('inbox');
+    db.deleteObjectStore('outbox');
+    for (const name of ['inbox', 'outbox'] as const) {
+      const store = db.createObjectStore(name, { keyPath: 'seq', autoIncrement: true });
+      store.createIndex('by-bee', 'bee');
+      store.createIndex('by-message', ['bee', 'id'], { unique: true });
+    }
+    db.createObjectStore('rosters', { keyPath: 'bee' });
+    db.createObjectStore('log', { keyPath: 'seq', autoIncrement: true }).createIndex('by-bee', 'bee');
+    db.createObjectStore('bans', { keyPath: ['bee', 'banned'] }).createIndex('by-bee', 'bee');
+    await Promise.all([
+      ...inbox.map((record) => tx.objectStore('inbox').add(record)),
+      ...outbox.map((record) => {
+        const upgraded: OutboxRecord = { ...record, kind: record.to === null ? 'broadcast' : 'send', status: 'pending', attempts: 0 };
+        return tx.objectStore('outbox').add(upgraded);
+      }),
+    ]);
+  },
+];
+
+/**
+ * Opens (creating or upgrading) the database at `version`; tests pass an older one to build a
+ * database as an earlier release left it. `onBlocking` fires when a newer tab wants to upgrade:
+ * this connection must close, or that tab waits.
+ */
+export async function openHiveDb(name = DB_NAME, version = DB_VERSION, onBlocking: () => void = () => {}): Promise<HiveDb> {
+  let failed: unknown;
+  const db = await openDB<HiveSchema>(name, version, {
+    upgrade(database, oldVersion, newVersion, tx) {
+      const raw = database as unknown as AnyDb;
+      const rawTx = tx as unknown as UpgradeTx;
+      void (async () => {
+        for (let v = oldVersion; v < (newVersion ?? version); v++) {
+          const migrate = MIGRATIONS[v];
+          if (!migrate) throw new Error(`no migration from version ${v} to ${v + 1}`);
+          await migrate(raw, rawTx);
+        }
+      })().catch((err: unknown) => {
+        failed = err;
+        rawTx.abort();
+      });
+    },
+    blocking: onBlocking,
+  }).catch((err: unknown) => {
+    throw failed ?? err;
+  });
+  return db;
+}

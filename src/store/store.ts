@@ -1,0 +1,262 @@
+// One bee's records in the shared database, with the caps that keep it bounded. Storage is a
+// convenience the bee must survive without: every operation catches its own errors (a full disk's
+// QuotaExceededError, a database closed under it by a newer tab) and reports them to `onError`,
+// and the bee keeps running on what it holds in memory.
+
+import type { IDBPObjectStore, IDBPTransaction } from 'idb';
+import type { HiveDb, HiveSchema, InboxRecord, LogRecord, OutboxRecord, RosterRecord, VoteRecord } from './schema';
+
+export interface StoreCaps {
+  /** Delivered messages kept per bee; the oldest go first. */
+  inbox: number;
+  /** Event log entries kept per bee; the oldest go first. */
+  log: number;
+  /** Unsettled and failed messages per bee; a new message beyond it is refused. */
+  outbox: number;
+}
+
+export const DEFAULT_CAPS: StoreCaps = { inbox: 1000, log: 2000, outbox: 200 };
+
+/** `what` names the operation that failed, e.g. "inbox", "vote". */
+export type StorageErrorListener = (what: string, err: unknown) => void;
+
+/** What a bee finds of its earlier lives when it starts. */
+export interface Loaded {
+  vote: VoteRecord | null;
+  roster: RosterRecord | null;
+  /** Oldest first, as are the outbox and log. */
+  inbox: InboxRecord[];
+  outbox: OutboxRecord[];
+  log: LogRecord[];
+}
+
+export interface StoreStats {
+  /** Records written (a vote, a message, a log entry…). */
+  writes: number;
+  transactions: number;
+  /** Wall time spent in write transactions, from start to commit. */
+  writeMs: number;
+  errors: number;
+}
+
+const NOTHING: Loaded = { vote: null, roster: null, inbox: [], outbox: [], log: [] };
+
+/** Stores written in batches; one transaction covers them all. */
+const BATCHED = ['rosters', 'inbox', 'outbox', 'log'] as const;
+type BatchTx = IDBPTransaction<HiveSchema, (typeof BATCHED)[number][], 'readwrite'>;
+/** Records per batch transaction: bounds how long one commit holds frames back. */
+const MAX_BATCH = 500;
+
+type Capped = 'inbox' | 'log';
+/** Any store with a 'by-bee' index, seen without its record type. */
+type ByBeeStore = IDBPObjectStore<unknown, ArrayLike<string>, string, 'readwrite'>;
+
+/**
+ * Deletes up to `limit` of `bee`'s records, oldest (lowest key) first: one request finds them,
+ * and the deletes go out together rather than one round trip each.
+ */
+async function deleteOldest(store: ByBeeStore, bee: string, limit?: number): Promise<void> {
+  const keys = await store.index('by-bee').getAllKeys(bee, limit);
+  await Promise.all(keys.map((key) => store.delete(key)));
+}
+
+/** Records added to the capped stores in one batch, pruned once at its end. */
+type Added = Record<Capped, number>;
+
+interface Queued {
+  what: string;
+  /** Issues its requests at once (without awaiting one before the next) and settles with them. */
+  run: (tx: BatchTx, added: Added) => Promise<unknown>;
+  done: (result: { value: unknown } | undefined) => void;
+}
+
+export class BeeStore {
+  readonly stats: StoreStats = { writes: 0, transactions: 0, writeMs: 0, errors: 0 };
+  private readonly counts: Record<Capped, number> = { inbox: 0, log: 0 };
+  /** A failed batch may have left the counts wrong: recount before the next prune. */
+  private countsStale = false;
+  private readonly queued: Queued[] = [];
+  private flushing = false;
+
+  /** `db` null means storage is unavailable: reads find nothing and writes are skipped. */
+  constructor(
+    private db: HiveDb | null,
+    readonly bee: string,
+    private readonly onError: StorageErrorListener,
+    readonly caps: StoreCaps = DEFAULT_CAPS,
+  ) {}
+
+  get available(): boolean {
+    return this.db !== null;
+  }
+
+  /** Stop using the database (a newer tab is upgrading it); the bee goes on in memory. */
+  detach(): void {
+    this.db?.close();
+    this.db = null;
+  }
+
+  /** Everything of this bee, in one read; also learns the counts the caps are kept by. */
+  async load(): Promise<Loaded> {
+    const loaded = await this.attempt('load', async (db) => {
+      const tx = db.transaction(['votes', 'rosters', 'inbox', 'outbox', 'log']);
+      const [vote, roster, inbox, outbox, log] = await Promise.all([
+        tx.objectStore('votes').get(this.bee),
+        tx.objectStore('rosters').get(this.bee),
+        tx.objectStore('inbox').index('by-bee').getAll(this.bee),
+        tx.objectStore('outbox').index('by-bee').getAll(this.bee),
+        tx.objectStore('log').index('by-bee').getAll(this.bee),
+        tx.done,
+      ]);
+      return { vote: vote ?? null, roster: roster ?? null, inbox, outbox, log };
+    });
+    this.counts.inbox = loaded?.inbox.length ?? 0;
+    this.counts.log = loaded?.log.length ?? 0;
+    return loaded ?? NOTHING;
+  }
+
+  /** Resolves true once the vote is on disk; the protocol's next frames may carry it. */
+  async saveVote(term: number, votedFor: string | null): Promise<boolean> {
+    const started = performance.now();
+    const done = await this.attempt('vote', async (db) => {
+      // Strict: flushed to disk before it counts as written, so an OS crash cannot undo a vote.
+      const tx = db.transaction('votes', 'readwrite', { durability: 'strict' });
+      await Promise.all([tx.store.put({ bee: this.bee, term, votedFor }), tx.done]);
+      return true;
+    });
+    if (done) this.counted(1, started);
+    return done ?? false;
+  }
+
+  async saveRoster(queen: string | null, peers: string[], at: number): Promise<boolean> {
+    return (await this.enqueue('roster', (tx) => tx.objectStore('rosters').put({ bee: this.bee, queen, peers, at }))) !== undefined;
+  }
+
+  async addInbox(record: Omit<InboxRecord, 'seq' | 'bee'>): Promise<boolean> {
+    return (await this.enqueue('inbox', (tx, added) => (added.inbox++, tx.objectStore('inbox').add({ ...record, bee: this.bee })))) !== undefined;
+  }
+
+  async appendLog(record: Omit<LogRecord, 'seq' | 'bee'>): Promise<boolean> {
+    return (await this.enqueue('log', (tx, added) => (added.log++, tx.objectStore('log').add({ ...record, bee: this.bee })))) !== undefined;
+  }
+
+  /** Adds or replaces (same `seq`) an outbox entry; resolves its `seq`, or undefined if not stored. */
+  async putOutbox(record: Omit<OutboxRecord, 'bee'>): Promise<number | undefined> {
+    const result = await this.enqueue('outbox', (tx) => tx.objectStore('outbox').put({ ...record, bee: this.bee }));
+    return result?.value as number | undefined;
+  }
+
+  async deleteOutbox(seq: number): Promise<boolean> {
+    return (await this.enqueue('outbox', (tx) => tx.objectStore('outbox').delete(seq))) !== undefined;
+  }
+
+  /** Resolves once every write queued so far has committed (or failed). */
+  async idle(): Promise<void> {
+    if (this.flushing) await this.enqueue('idle', async () => undefined);
+  }
+
+  /** Deletes every record of this bee, its identity included. */
+  async forget(): Promise<boolean> {
+    const done = await this.attempt('forget', async (db) => {
+      const tx = db.transaction(['identities', 'votes', 'rosters', 'inbox', 'outbox', 'log', 'bans'], 'readwrite');
+      const byBee = [tx.objectStore('inbox'), tx.objectStore('outbox'), tx.objectStore('log'), tx.objectStore('bans')];
+      await Promise.all([
+        tx.objectStore('identities').delete(this.bee),
+        tx.objectStore('votes').delete(this.bee),
+        tx.objectStore('rosters').delete(this.bee),
+        ...byBee.map((store) => deleteOldest(store as unknown as ByBeeStore, this.bee)),
+        tx.done,
+      ]);
+      this.counts.inbox = 0;
+      this.counts.log = 0;
+      return true;
+    });
+    return done ?? false;
+  }
+
+  /**
+   * Queues a write for the next batch. Writes that arrive while a batch commits share the next
+   * transaction (group commit), so a stream of deliveries costs one commit per batch, not per
+   * message. Resolves `{value}` once committed, undefined if the batch failed.
+   */
+  private enqueue(what: string, run: Queued['run']): Promise<{ value: unknown } | undefined> {
+    if (this.db === null) return Promise.resolve(undefined);
+    return new Promise((done) => {
+      this.queued.push({ what, run, done });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queued.length > 0) {
+      const batch = this.queued.splice(0, MAX_BATCH);
+      const what = [...new Set(batch.map((op) => op.what))].join('+');
+      const started = performance.now();
+      const values = await this.attempt(what, async (db) => {
+        // Relaxed: committed once the browser has it (a crashed tab keeps it); only votes are
+        // worth a flush to disk each.
+        const tx = db.transaction([...BATCHED], 'readwrite', { durability: 'relaxed' });
+        const run = async () => {
+          if (this.countsStale) await this.recount(tx);
+          const added: Added = { inbox: 0, log: 0 };
+          // Requests of one transaction run in the order they were issued.
+          const results = await Promise.all(batch.map((op) => op.run(tx, added)));
+          await Promise.all((['inbox', 'log'] as const).map((name) => this.prune(tx, name, added[name])));
+          return results;
+        };
+        // A request that throws aborts the whole batch: none of it is kept, all of it is reported.
+        const guarded = run().catch((err: unknown) => {
+          if (!tx.error) tx.abort();
+          throw err;
+        });
+        // Awaited together, so a failed request's aborted transaction is never an unhandled rejection.
+        const [results] = await Promise.all([guarded, tx.done]);
+        return results;
+      });
+      if (values) this.counted(batch.length, started);
+      else this.countsStale = true;
+      batch.forEach((op, i) => op.done(values ? { value: values[i] } : undefined));
+    }
+    this.flushing = false;
+  }
+
+  /** After `added` new records, drops this bee's oldest beyond the cap. */
+  private async prune(tx: BatchTx, name: Capped, added: number): Promise<void> {
+    const excess = this.counts[name] + added - this.caps[name];
+    if (excess > 0) await deleteOldest(tx.objectStore(name) as unknown as ByBeeStore, this.bee, excess);
+    this.counts[name] = Math.min(this.counts[name] + added, this.caps[name]);
+  }
+
+  private async recount(tx: BatchTx): Promise<void> {
+    for (const name of ['inbox', 'log'] as const) {
+      this.counts[name] = await (tx.objectStore(name) as unknown as ByBeeStore).index('by-bee').count(this.bee);
+    }
+    this.countsStale = false;
+  }
+
+  private counted(records: number, started: number): void {
+    this.stats.writes += records;
+    this.stats.transactions++;
+    this.stats.writeMs += performance.now() - started;
+  }
+
+  private async attempt<T>(what: string, run: (db: HiveDb) => Promise<T>): Promise<T | undefined> {
+    if (this.db === null) return undefined;
+    try {
+      return await run(this.db);
+    } catch (err) {
+      this.stats.errors++;
+      this.onError(what, err);
+      return undefined;
+    }
+  }
+}
+
+/** A storage error as one line for the UI and the event log. */
+export function describeStorageError(what: string, err: unknown): string {
+  const name = err instanceof Error || err instanceof DOMException ? err.name : 'Error';
+  const message = err instanceof Error || err instanceof DOMException ? err.message : String(err);
+  const hint = name === 'QuotaExceededError' ? ' (storage full: this bee keeps running in memory)' : '';
+  return `storage (${what}): ${name}: ${message}${hint}`;
+}
