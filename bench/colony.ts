@@ -16,7 +16,7 @@ import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { buildApp, distIsStale } from '../signaling/build.ts';
 import { startServer } from '../signaling/server.ts';
 import { machineInfo, markdownSummary } from './report.ts';
-import { COUNTERS_AFTER_JOIN_MS, loadAverageNow, RUN_CAP_MS, runColony } from './run.ts';
+import { COUNTERS_AFTER_SETTLED_MS, loadAverageNow, RUN_CAP_MS, runColony } from './run.ts';
 import type { RunResult, TransportName } from './samples.ts';
 import { summarise } from './stats.ts';
 
@@ -98,11 +98,12 @@ interface Outcome {
 }
 
 /**
- * One unrecorded warm-up colony per transport first: the first colony of a fresh browser loads
- * the app several hundred ms slower, which would otherwise land on whichever transport goes
- * first. The first warm-up also learns whether the app elects queens: it waits the full cap for
- * one, and later runs wait for a queen only if some run showed an election. Measured runs
- * interleave transports (size → run → transport) so a slow patch of the machine hits both alike.
+ * One unrecorded warm-up colony first: the first colony of a fresh browser loads the app several
+ * hundred ms slower, which would otherwise land on whichever transport goes first (the browser,
+ * not the transport, is cold: one warm-up serves both). It also learns whether the app elects
+ * queens: it waits up to the cap for one, and later runs wait for a queen only if some run showed
+ * an election. Measured runs interleave transports (size → run → transport) so a slow patch of
+ * the machine hits both alike.
  */
 async function runAll(browser: Browser, options: BenchOptions, baseURL: string): Promise<Outcome> {
   const outcome: Outcome = { runs: [], warmups: [], appHasQueens: false };
@@ -114,7 +115,7 @@ async function runAll(browser: Browser, options: BenchOptions, baseURL: string):
     if (result.error === null) expectQueens = expectQueens === true || result.electionSeen;
   };
   const warmupSize = Math.min(...options.sizes);
-  for (const transport of options.transports) await runOne(transport, warmupSize, WARMUP_RUN, outcome.warmups);
+  await runOne(options.transports[0] ?? 'simple-peer', warmupSize, WARMUP_RUN, outcome.warmups);
   for (const colonySize of options.sizes) {
     for (let run = 1; run <= options.runs; run++) {
       for (const transport of options.transports) await runOne(transport, colonySize, run, outcome.runs);
@@ -142,7 +143,7 @@ function writeResults(outcome: Outcome, session: Session): string {
   const durationS = Math.round((Date.now() - startedMs) / 1000);
   const summary = summarise(runs, appHasQueens);
   const markdown = markdownSummary(summary, { machine, date, sizes: options.sizes, runsPerCell: options.runs, durationS, appHasQueens });
-  const settings = { ...options, runCapMs: RUN_CAP_MS, countersAfterJoinMs: COUNTERS_AFTER_JOIN_MS };
+  const settings = { ...options, runCapMs: RUN_CAP_MS, countersAfterSettledMs: COUNTERS_AFTER_SETTLED_MS };
   const raw = { date, durationS, machine, settings, appHasQueens, summary, runs, warmups, serverLog: session.serverLog };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const jsonPath = path.join(RESULTS_DIR, `colony-${date.replace(/[:.]/g, '-')}.json`);

@@ -5,8 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { Distribution, GroupSummary, Metric } from './stats.ts';
-import type { CounterName, RunResult } from './samples.ts';
-import { COUNTERS_AFTER_JOIN_MS, loadAverageNow } from './run.ts';
+import { COUNTER_NAMES } from './samples.ts';
+import type { RunResult } from './samples.ts';
+import { COUNTERS_AFTER_SETTLED_MS, loadAverageNow } from './run.ts';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -49,7 +50,6 @@ const METRIC_LABELS: Record<Metric, string> = {
   colonyFullRosterMs: 'colony: last full roster (per run)',
 };
 
-const COUNTER_COLUMNS: readonly CounterName[] = ['framesIn', 'forwarded', 'duplicates', 'delivered', 'linksOpened', 'malformed'];
 
 function gitCommit(): string | null {
   try {
@@ -113,15 +113,16 @@ const oneDecimal = (value: number) => value.toFixed(1);
 function meshRow(group: GroupSummary): string {
   const { links } = group;
   const range = links.min === links.max ? oneDecimal(links.min) : `${oneDecimal(links.min)}–${oneDecimal(links.max)}`;
-  const counters = COUNTER_COLUMNS.map((name) => oneDecimal(group.countersPerBee[name]));
+  const counters = COUNTER_NAMES.map((name) => oneDecimal(group.countersPerBee[name]));
   const health = `${group.connectedRuns}/${group.runs - group.failedRuns}`;
-  return `| ${group.transport} | ${group.colonySize} | ${oneDecimal(links.mean)} (${range}) | ${links.fullMesh} | ${health} | ${counters.join(' | ')} | ${group.failedRuns} | ${group.runsWithAnomalies} | ${group.consoleErrors} | ${group.loadAverageMax} |`;
+  const attached = `${Math.round(group.attachedShare * 100)}%`;
+  return `| ${group.transport} | ${group.colonySize} | ${oneDecimal(links.mean)} (${range}) | ${links.fullMesh} | ${health} | ${oneDecimal(group.queensMean)} | ${attached} | ${counters.join(' | ')} | ${group.failedRuns} | ${group.runsWithAnomalies} | ${group.consoleErrors} | ${group.loadAverageMax} |`;
 }
 
 function meshTable(groups: readonly GroupSummary[]): string[] {
   return [
-    `| transport | tabs | links mean (min–max) | full mesh | connected runs | ${COUNTER_COLUMNS.map((name) => `${name}/bee`).join(' | ')} | failed runs | runs with anomalies | console errors | max load |`,
-    `|---|---:|---|---:|---:|${COUNTER_COLUMNS.map(() => '---:').join('|')}|---:|---:|---:|---:|`,
+    `| transport | tabs | links mean (min–max) | full mesh | connected runs | queens | attached to a queen | ${COUNTER_NAMES.map((name) => `${name}/bee`).join(' | ')} | failed runs | runs with anomalies | console errors | max load |`,
+    `|---|---:|---|---:|---:|---:|---:|${COUNTER_NAMES.map(() => '---:').join('|')}|---:|---:|---:|---:|`,
     ...groups.map(meshRow),
   ];
 }
@@ -152,7 +153,7 @@ export function markdownSummary(groups: readonly GroupSummary[], meta: ReportMet
     '',
     ...timingTable(groups),
     '',
-    `Links and counters, read ${COUNTERS_AFTER_JOIN_MS / 1000} s after every tab of a run had joined (means over runs; counters are per bee):`,
+    `Links, hives and counters, read ${COUNTERS_AFTER_SETTLED_MS / 1000} s after the colony settled (all joined, queen agreed): means over runs; counters are per bee.`,
     '',
     ...meshTable(groups),
     '',

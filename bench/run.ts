@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { HiveApi, HiveSnapshot } from '../src/bee.ts';
 import { PROBE_KEY, probeScript } from './probe.ts';
 import type { ProbeRecord } from './probe.ts';
-import { anomalies, colonyFullRosterMs, countersPerBee, linkGraph, queenAgreementEpochMs, tabSamples } from './samples.ts';
+import { anomalies, colonyFullRosterMs, countersPerBee, hiveShape, linkGraph, queenAgreementEpochMs, tabSamples } from './samples.ts';
 import type { RunResult, TransportName } from './samples.ts';
 
 /** The probe's polling period in the page: the resolution of every figure but `ready`. */
@@ -16,8 +16,11 @@ const PROBE_POLL_INTERVAL_MS = 10;
 const WAIT_POLL_INTERVAL_MS = 200;
 /** Cap on one run, from the first navigation: a join or an election that takes longer is missing. */
 export const RUN_CAP_MS = 30_000;
-/** Counters and links are read this long after the last tab joined, so every run is read alike. */
-export const COUNTERS_AFTER_JOIN_MS = 2_000;
+/**
+ * Counters and links are read this long after the colony settled (all joined, queen agreed when
+ * there are queens), so every run is read alike and workers have had time to link to their queen.
+ */
+export const COUNTERS_AFTER_SETTLED_MS = 1_000;
 const CONSOLE_ERRORS_KEPT = 20;
 
 export interface RunPlan {
@@ -87,24 +90,24 @@ function readSnapshots(pages: readonly Page[]): Promise<HiveSnapshot[]> {
 const joined = (record: ProbeRecord | null): record is ProbeRecord =>
   record !== null && record.readyMs !== null && record.firstLinkMs !== null && record.fullRosterMs !== null;
 
-/** Stops once the colony is joined, counters are read and the queen question is settled, or at the cap. */
+/**
+ * Waits until the colony has settled (every tab joined and, when the app has queens, all tabs
+ * agree on one), then COUNTERS_AFTER_SETTLED_MS more so links to the queen and counters catch up,
+ * and reads every tab's snapshot once. At the cap it reads them as they are.
+ */
 async function observe(pages: readonly Page[], plan: RunPlan, startedMs: number): Promise<Observation> {
-  let joinedAtMs: number | null = null;
-  let snaps: HiveSnapshot[] | null = null;
+  let settledAtMs: number | null = null;
   for (;;) {
     const maybeRecords = await Promise.all(pages.map(readRecord));
     const nowMs = Date.now();
-    const timedOut = nowMs - startedMs >= RUN_CAP_MS;
-    if (joinedAtMs === null && maybeRecords.every(joined)) joinedAtMs = nowMs;
-    if (snaps === null && ((joinedAtMs !== null && nowMs - joinedAtMs >= COUNTERS_AFTER_JOIN_MS) || timedOut)) {
-      snaps = await readSnapshots(pages);
-    }
     const records = maybeRecords.filter((record): record is ProbeRecord => record !== null);
     const electionSeen = records.some((record) => record.electionSeen);
     const queenSettled = queenAgreementEpochMs(records) !== null || (plan.expectQueens === false && !electionSeen);
-    if (snaps !== null && (queenSettled || timedOut)) {
+    if (settledAtMs === null && maybeRecords.every(joined) && queenSettled) settledAtMs = nowMs;
+    const readNow = settledAtMs !== null && nowMs - settledAtMs >= COUNTERS_AFTER_SETTLED_MS;
+    if (readNow || nowMs - startedMs >= RUN_CAP_MS) {
       if (records.length < pages.length) throw new Error(`the probe never ran in ${pages.length - records.length} tab(s)`);
-      return { records, snaps };
+      return { records, snaps: await readSnapshots(pages) };
     }
     await sleep(WAIT_POLL_INTERVAL_MS);
   }
@@ -126,6 +129,7 @@ function result(plan: RunPlan, colony: string, startedMs: number, seen: Observat
     electionSeen: seen.records.some((record) => record.electionSeen),
     countersPerBee: countersPerBee(seen.snaps),
     links: linkGraph(seen.snaps),
+    hives: hiveShape(seen.snaps),
     anomalies: anomalies(seen.records, tabs, seen.snaps, colony),
     consoleErrors,
     error: null,
@@ -147,6 +151,7 @@ function failedRun(plan: RunPlan, colony: string, startedMs: number, error: unkn
     electionSeen: false,
     countersPerBee: countersPerBee([]),
     links: { total: 0, oneSided: 0, fullMesh: (size * (size - 1)) / 2, connected: false },
+    hives: hiveShape([]),
     anomalies: [],
     consoleErrors,
     error: error instanceof Error ? error.message : String(error),

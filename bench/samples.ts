@@ -24,7 +24,12 @@ export const TAB_METRICS = ['readyMs', 'firstLinkMs', 'fullRosterMs', 'queenAgre
 export type TabMetric = (typeof TAB_METRICS)[number];
 
 export type CounterName = keyof Counters;
-export const COUNTER_NAMES: readonly CounterName[] = ['framesIn', 'forwarded', 'duplicates', 'delivered', 'linksOpened', 'malformed'];
+/** Every counter, in report order; `satisfies` makes tsc fail here when the app adds or drops one. */
+const COUNTER_ORDER = { framesIn: 0, forwarded: 1, duplicates: 2, delivered: 3, linksOpened: 4, elections: 5, malformed: 6 } satisfies Record<
+  CounterName,
+  number
+>;
+export const COUNTER_NAMES = Object.keys(COUNTER_ORDER) as CounterName[];
 
 export interface LinkGraph {
   /** Sum of every tab's open links / 2 (a link lagging at one end counts a half). */
@@ -34,6 +39,13 @@ export interface LinkGraph {
   /** N(N-1)/2, what a full mesh would hold. */
   fullMesh: number;
   connected: boolean;
+}
+
+/** Who reigns when the counters are read. */
+export interface HiveShape {
+  queens: number;
+  /** Bees that are a queen or hold a direct link to the queen they follow (DESIGN.md, queen mode). */
+  attached: number;
 }
 
 export interface RunResult {
@@ -50,9 +62,10 @@ export interface RunResult {
   colonyFullRosterMs: number | null;
   /** Whether any tab showed an election (term, candidate, queen). */
   electionSeen: boolean;
-  /** Counters and links as read COUNTERS_AFTER_JOIN_MS after every tab had joined (or at the cap). */
+  /** Counters, links and hives as read COUNTERS_AFTER_SETTLED_MS after the colony settled (or at the cap). */
   countersPerBee: Record<CounterName, number>;
   links: LinkGraph;
+  hives: HiveShape;
   /** Anything odd: probe errors, foreign bees, a split graph. Empty in a healthy run. */
   anomalies: string[];
   consoleErrors: string[];
@@ -114,6 +127,14 @@ export function linkGraph(snaps: readonly HiveSnapshot[]): LinkGraph {
       snaps.map((snap) => snap.id),
       snaps,
     ),
+  };
+}
+
+export function hiveShape(snaps: readonly HiveSnapshot[]): HiveShape {
+  const isQueen = (snap: HiveSnapshot) => snap.role === 'queen';
+  return {
+    queens: snaps.filter(isQueen).length,
+    attached: snaps.filter((snap) => isQueen(snap) || (snap.queen !== null && snap.neighbours.includes(snap.queen))).length,
   };
 }
 

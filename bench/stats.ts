@@ -30,6 +30,9 @@ export interface GroupSummary {
   countersPerBee: Record<CounterName, number>;
   links: { mean: number; min: number; max: number; fullMesh: number };
   connectedRuns: number;
+  /** Means over runs: queens, and the share of bees that are a queen or linked to theirs. */
+  queensMean: number;
+  attachedShare: number;
   runsWithAnomalies: number;
   consoleErrors: number;
   /** The highest 1-minute load average seen after a run of this group. */
@@ -89,6 +92,8 @@ function summariseGroup(runs: readonly RunResult[], appHasQueens: boolean): Omit
       fullMesh: runs[0]?.links.fullMesh ?? 0,
     },
     connectedRuns: good.filter((run) => run.links.connected).length,
+    queensMean: mean(good.map((run) => run.hives.queens)),
+    attachedShare: mean(good.map((run) => run.hives.attached / run.colonySize)),
     runsWithAnomalies: runs.filter((run) => run.anomalies.length > 0 || run.error !== null).length,
     consoleErrors: runs.reduce((sum, run) => sum + run.consoleErrors.length, 0),
     loadAverageMax: Math.max(0, ...runs.map((run) => run.loadAverage1m)),
