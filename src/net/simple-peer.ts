@@ -95,15 +95,19 @@ export class SimplePeerTransport implements Transport {
     const link: PeerLink = { peer: instance, nonce, initiator, queue: null };
     this.links.set(peer, link);
     instance.on('signal', (sp: SignalData) => this.signaler.sendSignal(peer, { link: nonce, init: initiator, sp } satisfies LinkSignal));
-    instance.on('connect', () => {
-      if (this.links.get(peer) !== link) return;
+    const open = () => {
+      if (this.links.get(peer) !== link || link.queue) return;
       // simple-peer keeps its RTCDataChannel private; we need it for bufferedAmount events.
       const channel = (instance as unknown as { _channel: RTCDataChannel })._channel;
       link.queue = new SendQueue(channel, () => instance.destroy());
       this.listeners.emit({ type: 'open', peer });
-    });
+    };
+    instance.on('connect', open);
     instance.on('data', (data: Uint8Array | string) => {
       if (this.links.get(peer) !== link) return;
+      // The far end may write before our 'connect' fires (it waits on ICE state as well): the
+      // channel is open once data arrives, so open the link first rather than drop the frame.
+      open();
       const frame = typeof data === 'string' ? data : new TextDecoder().decode(data);
       this.listeners.emit({ type: 'frame', peer, frame });
     });
