@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, MAX_HOPS, parseFrame, type Envelope, type Frame } from './frames';
+import { encodeFrame, MAX_HOPS, MAX_SIGNAL_BYTES, parseFrame, type Envelope, type Frame } from './frames';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -8,13 +8,16 @@ const data: Envelope = { t: 'env', id: '0123456789abcdef', from: A, to: B, ttl: 
 describe('parseFrame', () => {
   it('round-trips every well-formed frame', () => {
     const frames: Frame[] = [
-      { t: 'hb', digest: [[A, 1], [B, 2]], term: 3, queen: B, uptimeMs: 1200, visible: true },
+      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, beat: 9, term: 3, workers: [A] }], term: 3, queen: B, uptimeMs: 1200, visible: true },
       data,
       { ...data, to: null },
       { ...data, p: { k: 'ack', msg: 'fedcba9876543210' } },
-      { ...data, to: null, p: { k: 'elect', term: 4, electorate: 8, handover: false, pre: true } },
+      { ...data, to: null, p: { k: 'elect', term: 4, electorate: 8, handover: false, pre: true, hive: null } },
       { ...data, p: { k: 'vote', term: 4, pre: false } },
-      { ...data, to: null, p: { k: 'queen', term: 4 } },
+      { ...data, to: null, p: { k: 'queen', term: 4, heir: B } },
+      { ...data, p: { k: 'breed', term: 4, workers: [A] } },
+      { ...data, p: { k: 'move', to: B } },
+      { ...data, p: { k: 'sig', data: { sdp: 'v=0' } } },
       { ...data, p: { k: 'crown', term: 4 } },
       { ...data, p: { k: 'later', term: 5 } },
       { t: 'bye' },
@@ -34,6 +37,8 @@ describe('parseFrame', () => {
     ['a fractional term', JSON.stringify({ ...data, p: { k: 'vote', term: 1.5, pre: false } })],
     ['a route that is too long', encodeFrame({ ...data, route: Array<string>(MAX_HOPS + 2).fill(A) })],
     ['a digest with a bad beat', JSON.stringify({ t: 'hb', digest: [[A, -1]], term: 0, queen: null, uptimeMs: 0, visible: true })],
+    ['a hive with a bad worker', JSON.stringify({ t: 'hb', digest: [], hives: [{ queen: A, beat: 1, term: 1, workers: ['x'] }], term: 0, queen: null, uptimeMs: 0, visible: true })],
+    ['a signal that is too big', JSON.stringify({ ...data, p: { k: 'sig', data: 'x'.repeat(MAX_SIGNAL_BYTES) } })],
     ['a heartbeat without a term', JSON.stringify({ t: 'hb', digest: [], queen: null, uptimeMs: 0, visible: true })],
   ])('rejects %s', (_name, raw) => {
     expect(parseFrame(raw)).toBeNull();

@@ -9,16 +9,34 @@ export const MAX_HOPS = 16;
 export const MAX_DIGEST_ENTRIES = 200;
 /** Serialized body limit, so a data frame with its route fits in one data-channel message. */
 export const MAX_BODY_BYTES = 8 * 1024;
+/** Hives one heartbeat tells of, and workers listed per hive (bounds a heartbeat's size). */
+export const MAX_HIVE_ENTRIES = 24;
+export const MAX_HIVE_WORKERS = 64;
+/** Serialized limit of a WebRTC signal relayed through the mesh (SDP with candidates fits). */
+export const MAX_SIGNAL_BYTES = 6 * 1024;
 
 const ID = /^[0-9a-f]{16,32}$/;
 
 /** A bee's liveness as gossip carries it: [bee id, that bee's own clock at its last heartbeat]. */
 export type DigestEntry = [bee: string, beat: number];
 
+/**
+ * A hive as gossip carries it: its queen, her own clock when she last described it (newer
+ * beats replace older ones, like roster beats), her term and her workers.
+ */
+export interface HiveEntry {
+  queen: string;
+  beat: number;
+  term: number;
+  workers: string[];
+}
+
 /** What a bee says about itself to its neighbours every heartbeat. */
 export interface Heartbeat {
   t: 'hb';
   digest: DigestEntry[];
+  /** Hives the sender knows of (its own first when it is a queen): how the court and eggs find queens. */
+  hives: HiveEntry[];
   term: number;
   /** The queen this bee follows (itself if it is one), or null. */
   queen: string | null;
@@ -35,14 +53,24 @@ export type Payload =
   /**
    * A candidate asks for votes in `term`, counting `electorate` bees that can vote. `pre` is the
    * straw poll before a real campaign: "would you vote for me?", which changes nobody's term.
+   * `hive` names the lost queen whose hive elects (null: eggs founding the colony's first hive).
    */
-  | { k: 'elect'; term: number; electorate: number; handover: boolean; pre: boolean }
+  | { k: 'elect'; term: number; electorate: number; handover: boolean; pre: boolean; hive: string | null }
   | { k: 'vote'; term: number; pre: boolean }
-  /** A queen's claim to the throne, flooded every heartbeat. */
-  | { k: 'queen'; term: number }
+  /**
+   * A queen's claim to the throne, flooded a few hops every heartbeat. `heir` names the queen
+   * whose throne she took over by handover: that queen's workers follow her at once.
+   */
+  | { k: 'queen'; term: number; heir: string | null }
+  /** A queen over capacity makes the worker it is sent to the queen of `workers` (breeding). */
+  | { k: 'breed'; term: number; workers: string[] }
+  /** A queen tells her worker to follow queen `to` (a split, or a merge of two small hives). */
+  | { k: 'move'; to: string }
+  /** A WebRTC signal relayed through the mesh instead of the signaling server. */
+  | { k: 'sig'; data: unknown }
   /** An abdicating queen asks her chosen successor to campaign at once. */
   | { k: 'crown'; term: number }
-  /** Tells a queen that a later term exists, so she seeks re-election above it. */
+  /** Tells a candidate that a later term exists, so it campaigns above it. */
   | { k: 'later'; term: number };
 
 /**
@@ -74,6 +102,23 @@ function isDigest(v: unknown): v is DigestEntry[] {
   );
 }
 
+const isNullableId = (v: unknown): v is string | null => v === null || isBeeId(v);
+const isWorkers = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_HIVE_WORKERS && v.every(isBeeId);
+
+function isHives(v: unknown): v is HiveEntry[] {
+  return (
+    Array.isArray(v) &&
+    v.length <= MAX_HIVE_ENTRIES &&
+    v.every((e) => {
+      if (typeof e !== 'object' || e === null) return false;
+      const h = e as Record<string, unknown>;
+      return isBeeId(h.queen) && isCount(h.beat) && isCount(h.term) && isWorkers(h.workers);
+    })
+  );
+}
+
+const fitsSignal = (v: unknown): boolean => v !== undefined && JSON.stringify(v).length <= MAX_SIGNAL_BYTES;
+
 function parsePayload(v: unknown): Payload | null {
   if (typeof v !== 'object' || v === null) return null;
   const p = v as Record<string, unknown>;
@@ -83,12 +128,19 @@ function parsePayload(v: unknown): Payload | null {
     case 'ack':
       return isId(p.msg) ? { k: 'ack', msg: p.msg } : null;
     case 'elect':
-      return isCount(p.term) && isCount(p.electorate) && typeof p.handover === 'boolean' && typeof p.pre === 'boolean'
-        ? { k: 'elect', term: p.term, electorate: p.electorate, handover: p.handover, pre: p.pre }
+      return isCount(p.term) && isCount(p.electorate) && typeof p.handover === 'boolean' && typeof p.pre === 'boolean' && isNullableId(p.hive)
+        ? { k: 'elect', term: p.term, electorate: p.electorate, handover: p.handover, pre: p.pre, hive: p.hive }
         : null;
     case 'vote':
       return isCount(p.term) && typeof p.pre === 'boolean' ? { k: 'vote', term: p.term, pre: p.pre } : null;
     case 'queen':
+      return isCount(p.term) && isNullableId(p.heir) ? { k: 'queen', term: p.term, heir: p.heir } : null;
+    case 'breed':
+      return isCount(p.term) && isWorkers(p.workers) ? { k: 'breed', term: p.term, workers: p.workers } : null;
+    case 'move':
+      return isBeeId(p.to) ? { k: 'move', to: p.to } : null;
+    case 'sig':
+      return fitsSignal(p.data) ? { k: 'sig', data: p.data } : null;
     case 'crown':
     case 'later':
       return isCount(p.term) ? { k: p.k, term: p.term } : null;
@@ -108,8 +160,8 @@ export function parseFrame(raw: string): Frame | null {
   }
   switch (f.t) {
     case 'hb':
-      return isDigest(f.digest) && isCount(f.term) && (f.queen === null || isBeeId(f.queen)) && isCount(f.uptimeMs) && typeof f.visible === 'boolean'
-        ? { t: 'hb', digest: f.digest, term: f.term, queen: f.queen, uptimeMs: f.uptimeMs, visible: f.visible }
+      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && isCount(f.uptimeMs) && typeof f.visible === 'boolean'
+        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, uptimeMs: f.uptimeMs, visible: f.visible }
         : null;
     case 'env': {
       const p = parsePayload(f.p);

@@ -4,7 +4,8 @@
 // replay any run from its seed. docs/protocol.md explains the rules.
 
 import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
-import { MAX_HOPS, type Envelope, type Frame, type Heartbeat, type Payload } from './frames';
+import { MAX_HIVE_ENTRIES, MAX_HOPS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload } from './frames';
+import { HiveMap, mergeTarget, overloaded, planBreeding } from './hives';
 import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
 import type { Rng } from './rng';
 import { SeenIds } from './seen';
@@ -36,6 +37,18 @@ export interface HiveConfig {
   resampleIntervalMs: number;
   /** How long a bee that fell silent (crash or partition) still counts as a voter. */
   missingVoterMs: number;
+  /** Workers one queen takes; more and she breeds a new queen. */
+  capacity: number;
+  /** Envelopes per second a queen relays before she counts as overloaded. */
+  relayLimit: number;
+  /** Hops a queen's claim floods; farther bees learn of her from hive gossip. */
+  claimTtl: number;
+  /** Links a queen keeps to other queens (the court). */
+  courtLinks: number;
+  /** A queen that bred or took in a hive waits this long before she splits or merges again. */
+  hiveSettleMs: number;
+  /** A hive whose queen's stamp has not advanced this long is forgotten. */
+  hiveTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: HiveConfig = {
@@ -56,12 +69,20 @@ export const DEFAULT_CONFIG: HiveConfig = {
   rosterSettleMs: 2000,
   resampleIntervalMs: 10_000,
   missingVoterMs: 30_000,
+  capacity: 8,
+  relayLimit: 400,
+  claimTtl: 3,
+  courtLinks: 8,
+  hiveSettleMs: 5000,
+  hiveTimeoutMs: 6000,
 };
 
 const SEEN_CAPACITY = 20_000;
-/** Rotation rounds without news of a bee before it leaves a big roster. */
+/** Rotation rounds without news of a bee (or a hive) before it is forgotten in a big colony. */
 const ROSTER_TIMEOUT_ROUNDS = 4;
 const SEEN_TTL_MS = 120_000;
+/** Beats a new queen calls a bee of her hive by name before giving up on it. */
+const SUMMONS = 10;
 
 export interface Delivered {
   id: string;
@@ -88,6 +109,8 @@ export type HiveEvent =
   | { type: 'visibility'; visible: boolean }
   /** A queen hands her throne to her best worker. */
   | { type: 'abdicate'; ref: number }
+  /** The driver relays a WebRTC signal through the mesh (the signaling server is out of reach). */
+  | { type: 'signal'; to: string; data: unknown }
   /** This bee is going away on purpose (a queen abdicates first). */
   | { type: 'leave' };
 
@@ -98,6 +121,8 @@ export type Effect =
   | { type: 'sample' }
   | { type: 'send'; peer: string; frame: Frame }
   | { type: 'deliver'; message: Delivered }
+  /** A WebRTC signal for this bee arrived through the mesh. */
+  | { type: 'signal'; from: string; data: unknown }
   /** Must be stored before the frames that follow it are sent (one vote per term). */
   | { type: 'persist'; term: number; votedFor: string | null }
   | { type: 'roleChanged'; role: Role; term: number; queen: string | null }
@@ -123,6 +148,9 @@ export interface Counters {
   delivered: number;
   linksOpened: number;
   elections: number;
+  /** Hives this bee bred as a queen, and small hives it merged into another. */
+  splits: number;
+  merges: number;
 }
 
 export interface Snapshot {
@@ -133,7 +161,15 @@ export interface Snapshot {
   workers: string[];
   neighbours: string[];
   roster: string[];
+  /** Every queen this bee knows of (its own first). */
   queens: string[];
+  /** The colony's hives as this bee knows them. */
+  hives: HiveEntry[];
+  /** For a queen: the other queens she links (the court). */
+  court: string[];
+  capacity: number;
+  relayRate: number;
+  relayLimit: number;
   counters: Counters;
 }
 
@@ -174,7 +210,8 @@ export class Protocol {
   private readonly towards = new Map<string, string>();
   /** Ids delivered in an earlier life of this bee; unlike `delivered` they do not expire. */
   private readonly deliveredBefore: ReadonlySet<string>;
-  private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0 };
+  private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0, splits: 0, merges: 0 };
+  private readonly hives: HiveMap;
   private role: Exclude<Role, 'egg' | 'evicted'> = 'worker';
   private term = 0;
   private votedFor: string | null = null;
@@ -184,6 +221,29 @@ export class Protocol {
   /** The queen we followed last, kept after she is lost: her `crown` may trail her departure. */
   private formerQueen: string | null = null;
   private queenHeardAt = 0;
+  /**
+   * The hive this bee belongs to as its queen last described it (the queen first): when she is
+   * lost, her orphans elect among these bees. Empty for an egg, and for a queen.
+   */
+  private hiveMembers: string[] = [];
+  /** When this bee lost its queen; an orphan whose hive cannot elect becomes an egg again. */
+  private orphanedAt = Number.NaN;
+  /** The lost queen whose hive this candidate stands for (null: an egg founding a hive). */
+  private electionHive: string | null = null;
+  /** For a queen: whose hive she took over (her orphans follow her at once); null for a founder. */
+  private heirOf: string | null = null;
+  /**
+   * For a queen: bees of the hive she took over that do not follow her yet, and how many more
+   * beats she calls them. A claim flooded every beat by every queen would cost the colony more
+   * than all its data; a new queen floods once and then calls the stragglers by name.
+   */
+  private summoned = new Map<string, number>();
+  private claimFlooded = false;
+  /** For a queen: no split or merge before this (the last one is still settling). */
+  private hiveSettledAt = 0;
+  private relayRate = 0;
+  private forwardedAtBeat = 0;
+  private beats = 0;
   private votes = new Set<string>();
   /** A candidate still in its straw poll (pre-vote), before it raises the term. */
   private polling = false;
@@ -206,6 +266,7 @@ export class Protocol {
     restored: Restored = NOTHING_RESTORED,
   ) {
     this.roster = new Roster(id, config.rosterTimeoutMs, config.missingVoterMs);
+    this.hives = new HiveMap(id);
     this.term = restored.term;
     this.votedFor = restored.votedFor;
     this.deliveredBefore = new Set(restored.deliveredIds);
@@ -231,6 +292,7 @@ export class Protocol {
       case 'broadcast': this.submit(event.ref, null, event.body, now, event.msg); break;
       case 'visibility': this.visible = event.visible; break;
       case 'abdicate': this.abdicate(event.ref, now); break;
+      case 'signal': this.originate(event.to, { k: 'sig', data: event.data }, now); break;
       case 'leave': this.onLeave(now); break;
     }
     const role = this.publicRole();
@@ -247,9 +309,29 @@ export class Protocol {
       workers: this.role === 'queen' ? this.workers() : [],
       neighbours: [...this.links.keys()].sort(),
       roster: [this.id, ...this.roster.others()].sort(),
-      queens: this.queen ? [this.queen] : [],
+      queens: [...new Set([...(this.queen ? [this.queen] : []), ...this.hives.queens()])],
+      hives: [...(this.role === 'queen' ? [this.ownHive(0)] : []), ...this.hives.entries()],
+      court: this.role === 'queen' ? this.court() : [],
+      capacity: this.config.capacity,
+      relayRate: this.relayRate,
+      relayLimit: this.config.relayLimit,
       counters: { ...this.counters },
     };
+  }
+
+  /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */
+  hiveView(): { workers: string[]; court: string[] } {
+    return this.role === 'queen' ? { workers: this.workers(), court: this.court() } : { workers: [], court: [] };
+  }
+
+  /** This queen's hive as she describes it in heartbeats, stamped with her clock. */
+  private ownHive(now: number): HiveEntry {
+    return { queen: this.id, beat: now, term: this.term, workers: this.workers() };
+  }
+
+  /** The queens this queen links. */
+  private court(): string[] {
+    return [...this.links].filter(([peer, link]) => link.follows === peer).map(([peer]) => peer).sort();
   }
 
   private publicRole(): Role {
@@ -265,10 +347,12 @@ export class Protocol {
   private onTick(now: number): void {
     if (Number.isNaN(this.electionAt)) this.electionAt = now + this.candidacyDelay(now);
     if (now >= this.nextBeatAt) {
+      this.relayRate = Math.round(((this.counters.forwarded - this.forwardedAtBeat) * 1000) / this.config.heartbeatIntervalMs);
+      this.forwardedAtBeat = this.counters.forwarded;
       this.nextBeatAt = now + this.config.heartbeatIntervalMs;
       const beat = this.heartbeat(now);
       for (const peer of this.links.keys()) this.emitFrame(peer, beat);
-      if (this.role === 'queen') this.originate(null, { k: 'queen', term: this.term }, now);
+      if (this.role === 'queen') this.claimThrone(now);
     }
     // A queen, or a queenless bee, looks for parts of the colony it does not know (a healed
     // partition, a split mesh); a bee with no link at all needs fresh introductions anyway.
@@ -277,6 +361,7 @@ export class Protocol {
       this.out.push({ type: 'sample' });
     }
     for (const bee of this.roster.expire(now, this.rosterTimeout())) this.introduced.delete(bee);
+    this.hives.expire(now, this.hiveTimeout());
     for (const [peer, link] of this.links) {
       if (now - link.lastFrameAt > this.config.linkTimeoutMs) this.dropLink(peer);
     }
@@ -289,6 +374,7 @@ export class Protocol {
     }
     this.keepNeighbours(now);
     this.watchQueen(now);
+    if (this.role === 'queen') this.tendHive(now);
     for (const [id, message] of this.outgoing) {
       if (now >= message.nextAttemptAt) this.transmit(id, message, now);
     }
@@ -311,10 +397,17 @@ export class Protocol {
     return Math.max(this.config.rosterTimeoutMs, ROSTER_TIMEOUT_ROUNDS * roundMs);
   }
 
+  /** Like the roster's: hive news rotates through big colonies too. */
+  private hiveTimeout(): number {
+    const roundMs = (this.config.heartbeatIntervalMs * this.hives.size) / (MAX_HIVE_ENTRIES / 2) / Math.max(1, this.links.size);
+    return Math.max(this.config.hiveTimeoutMs, ROSTER_TIMEOUT_ROUNDS * roundMs);
+  }
+
   private heartbeat(now: number): Heartbeat {
     return {
       t: 'hb',
       digest: this.roster.digest(now),
+      hives: this.hives.digest(this.role === 'queen' ? this.ownHive(now) : null, this.beats++),
       term: this.term,
       queen: this.queen,
       uptimeMs: now - this.startedAt,
@@ -330,6 +423,7 @@ export class Protocol {
 
   private forget(bee: string, now: number): void {
     this.roster.remove(bee, now);
+    this.hives.remove(bee);
     this.introduced.delete(bee);
     if (bee === this.queen && this.role !== 'queen') this.loseQueen(now);
   }
@@ -414,11 +508,20 @@ export class Protocol {
     switch (frame.t) {
       case 'hb':
         for (const [bee, beat] of frame.digest) this.roster.merge(bee, beat, now);
+        for (const hive of frame.hives) {
+          if (!this.hives.merge(hive, now) || hive.queen !== this.queen) continue;
+          // Fresh news of our queen's hive: she is alive, and these are the bees we would elect among.
+          this.hiveMembers = [hive.queen, ...hive.workers];
+          this.queenHeardAt = now;
+        }
         link.follows = frame.queen;
         link.uptimeMs = frame.uptimeMs;
         link.visible = frame.visible;
         // The queen's own heartbeat on a direct link is as good as her flooded claim.
-        if (peer === this.queen && frame.queen === peer && frame.term === this.queenTerm) this.queenHeardAt = now;
+        if (peer === this.queen && frame.queen === peer && this.role !== 'queen') {
+          this.queenHeardAt = now;
+          this.queenTerm = frame.term;
+        }
         break;
       case 'bye':
         this.forget(peer, now);
@@ -469,16 +572,26 @@ export class Protocol {
         this.onVote(env.from, p, now);
         return true;
       case 'queen':
-        return this.onClaim(env.from, p.term, now);
+        return this.onClaim(env.from, p, now);
       case 'crown':
         if ((env.from === this.queen || env.from === this.formerQueen) && p.term === this.term) this.campaign(now, true);
         return true;
       case 'later':
-        // Bees that lived through a term we missed cannot follow us until we reign above it.
-        if (this.role === 'queen' && p.term > this.term) {
+        // Voters that lived through a term we missed refuse us until we campaign above it.
+        if (this.role === 'candidate' && p.term > this.term) {
           this.term = p.term;
-          this.campaign(now, true);
+          this.votedFor = null;
+          this.out.push({ type: 'persist', term: this.term, votedFor: null });
         }
+        return true;
+      case 'breed':
+        if (env.from === this.queen && this.role === 'worker') this.hatch(p.term, now);
+        return true;
+      case 'move':
+        if (env.from === this.queen && this.role === 'worker' && p.to !== this.id) this.follow(p.to, this.queenTerm, now);
+        return true;
+      case 'sig':
+        this.out.push({ type: 'signal', from: env.from, data: p.data });
         return true;
     }
   }
@@ -486,8 +599,8 @@ export class Protocol {
   // ---- routing ---------------------------------------------------------------------------
 
   /** Start an envelope of our own. */
-  private originate(to: string | null, p: Payload, now: number): void {
-    const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.id, to, ttl: this.config.floodTtl, route: [this.id], p };
+  private originate(to: string | null, p: Payload, now: number, ttl = this.config.floodTtl): void {
+    const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.id, to, ttl, route: [this.id], p };
     this.forwarded.add(env.id, now);
     this.relay(env, null);
   }
@@ -498,7 +611,7 @@ export class Protocol {
    * the mesh, which is also the fallback while there is no queen link.
    */
   private relay(env: Envelope, from: string | null): void {
-    const isData = env.p.k === 'data' || env.p.k === 'ack';
+    const isData = env.p.k === 'data' || env.p.k === 'ack' || env.p.k === 'sig';
     const queenLinked = this.role !== 'queen' && this.queen !== null && this.links.has(this.queen);
     if (isData && queenLinked && from !== this.queen && env.to !== this.queen) {
       this.forward(this.queen as string, env);
@@ -506,6 +619,12 @@ export class Protocol {
     }
     if (env.to !== null && this.links.has(env.to)) {
       this.forward(env.to, env);
+      return;
+    }
+    // Across hives: a queen hands a message to the queen of the receiver's hive (the court).
+    const hiveQueen = env.to === null || this.role !== 'queen' ? undefined : this.hives.queenOf(env.to);
+    if (hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
+      this.forward(hiveQueen, env);
       return;
     }
     const way = env.to === null ? undefined : this.towards.get(env.to);
@@ -590,54 +709,90 @@ export class Protocol {
       else this.requestLink(this.queen, now);
       return;
     }
-    // A lone bee, or one that knows no other, has nobody to be queen of; and a bee whose roster
-    // is still changing does not yet know how many votes make a majority.
-    const settled = now - this.roster.changedAt >= this.config.rosterSettleMs;
-    if (now >= this.electionAt && settled && this.links.size > 0 && this.roster.size > 0) this.poll(now);
+    // An orphan whose hive could not crown a new queen in time gives up on it and is an egg again.
+    if (this.formerQueen !== null && now - this.orphanedAt > this.config.missingVoterMs) {
+      this.formerQueen = null;
+      this.hiveMembers = [];
+    }
+    // An egg that hears of a live hive joins it rather than founding another.
+    if (this.formerQueen === null) {
+      const hive = this.roomiestHive();
+      if (hive !== undefined) {
+        this.follow(hive.queen, hive.term, now);
+        return;
+      }
+    }
+    if (now < this.electionAt || this.links.size === 0) return;
+    // A lone bee has nobody to be queen of; an egg whose roster is still changing does not yet
+    // know how many votes make a majority (an orphan's hive was fixed when its queen was lost).
+    if (this.formerQueen !== null ? this.hiveMembers.length > 1 : this.roster.size > 0 && now - this.roster.changedAt >= this.config.rosterSettleMs) this.poll(now);
+  }
+
+  /** The known hive with the most room (the least full when all are full), if any. */
+  private roomiestHive(): HiveEntry | undefined {
+    let best: HiveEntry | undefined;
+    for (const hive of this.hives.entries()) if (!best || hive.workers.length < best.workers.length) best = hive;
+    return best;
+  }
+
+  /** Votes an election among this bee's voters needs: its hive's bees for an orphan, every bee it knows for an egg. */
+  private electorateSize(): number {
+    return this.formerQueen !== null && this.hiveMembers.length > 0 ? this.hiveMembers.length : this.roster.electorate();
   }
 
   /**
-   * Royal jelly, first taste: ask whether the colony would elect us before raising the term. A
-   * bee cut off from a live hive gets no majority and so cannot inflate terms that would later
-   * make it deaf to its queen (Raft's pre-vote).
+   * Royal jelly, first taste: ask whether the hive would elect us before raising the term. A
+   * bee cut off from a live hive gets no majority and so cannot inflate terms (Raft's pre-vote).
    */
   private poll(now: number): void {
     this.role = 'candidate';
     this.polling = true;
     this.votes = new Set([this.id]);
-    this.electorate = this.roster.electorate();
+    this.electionHive = this.formerQueen;
+    this.electorate = this.electorateSize();
     this.electionAt = now + this.candidacyDelay(now);
-    this.originate(null, { k: 'elect', term: this.term + 1, electorate: this.electorate, handover: false, pre: true }, now);
+    this.originate(null, { k: 'elect', term: this.term + 1, electorate: this.electorate, handover: false, pre: true, hive: this.electionHive }, now);
   }
 
   private loseQueen(now: number): void {
+    if (this.queen !== null) this.hives.remove(this.queen);
     this.formerQueen = this.queen;
     this.queen = null;
+    this.orphanedAt = now;
     if (this.role === 'candidate') return;
     this.electionAt = now + this.candidacyDelay(now);
   }
 
-  /** Royal jelly: become a candidate for the next term and ask the colony for votes. */
+  /** Royal jelly: become a candidate for the next term and ask the hive for votes. */
   private campaign(now: number, handover: boolean): void {
+    this.electionHive = this.queen ?? this.formerQueen;
+    this.formerQueen = this.electionHive;
     this.term++;
     this.role = 'candidate';
     this.polling = false;
     this.queen = null;
     this.votedFor = this.id;
     this.votes = new Set([this.id]);
-    this.electorate = this.roster.electorate();
+    this.electorate = this.electorateSize();
     this.electionAt = now + this.candidacyDelay(now);
     this.counters.elections++;
     this.out.push({ type: 'persist', term: this.term, votedFor: this.id });
-    this.originate(null, { k: 'elect', term: this.term, electorate: this.electorate, handover, pre: false }, now);
+    this.originate(null, { k: 'elect', term: this.term, electorate: this.electorate, handover, pre: false, hive: this.electionHive }, now);
   }
 
   private onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
-    if (p.term < this.term) return false;
-    // A hive with a live queen ignores candidates (and their terms) unless she backs the
-    // election: her successor after an abdication, or herself seeking a later term.
-    if (this.queenAlive(now) && !p.handover) return false;
-    const ownElectorate = this.roster.electorate();
+    const queenAlive = this.queenAlive(now);
+    // Each hive elects its own queen: a bee votes for candidates of the hive it belongs to (its
+    // queen's, for a handover), or, as an egg, for eggs founding a hive.
+    const ownHive = queenAlive ? this.queen : this.formerQueen;
+    if (p.hive !== ownHive || this.role === 'queen') return true;
+    if (p.term < this.term) {
+      if (!queenAlive) this.originate(candidate, { k: 'later', term: this.term }, now);
+      return false;
+    }
+    // A hive with a live queen ignores candidates unless she backs the election (her successor).
+    if (queenAlive && !p.handover) return false;
+    const ownElectorate = this.electorateSize();
     if (p.pre) {
       // A straw poll binds nobody: answer it without touching our term or vote.
       const ballot = { votedFor: null, candidate, candidateElectorate: p.electorate, ownElectorate };
@@ -661,48 +816,128 @@ export class Protocol {
     this.votes.add(voter);
     if (this.votes.size < majority(this.electorate)) return;
     if (this.polling) this.campaign(now, false);
-    else this.becomeQueen();
+    else this.becomeQueen(this.electionHive, now);
   }
 
-  private becomeQueen(): void {
+  private becomeQueen(heirOf: string | null, now: number): void {
     this.role = 'queen';
     this.queen = this.id;
     this.queenTerm = this.term;
+    this.heirOf = heirOf;
+    this.claimFlooded = false;
+    this.summoned = new Map(this.hiveMembers.filter((bee) => bee !== this.id && bee !== heirOf).map((bee) => [bee, SUMMONS]));
+    this.formerQueen = null;
+    this.hiveMembers = [];
     this.votes.clear();
+    this.hiveSettledAt = now + this.config.hiveSettleMs;
     this.nextBeatAt = 0; // claim the throne on the next tick rather than a beat later
   }
 
-  private onClaim(claimant: string, term: number, now: number): boolean {
-    if (term < this.term) {
-      if (this.queen === null) this.originate(claimant, { k: 'later', term: this.term }, now);
-      return false;
+  /**
+   * A new queen floods her claim once, a few hops (eggs farther away learn of her hive from
+   * gossip), then names it to each bee of her hive that does not follow her yet; her workers
+   * hear her heartbeats on their direct links.
+   */
+  private claimThrone(now: number): void {
+    const claim: Payload = { k: 'queen', term: this.term, heir: this.heirOf };
+    if (!this.claimFlooded) {
+      this.claimFlooded = true;
+      this.originate(null, claim, now, this.config.claimTtl);
     }
-    // Two queens of one term (rosters disagreed, or a partition healed): the smaller id reigns.
-    // A later term always wins, even while we still follow the queen of an earlier one.
-    const rival = this.queen !== null && this.queen !== claimant;
-    if (rival && term === this.queenTerm && claimant > (this.queen as string)) return false;
-    if (term > this.term) this.adoptTerm(term, now);
+    const workers = new Set(this.workers());
+    for (const [bee, left] of this.summoned) {
+      if (workers.has(bee) || left === 0) this.summoned.delete(bee);
+      else {
+        this.summoned.set(bee, left - 1);
+        this.originate(bee, claim, now);
+      }
+    }
+  }
+
+  /**
+   * A queen's claim. Eggs and orphans follow a claim they hear; a bee with a live queen follows
+   * only its own queen, or the heir who took over her throne. Other hives' queens are neighbours,
+   * not rivals: the court links them, and small hives merge.
+   */
+  private onClaim(claimant: string, p: Extract<Payload, { k: 'queen' }>, now: number): boolean {
+    if (this.role === 'queen') return true;
+    const own = claimant === this.queen;
+    const heir = p.heir !== null && (p.heir === this.queen || p.heir === this.formerQueen);
+    if (own || heir) {
+      this.follow(claimant, p.term, now);
+      return true;
+    }
+    // An orphan waits for its own hive's new queen; it gives up on its hive after a while.
+    if (this.queenAlive(now) || this.formerQueen !== null) return true;
+    this.follow(claimant, p.term, now);
+    return true;
+  }
+
+  /** Follow `queen`: link to her and route through her once the link is open. */
+  private follow(queen: string, term: number, now: number): void {
+    if (queen !== this.queen) this.hiveMembers = [];
+    if (this.role === 'candidate') this.electionAt = now + this.candidacyDelay(now);
     this.role = 'worker';
-    this.queen = claimant;
+    this.queen = queen;
     this.queenTerm = term;
     this.queenHeardAt = now;
-    if (this.abdication && term > this.abdication.term) {
-      this.out.push({ type: 'settled', ref: this.abdication.ref, ok: true, route: [this.id, claimant] });
+    this.formerQueen = null;
+    if (this.abdication && queen !== this.id) {
+      this.out.push({ type: 'settled', ref: this.abdication.ref, ok: true, route: [this.id, queen] });
       this.abdication = null;
     }
-    this.requestLink(claimant, now);
-    return true;
+    this.requestLink(queen, now);
   }
 
   private adoptTerm(term: number, now: number): void {
     this.term = term;
     this.votedFor = null;
     this.out.push({ type: 'persist', term, votedFor: null });
-    if (this.role !== 'worker') {
+    if (this.role === 'candidate') {
       this.role = 'worker';
-      this.queen = null;
       this.electionAt = now + this.candidacyDelay(now);
     }
+  }
+
+  /** Our queen bred us: we are the queen of a new hive, and her chosen workers move to us. */
+  private hatch(term: number, now: number): void {
+    if (term > this.term) {
+      this.term = term;
+      this.votedFor = null;
+      this.out.push({ type: 'persist', term, votedFor: null });
+    }
+    // Her workers are the ones her mother moves to her; nobody else need be called.
+    this.hiveMembers = [];
+    this.becomeQueen(null, now);
+  }
+
+  /**
+   * A queen's care for her hive: keep the court linked, breed a new queen when over capacity,
+   * and move a small hive into another one where both fit with room to spare.
+   */
+  private tendHive(now: number): void {
+    const court = this.court().length;
+    if (court < this.config.courtLinks) {
+      const stranger = this.hives.queens().find((queen) => !this.links.has(queen) && !this.linking.has(queen) && !this.failedAt.has(queen));
+      if (stranger !== undefined) this.requestLink(stranger, now);
+    }
+    if (now < this.hiveSettledAt) return;
+    const workers = this.workers();
+    if (overloaded({ workers: workers.length, capacity: this.config.capacity, relayRate: this.relayRate, relayLimit: this.config.relayLimit })) {
+      const fitness = new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState]));
+      for (const brood of planBreeding(fitness, this.config.capacity, this.rng)) {
+        this.originate(brood.heir, { k: 'breed', term: this.term, workers: brood.movers }, now);
+        for (const mover of brood.movers) this.originate(mover, { k: 'move', to: brood.heir }, now);
+        this.counters.splits++;
+      }
+      this.hiveSettledAt = now + this.config.hiveSettleMs;
+      return;
+    }
+    const target = mergeTarget(this.id, workers.length, this.hives.entries(), this.config.capacity);
+    if (target === undefined) return;
+    for (const worker of workers) this.originate(worker, { k: 'move', to: target }, now);
+    this.counters.merges++;
+    this.follow(target, this.hives.get(target)?.term ?? 0, now);
   }
 
   private abdicate(ref: number, now: number): void {
@@ -719,12 +954,16 @@ export class Protocol {
 
   /** Step down and ask the best worker to campaign at once; she keeps relaying meanwhile. */
   private crownSuccessor(now: number): boolean {
-    const workers = new Map(this.workers().map((bee) => [bee, this.links.get(bee) as LinkState]));
-    const successor = chooseSuccessor(workers);
+    const workers = this.workers();
+    const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState])));
     if (successor === undefined) return false;
     this.originate(successor, { k: 'crown', term: this.term }, now);
+    // She votes in her successor's election as a member of the hive she hands over.
+    this.hiveMembers = [this.id, ...workers];
     this.role = 'worker';
     this.queen = null;
+    this.formerQueen = this.id;
+    this.orphanedAt = now;
     this.electionAt = now + this.config.queenTimeoutMs;
     return true;
   }

@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { InvariantChecker } from '../sim/invariants';
 import { World } from '../sim/world';
 
+// Room for every bee in one hive: these tests are about one queen (hives.test.ts has many).
+const CAPACITY = 16;
+
 function colony(size: number, seed: number): { world: World; checker: InvariantChecker } {
-  const world = new World({ seed });
+  const world = new World({ seed, config: { capacity: CAPACITY } });
   const checker = new InvariantChecker(world);
   for (let i = 0; i < size; i++) {
     world.addBee();
@@ -22,7 +25,7 @@ describe('queens', () => {
     const { world, checker } = colony(8, 11);
     const [queen, ...others] = queenOf(world);
     expect(others).toEqual([]);
-    checker.checkSettled();
+    checker.checkSettled(CAPACITY);
     expect(checker.violations).toEqual([]);
     const workers = world.liveIds().filter((id) => id !== queen);
     expect(snap(world, queen!).workers).toEqual([...workers].sort());
@@ -63,7 +66,7 @@ describe('queens', () => {
     kill(world, queen);
     world.send(a, b, 'during failover', 1);
     world.runFor(15_000);
-    checker.checkSettled();
+    checker.checkSettled(CAPACITY);
     checker.checkDelivery([{ from: a, to: b, body: 'during failover', ref: 1 }]);
     expect(checker.violations).toEqual([]);
     const [next] = queenOf(world);
@@ -84,14 +87,14 @@ describe('queens', () => {
     expect(next).not.toBe(queen);
     expect(world.bees.get(queen)!.settled).toEqual([expect.objectContaining({ ref: 99, ok: true })]);
     world.runFor(5000);
-    checker.checkSettled();
+    checker.checkSettled(CAPACITY);
     checker.checkDelivery([{ from: a, to: b, body: 'during handover', ref: 1 }]);
     expect(checker.violations).toEqual([]);
   });
 
   it('prefers a visible bee: a hidden tab does not take the throne while visible ones can', () => {
     for (const seed of [21, 22, 23, 24, 25]) {
-      const world = new World({ seed });
+      const world = new World({ seed, config: { capacity: CAPACITY } });
       const hidden = world.addBee();
       world.schedule(hidden, { type: 'visibility', visible: false }, 0);
       for (let i = 0; i < 5; i++) world.addBee();

@@ -10,6 +10,8 @@ export interface Rng {
   hex(bytes: number): string;
   /** A random element, or undefined for an empty list. */
   pick<T>(items: readonly T[]): T | undefined;
+  /** Shuffles `items` in place (Fisher–Yates). */
+  shuffle<T>(items: T[]): void;
 }
 
 export function seededRng(seed: number): Rng {
@@ -37,6 +39,12 @@ export function seededRng(seed: number): Rng {
       return out;
     },
     pick: (items) => (items.length === 0 ? undefined : items[rng.int(items.length)]),
+    shuffle: (items) => {
+      for (let i = items.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [items[i], items[j]] = [items[j] as (typeof items)[number], items[i] as (typeof items)[number]];
+      }
+    },
   };
   return rng;
 }

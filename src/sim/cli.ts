@@ -104,7 +104,7 @@ function replay(file: string): number {
 
 function printProgress(p: Progress): void {
   const wall = (p.wallMs / 1000).toFixed(1);
-  console.log(`  t=${seconds(p.nowMs)}: ${p.live} live, ${p.queens} queens, ${p.following} follow one queen, ${p.framesSent} frames (wall ${wall} s)`);
+  console.log(`  t=${seconds(p.nowMs)}: ${p.live} live, ${p.queens} queens, ${p.following} follow a live queen, ${p.framesSent} frames (wall ${wall} s)`);
 }
 
 function printReport(r: ColonyReport): void {
@@ -113,8 +113,9 @@ function printReport(r: ColonyReport): void {
   console.log(`seed               ${r.seed}`);
   const waited = `never (waited ${seconds(r.convergeTimeoutMs)})`;
   const converged = r.convergedMs === null ? waited : `${seconds(r.convergedMs)} after the first join (virtual)`;
-  const failover = r.failoverMs !== null ? `${seconds(r.failoverMs)} from the queen's crash to a new queen followed by all` : r.killedQueen ? waited : 'not measured';
+  const failover = r.failoverMs !== null ? `${seconds(r.failoverMs)} from a queen's crash until the hives settled again` : r.killedQueen ? waited : 'not measured';
   console.log(`converged          ${converged}`);
+  console.log(`hives              ${r.hives ?? 'not settled'} (capacity ${r.capacity} workers per queen)`);
   console.log(`elections          ${r.elections} campaigns, highest term ${r.maxTerm}`);
   console.log(`frames per bee     ${Math.round(r.framesPerBee)}`);
   console.log(`links per bee      ${r.linksPerBee.toFixed(1)} (full mesh: ${r.fullMeshLinksPerBee})`);

@@ -4,7 +4,7 @@
 import type { SimBee, World } from './world';
 
 export interface Violation {
-  invariant: 1 | 2 | 4;
+  invariant: 1 | 2 | 3 | 4;
   at: number;
   detail: string;
 }
@@ -38,31 +38,45 @@ export class InvariantChecker {
     let queens = this.queensByTerm.get(term);
     if (!queens) this.queensByTerm.set(term, (queens = new Set()));
     for (const other of queens) {
-      // Parts of the colony that no longer know of each other (a partition outlasting the
-      // roster timeout) are separate hives, and each may crown a queen. Two reigning queens of
-      // one term where either counts the other as a member of her colony share one hive.
+      // Several hives may each crown a queen in one term (their voters are different bees). Two
+      // reigning queens of one term that each count the other as a worker share one hive.
       const rival = this.world.bees.get(other);
       if (other === bee.id || !rival?.alive || rival.role !== 'queen' || rival.term !== term) continue;
-      // Rosters only for a rival queen: a snapshot sorts the whole roster.
-      if (bee.protocol.snapshot().roster.includes(other) || rival.protocol.snapshot().roster.includes(bee.id)) {
-        this.fail(1, now, `${other} and ${bee.id} are both queen of term ${term} in one hive`);
-      }
+      const mine = bee.protocol.hiveView().workers;
+      const theirs = rival.protocol.hiveView().workers;
+      const shared = mine.filter((worker) => theirs.includes(worker));
+      if (shared.length > 0) this.fail(1, now, `${other} and ${bee.id} are both queen of term ${term} over ${shared.join(', ')}`);
     }
     queens.add(bee.id);
   }
 
-  /** Invariant 2 for a colony within one queen's capacity: one live queen, followed by all. */
-  checkSettled(): void {
+  /**
+   * Invariants 2 and 3 once faults have stopped: every live bee follows exactly one live queen
+   * (or is one) and that queen counts it among her workers; no queen is over capacity; the
+   * queens reach each other through the court.
+   */
+  checkSettled(capacity: number): void {
     const live = this.world.liveIds().map((id) => this.world.bees.get(id) as SimBee);
-    const queens = live.filter((bee) => bee.role === 'queen').map((bee) => bee.id);
-    if (queens.length !== 1) {
-      this.fail(2, this.world.now, `expected one queen among ${live.length} live bees, found ${queens.length}${queens.length > 0 ? `: ${queens.join(', ')}` : ''}`);
+    const queens = new Map(live.filter((bee) => bee.role === 'queen').map((bee) => [bee.id, bee.protocol.hiveView()]));
+    if (queens.size === 0) {
+      this.fail(2, this.world.now, `no queen among ${live.length} live bees`);
       return;
     }
-    const unattached = live.filter((bee) => bee.queen !== queens[0]);
+    const unattached = live.filter((bee) => bee.role !== 'queen' && (bee.queen === null || !queens.get(bee.queen)?.workers.includes(bee.id)));
     if (unattached.length > 0) {
-      this.fail(2, this.world.now, `${unattached.length} bees do not follow queen ${queens[0]}: ${unattached.map((b) => b.id).join(', ')}`);
+      this.fail(2, this.world.now, `${unattached.length} bees are not workers of a live queen: ${unattached.slice(0, 10).map((b) => `${b.id}→${b.queen}`).join(', ')}`);
     }
+    for (const [queen, snapshot] of queens) {
+      if (snapshot.workers.length > capacity) this.fail(3, this.world.now, `queen ${queen} has ${snapshot.workers.length} workers, capacity ${capacity}`);
+    }
+    const first = queens.keys().next().value as string;
+    const reached = new Set([first]);
+    for (const frontier = [first]; frontier.length > 0; ) {
+      for (const next of queens.get(frontier.pop() as string)?.court ?? []) {
+        if (queens.has(next) && !reached.has(next)) reached.add(next), frontier.push(next);
+      }
+    }
+    if (reached.size < queens.size) this.fail(2, this.world.now, `the court is split: ${reached.size} of ${queens.size} queens reach each other`);
   }
 
   /** Invariant 4: every acknowledged message reached its target once; no bee got anything twice. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convergedQueen, runColony } from './run';
+import { settledHives, runColony } from './run';
 import { runScenario } from './scenario';
 import { World } from './world';
 
@@ -7,7 +7,7 @@ import { World } from './world';
 const BEES = 150;
 
 describe('a colony run', () => {
-  it(`${BEES} bees converge on one queen, then elect another within seconds of her crash`, () => {
+  it(`${BEES} bees settle into hives within capacity, then re-elect within seconds of a queen's crash`, () => {
     const report = runColony({ bees: BEES, seed: 7 });
     expect(report.violations).toEqual([]);
     expect(report.convergedMs).not.toBeNull();
@@ -31,15 +31,15 @@ describe('a colony run', () => {
     expect(replayed.violations).toEqual(report.violations);
   });
 
-  it('sees convergence only when every live bee follows one live queen', () => {
+  it('sees convergence only when every live bee works for a live queen', () => {
     const world = new World({ seed: 5 });
     for (let i = 0; i < 6; i++) world.addBee();
-    expect(convergedQueen(world)).toBeNull();
+    expect(settledHives(world)).toBeNull();
     world.runFor(15_000);
-    const queen = convergedQueen(world);
-    expect(queen).not.toBeNull();
-    expect(world.bees.get(queen!)!.protocol.snapshot().role).toBe('queen');
-    world.crashBee(queen!);
-    expect(convergedQueen(world)).toBeNull();
+    expect(settledHives(world)).toBe(1);
+    const queen = [...world.bees.values()].find((bee) => bee.role === 'queen')!;
+    expect(queen.protocol.hiveView().workers).toHaveLength(5);
+    world.crashBee(queen.id);
+    expect(settledHives(world)).toBeNull();
   });
 });

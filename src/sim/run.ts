@@ -1,5 +1,5 @@
 // One colony run, as `npm run sim` and its test do it: bees join over a spread, the colony
-// converges on one queen, then the queen crashes and the orphans must crown another. The run is
+// settles into hives within capacity, then a queen crashes and her orphans must crown another. The run is
 // a plan of scenario actions carried out by the scenario stage, so a failing run's trace replays
 // in runScenario. It reports what the run cost: virtual time, frames, links, wall time, memory.
 
@@ -22,7 +22,7 @@ export interface ColonyOptions {
   seed: number;
   /** Joins are spread evenly over this long. */
   joinSpreadMs?: number;
-  /** After convergence, crash the queen and time the failover. */
+  /** After convergence, crash a queen and time the failover. */
   killQueen?: boolean;
   /** No convergence this long after the last join (or after the crash) breaks invariant 2. */
   convergeTimeoutMs?: number;
@@ -32,9 +32,9 @@ export interface ColonyOptions {
 export interface Progress {
   nowMs: number;
   live: number;
-  /** Live queens that some bee follows. */
+  /** Live queens. */
   queens: number;
-  /** Live bees following the live queen most bees follow (she counts herself). */
+  /** Live bees following a live queen. */
   following: number;
   framesSent: number;
   wallMs: number;
@@ -44,13 +44,16 @@ export interface ColonyReport {
   bees: number;
   seed: number;
   joinSpreadMs: number;
-  /** Virtual time from the first join until one queen is followed by every live bee. */
+  /** Virtual time from the first join until the colony settled into hives (invariants 2 and 3). */
   convergedMs: number | null;
-  /** Virtual time from the queen's crash until one new queen is followed by every live bee. */
+  /** Virtual time from a queen's crash until the colony settled again. */
   failoverMs: number | null;
   /** Whether the queen was crashed (only after convergence, and only if asked). */
   killedQueen: boolean;
   convergeTimeoutMs: number;
+  /** Hives at convergence (null if the colony never settled). */
+  hives: number | null;
+  capacity: number;
   /** Campaigns started by all bees (sum of counters.elections). */
   elections: number;
   maxTerm: number;
@@ -71,35 +74,50 @@ export interface ColonyReport {
 
 export const defaultJoinSpreadMs = (bees: number): number => Math.min(bees * JOIN_SPREAD_PER_BEE_MS, MAX_DEFAULT_JOIN_SPREAD_MS);
 
-/** The queen every live bee follows, if there is exactly one such; one pass, no snapshots. */
-export function convergedQueen(world: World): string | null {
-  let queen: string | null | undefined;
+/**
+ * The number of hives once the colony has settled (invariants 2 and 3 hold: every live bee is a
+ * worker of a live queen within capacity, and the court joins the queens), else null. One pass
+ * over the bees, and one over each queen's links.
+ */
+export function settledHives(world: World): number | null {
+  const queens = new Map<string, { workers: string[]; court: string[] }>();
+  let workers = 0;
   for (const bee of world.bees.values()) {
     if (!bee.alive) continue;
-    if (queen === undefined) queen = bee.queen;
-    if (bee.queen === null || bee.queen !== queen) return null;
+    if (bee.role === 'queen') queens.set(bee.id, bee.protocol.hiveView());
+    else workers++;
   }
-  const reigning = queen ? world.bees.get(queen) : undefined;
-  return reigning?.alive && reigning.role === 'queen' ? reigning.id : null;
+  let counted = 0;
+  for (const [, hive] of queens) {
+    if (hive.workers.length > world.config.capacity) return null;
+    for (const worker of hive.workers) {
+      const bee = world.bees.get(worker);
+      if (!bee?.alive || bee.queen === null || !queens.has(bee.queen)) return null;
+      counted++;
+    }
+  }
+  if (queens.size === 0 || counted !== workers) return null;
+  const first = queens.keys().next().value as string;
+  const reached = new Set([first]);
+  for (const frontier = [first]; frontier.length > 0; ) {
+    for (const next of queens.get(frontier.pop() as string)?.court ?? []) {
+      if (queens.has(next) && !reached.has(next)) reached.add(next), frontier.push(next);
+    }
+  }
+  return reached.size === queens.size ? queens.size : null;
 }
 
 function census(world: World): Pick<Progress, 'live' | 'queens' | 'following'> {
   let live = 0;
-  const followers = new Map<string, number>();
+  let following = 0;
+  const queens = new Set<string>();
   for (const bee of world.bees.values()) {
     if (!bee.alive) continue;
     live++;
-    if (bee.queen !== null) followers.set(bee.queen, (followers.get(bee.queen) ?? 0) + 1);
+    if (bee.role === 'queen') queens.add(bee.id);
   }
-  let queens = 0;
-  let following = 0;
-  for (const [queen, count] of followers) {
-    const bee = world.bees.get(queen);
-    if (!bee?.alive || bee.role !== 'queen') continue;
-    queens++;
-    following = Math.max(following, count);
-  }
-  return { live, queens, following };
+  for (const bee of world.bees.values()) if (bee.alive && bee.queen !== null && queens.has(bee.queen)) following++;
+  return { live, queens: queens.size, following };
 }
 
 /** How long bees were alive in total, from the plan: each join until the end, minus each crash. */
@@ -130,7 +148,7 @@ export function runColony(options: ColonyOptions): ColonyReport {
     options.onProgress({ nowMs: world.now, ...census(world), framesSent: world.framesSent, wallMs: performance.now() - started });
   };
   /**
-   * Runs until one queen is followed by all; the virtual time that took, or null if she is not
+   * Runs until the colony settles into hives; the virtual time that took, or null if she is not
    * there by the deadline. The deadline check is runScenario's settle check at the same moment,
    * so the run's actions with settleMs = timeoutMs replay a failure exactly.
    */
@@ -138,12 +156,12 @@ export function runColony(options: ColonyOptions): ColonyReport {
     const from = world.now;
     const deadline = from + timeoutMs;
     for (;;) {
-      if (convergedQueen(world) !== null) return world.now - from;
+      if (settledHives(world) !== null) return world.now - from;
       if (world.now >= deadline) break;
       world.runFor(Math.min(CHECK_INTERVAL_MS, deadline - world.now));
       progress();
     }
-    checker.checkSettled();
+    checker.checkSettled(world.config.capacity);
     return null;
   };
 
@@ -156,6 +174,7 @@ export function runColony(options: ColonyOptions): ColonyReport {
   const convergedMs = sinceLastJoin === null ? null : lastJoinMs + sinceLastJoin;
   const live = world.liveIds().length;
   const linksPerBee = (2 * world.linkCount()) / live;
+  const hives = settledHives(world);
   let failoverMs: number | null = null;
   const killedQueen = convergedMs !== null && (options.killQueen ?? true);
   if (killedQueen) {
@@ -171,6 +190,8 @@ export function runColony(options: ColonyOptions): ColonyReport {
     failoverMs,
     killedQueen,
     convergeTimeoutMs: timeoutMs,
+    hives,
+    capacity: world.config.capacity,
     elections: [...world.bees.values()].reduce((sum, bee) => sum + bee.elections, 0),
     maxTerm: [...world.bees.values()].reduce((max, bee) => Math.max(max, bee.term), 0),
     framesPerBee: world.framesSent / bees,

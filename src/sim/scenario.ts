@@ -69,10 +69,13 @@ export function stage(seed: number, rules?: ElectionRules): Stage {
   const checker = new InvariantChecker(world);
   const rng = seededRng(seed ^ 0x5eed);
   const sent: SentMessage[] = [];
+  /** A random live bee, or the queen of the biggest hive: losing her hurts most. */
   const pick = (queen: boolean): string | undefined => {
     const live = world.liveIds();
     const queens = live.filter((id) => world.bees.get(id)?.role === 'queen');
-    return rng.pick(queen && queens.length > 0 ? queens : live);
+    if (!queen || queens.length === 0) return rng.pick(live);
+    const size = (id: string): number => world.bees.get(id)?.protocol.hiveView().workers.length ?? 0;
+    return queens.reduce((best, id) => (size(id) > size(best) ? id : best));
   };
   const act = (action: Action): void => {
     world.runUntil(action.at);
@@ -110,7 +113,7 @@ export function runScenario(seed: number, actions: Action[], rules?: ElectionRul
   world.heal();
   world.loss = 0;
   world.runFor(settleMs);
-  if (world.liveIds().length >= 2) checker.checkSettled();
+  if (world.liveIds().length >= 2) checker.checkSettled(world.config.capacity);
   checker.checkDelivery(sent);
   return {
     seed,

@@ -68,7 +68,7 @@ export class World {
   private readonly partition = new Map<string, number>();
   private readonly latency: [number, number];
   private readonly tickMs: number;
-  private readonly config: HiveConfig;
+  readonly config: HiveConfig;
   private readonly rules: ElectionRules;
 
   constructor(options: WorldOptions) {

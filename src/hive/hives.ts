@@ -1,0 +1,159 @@
+// The colony's hives as one bee knows them, and the pure decisions a queen takes about hers:
+// when to breed (split), whom to crown and hand which workers, and when two small hives merge.
+// Hive news travels in heartbeats like roster beats: each queen stamps her hive with her own
+// clock, newer stamps replace older ones, and a hive whose stamp stops advancing is forgotten.
+
+import { betterQueen, type WorkerFitness } from './election';
+import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type HiveEntry } from './frames';
+import type { Rng } from './rng';
+
+/** Forgotten hives remembered, oldest dropped first. */
+const MAX_FORGOTTEN = 4096;
+
+interface Known extends HiveEntry {
+  /** Our clock when this hive's stamp last advanced. */
+  heardAt: number;
+}
+
+export class HiveMap {
+  private readonly hives = new Map<string, Known>();
+  /** Which hive each worker belongs to, as the freshest entries list them. */
+  private readonly hiveOf = new Map<string, string>();
+  /**
+   * Hives we forgot, and the stamp they had: gossip still carrying that stamp (or an older one)
+   * must not bring a dead queen's hive back. A queen who reigns again stamps it anew.
+   */
+  private readonly forgotten = new Map<string, number>();
+
+  constructor(private readonly self: string) {}
+
+  get size(): number {
+    return this.hives.size;
+  }
+
+  /** Takes an entry if it is newer than what we know; returns whether it was news. */
+  merge(entry: HiveEntry, now: number): boolean {
+    if (entry.queen === this.self) return false;
+    const known = this.hives.get(entry.queen);
+    if (known && known.beat >= entry.beat) return false;
+    if ((this.forgotten.get(entry.queen) ?? -1) >= entry.beat) return false;
+    this.forgotten.delete(entry.queen);
+    if (known) for (const worker of known.workers) if (this.hiveOf.get(worker) === entry.queen) this.hiveOf.delete(worker);
+    this.hives.set(entry.queen, { ...entry, workers: [...entry.workers], heardAt: now });
+    for (const worker of entry.workers) this.hiveOf.set(worker, entry.queen);
+    return true;
+  }
+
+  /** Forgets a queen (she left, stepped down, or her stamp stopped advancing). */
+  remove(queen: string): void {
+    const known = this.hives.get(queen);
+    if (!known) return;
+    this.hives.delete(queen);
+    this.forgotten.delete(queen);
+    this.forgotten.set(queen, known.beat);
+    if (this.forgotten.size > MAX_FORGOTTEN) this.forgotten.delete(this.forgotten.keys().next().value as string);
+    for (const worker of known.workers) if (this.hiveOf.get(worker) === queen) this.hiveOf.delete(worker);
+  }
+
+  expire(now: number, timeoutMs: number): string[] {
+    const gone = [...this.hives.values()].filter((hive) => now - hive.heardAt > timeoutMs).map((hive) => hive.queen);
+    for (const queen of gone) this.remove(queen);
+    return gone;
+  }
+
+  get(queen: string): HiveEntry | undefined {
+    return this.hives.get(queen);
+  }
+
+  has(queen: string): boolean {
+    return this.hives.has(queen);
+  }
+
+  /** The queen of the hive `bee` works in, as far as we know. */
+  queenOf(bee: string): string | undefined {
+    return this.hiveOf.get(bee);
+  }
+
+  queens(): string[] {
+    return [...this.hives.keys()];
+  }
+
+  entries(): HiveEntry[] {
+    return [...this.hives.values()].map(({ queen, beat, term, workers }) => ({ queen, beat, term, workers }));
+  }
+
+  /**
+   * What a heartbeat tells of hives: our own first (when we are a queen), then the freshest,
+   * then a rotating slice so that every hive of a big colony is mentioned now and then.
+   */
+  digest(own: HiveEntry | null, rotation: number): HiveEntry[] {
+    const out: HiveEntry[] = own ? [own] : [];
+    const all = [...this.hives.values()];
+    if (all.length + out.length <= MAX_HIVE_ENTRIES) return [...out, ...all.map(strip)];
+    const freshest = [...all].sort((a, b) => b.heardAt - a.heardAt).slice(0, MAX_HIVE_ENTRIES / 2 - out.length);
+    const chosen = new Set(freshest);
+    for (let i = 0; chosen.size < MAX_HIVE_ENTRIES - out.length && i < all.length; i++) chosen.add(all[(rotation + i) % all.length] as Known);
+    return [...out, ...[...chosen].map(strip)];
+  }
+}
+
+const strip = ({ queen, beat, term, workers }: Known): HiveEntry => ({ queen, beat, term, workers: workers.slice(0, MAX_HIVE_WORKERS) });
+
+/** How a queen's hive is doing: the numbers the split and merge rules look at. */
+export interface HiveLoad {
+  workers: number;
+  capacity: number;
+  /** Envelopes she relayed per second recently, and the most she should. */
+  relayRate: number;
+  relayLimit: number;
+}
+
+/** Over capacity (workers or relay load): time to breed a new queen. */
+export const overloaded = (load: HiveLoad): boolean => load.workers > load.capacity || (load.workers >= 2 && load.relayRate > load.relayLimit);
+
+/**
+ * Two hives merge only when together they fit with room to spare: a split leaves two halves
+ * that add up to more than capacity, so a fresh split never merges straight back (hysteresis).
+ */
+export const mergeRoom = (capacity: number): number => capacity - Math.max(1, Math.floor(capacity / 4));
+
+export interface Breeding {
+  heir: string;
+  /** Workers handed to the heir. */
+  movers: string[];
+}
+
+/** Workers a queen keeps, and hands each new queen, when she breeds: room to grow before the next split. */
+export const breedingShare = (capacity: number): number => Math.max(1, Math.floor((capacity * 3) / 4));
+
+/**
+ * An overloaded queen's brood: the best workers become queens (heirs), each handed a share of
+ * the others, until what she keeps is her own share. Far over capacity (a crowd arriving at
+ * once) she breeds several queens in one go; just over it, one takes about half.
+ */
+export function planBreeding(workers: ReadonlyMap<string, WorkerFitness>, capacity: number, rng: Rng): Breeding[] {
+  const share = breedingShare(capacity);
+  const ranked = [...workers.keys()].sort((a, b) => betterQueen(workers.get(a) as WorkerFitness, workers.get(b) as WorkerFitness));
+  const broods = Math.max(1, Math.ceil((ranked.length - share) / (share + 1)));
+  const heirs = ranked.slice(0, broods);
+  const others = ranked.slice(broods);
+  rng.shuffle(others);
+  // Just over capacity the hive halves; a crowd is dealt out a share per new queen.
+  const perHeir = broods === 1 ? Math.floor((ranked.length - 1) / 2) : share;
+  return heirs.map((heir, i) => ({ heir, movers: others.slice(i * perHeir, (i + 1) * perHeir) }));
+}
+
+/**
+ * The hive a small one merges into, if any: the largest hive that still fits both with room to
+ * spare. Only the smaller of two hives moves (ties: the larger queen id), so two queens never
+ * move into each other.
+ */
+export function mergeTarget(self: string, ownWorkers: number, hives: readonly HiveEntry[], capacity: number): string | undefined {
+  let best: HiveEntry | undefined;
+  for (const hive of hives) {
+    if (hive.queen === self || ownWorkers + 1 + hive.workers.length > mergeRoom(capacity)) continue;
+    const bigger = hive.workers.length > ownWorkers || (hive.workers.length === ownWorkers && hive.queen < self);
+    if (bigger && (!best || hive.workers.length > best.workers.length)) best = hive;
+  }
+  return best?.queen;
+}
