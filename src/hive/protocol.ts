@@ -4,7 +4,7 @@
 // replay any run from its seed. docs/protocol.md explains the rules.
 
 import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
-import { MAX_HIVE_ENTRIES, MAX_HOPS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload } from './frames';
+import { MAX_DIGEST_ENTRIES, MAX_HIVE_ENTRIES, MAX_HOPS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload } from './frames';
 import { HiveMap, mergeTarget, overloaded, planBreeding } from './hives';
 import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
 import type { Rng } from './rng';
@@ -81,6 +81,8 @@ const SEEN_CAPACITY = 20_000;
 /** Rotation rounds without news of a bee (or a hive) before it is forgotten in a big colony. */
 const ROSTER_TIMEOUT_ROUNDS = 4;
 const SEEN_TTL_MS = 120_000;
+/** Roster entries a heartbeat carries from a bee in a hive: the news, not the census. */
+const HIVE_DIGEST_ENTRIES = 24;
 /** Beats a new queen calls a bee of her hive by name before giving up on it. */
 const SUMMONS = 10;
 
@@ -404,9 +406,13 @@ export class Protocol {
   }
 
   private heartbeat(now: number): Heartbeat {
+    // Inside a hive the queen's heartbeats carry liveness, and hive gossip tells where every bee
+    // works: a bee there passes on only roster news, not a colony-wide census (at 10,000 bees that
+    // census cost more than everything else together).
+    const inHive = this.role === 'queen' || this.queen !== null;
     return {
       t: 'hb',
-      digest: this.roster.digest(now),
+      digest: this.roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : MAX_DIGEST_ENTRIES),
       hives: this.hives.digest(this.role === 'queen' ? this.ownHive(now) : null, this.beats++),
       term: this.term,
       queen: this.queen,

@@ -137,20 +137,22 @@ export class Roster {
 
   /**
    * What a heartbeat carries: self first, then the freshest entries (news travels fast), then a
-   * slice that rotates through the whole roster (every bee is gossiped regularly, however big).
+   * slice that rotates through the whole roster (every bee is gossiped regularly, however big),
+   * up to `limit` entries in all.
    */
-  digest(selfBeat: number): DigestEntry[] {
+  digest(selfBeat: number, limit = MAX_DIGEST_ENTRIES): DigestEntry[] {
     const out: DigestEntry[] = [[this.self, selfBeat]];
+    const fresh = Math.min(FRESH_DIGEST_ENTRIES, limit);
     let group: Entry[] = [];
-    for (let at = this.log.length - 1; at >= this.logStart && out.length < FRESH_DIGEST_ENTRIES; at--) {
+    for (let at = this.log.length - 1; at >= this.logStart && out.length < fresh; at--) {
       const entry = this.log[at] as Entry;
       if (entry.logAt !== at) continue;
-      if (group.length > 0 && (group[0] as Entry).freshAt !== entry.freshAt) group = this.take(group, out, FRESH_DIGEST_ENTRIES);
+      if (group.length > 0 && (group[0] as Entry).freshAt !== entry.freshAt) group = this.take(group, out, fresh);
       group.push(entry);
     }
-    this.take(group, out, FRESH_DIGEST_ENTRIES);
+    this.take(group, out, fresh);
     const included = new Set(out.map(([bee]) => bee));
-    for (let visited = 0; visited < this.live.size && out.length < MAX_DIGEST_ENTRIES; visited++) {
+    for (let visited = 0; visited < this.live.size && out.length < limit; visited++) {
       let next = this.rotation.next();
       if (next.done) {
         this.rotation = this.live.values();

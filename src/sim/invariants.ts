@@ -35,19 +35,27 @@ export class InvariantChecker {
   }
 
   private onCrowned(bee: SimBee, term: number, now: number): void {
+    // A queen her mother bred owes her throne to that split, not to votes: her hive is new, and
+    // workers moving to her may briefly still be counted by their old queen.
+    if (!this.elected(bee.id, term)) return;
     let queens = this.queensByTerm.get(term);
     if (!queens) this.queensByTerm.set(term, (queens = new Set()));
     for (const other of queens) {
       // Several hives may each crown a queen in one term (their voters are different bees). Two
       // reigning queens of one term that each count the other as a worker share one hive.
       const rival = this.world.bees.get(other);
-      if (other === bee.id || !rival?.alive || rival.role !== 'queen' || rival.term !== term) continue;
+      if (other === bee.id || !rival?.alive || rival.role !== 'queen' || rival.term !== term || !this.elected(other, term)) continue;
       const mine = bee.protocol.hiveView().workers;
       const theirs = rival.protocol.hiveView().workers;
       const shared = mine.filter((worker) => theirs.includes(worker));
       if (shared.length > 0) this.fail(1, now, `${other} and ${bee.id} are both queen of term ${term} over ${shared.join(', ')}`);
     }
     queens.add(bee.id);
+  }
+
+  /** Whether `bee` campaigned in `term` (voted for itself), rather than being bred a queen. */
+  private elected(bee: string, term: number): boolean {
+    return this.votes.get(bee)?.get(term) === bee;
   }
 
   /**
