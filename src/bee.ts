@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, 
 import { seededRng } from './hive/rng';
 import { PeerJsTransport } from './net/peerjs';
 import { isBeeId } from './net/signal-protocol';
+import { MeshSignaler } from './net/mesh-signaler';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
 import { Listeners, MAX_FRAME_BYTES, type Transport, type TransportKind } from './net/transport';
@@ -37,6 +38,8 @@ export interface BeeOptions {
   /** The signaling server's page origin (it also hosts PeerJS). */
   server: URL;
   iceServers: RTCIceServer[];
+  /** Workers one queen takes (`?capacity=N`); the protocol's default when absent. */
+  capacity?: number;
 }
 
 /** What the page gives the bee to find out which bee it is. */
@@ -60,6 +63,10 @@ export interface HiveSnapshot extends Snapshot {
   version: number;
   transport: BeeOptions['transport'];
   signaling: boolean;
+  /** Peer connections this bee created in its page's lifetime (Chrome allows ~500). */
+  connections: number;
+  /** Link signals this bee sent through the mesh because the signaling server was out of reach. */
+  meshSignals: number;
   vote: VoteState | null;
   /** Messages sent and not yet acknowledged. */
   outbox: number;
@@ -119,6 +126,7 @@ export class Bee implements HiveApi {
   readonly problems: string[] = [];
   private readonly protocol: Protocol;
   private readonly signaling: SignalingClient;
+  private readonly signals: MeshSignaler;
   private readonly transport: Transport;
   private readonly effects = new EffectQueue<Effect>(
     (effect) => this.apply(effect),
@@ -195,7 +203,8 @@ export class Bee implements HiveApi {
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
     const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds() };
     const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-    this.protocol = new Protocol(this.id, seededRng(seed), DEFAULT_CONFIG, ELECTION_RULES, restored);
+    const config = { ...DEFAULT_CONFIG, ...(options.capacity === undefined ? {} : { capacity: options.capacity }) };
+    this.protocol = new Protocol(this.id, seededRng(seed), config, ELECTION_RULES, restored);
     this.note('start', claimed.restored ? 'restored this bee after a reload' : 'hatched a new bee', {
       ...restored,
       deliveredIds: restored.deliveredIds.length,
@@ -205,10 +214,11 @@ export class Bee implements HiveApi {
     if (claimed.note) this.note('start', claimed.note);
 
     this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, this.id);
+    this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
     this.transport =
       options.transport === 'peerjs'
         ? new PeerJsTransport({ self: this.id, iceServers: options.iceServers }, options.server)
-        : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signaling);
+        : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signals);
 
     this.ready = new Promise((resolve) => {
       const stop = this.signaling.subscribe((event) => {
@@ -246,6 +256,8 @@ export class Bee implements HiveApi {
       version: 0,
       transport: this.options.transport,
       signaling: this.signaling.connected,
+      connections: this.transport.connectionsCreated,
+      meshSignals: this.signals.relayed,
       vote: this.vote && { ...this.vote },
       outbox: this.sent.pending().length,
       storage: { ...this.store.stats, available: this.store.available },
@@ -384,6 +396,9 @@ export class Bee implements HiveApi {
         return undefined;
       case 'sample':
         this.signaling.requestSample();
+        return undefined;
+      case 'signal':
+        this.signals.deliver(effect.from, effect.data);
         return undefined;
       case 'persist':
         return this.persistVote(effect.term, effect.votedFor);

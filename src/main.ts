@@ -3,6 +3,7 @@
 
 import { mount } from 'svelte';
 import { Bee, type BeeOptions, type HiveApi } from './bee';
+import { MAX_HIVE_WORKERS } from './hive/frames';
 import { isColonyName } from './net/signal-protocol';
 import App from './ui/App.svelte';
 import { BeeView } from './ui/bee-view.svelte';
@@ -21,11 +22,16 @@ function readOptions(url: URL): BeeOptions {
   const signal = url.searchParams.get('signal');
   // STUN/TURN only when a deployment asks for it (?ice=stun:host:port,...): classrooms stay on the LAN.
   const ice = url.searchParams.get('ice');
+  const capacity = url.searchParams.get('capacity');
+  if (capacity !== null && !(/^[0-9]{1,2}$/.test(capacity) && Number(capacity) >= 1 && Number(capacity) <= MAX_HIVE_WORKERS)) {
+    throw new Error(`capacity must be a whole number from 1 to ${MAX_HIVE_WORKERS}, got "${capacity}"`);
+  }
   return {
     colony,
     transport,
     server: signal ? new URL(signal, url) : url,
     iceServers: ice ? ice.split(',').map((urls) => ({ urls })) : [],
+    ...(capacity === null ? {} : { capacity: Number(capacity) }),
   };
 }
 

@@ -12,7 +12,7 @@ describe('parseFrame', () => {
       data,
       { ...data, to: null },
       { ...data, p: { k: 'ack', msg: 'fedcba9876543210' } },
-      { ...data, to: null, p: { k: 'elect', term: 4, electorate: 8, handover: false, pre: true, hive: null } },
+      { ...data, to: null, p: { k: 'elect', term: 4, electorate: 8, handover: false, pre: true, hive: null, local: false } },
       { ...data, p: { k: 'vote', term: 4, pre: false } },
       { ...data, to: null, p: { k: 'queen', term: 4, heir: B } },
       { ...data, p: { k: 'breed', term: 4, workers: [A] } },

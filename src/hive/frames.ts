@@ -53,9 +53,10 @@ export type Payload =
   /**
    * A candidate asks for votes in `term`, counting `electorate` bees that can vote. `pre` is the
    * straw poll before a real campaign: "would you vote for me?", which changes nobody's term.
-   * `hive` names the lost queen whose hive elects (null: eggs founding the colony's first hive).
+   * `hive` names the lost queen whose hive elects (null: eggs founding a hive). `local`: an egg
+   * in a colony too big to count asks only its neighbours, and founds a hive of them.
    */
-  | { k: 'elect'; term: number; electorate: number; handover: boolean; pre: boolean; hive: string | null }
+  | { k: 'elect'; term: number; electorate: number; handover: boolean; pre: boolean; hive: string | null; local: boolean }
   | { k: 'vote'; term: number; pre: boolean }
   /**
    * A queen's claim to the throne, flooded a few hops every heartbeat. `heir` names the queen
@@ -128,8 +129,8 @@ function parsePayload(v: unknown): Payload | null {
     case 'ack':
       return isId(p.msg) ? { k: 'ack', msg: p.msg } : null;
     case 'elect':
-      return isCount(p.term) && isCount(p.electorate) && typeof p.handover === 'boolean' && typeof p.pre === 'boolean' && isNullableId(p.hive)
-        ? { k: 'elect', term: p.term, electorate: p.electorate, handover: p.handover, pre: p.pre, hive: p.hive }
+      return isCount(p.term) && isCount(p.electorate) && typeof p.handover === 'boolean' && typeof p.pre === 'boolean' && isNullableId(p.hive) && typeof p.local === 'boolean'
+        ? { k: 'elect', term: p.term, electorate: p.electorate, handover: p.handover, pre: p.pre, hive: p.hive, local: p.local }
         : null;
     case 'vote':
       return isCount(p.term) && typeof p.pre === 'boolean' ? { k: 'vote', term: p.term, pre: p.pre } : null;

@@ -729,9 +729,18 @@ export class Protocol {
       }
     }
     if (now < this.electionAt || this.links.size === 0) return;
-    // A lone bee has nobody to be queen of; an egg whose roster is still changing does not yet
-    // know how many votes make a majority (an orphan's hive was fixed when its queen was lost).
-    if (this.formerQueen !== null ? this.hiveMembers.length > 1 : this.roster.size > 0 && now - this.roster.changedAt >= this.config.rosterSettleMs) this.poll(now);
+    if (this.canElect(now)) this.poll(now);
+  }
+
+  /**
+   * A lone bee has nobody to be queen of. An orphan's hive was fixed when its queen was lost; an
+   * egg in a small colony waits until its roster stops changing (it must know how many votes make
+   * a majority); in a big one it asks its egg neighbours (askForVotes).
+   */
+  private canElect(now: number): boolean {
+    if (this.formerQueen !== null) return this.hiveMembers.length > 1;
+    if (this.roster.electorate() > 2 * this.config.capacity) return [...this.links.values()].some((link) => link.follows === null);
+    return this.roster.size > 0 && now - this.roster.changedAt >= this.config.rosterSettleMs;
   }
 
   /** The known hive with the most room (the least full when all are full), if any. */
@@ -755,9 +764,8 @@ export class Protocol {
     this.polling = true;
     this.votes = new Set([this.id]);
     this.electionHive = this.formerQueen;
-    this.electorate = this.electorateSize();
     this.electionAt = now + this.candidacyDelay(now);
-    this.originate(null, { k: 'elect', term: this.term + 1, electorate: this.electorate, handover: false, pre: true, hive: this.electionHive }, now);
+    this.askForVotes(this.term + 1, false, true, now);
   }
 
   private loseQueen(now: number): void {
@@ -779,11 +787,24 @@ export class Protocol {
     this.queen = null;
     this.votedFor = this.id;
     this.votes = new Set([this.id]);
-    this.electorate = this.electorateSize();
     this.electionAt = now + this.candidacyDelay(now);
     this.counters.elections++;
     this.out.push({ type: 'persist', term: this.term, votedFor: this.id });
-    this.originate(null, { k: 'elect', term: this.term, electorate: this.electorate, handover, pre: false, hive: this.electionHive }, now);
+    this.askForVotes(this.term, handover, false, now);
+  }
+
+  /**
+   * An egg in a colony too big to count (its roster beyond twice a hive's capacity) asks only its
+   * egg neighbours and founds a hive of them; several such hives may hatch at once, each from
+   * different voters, and then merge or split. Every other election floods the colony.
+   */
+  private askForVotes(term: number, handover: boolean, pre: boolean, now: number): void {
+    const local = this.electionHive === null && this.roster.electorate() > 2 * this.config.capacity;
+    const voters = local ? [...this.links].filter(([, link]) => link.follows === null).map(([peer]) => peer) : [];
+    this.electorate = local ? 1 + voters.length : this.electorateSize();
+    const elect: Payload = { k: 'elect', term, electorate: this.electorate, handover, pre, hive: this.electionHive, local };
+    if (!local) this.originate(null, elect, now);
+    else for (const voter of voters) this.originate(voter, elect, now);
   }
 
   private onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
@@ -798,7 +819,8 @@ export class Protocol {
     }
     // A hive with a live queen ignores candidates unless she backs the election (her successor).
     if (queenAlive && !p.handover) return false;
-    const ownElectorate = this.electorateSize();
+    // A local election counts the candidate's neighbours, not ours: only the one vote per term binds.
+    const ownElectorate = p.local ? p.electorate : this.electorateSize();
     if (p.pre) {
       // A straw poll binds nobody: answer it without touching our term or vote.
       const ballot = { votedFor: null, candidate, candidateElectorate: p.electorate, ownElectorate };

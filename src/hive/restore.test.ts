@@ -35,7 +35,7 @@ const payloads = (effects: Effect[]): Payload[] =>
   effects.flatMap((e) => (e.type === 'send' && e.frame.t === 'env' ? [e.frame.p] : []));
 
 describe('a bee restored after a reload', () => {
-  const elect = (term: number) => envelope(CANDIDATE, null, { k: 'elect', term, electorate: 3, handover: false, pre: false, hive: null });
+  const elect = (term: number) => envelope(CANDIDATE, null, { k: 'elect', term, electorate: 3, handover: false, pre: false, hive: null, local: false });
 
   it('does not vote again in the term it already voted in', () => {
     const restored = bee({ term: 5, votedFor: PEER, deliveredIds: [] });

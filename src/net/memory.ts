@@ -23,6 +23,7 @@ export class MemoryNetwork {
 
 export class MemoryTransport implements Transport {
   readonly kind = 'memory';
+  connectionsCreated = 0;
   private readonly listeners = new Listeners<LinkEvent>();
   private readonly open = new Set<string>();
   private destroyed = false;
@@ -43,6 +44,8 @@ export class MemoryTransport implements Transport {
       if (this.open.has(peer)) return;
       this.open.add(peer);
       remote.open.add(this.self);
+      this.connectionsCreated++;
+      remote.connectionsCreated++;
       this.emit({ type: 'open', peer });
       remote.emit({ type: 'open', peer: this.self });
     });

@@ -17,6 +17,7 @@ interface ConnLink {
 
 export class PeerJsTransport implements Transport {
   readonly kind = 'peerjs';
+  connectionsCreated = 0;
   private peer: Peer | null = null;
   private readonly links = new Map<string, ConnLink>();
   /** Links asked for before the PeerServer connection opened. */
@@ -106,6 +107,7 @@ export class PeerJsTransport implements Transport {
   }
 
   private adopt(peer: string, conn: DataConnection): void {
+    this.connectionsCreated++;
     const link: ConnLink = { conn, queue: null };
     this.links.set(peer, link);
     const current = () => this.links.get(peer) === link;

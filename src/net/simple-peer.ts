@@ -35,6 +35,7 @@ function parseLinkSignal(data: unknown): LinkSignal | null {
 
 export class SimplePeerTransport implements Transport {
   readonly kind = 'simple-peer';
+  connectionsCreated = 0;
   private readonly links = new Map<string, PeerLink>();
   private readonly listeners = new Listeners<LinkEvent>();
   private readonly stopSignals: () => void;
@@ -92,6 +93,7 @@ export class SimplePeerTransport implements Transport {
 
   private create(peer: string, nonce: string, initiator: boolean): PeerLink {
     const instance = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.options.iceServers ?? [] } });
+    this.connectionsCreated++;
     const link: PeerLink = { peer: instance, nonce, initiator, queue: null };
     this.links.set(peer, link);
     instance.on('signal', (sp: SignalData) => this.signaler.sendSignal(peer, { link: nonce, init: initiator, sp } satisfies LinkSignal));

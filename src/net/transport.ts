@@ -11,6 +11,11 @@ export type LinkEvent =
 
 export interface Transport {
   readonly kind: TransportKind;
+  /**
+   * Peer connections this transport has created, both directions. Chrome allows about 500 per
+   * page lifetime, so churn is budgeted and shown.
+   */
+  readonly connectionsCreated: number;
   /** Start a link to `peer`. No-op if a link to it is already open or opening. */
   link(peer: string): void;
   /**

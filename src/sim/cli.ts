@@ -119,7 +119,7 @@ function printReport(r: ColonyReport): void {
   console.log(`elections          ${r.elections} campaigns, highest term ${r.maxTerm}`);
   console.log(`frames per bee     ${Math.round(r.framesPerBee)}`);
   console.log(`links per bee      ${r.linksPerBee.toFixed(1)} (full mesh: ${r.fullMeshLinksPerBee})`);
-  console.log(`failover           ${failover}`);
+  console.log(`failover           ${failover}${r.killedQueen ? ` (${r.failoverElections} campaigns)` : ''}`);
   console.log(`wall clock         ${seconds(r.wallMs)} for ${seconds(r.virtualMs)} virtual: ${rate} bee·s per wall s`);
   console.log(`peak RSS           ${mib(r.peakRssBytes)}`);
 }

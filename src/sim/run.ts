@@ -56,6 +56,8 @@ export interface ColonyReport {
   capacity: number;
   /** Campaigns started by all bees (sum of counters.elections). */
   elections: number;
+  /** Campaigns started after the queen's crash (her orphans electing her successor). */
+  failoverElections: number;
   maxTerm: number;
   framesPerBee: number;
   /** Open links per live bee at convergence (each link counts at both ends). */
@@ -177,6 +179,8 @@ export function runColony(options: ColonyOptions): ColonyReport {
   const hives = settledHives(world);
   let failoverMs: number | null = null;
   const killedQueen = convergedMs !== null && (options.killQueen ?? true);
+  const campaigns = (): number => [...world.bees.values()].reduce((sum, bee) => sum + bee.elections, 0);
+  const campaignsBeforeCrash = campaigns();
   if (killedQueen) {
     perform({ at: world.now, kind: 'crash', queen: true });
     failoverMs = converge();
@@ -192,7 +196,8 @@ export function runColony(options: ColonyOptions): ColonyReport {
     convergeTimeoutMs: timeoutMs,
     hives,
     capacity: world.config.capacity,
-    elections: [...world.bees.values()].reduce((sum, bee) => sum + bee.elections, 0),
+    elections: campaigns(),
+    failoverElections: campaigns() - campaignsBeforeCrash,
     maxTerm: [...world.bees.values()].reduce((max, bee) => Math.max(max, bee.term), 0),
     framesPerBee: world.framesSent / bees,
     linksPerBee,
