@@ -623,14 +623,16 @@ export class Protocol {
       this.forward(this.queen as string, env);
       return;
     }
-    if (env.to !== null && this.links.has(env.to)) {
-      this.forward(env.to, env);
+    // Across hives: a queen hands a message to the queen of the receiver's hive (the court), even
+    // when she happens to link the receiver too: each queen routes her own hive's traffic.
+    const ownWorker = env.to !== null && this.links.get(env.to)?.follows === this.id;
+    const hiveQueen = env.to === null || this.role !== 'queen' || ownWorker ? undefined : this.hives.queenOf(env.to);
+    if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
+      this.forward(hiveQueen, env);
       return;
     }
-    // Across hives: a queen hands a message to the queen of the receiver's hive (the court).
-    const hiveQueen = env.to === null || this.role !== 'queen' ? undefined : this.hives.queenOf(env.to);
-    if (hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
-      this.forward(hiveQueen, env);
+    if (env.to !== null && this.links.has(env.to)) {
+      this.forward(env.to, env);
       return;
     }
     const way = env.to === null ? undefined : this.towards.get(env.to);
