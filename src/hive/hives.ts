@@ -16,6 +16,7 @@ interface Known extends HiveEntry {
 }
 
 export class HiveMap {
+  /** Known hives, least recently refreshed first (a refresh moves a hive to the end). */
   private readonly hives = new Map<string, Known>();
   /** Which hive each worker belongs to, as the freshest entries list them. */
   private readonly hiveOf = new Map<string, string>();
@@ -24,6 +25,9 @@ export class HiveMap {
    * must not bring a dead queen's hive back. A queen who reigns again stamps it anew.
    */
   private readonly forgotten = new Map<string, number>();
+  /** Queens whose hive was refreshed most recently, newest last (may repeat; bounded). */
+  private recent: string[] = [];
+  private rotation: Iterator<Known> = this.hives.values();
 
   constructor(private readonly self: string) {}
 
@@ -35,12 +39,28 @@ export class HiveMap {
   merge(entry: HiveEntry, now: number): boolean {
     if (entry.queen === this.self) return false;
     const known = this.hives.get(entry.queen);
-    if (known && known.beat >= entry.beat) return false;
-    if ((this.forgotten.get(entry.queen) ?? -1) >= entry.beat) return false;
-    this.forgotten.delete(entry.queen);
-    if (known) for (const worker of known.workers) if (this.hiveOf.get(worker) === entry.queen) this.hiveOf.delete(worker);
-    this.hives.set(entry.queen, { ...entry, workers: [...entry.workers], heardAt: now });
-    for (const worker of entry.workers) this.hiveOf.set(worker, entry.queen);
+    if (known) {
+      if (known.beat >= entry.beat) return false;
+      // Most news is a fresh stamp on the same hive: only a changed workforce touches the index.
+      if (!sameWorkers(known.workers, entry.workers)) {
+        this.unindex(known);
+        known.workers = [...entry.workers];
+        this.index(known);
+      }
+      known.beat = entry.beat;
+      known.term = entry.term;
+      known.heardAt = now;
+      this.hives.delete(entry.queen);
+      this.hives.set(entry.queen, known);
+    } else {
+      if ((this.forgotten.get(entry.queen) ?? -1) >= entry.beat) return false;
+      this.forgotten.delete(entry.queen);
+      const fresh: Known = { ...entry, workers: [...entry.workers], heardAt: now };
+      this.hives.set(entry.queen, fresh);
+      this.index(fresh);
+    }
+    this.recent.push(entry.queen);
+    if (this.recent.length > 4 * MAX_HIVE_ENTRIES) this.recent = this.recent.slice(-MAX_HIVE_ENTRIES);
     return true;
   }
 
@@ -49,24 +69,22 @@ export class HiveMap {
     const known = this.hives.get(queen);
     if (!known) return;
     this.hives.delete(queen);
+    this.unindex(known);
     this.forgotten.delete(queen);
     this.forgotten.set(queen, known.beat);
     if (this.forgotten.size > MAX_FORGOTTEN) this.forgotten.delete(this.forgotten.keys().next().value as string);
-    for (const worker of known.workers) if (this.hiveOf.get(worker) === queen) this.hiveOf.delete(worker);
   }
 
-  expire(now: number, timeoutMs: number): string[] {
-    const gone = [...this.hives.values()].filter((hive) => now - hive.heardAt > timeoutMs).map((hive) => hive.queen);
-    for (const queen of gone) this.remove(queen);
-    return gone;
+  /** Forgets hives whose stamp has not advanced for `timeoutMs`; the stalest come first. */
+  expire(now: number, timeoutMs: number): void {
+    for (const [queen, hive] of this.hives) {
+      if (now - hive.heardAt <= timeoutMs) break;
+      this.remove(queen);
+    }
   }
 
   get(queen: string): HiveEntry | undefined {
     return this.hives.get(queen);
-  }
-
-  has(queen: string): boolean {
-    return this.hives.has(queen);
   }
 
   /** The queen of the hive `bee` works in, as far as we know. */
@@ -78,23 +96,55 @@ export class HiveMap {
     return [...this.hives.keys()];
   }
 
+  /** The known hives, without copying them. */
+  values(): IterableIterator<HiveEntry> {
+    return this.hives.values();
+  }
+
   entries(): HiveEntry[] {
-    return [...this.hives.values()].map(({ queen, beat, term, workers }) => ({ queen, beat, term, workers }));
+    return [...this.hives.values()].map(strip);
   }
 
   /**
    * What a heartbeat tells of hives: our own first (when we are a queen), then the freshest,
    * then a rotating slice so that every hive of a big colony is mentioned now and then.
    */
-  digest(own: HiveEntry | null, rotation: number): HiveEntry[] {
-    const out: HiveEntry[] = own ? [own] : [];
-    const all = [...this.hives.values()];
-    if (all.length + out.length <= MAX_HIVE_ENTRIES) return [...out, ...all.map(strip)];
-    const freshest = [...all].sort((a, b) => b.heardAt - a.heardAt).slice(0, MAX_HIVE_ENTRIES / 2 - out.length);
-    const chosen = new Set(freshest);
-    for (let i = 0; chosen.size < MAX_HIVE_ENTRIES - out.length && i < all.length; i++) chosen.add(all[(rotation + i) % all.length] as Known);
-    return [...out, ...[...chosen].map(strip)];
+  digest(own: HiveEntry | null): HiveEntry[] {
+    const chosen = new Map<string, HiveEntry>();
+    if (own) chosen.set(own.queen, own);
+    if (this.hives.size + chosen.size <= MAX_HIVE_ENTRIES) {
+      for (const hive of this.hives.values()) chosen.set(hive.queen, strip(hive));
+      return [...chosen.values()];
+    }
+    for (let i = this.recent.length - 1; i >= 0 && chosen.size < MAX_HIVE_ENTRIES / 2; i--) {
+      const hive = this.hives.get(this.recent[i] as string);
+      if (hive && !chosen.has(hive.queen)) chosen.set(hive.queen, strip(hive));
+    }
+    for (let visited = 0; visited < this.hives.size && chosen.size < MAX_HIVE_ENTRIES; visited++) {
+      let next = this.rotation.next();
+      if (next.done) {
+        this.rotation = this.hives.values();
+        next = this.rotation.next();
+        if (next.done) break;
+      }
+      if (!chosen.has(next.value.queen)) chosen.set(next.value.queen, strip(next.value));
+    }
+    return [...chosen.values()];
   }
+
+  private index(hive: Known): void {
+    for (const worker of hive.workers) this.hiveOf.set(worker, hive.queen);
+  }
+
+  private unindex(hive: Known): void {
+    for (const worker of hive.workers) if (this.hiveOf.get(worker) === hive.queen) this.hiveOf.delete(worker);
+  }
+}
+
+function sameWorkers(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const strip = ({ queen, beat, term, workers }: Known): HiveEntry => ({ queen, beat, term, workers: workers.slice(0, MAX_HIVE_WORKERS) });
@@ -148,7 +198,7 @@ export function planBreeding(workers: ReadonlyMap<string, WorkerFitness>, capaci
  * spare. Only the smaller of two hives moves (ties: the larger queen id), so two queens never
  * move into each other.
  */
-export function mergeTarget(self: string, ownWorkers: number, hives: readonly HiveEntry[], capacity: number): string | undefined {
+export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<HiveEntry>, capacity: number): string | undefined {
   let best: HiveEntry | undefined;
   for (const hive of hives) {
     if (hive.queen === self || ownWorkers + 1 + hive.workers.length > mergeRoom(capacity)) continue;

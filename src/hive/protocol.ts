@@ -71,7 +71,7 @@ export const DEFAULT_CONFIG: HiveConfig = {
   missingVoterMs: 30_000,
   capacity: 8,
   relayLimit: 400,
-  claimTtl: 3,
+  claimTtl: 2,
   courtLinks: 8,
   hiveSettleMs: 5000,
   hiveTimeoutMs: 6000,
@@ -245,7 +245,6 @@ export class Protocol {
   private hiveSettledAt = 0;
   private relayRate = 0;
   private forwardedAtBeat = 0;
-  private beats = 0;
   private votes = new Set<string>();
   /** A candidate still in its straw poll (pre-vote), before it raises the term. */
   private polling = false;
@@ -354,7 +353,10 @@ export class Protocol {
       this.nextBeatAt = now + this.config.heartbeatIntervalMs;
       const beat = this.heartbeat(now);
       for (const peer of this.links.keys()) this.emitFrame(peer, beat);
-      if (this.role === 'queen') this.claimThrone(now);
+      if (this.role === 'queen') {
+        this.claimThrone(now);
+        this.tendHive(now);
+      }
     }
     // A queen, or a queenless bee, looks for parts of the colony it does not know (a healed
     // partition, a split mesh); a bee with no link at all needs fresh introductions anyway.
@@ -376,7 +378,6 @@ export class Protocol {
     }
     this.keepNeighbours(now);
     this.watchQueen(now);
-    if (this.role === 'queen') this.tendHive(now);
     for (const [id, message] of this.outgoing) {
       if (now >= message.nextAttemptAt) this.transmit(id, message, now);
     }
@@ -413,7 +414,7 @@ export class Protocol {
     return {
       t: 'hb',
       digest: this.roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : MAX_DIGEST_ENTRIES),
-      hives: this.hives.digest(this.role === 'queen' ? this.ownHive(now) : null, this.beats++),
+      hives: this.hives.digest(this.role === 'queen' ? this.ownHive(now) : null),
       term: this.term,
       queen: this.queen,
       uptimeMs: now - this.startedAt,
@@ -748,7 +749,7 @@ export class Protocol {
   /** The known hive with the most room (the least full when all are full), if any. */
   private roomiestHive(): HiveEntry | undefined {
     let best: HiveEntry | undefined;
-    for (const hive of this.hives.entries()) if (!best || hive.workers.length < best.workers.length) best = hive;
+    for (const hive of this.hives.values()) if (!best || hive.workers.length < best.workers.length) best = hive;
     return best;
   }
 
@@ -948,8 +949,11 @@ export class Protocol {
   private tendHive(now: number): void {
     const court = this.court().length;
     if (court < this.config.courtLinks) {
-      const stranger = this.hives.queens().find((queen) => !this.links.has(queen) && !this.linking.has(queen) && !this.failedAt.has(queen));
-      if (stranger !== undefined) this.requestLink(stranger, now);
+      for (const { queen } of this.hives.values()) {
+        if (this.links.has(queen) || this.linking.has(queen) || this.failedAt.has(queen)) continue;
+        this.requestLink(queen, now);
+        break;
+      }
     }
     if (now < this.hiveSettledAt) return;
     const workers = this.workers();
@@ -963,7 +967,7 @@ export class Protocol {
       this.hiveSettledAt = now + this.config.hiveSettleMs;
       return;
     }
-    const target = mergeTarget(this.id, workers.length, this.hives.entries(), this.config.capacity);
+    const target = mergeTarget(this.id, workers.length, this.hives.values(), this.config.capacity);
     if (target === undefined) return;
     for (const worker of workers) this.originate(worker, { k: 'move', to: target }, now);
     this.counters.merges++;
