@@ -55,6 +55,12 @@ export class World {
   framesLost = 0;
   /** Probability that a frame is lost in flight; scenarios change it as they go. */
   loss: number;
+  /**
+   * Whether the signaling server is up. While it is down nobody is introduced or told of
+   * departures; bees already linked carry on over the mesh (the simulator links bees directly,
+   * so mesh-relayed signals need no modelling here).
+   */
+  signaling = true;
   private readonly rng: Rng;
   private readonly queue = new EventQueue<WorldEvent>();
   /** Open links, both directions: `adjacent.get(a).has(b)` iff a–b is open. */
@@ -96,6 +102,7 @@ export class World {
 
   /** The simulated signaling server answers with a random sample of other live bees. */
   private introduce(id: string): void {
+    if (!this.signaling) return;
     const live = this.liveList();
     // Draw from the live bees other than `id` as if from a copy without it: index i of that copy
     // is i, or i + 1 past id's own place.
@@ -113,7 +120,7 @@ export class World {
   /** A tab closes: its links close at the far ends and the server tells the colony. */
   closeBee(id: string): void {
     this.kill(id);
-    for (const bee of this.liveList()) this.schedule(bee, { type: 'beeLeft', bee: id });
+    if (this.signaling) for (const bee of this.liveList()) this.schedule(bee, { type: 'beeLeft', bee: id });
   }
 
   /** A tab crashes or its network vanishes: nobody is told; heartbeats must notice. */

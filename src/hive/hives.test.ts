@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkerFitness } from './election';
+import { breedingShare, HiveMap, mergeRoom, mergeTarget, overloaded, planBreeding } from './hives';
+import { seededRng } from './rng';
+
+const bee = (n: number) => n.toString(16).padStart(16, '0');
+const fit = (uptimeMs: number, visible = true): WorkerFitness => ({ uptimeMs, visible });
+
+describe('HiveMap', () => {
+  it('keeps the newest stamp of each hive and indexes its workers', () => {
+    const map = new HiveMap(bee(0));
+    expect(map.merge({ queen: bee(1), beat: 5, term: 1, workers: [bee(2), bee(3)] }, 100)).toBe(true);
+    expect(map.merge({ queen: bee(1), beat: 4, term: 1, workers: [bee(9)] }, 200)).toBe(false);
+    expect(map.queenOf(bee(2))).toBe(bee(1));
+    expect(map.merge({ queen: bee(1), beat: 6, term: 1, workers: [bee(3)] }, 300)).toBe(true);
+    expect(map.queenOf(bee(2))).toBeUndefined();
+    expect(map.queenOf(bee(3))).toBe(bee(1));
+    expect(map.merge({ queen: bee(0), beat: 9, term: 1, workers: [] }, 300)).toBe(false);
+  });
+
+  it('forgets a hive whose stamp stops advancing, and stale gossip does not bring it back', () => {
+    const map = new HiveMap(bee(0));
+    map.merge({ queen: bee(1), beat: 5, term: 1, workers: [bee(2)] }, 0);
+    map.merge({ queen: bee(4), beat: 5, term: 1, workers: [] }, 5000);
+    map.expire(7000, 6000);
+    expect(map.queens()).toEqual([bee(4)]);
+    expect(map.merge({ queen: bee(1), beat: 5, term: 1, workers: [bee(2)] }, 7100)).toBe(false);
+    // She reigns again: a later stamp is news.
+    expect(map.merge({ queen: bee(1), beat: 50, term: 2, workers: [] }, 7200)).toBe(true);
+  });
+
+  it('tells of at most 24 hives a heartbeat, its own first, and rotates through the rest', () => {
+    const map = new HiveMap(bee(0));
+    for (let i = 1; i <= 100; i++) map.merge({ queen: bee(i), beat: 1, term: 1, workers: [] }, i);
+    const own = { queen: bee(0), beat: 7, term: 1, workers: [] };
+    const told = new Set<string>();
+    for (let beat = 0; beat < 10; beat++) {
+      const digest = map.digest(own);
+      expect(digest.length).toBeLessThanOrEqual(24);
+      expect(digest[0]).toEqual(own);
+      for (const hive of digest) told.add(hive.queen);
+    }
+    expect(told.size).toBe(101);
+  });
+});
+
+describe('breeding and merging', () => {
+  it('counts a queen overloaded by workers or by relay load', () => {
+    expect(overloaded({ workers: 9, capacity: 8, relayRate: 0, relayLimit: 400 })).toBe(true);
+    expect(overloaded({ workers: 8, capacity: 8, relayRate: 0, relayLimit: 400 })).toBe(false);
+    expect(overloaded({ workers: 4, capacity: 8, relayRate: 500, relayLimit: 400 })).toBe(true);
+  });
+
+  it('halves a hive just over capacity, crowning the best worker', () => {
+    const workers = new Map([bee(1), bee(2), bee(3), bee(4), bee(5)].map((id, i) => [id, fit(1000 * i, i !== 4)]));
+    const [brood, ...more] = planBreeding(workers, 4, seededRng(1));
+    expect(more).toEqual([]);
+    expect(brood!.heir).toBe(bee(4)); // the longest-lived visible worker
+    expect(brood!.movers).toHaveLength(2);
+    expect(brood!.movers).not.toContain(bee(4));
+  });
+
+  it('deals a crowd out to several new queens, none over capacity', () => {
+    const workers = new Map(Array.from({ length: 60 }, (_, i) => [bee(i + 1), fit(i)] as const));
+    const broods = planBreeding(workers, 8, seededRng(2));
+    const moved = broods.flatMap((brood) => [brood.heir, ...brood.movers]);
+    expect(new Set(moved).size).toBe(moved.length);
+    for (const brood of broods) expect(brood.movers.length).toBeLessThanOrEqual(breedingShare(8));
+    expect(60 - moved.length).toBeLessThanOrEqual(8);
+  });
+
+  it('merges only hives that fit together with room to spare, the smaller into the larger', () => {
+    const hives = [
+      { queen: bee(1), beat: 1, term: 1, workers: [bee(10), bee(11)] },
+      { queen: bee(2), beat: 1, term: 1, workers: [bee(12), bee(13), bee(14), bee(15)] },
+    ];
+    expect(mergeRoom(8)).toBe(6);
+    expect(mergeTarget(bee(3), 1, hives, 8)).toBe(bee(2)); // both fit: the larger takes it
+    expect(mergeTarget(bee(3), 2, hives, 8)).toBe(bee(1)); // 2 + 1 + 2 fits; 2 + 1 + 4 does not
+    expect(mergeTarget(bee(2), 4, hives, 8)).toBeUndefined(); // the larger hive never moves
+    // A fresh split (two halves adding up to more than capacity) never merges straight back.
+    expect(mergeTarget(bee(3), 4, hives, 8)).toBeUndefined();
+  });
+});

@@ -1,0 +1,84 @@
+// Colony growth in the simulator: breeding when a hive outgrows its queen, merging small hives,
+// several queens lost at once, and a colony whose signaling server goes away.
+import { describe, expect, it } from 'vitest';
+import { InvariantChecker } from './invariants';
+import { settledHives } from './run';
+import { World } from './world';
+
+const CAPACITY = 6;
+
+function grow(bees: number, seed: number): { world: World; checker: InvariantChecker } {
+  const world = new World({ seed, config: { capacity: CAPACITY } });
+  const checker = new InvariantChecker(world);
+  for (let i = 0; i < bees; i++) {
+    world.addBee();
+    world.runFor(50);
+  }
+  return { world, checker };
+}
+
+/** Runs until the hives settle (invariants 2 and 3), at most `limitMs`; the checker must agree. */
+function settle(world: World, checker: InvariantChecker, limitMs = 60_000): number {
+  const until = world.now + limitMs;
+  while (settledHives(world) === null && world.now < until) world.runFor(250);
+  checker.checkSettled(CAPACITY);
+  expect(checker.violations).toEqual([]);
+  return settledHives(world) as number;
+}
+
+const queens = (world: World) => world.liveIds().filter((id) => world.bees.get(id)!.role === 'queen');
+const total = (world: World, counter: 'splits' | 'merges') =>
+  [...world.bees.values()].reduce((sum, bee) => sum + bee.protocol.snapshot().counters[counter], 0);
+
+describe('colony growth', () => {
+  it('a colony outgrowing one queen breeds new ones until every hive is within capacity', () => {
+    const { world, checker } = grow(40, 31);
+    const hives = settle(world, checker);
+    expect(hives).toBeGreaterThanOrEqual(Math.ceil(40 / (CAPACITY + 1)));
+    expect(total(world, 'splits')).toBeGreaterThan(0);
+  });
+
+  it('hives that shrink merge into one with room to spare, and nothing oscillates afterwards', () => {
+    const { world, checker } = grow(24, 32);
+    settle(world, checker);
+    // Most workers leave: the hives left are small enough to merge.
+    const workers = world.liveIds().filter((id) => world.bees.get(id)!.role === 'worker');
+    for (const id of workers.slice(0, workers.length - 3)) world.closeBee(id);
+    const before = queens(world).length;
+    world.runFor(20_000);
+    settle(world, checker);
+    expect(total(world, 'merges')).toBeGreaterThan(0);
+    expect(queens(world).length).toBeLessThan(before);
+    // Settled means settled: ten more quiet seconds change no hive.
+    const layout = () => queens(world).map((q) => `${q}:${world.bees.get(q)!.protocol.hiveView().workers.join(',')}`).join(' ');
+    const settledLayout = layout();
+    world.runFor(10_000);
+    expect(layout()).toBe(settledLayout);
+  });
+
+  it('when several queens die at once their orphans crown successors or join hives with room', () => {
+    const { world, checker } = grow(40, 33);
+    settle(world, checker);
+    for (const queen of queens(world).slice(0, 3)) world.crashBee(queen);
+    expect(settledHives(world)).toBeNull();
+    settle(world, checker);
+  });
+
+  it('without the signaling server the colony still re-elects; newcomers wait until it returns', () => {
+    const { world, checker } = grow(20, 34);
+    settle(world, checker);
+    world.signaling = false;
+    const [lost] = queens(world);
+    world.crashBee(lost!);
+    settle(world, checker);
+    expect(queens(world)).not.toContain(lost);
+    const newcomer = world.addBee();
+    world.runFor(10_000);
+    expect(world.bees.get(newcomer)!.protocol.snapshot().neighbours).toEqual([]);
+    world.crashBee(newcomer);
+    world.signaling = true;
+    const late = world.addBee();
+    settle(world, checker);
+    expect(world.bees.get(late)!.queen).not.toBeNull();
+  });
+});
