@@ -3,6 +3,7 @@
 // effects the core returns (writes before frames: see EffectQueue), and exposes the bee to tests and tools
 // as `window.hive`.
 
+import { createIdentity } from './crypto/identity';
 import { EffectQueue } from './effect-queue';
 import { ELECTION_RULES } from './hive/election';
 import { encodeFrame, MAX_BODY_BYTES, parseFrame } from './hive/frames';
@@ -165,15 +166,15 @@ export class Bee implements HiveApi {
       claimed = await identity.claim({
         db,
         session: tab.session,
-        newId: () => randomHex(8),
+        hatch: createIdentity,
         now: Date.now(),
         ...(tab.reset ? { reset: (old: string) => new BeeStore(db, old, onError).forget() } : {}),
       });
     } catch (err) {
       onError('identity', err);
-      claimed = { id: randomHex(8), restored: false, note: 'identity storage failed: hatched a bee that lasts this page load' };
+      claimed = { identity: createIdentity(), restored: false, note: 'identity storage failed: hatched a bee that lasts this page load' };
     }
-    const store = new BeeStore(db, claimed.id, onError);
+    const store = new BeeStore(db, claimed.identity.id, onError);
     bee = new Bee(options, claimed, identity, store, await store.load());
     for (const [what, err] of early) bee.storageError(what, err);
     return bee;
@@ -186,7 +187,7 @@ export class Bee implements HiveApi {
     private readonly store: BeeStore,
     loaded: Loaded,
   ) {
-    this.id = claimed.id;
+    this.id = claimed.identity.id;
     this.received = new Inbox(store, loaded.inbox);
     this.sent = new Outbox(store, loaded.outbox);
     this.log = new EventLog(store, loaded.log);
