@@ -74,7 +74,7 @@ export interface OutboxRecord {
   reason?: string;
 }
 
-export type LogKind = 'start' | 'role' | 'vote' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget';
+export type LogKind = 'start' | 'role' | 'vote' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget' | 'security';
 
 export interface LogRecord {
   seq?: number;
