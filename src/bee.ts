@@ -16,6 +16,7 @@ import { isBeeId } from './net/signal-protocol';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
 import { Listeners, type TransportKind } from './net/transport';
+import { openBody, sealBody } from './link/sealed-body';
 import { SecureLinks, type SecurityCounters } from './link/secure-links';
 import { TabIdentity, type Claimed } from './store/identity';
 import { Inbox } from './store/inbox';
@@ -72,8 +73,11 @@ export interface HiveSnapshot extends Snapshot {
   storage: StoreStats & { available: boolean };
   /** Whether the colony has a passphrase (links prove the key; bodies are sealed). */
   sealed: boolean;
-  /** Links authenticated and refused; envelopes signed, verified and dropped (and what it cost). */
-  security: SecurityCounters;
+  /**
+   * Links authenticated and refused; envelopes signed, verified and dropped (and what it cost);
+   * delivered messages whose body did not open under the colony key.
+   */
+  security: SecurityCounters & { unreadable: number };
 }
 
 export type InboxEntry = Delivered;
@@ -167,6 +171,7 @@ export class Bee implements HiveApi {
   private rosterSavedAt = -Infinity;
   private rosterDirty = false;
   private leaving = false;
+  private unreadable = 0;
   private nextRef = 1;
   private timer: ReturnType<typeof setInterval>;
 
@@ -278,7 +283,7 @@ export class Bee implements HiveApi {
       outbox: this.sent.pending().length,
       storage: { ...this.store.stats, available: this.store.available },
       sealed: this.options.colonyKey !== null,
-      security: this.links.counters,
+      security: { ...this.links.counters, unreadable: this.unreadable },
     };
   }
 
@@ -362,7 +367,9 @@ export class Bee implements HiveApi {
     this.inFlight.add(entry.id);
     this.sent.submitted(entry);
     this.requests.set(ref, (settled) => this.onSettled(entry, settled));
-    const { id: msg, body } = entry;
+    const { id: msg } = entry;
+    // Sealed as it enters the protocol: the outbox keeps the plain body, and each life seals anew.
+    const body = this.options.colonyKey ? sealBody(this.options.colonyKey, entry.body) : entry.body;
     this.step(entry.to === null ? { type: 'broadcast', ref, body, msg } : { type: 'send', ref, to: entry.to, body, msg });
   }
 
@@ -425,7 +432,9 @@ export class Bee implements HiveApi {
         this.links.send(effect.peer, effect.frame);
         return undefined;
       case 'deliver': {
-        const stored = this.received.add(effect.message);
+        const message = this.readable(effect.message);
+        if (!message) return undefined;
+        const stored = this.received.add(message);
         this.changes.emit();
         return stored;
       }
@@ -443,6 +452,16 @@ export class Bee implements HiveApi {
         return undefined;
       }
     }
+  }
+
+  /** The message with its body opened, in a passphrase colony; null (counted) if it does not open. */
+  private readable(message: Delivered): Delivered | null {
+    if (!this.options.colonyKey) return message;
+    const opened = openBody(this.options.colonyKey, message.body);
+    if (opened) return { ...message, body: opened.body };
+    this.unreadable++;
+    this.note('security', `dropped message ${message.id} from ${message.from}: its body is not sealed under this colony's key`, { msg: message.id, from: message.from });
+    return null;
   }
 
   /** The vote reaches storage before the frames after it leave (see EffectQueue). */

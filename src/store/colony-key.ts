@@ -4,7 +4,7 @@
 // scrypt. A new tab starts without it and asks; closing the tab forgets it.
 
 import { bytesToHex, hexToBytesOrNull } from '../crypto/encoding';
-import { COLONY_KEY_BYTES } from '../crypto/passphrase';
+import { COLONY_KEY_BYTES, deriveColonyKey } from '../crypto/passphrase';
 
 type Session = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
 
@@ -35,4 +35,12 @@ export function forgetColonyKey(session: Session, colony: string): void {
   } catch {
     // storage disabled: nothing kept
   }
+}
+
+/**
+ * Derives the key for `passphrase` in `colony` (scrypt: about a quarter of a second here, longer
+ * on a phone) and keeps it for this tab. Throws RangeError for an empty or overlong passphrase.
+ */
+export async function keepPassphrase(session: Session, colony: string, passphrase: string): Promise<boolean> {
+  return saveColonyKey(session, colony, await deriveColonyKey(passphrase, colony));
 }
