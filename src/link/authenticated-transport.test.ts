@@ -142,6 +142,10 @@ describe('link authentication', () => {
     expect(wrong.refused).toEqual([[a.identity.id, 'wrong-passphrase']]);
     expect(open_.refused).toEqual([[a.identity.id, 'passphrase-mismatch']]);
     expect(opened(wrong, a.identity.id) || opened(open_, a.identity.id)).toBe(false);
+    // A passphrase is not held against a bee: it may retype it (a reload keeps its id), so the
+    // next attempt gets a new handshake rather than an instant refusal.
+    a.transport.link(wrong.identity.id);
+    await until(() => a.transport.counters.refusals['wrong-passphrase'] === 2, 'a second handshake, refused again');
   });
 
   it('refuses a protocol frame sent before the handshake', async () => {

@@ -10,10 +10,13 @@ import { LinkHandshake, type LinkSecrets, type Refusal, REFUSALS } from './hands
 /** Longer than a handshake ever takes (a few ms of crypto and two frames each way). */
 export const HANDSHAKE_TIMEOUT_MS = 8000;
 /**
- * A bee refused for what it proved (not for being slow) is not linked again for this long: each
- * attempt costs an RTCPeerConnection, and Chrome allows a page about 500 in its lifetime.
+ * A bee refused for a false proof (a key that is not its id's, a bad signature, a garbled
+ * handshake) is not linked again for this long: each attempt costs an RTCPeerConnection, and
+ * Chrome allows a page about 500 in its lifetime. Slowness and passphrase mismatches are not held
+ * against a bee: it may be joining, or retyping its passphrase (a reload keeps its id).
  */
 export const REFUSE_FOR_MS = 60_000;
+const HELD_AGAINST: ReadonlySet<Refusal> = new Set(['bad-handshake', 'id-mismatch', 'bad-signature']);
 /** Refused bees remembered at most (the oldest are forgotten first). */
 const REFUSED_REMEMBERED = 1000;
 
@@ -143,7 +146,7 @@ export class AuthenticatedTransport implements Transport {
     this.end(peer);
     this.counters.refused++;
     this.counters.refusals[reason]++;
-    if (reason !== 'timeout') {
+    if (HELD_AGAINST.has(reason)) {
       this.refusedAt.delete(peer);
       this.refusedAt.set(peer, this.now());
       if (this.refusedAt.size > REFUSED_REMEMBERED) this.refusedAt.delete(this.refusedAt.keys().next().value as string);
