@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 /** Resolves once the condition holds, checking after each turn of the event loop. */
-async function until(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
