@@ -22,6 +22,8 @@ const REFUSED_REMEMBERED = 1000;
 
 export interface LinkCounters {
   authenticated: number;
+  /** Of those, links whose proofs were bound to their DTLS connection. */
+  bound: number;
   refused: number;
   /** Refusals by reason. */
   refusals: Record<Refusal, number>;
@@ -40,6 +42,7 @@ export interface AuthOptions {
 export class AuthenticatedTransport implements Transport {
   readonly counters: LinkCounters = {
     authenticated: 0,
+    bound: 0,
     refused: 0,
     refusals: Object.fromEntries(REFUSALS.map((reason) => [reason, 0])) as Record<Refusal, number>,
   };
@@ -119,7 +122,7 @@ export class AuthenticatedTransport implements Transport {
       this.raw.unlink(peer);
       return;
     }
-    const handshake = new LinkHandshake(this.options.secrets, peer, this.options.random);
+    const handshake = new LinkHandshake(this.options.secrets, peer, () => this.raw.fingerprints?.(peer) ?? null, this.options.random);
     const timer = setTimeout(() => this.refuse(peer, 'timeout'), this.options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     this.pending.set(peer, { handshake, timer });
     this.raw.send(peer, handshake.hello);
@@ -137,6 +140,7 @@ export class AuthenticatedTransport implements Transport {
       this.end(peer);
       this.authenticated.add(peer);
       this.counters.authenticated++;
+      if (pending.handshake.bound) this.counters.bound++;
       this.listeners.emit({ type: 'open', peer });
     }
   }
