@@ -175,6 +175,21 @@ describe('link authentication', () => {
     expect(attacked.refused.every((reason) => reason === 'channel-mismatch')).toBe(true);
   });
 
+  it('keeps a bee the driver does not admit (an evicted one) out, in either direction, with no handshake', async () => {
+    const network = new MemoryNetwork();
+    const banned = new Set<string>();
+    const guard = bee(network, { admit: (peer) => !banned.has(peer) });
+    const outcast = rawBee(network, createIdentity().id);
+    banned.add(outcast.transport.self);
+    guard.transport.link(outcast.transport.self);
+    await until(() => closed(guard, outcast.transport.self), 'our own attempt fails at once');
+    outcast.transport.link(guard.identity.id);
+    await until(() => guard.transport.counters.refusals.banned === 1, 'its attempt is refused');
+    expect(guard.refused).toEqual([[outcast.transport.self, 'banned']]);
+    expect(outcast.frames).toEqual([]); // not even a hello
+    expect(opened(guard, outcast.transport.self)).toBe(false);
+  });
+
   it('refuses a protocol frame sent before the handshake', async () => {
     const network = new MemoryNetwork();
     const honest = bee(network);

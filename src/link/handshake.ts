@@ -69,6 +69,8 @@ export const REFUSALS = [
   'channel-mismatch',
   /** No complete handshake in time. */
   'timeout',
+  /** Refused before any handshake: the driver does not admit this bee (e.g. it was evicted). */
+  'banned',
 ] as const;
 export type Refusal = (typeof REFUSALS)[number];
 
