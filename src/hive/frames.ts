@@ -151,14 +151,17 @@ function parsePayload(v: unknown): Payload | null {
 }
 
 export function parseFrame(raw: string): Frame | null {
-  let f: Record<string, unknown>;
   try {
-    const value: unknown = JSON.parse(raw);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-    f = value as Record<string, unknown>;
+    return parseFrameValue(JSON.parse(raw));
   } catch {
     return null;
   }
+}
+
+/** The frame a JSON value (already parsed, e.g. by a layer that reads fields of its own) holds. */
+export function parseFrameValue(value: unknown): Frame | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const f = value as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
       return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && isCount(f.uptimeMs) && typeof f.visible === 'boolean'

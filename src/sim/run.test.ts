@@ -5,6 +5,8 @@ import { World } from './world';
 
 // Small enough for a few seconds on a loaded 2-core machine; `npm run sim -- --bees N` goes bigger.
 const BEES = 150;
+/** A few seconds on an idle machine; far more while other work shares its two cores. */
+const RUN_TIMEOUT_MS = 240_000;
 
 describe('a colony run', () => {
   it(`${BEES} bees settle into hives within capacity, then re-elect within seconds of a queen's crash`, () => {
@@ -21,7 +23,7 @@ describe('a colony run', () => {
     expect(report.fullMeshLinksPerBee).toBe(BEES - 1);
     expect(report.actions.filter((a) => a.kind === 'join')).toHaveLength(BEES);
     expect(report.actions.at(-1)).toMatchObject({ kind: 'crash', queen: true });
-  });
+  }, RUN_TIMEOUT_MS);
 
   it('reports a colony that cannot converge as a violation of invariant 2, which its trace replays', () => {
     const report = runColony({ bees: 5, seed: 3, convergeTimeoutMs: 500 });
