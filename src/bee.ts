@@ -5,7 +5,7 @@
 
 import { bytesToBase64url } from './crypto/encoding';
 import { canonicalJson } from './crypto/envelope';
-import { createIdentity } from './crypto/identity';
+import { createIdentity, type Identity } from './crypto/identity';
 import { EffectQueue } from './effect-queue';
 import { ELECTION_RULES } from './hive/election';
 import { MAX_BODY_BYTES } from './hive/frames';
@@ -20,6 +20,7 @@ import { Listeners, type TransportKind } from './net/transport';
 import { openBody, sealBody } from './link/sealed-body';
 import { SecureLinks, type SecurityCounters } from './link/secure-links';
 import { TabIdentity, type Claimed } from './store/identity';
+import { checkConfig, seedConfig, UPGRADE_COLOURS } from './upgrade';
 import { Inbox } from './store/inbox';
 import { EventLog, type LogEntry } from './store/log';
 import { Outbox, type OutboxEntry } from './store/outbox';
@@ -47,6 +48,8 @@ export interface BeeOptions {
   colonyKey: Uint8Array | null;
   /** Workers one queen takes (`?capacity=N`); the protocol's default when absent. */
   capacity?: number;
+  /** False (`?queens=off`): nobody campaigns, the colony stays in discovery mode. */
+  elections?: boolean;
 }
 
 /** What the page gives the bee to find out which bee it is. */
@@ -67,7 +70,10 @@ export interface VoteState {
 /** The protocol's view of this bee, plus what only the page knows. */
 export interface HiveSnapshot extends Snapshot {
   colony: string;
+  /** The colony config version this bee runs (0: none adopted); `upgrade` has its content and route. */
   version: number;
+  /** Colony configs refused before adoption: unsigned, forged, or for another colony. */
+  forgedUpgrades: number;
   transport: BeeOptions['transport'];
   signaling: boolean;
   /** Peer connections this bee created in its page's lifetime (Chrome allows ~500). */
@@ -119,6 +125,8 @@ export interface HiveApi {
    * that inject forged frames and for the goRogue demo. False when there is no such link.
    */
   sendRaw(peer: string, frame: string): boolean;
+  /** Publishes the next colony config version, signed by this bee; resolves its version. */
+  seedUpgrade(): Promise<number>;
 }
 
 type Settled = Extract<Effect, { type: 'settled' }>;
@@ -180,6 +188,9 @@ export class Bee implements HiveApi {
   private rosterDirty = false;
   private leaving = false;
   private unreadable = 0;
+  /** Colony configs refused before the core saw them: unsigned, forged, or not for this colony. */
+  private forgedUpgrades = 0;
+  private readonly signer: Identity;
   private nextRef = 1;
   private timer: ReturnType<typeof setInterval>;
 
@@ -226,15 +237,21 @@ export class Bee implements HiveApi {
     loaded: Loaded,
   ) {
     this.id = claimed.identity.id;
+    this.signer = claimed.identity;
     this.received = new Inbox(store, loaded.inbox);
     this.sent = new Outbox(store, loaded.outbox);
     this.log = new EventLog(store, loaded.log);
     this.vote = loaded.vote && { term: loaded.vote.term, votedFor: loaded.vote.votedFor };
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
-    const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds() };
+    const upgrade = loaded.upgrade && { version: loaded.upgrade.version, config: loaded.upgrade.config, route: loaded.upgrade.route };
+    const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds(), upgrade };
     const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-    const config = { ...DEFAULT_CONFIG, ...(options.capacity === undefined ? {} : { capacity: options.capacity }) };
+    const config = {
+      ...DEFAULT_CONFIG,
+      ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
+      ...(options.elections === undefined ? {} : { elections: options.elections }),
+    };
     this.protocol = new Protocol(this.id, seededRng(seed), config, ELECTION_RULES, restored);
     this.note('start', claimed.restored ? 'restored this bee after a reload' : 'hatched a new bee', {
       ...restored,
@@ -273,7 +290,10 @@ export class Bee implements HiveApi {
     this.links.subscribe((event) => {
       if (event.type === 'open') this.step({ type: 'linkOpen', peer: event.peer });
       else if (event.type === 'closed') this.step({ type: 'linkClosed', peer: event.peer });
-      else this.step(event);
+      else if (event.type === 'frame' && event.frame.t === 'up' && !checkConfig(options.colony, event.frame.version, event.frame.config)) {
+        this.forgedUpgrades++;
+        this.note('security', `refused colony config version ${event.frame.version} from ${event.peer}: not signed by the bee it names`, { peer: event.peer });
+      } else this.step(event);
     });
     this.timer = setInterval(() => this.step({ type: 'tick' }), TICK_MS);
     // A hidden tab has throttled timers and may be closed any moment: a poor queen.
@@ -286,8 +306,9 @@ export class Bee implements HiveApi {
     return {
       ...this.protocol.snapshot(),
       colony: this.options.colony,
-      version: 0,
+      version: this.protocol.snapshot().upgrade?.version ?? 0,
       transport: this.options.transport,
+      forgedUpgrades: this.forgedUpgrades,
       signaling: this.signaling.connected,
       connections: this.links.connectionsCreated,
       meshSignals: this.signals.relayed,
@@ -322,6 +343,15 @@ export class Bee implements HiveApi {
       this.requests.set(ref, (settled) => (settled.ok ? resolve() : reject(new Error(settled.reason))));
       this.step({ type: 'abdicate', ref });
     });
+  }
+
+  seedUpgrade(): Promise<number> {
+    const version = (this.protocol.snapshot().upgrade?.version ?? 0) + 1;
+    const colour = UPGRADE_COLOURS[version % UPGRADE_COLOURS.length] as string;
+    const config = seedConfig(this.signer, this.options.colony, version, colour, `version ${version}, seeded by ${this.id}`);
+    this.note('upgrade', `seeded colony config version ${version}`, { version });
+    this.step({ type: 'seed', version, config: { ...config } });
+    return Promise.resolve(version);
   }
 
   exportLog(): ExportedLog {
@@ -438,6 +468,9 @@ export class Bee implements HiveApi {
       case 'sample':
         this.signaling.requestSample();
         return undefined;
+      case 'adopt':
+        this.note('upgrade', `adopted colony config version ${effect.upgrade.version} via ${effect.upgrade.route.join(' → ')}`, { ...effect.upgrade });
+        return this.store.saveUpgrade(effect.upgrade.version, effect.upgrade.config, effect.upgrade.route);
       case 'signal':
         this.signals.deliver(effect.from, effect.data);
         return undefined;

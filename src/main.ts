@@ -34,6 +34,8 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
     iceServers: ice ? ice.split(',').map((urls) => ({ urls })) : [],
     colonyKey: loadColonyKey(session, colony),
     ...(capacity === null ? {} : { capacity: Number(capacity) }),
+    // `?queens=off` keeps the colony in discovery mode (demos of the slow mesh, the upgrade benchmark).
+    elections: url.searchParams.get('queens') !== 'off',
   };
 }
 

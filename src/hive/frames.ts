@@ -43,6 +43,8 @@ export interface Heartbeat {
   /** How long this bee has been up, and whether its page is visible: what makes a good queen. */
   uptimeMs: number;
   visible: boolean;
+  /** The colony config version this bee runs (0: none adopted). */
+  version: number;
 }
 
 /** What an envelope carries. */
@@ -88,7 +90,19 @@ export interface Envelope {
   p: Payload;
 }
 
-export type Frame = Heartbeat | Envelope | { t: 'bye' };
+/**
+ * A colony config (an upgrade) handed over one link. The core only compares versions; `config`
+ * is the seeder's signed record, checked by the driver before the frame reaches the core.
+ * `route` lists the bees it passed, the seeder first.
+ */
+export interface UpgradeFrame {
+  t: 'up';
+  version: number;
+  config: Record<string, unknown>;
+  route: string[];
+}
+
+export type Frame = Heartbeat | Envelope | UpgradeFrame | { t: 'bye' };
 
 const isId = (v: unknown): v is string => typeof v === 'string' && ID.test(v);
 const isHops = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_HOPS;
@@ -117,6 +131,12 @@ function isHives(v: unknown): v is HiveEntry[] {
     })
   );
 }
+
+/** Serialized limit of a colony config (a colour, a note, the seeder's key and signature). */
+export const MAX_CONFIG_BYTES = 2 * 1024;
+
+const isConfig = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && JSON.stringify(v).length <= MAX_CONFIG_BYTES;
 
 const fitsSignal = (v: unknown): boolean => v !== undefined && JSON.stringify(v).length <= MAX_SIGNAL_BYTES;
 
@@ -164,8 +184,12 @@ export function parseFrameValue(value: unknown): Frame | null {
   const f = value as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
-      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && isCount(f.uptimeMs) && typeof f.visible === 'boolean'
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, uptimeMs: f.uptimeMs, visible: f.visible }
+      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version)
+        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version }
+        : null;
+    case 'up':
+      return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0
+        ? { t: 'up', version: f.version, config: f.config, route: f.route }
         : null;
     case 'env': {
       const p = parsePayload(f.p);

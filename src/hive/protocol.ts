@@ -4,7 +4,7 @@
 // replay any run from its seed. docs/protocol.md explains the rules.
 
 import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
-import { MAX_DIGEST_ENTRIES, MAX_HIVE_ENTRIES, MAX_HOPS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload } from './frames';
+import { MAX_DIGEST_ENTRIES, MAX_HIVE_ENTRIES, MAX_HOPS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload, type UpgradeFrame } from './frames';
 import { HiveMap, mergeTarget, overloaded, planBreeding } from './hives';
 import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
 import type { Rng } from './rng';
@@ -49,6 +49,8 @@ export interface HiveConfig {
   hiveSettleMs: number;
   /** A hive whose queen's stamp has not advanced this long is forgotten. */
   hiveTimeoutMs: number;
+  /** False keeps the colony in discovery mode: nobody campaigns (demos, the upgrade benchmark). */
+  elections: boolean;
 }
 
 export const DEFAULT_CONFIG: HiveConfig = {
@@ -75,12 +77,15 @@ export const DEFAULT_CONFIG: HiveConfig = {
   courtLinks: 8,
   hiveSettleMs: 5000,
   hiveTimeoutMs: 6000,
+  elections: true,
 };
 
 const SEEN_CAPACITY = 20_000;
 /** Rotation rounds without news of a bee (or a hive) before it is forgotten in a big colony. */
 const ROSTER_TIMEOUT_ROUNDS = 4;
 const SEEN_TTL_MS = 120_000;
+/** Queen timeouts an orphan waits for its hive's successor before it joins another live hive. */
+const ORPHAN_PATIENCE_ROUNDS = 3;
 /** Roster entries a heartbeat carries from a bee in a hive: the news, not the census. */
 const HIVE_DIGEST_ENTRIES = 24;
 /** Beats a new queen calls a bee of her hive by name before giving up on it. */
@@ -111,6 +116,8 @@ export type HiveEvent =
   | { type: 'visibility'; visible: boolean }
   /** A queen hands her throne to her best worker. */
   | { type: 'abdicate'; ref: number }
+  /** This bee seeds a new colony config (the driver signed it); adopted if newer than ours. */
+  | { type: 'seed'; version: number; config: Record<string, unknown> }
   /** The driver relays a WebRTC signal through the mesh (the signaling server is out of reach). */
   | { type: 'signal'; to: string; data: unknown }
   /** This bee is going away on purpose (a queen abdicates first). */
@@ -123,6 +130,8 @@ export type Effect =
   | { type: 'sample' }
   | { type: 'send'; peer: string; frame: Frame }
   | { type: 'deliver'; message: Delivered }
+  /** This bee adopted a newer colony config; stored so that it survives a reload. */
+  | { type: 'adopt'; upgrade: Upgrade }
   /** A WebRTC signal for this bee arrived through the mesh. */
   | { type: 'signal'; from: string; data: unknown }
   /** Must be stored before the frames that follow it are sent (one vote per term). */
@@ -132,8 +141,17 @@ export type Effect =
   | { type: 'settled'; ref: number; ok: true; route: string[] }
   | { type: 'settled'; ref: number; ok: false; reason: string };
 
+/** A colony config this bee runs, and the bees it passed to get here (the seeder first). */
+export interface Upgrade {
+  version: number;
+  config: Record<string, unknown>;
+  route: string[];
+}
+
 /** What a bee kept from an earlier life (a reload): safety and exactly-once depend on it. */
 export interface Restored {
+  /** The colony config it had adopted. */
+  upgrade?: Upgrade | null;
   term: number;
   votedFor: string | null;
   /** Message ids already delivered here; they are never delivered again. */
@@ -150,6 +168,8 @@ export interface Counters {
   delivered: number;
   linksOpened: number;
   elections: number;
+  /** Colony configs adopted (each a newer version). */
+  upgrades: number;
   /** Hives this bee bred as a queen, and small hives it merged into another. */
   splits: number;
   merges: number;
@@ -172,6 +192,8 @@ export interface Snapshot {
   capacity: number;
   relayRate: number;
   relayLimit: number;
+  /** The colony config this bee runs (version 0: none yet). */
+  upgrade: Upgrade | null;
   counters: Counters;
 }
 
@@ -189,6 +211,9 @@ interface Outgoing {
 interface LinkState extends WorkerFitness {
   lastFrameAt: number;
   follows: string | null;
+  /** The config version the far end last reported, and the newest we pushed it. */
+  version: number;
+  pushed: number;
 }
 
 export class Protocol {
@@ -212,7 +237,7 @@ export class Protocol {
   private readonly towards = new Map<string, string>();
   /** Ids delivered in an earlier life of this bee; unlike `delivered` they do not expire. */
   private readonly deliveredBefore: ReadonlySet<string>;
-  private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0, splits: 0, merges: 0 };
+  private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0, upgrades: 0, splits: 0, merges: 0 };
   private readonly hives: HiveMap;
   private role: Exclude<Role, 'egg' | 'evicted'> = 'worker';
   private term = 0;
@@ -234,6 +259,7 @@ export class Protocol {
   private electionHive: string | null = null;
   /** For a queen: whose hive she took over (her orphans follow her at once); null for a founder. */
   private heirOf: string | null = null;
+  private upgrade: Upgrade | null;
   /**
    * For a queen: bees of the hive she took over that do not follow her yet, and how many more
    * beats she calls them. A claim flooded every beat by every queen would cost the colony more
@@ -271,6 +297,7 @@ export class Protocol {
     this.term = restored.term;
     this.votedFor = restored.votedFor;
     this.deliveredBefore = new Set(restored.deliveredIds);
+    this.upgrade = restored.upgrade ?? null;
   }
 
   step(event: HiveEvent, now: number): Effect[] {
@@ -294,6 +321,7 @@ export class Protocol {
       case 'visibility': this.visible = event.visible; break;
       case 'abdicate': this.abdicate(event.ref, now); break;
       case 'signal': this.originate(event.to, { k: 'sig', data: event.data }, now); break;
+      case 'seed': this.adopt({ version: event.version, config: event.config, route: [this.id] }); break;
       case 'leave': this.onLeave(now); break;
     }
     const role = this.publicRole();
@@ -316,6 +344,7 @@ export class Protocol {
       capacity: this.config.capacity,
       relayRate: this.relayRate,
       relayLimit: this.config.relayLimit,
+      upgrade: this.upgrade,
       counters: { ...this.counters },
     };
   }
@@ -419,6 +448,7 @@ export class Protocol {
       queen: this.queen,
       uptimeMs: now - this.startedAt,
       visible: this.visible,
+      version: this.upgrade?.version ?? 0,
     };
   }
 
@@ -473,7 +503,7 @@ export class Protocol {
       this.out.push({ type: 'unlink', peer });
       return;
     }
-    this.links.set(peer, { lastFrameAt: now, follows: null, uptimeMs: 0, visible: true });
+    this.links.set(peer, { lastFrameAt: now, follows: null, uptimeMs: 0, visible: true, version: 0, pushed: 0 });
     this.counters.linksOpened++;
     // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
     this.emitFrame(peer, this.heartbeat(now));
@@ -524,6 +554,8 @@ export class Protocol {
         link.follows = frame.queen;
         link.uptimeMs = frame.uptimeMs;
         link.visible = frame.visible;
+        link.version = frame.version;
+        if (this.upgrade && frame.version < this.upgrade.version) this.spreadUpgrade();
         // The queen's own heartbeat on a direct link is as good as her flooded claim.
         if (peer === this.queen && frame.queen === peer && this.role !== 'queen') {
           this.queenHeardAt = now;
@@ -537,6 +569,39 @@ export class Protocol {
       case 'env':
         this.onEnvelope(peer, frame, now);
         break;
+      case 'up':
+        link.version = Math.max(link.version, frame.version);
+        this.adopt({ version: frame.version, config: frame.config, route: [...frame.route, this.id] });
+        break;
+    }
+  }
+
+  // ---- upgrades --------------------------------------------------------------------------
+
+  /** Takes a colony config newer than ours and passes it on. */
+  private adopt(upgrade: Upgrade): void {
+    if (upgrade.version <= (this.upgrade?.version ?? 0) || upgrade.route.length > MAX_HOPS + 1) return;
+    this.upgrade = upgrade;
+    this.counters.upgrades++;
+    this.out.push({ type: 'adopt', upgrade });
+    this.spreadUpgrade();
+  }
+
+  /**
+   * Before there is a queen an upgrade moves neighbour to neighbour; with one, it goes up to the
+   * queen, and she pushes it to her workers and the court.
+   */
+  private spreadUpgrade(): void {
+    const upgrade = this.upgrade;
+    if (!upgrade) return;
+    const frame: UpgradeFrame = { t: 'up', version: upgrade.version, config: upgrade.config, route: upgrade.route };
+    const queenLinked = this.role !== 'queen' && this.queen !== null && this.links.has(this.queen);
+    for (const [peer, link] of this.links) {
+      if (link.version >= upgrade.version || link.pushed >= upgrade.version || upgrade.route.includes(peer)) continue;
+      const allowed = this.role === 'queen' ? link.follows === this.id || link.follows === peer : queenLinked ? peer === this.queen : true;
+      if (!allowed) continue;
+      link.pushed = upgrade.version;
+      this.emitFrame(peer, frame);
     }
   }
 
@@ -723,15 +788,17 @@ export class Protocol {
       this.formerQueen = null;
       this.hiveMembers = [];
     }
-    // An egg that hears of a live hive joins it rather than founding another.
-    if (this.formerQueen === null) {
+    // An egg that hears of a live hive joins it rather than founding another; so does an orphan
+    // whose own hive has not crowned a successor it heard of by now (joining is always safe: only
+    // crowning needs the hive's votes).
+    if (this.formerQueen === null || now - this.orphanedAt > ORPHAN_PATIENCE_ROUNDS * this.config.queenTimeoutMs) {
       const hive = this.roomiestHive();
       if (hive !== undefined) {
         this.follow(hive.queen, hive.term, now);
         return;
       }
     }
-    if (now < this.electionAt || this.links.size === 0) return;
+    if (now < this.electionAt || this.links.size === 0 || !this.config.elections) return;
     if (this.canElect(now)) this.poll(now);
   }
 
@@ -983,7 +1050,7 @@ export class Protocol {
       this.out.push({ type: 'settled', ref, ok: false, reason: 'no worker to hand the throne to' });
       return;
     }
-    this.abdication = { ref, term: this.term, until: now + 2 * this.config.queenTimeoutMs };
+    this.abdication = { ref, term: this.term, until: now + 4 * this.config.queenTimeoutMs };
   }
 
   /** Step down and ask the best worker to campaign at once; she keeps relaying meanwhile. */

@@ -19,7 +19,7 @@ describe('the schema', () => {
   it('creates every store of the current version in a fresh database', async () => {
     const db = await openHiveDb('fresh');
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['bans', 'identities', 'inbox', 'log', 'outbox', 'rosters', 'votes']);
+    expect([...db.objectStoreNames].sort()).toEqual(['bans', 'identities', 'inbox', 'log', 'outbox', 'rosters', 'upgrades', 'votes']);
     db.close();
   });
 
@@ -43,17 +43,18 @@ describe('the schema', () => {
     const v2 = await openHiveDb('old', 2);
     expect(v2.version).toBe(2);
     expect(await v2.get('identities', BEE)).toEqual({ id: BEE, createdAt: 1 });
-    const loaded = await new BeeStore(v2, BEE, (what, err) => expect.fail(`${what}: ${String(err)}`)).load();
-    expect(loaded.vote).toEqual({ bee: BEE, term: 7, votedFor: OTHER });
-    expect(loaded.inbox.map((m) => m.body)).toEqual(['first', 'second']);
-    expect(loaded.inbox.every((m) => typeof m.seq === 'number')).toBe(true);
-    expect(loaded.outbox.map(({ id, to, kind, status, attempts }) => ({ id, to, kind, status, attempts }))).toEqual([
+    // Read raw, as version 2 left it (version 3 moves keyless bees to new ids).
+    expect(await v2.get('votes', BEE)).toEqual({ bee: BEE, term: 7, votedFor: OTHER });
+    const inbox = await v2.getAllFromIndex('inbox', 'by-bee', BEE);
+    expect(inbox.map((m) => m.body)).toEqual(['first', 'second']);
+    expect(inbox.every((m) => typeof m.seq === 'number')).toBe(true);
+    const outbox = await v2.getAllFromIndex('outbox', 'by-bee', BEE);
+    expect(outbox.map(({ id, to, kind, status, attempts }) => ({ id, to, kind, status, attempts }))).toEqual([
       { id: '2'.repeat(16), to: OTHER, kind: 'send', status: 'pending', attempts: 0 },
       { id: '3'.repeat(16), to: null, kind: 'broadcast', status: 'pending', attempts: 0 },
     ]);
-    expect(loaded.log).toEqual([]);
-    const theirs = await new BeeStore(v2, OTHER, () => {}).load();
-    expect(theirs.inbox.map((m) => m.body)).toEqual(['theirs']);
+    expect(await v2.getAllFromIndex('log', 'by-bee', BEE)).toEqual([]);
+    expect((await v2.getAllFromIndex('inbox', 'by-bee', OTHER)).map((m) => m.body)).toEqual(['theirs']);
     // The message-id index is unique: a second copy of a delivered message cannot be stored.
     await expect(v2.add('inbox', { bee: BEE, id: '0'.repeat(16), from: OTHER, body: 'again', at: 30, route: [] })).rejects.toThrow();
     v2.close();
@@ -72,8 +73,9 @@ describe('the schema', () => {
     await v2.put('bans', { bee: BEE, banned: OTHER, at: 7, reason: 'test' });
     v2.close();
 
+    // Opened at today's version: migrations 2 → 3 and on run in one upgrade.
     const v3 = await openHiveDb('old');
-    expect(v3.version).toBe(3);
+    expect(v3.version).toBe(DB_VERSION);
     const moved = await v3.get('identities', BEE);
     if (!moved || !('movedTo' in moved)) throw new Error('the version 2 record should forward to the new bee');
     const keyed = await v3.get('identities', moved.movedTo);
@@ -114,5 +116,17 @@ describe('the schema', () => {
     expect(claimed).toEqual({ identity, restored: true });
     expect(session.get('hivemesh.bee')).toBe(moved.movedTo);
     v3.close();
+  });
+
+  it('migrates a version 3 database to version 4, keeping its bees and adding adopted upgrades', async () => {
+    const v3 = await openHiveDb('three', 3);
+    await v3.put('votes', { bee: BEE, term: 2, votedFor: OTHER });
+    v3.close();
+    const v4 = await openHiveDb('three');
+    expect(v4.version).toBe(4);
+    expect(await v4.get('votes', BEE)).toEqual({ bee: BEE, term: 2, votedFor: OTHER });
+    await v4.put('upgrades', { bee: BEE, version: 3, config: { colour: '#1d4ed8' }, route: [OTHER, BEE] });
+    expect((await v4.get('upgrades', BEE))?.version).toBe(3);
+    v4.close();
   });
 });

@@ -7,7 +7,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from '
 import { createIdentity, serializeIdentity, type StoredIdentity } from '../crypto/identity';
 
 export const DB_NAME = 'hivemesh';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /**
  * Who a bee is: its Ed25519 key pair, and the id that hashes from the public key. The secret key
@@ -74,7 +74,7 @@ export interface OutboxRecord {
   reason?: string;
 }
 
-export type LogKind = 'start' | 'role' | 'vote' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget' | 'security';
+export type LogKind = 'start' | 'role' | 'vote' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget' | 'security' | 'upgrade';
 
 export interface LogRecord {
   seq?: number;
@@ -83,6 +83,14 @@ export interface LogRecord {
   kind: LogKind;
   text: string;
   data?: Record<string, unknown>;
+}
+
+/** The colony config (upgrade) this bee adopted: it keeps running it after a reload. */
+export interface UpgradeRecord {
+  bee: string;
+  version: number;
+  config: Record<string, unknown>;
+  route: string[];
 }
 
 /** Bees this bee refuses (the security issue fills it). */
@@ -97,6 +105,7 @@ export interface HiveSchema extends DBSchema {
   identities: { key: string; value: IdentityRecord };
   votes: { key: string; value: VoteRecord };
   rosters: { key: string; value: RosterRecord };
+  upgrades: { key: string; value: UpgradeRecord };
   inbox: { key: number; value: InboxRecord; indexes: { 'by-bee': string; 'by-message': [string, string] } };
   outbox: { key: number; value: OutboxRecord; indexes: { 'by-bee': string; 'by-message': [string, string] } };
   log: { key: number; value: LogRecord; indexes: { 'by-bee': string } };
@@ -183,6 +192,10 @@ const MIGRATIONS: ReadonlyArray<(db: AnyDb, tx: UpgradeTx) => Promise<void>> = [
   },
   // 2 → 3: signing keys; bee id = hash of the public key.
   async (_db, tx) => giveKeysToV2Bees(tx),
+  // 3 → 4: the colony config each bee adopted.
+  async (db) => {
+    db.createObjectStore('upgrades', { keyPath: 'bee' });
+  },
 ];
 
 /**

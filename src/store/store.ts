@@ -4,7 +4,7 @@
 // and the bee keeps running on what it holds in memory.
 
 import type { IDBPObjectStore, IDBPTransaction } from 'idb';
-import type { HiveDb, HiveSchema, InboxRecord, LogRecord, OutboxRecord, RosterRecord, VoteRecord } from './schema';
+import type { HiveDb, HiveSchema, InboxRecord, LogRecord, OutboxRecord, RosterRecord, UpgradeRecord, VoteRecord } from './schema';
 
 export interface StoreCaps {
   /** Delivered messages kept per bee; the oldest go first. */
@@ -23,6 +23,7 @@ export type StorageErrorListener = (what: string, err: unknown) => void;
 /** What a bee finds of its earlier lives when it starts. */
 export interface Loaded {
   vote: VoteRecord | null;
+  upgrade: UpgradeRecord | null;
   roster: RosterRecord | null;
   /** Oldest first, as are the outbox and log. */
   inbox: InboxRecord[];
@@ -39,10 +40,10 @@ export interface StoreStats {
   errors: number;
 }
 
-const NOTHING: Loaded = { vote: null, roster: null, inbox: [], outbox: [], log: [] };
+const NOTHING: Loaded = { vote: null, upgrade: null, roster: null, inbox: [], outbox: [], log: [] };
 
 /** Stores written in batches; one transaction covers them all. */
-const BATCHED = ['rosters', 'inbox', 'outbox', 'log'] as const;
+const BATCHED = ['upgrades', 'rosters', 'inbox', 'outbox', 'log'] as const;
 type BatchTx = IDBPTransaction<HiveSchema, (typeof BATCHED)[number][], 'readwrite'>;
 /** Records per batch transaction: bounds how long one commit holds frames back. */
 const MAX_BATCH = 500;
@@ -99,16 +100,17 @@ export class BeeStore {
   /** Everything of this bee, in one read; also learns the counts the caps are kept by. */
   async load(): Promise<Loaded> {
     const loaded = await this.attempt('load', async (db) => {
-      const tx = db.transaction(['votes', 'rosters', 'inbox', 'outbox', 'log']);
-      const [vote, roster, inbox, outbox, log] = await Promise.all([
+      const tx = db.transaction(['votes', 'upgrades', 'rosters', 'inbox', 'outbox', 'log']);
+      const [vote, upgrade, roster, inbox, outbox, log] = await Promise.all([
         tx.objectStore('votes').get(this.bee),
+        tx.objectStore('upgrades').get(this.bee),
         tx.objectStore('rosters').get(this.bee),
         tx.objectStore('inbox').index('by-bee').getAll(this.bee),
         tx.objectStore('outbox').index('by-bee').getAll(this.bee),
         tx.objectStore('log').index('by-bee').getAll(this.bee),
         tx.done,
       ]);
-      return { vote: vote ?? null, roster: roster ?? null, inbox, outbox, log };
+      return { vote: vote ?? null, upgrade: upgrade ?? null, roster: roster ?? null, inbox, outbox, log };
     });
     this.counts.inbox = loaded?.inbox.length ?? 0;
     this.counts.log = loaded?.log.length ?? 0;
@@ -126,6 +128,10 @@ export class BeeStore {
     });
     if (done) this.counted(1, started);
     return done ?? false;
+  }
+
+  async saveUpgrade(version: number, config: Record<string, unknown>, route: string[]): Promise<boolean> {
+    return (await this.enqueue('upgrade', (tx) => tx.objectStore('upgrades').put({ bee: this.bee, version, config, route }))) !== undefined;
   }
 
   async saveRoster(queen: string | null, peers: string[], at: number): Promise<boolean> {
@@ -158,11 +164,12 @@ export class BeeStore {
   /** Deletes every record of this bee, its identity included. */
   async forget(): Promise<boolean> {
     const done = await this.attempt('forget', async (db) => {
-      const tx = db.transaction(['identities', 'votes', 'rosters', 'inbox', 'outbox', 'log', 'bans'], 'readwrite');
+      const tx = db.transaction(['identities', 'votes', 'upgrades', 'rosters', 'inbox', 'outbox', 'log', 'bans'], 'readwrite');
       const byBee = [tx.objectStore('inbox'), tx.objectStore('outbox'), tx.objectStore('log'), tx.objectStore('bans')];
       await Promise.all([
         tx.objectStore('identities').delete(this.bee),
         tx.objectStore('votes').delete(this.bee),
+        tx.objectStore('upgrades').delete(this.bee),
         tx.objectStore('rosters').delete(this.bee),
         ...byBee.map((store) => deleteOldest(store as unknown as ByBeeStore, this.bee)),
         tx.done,
