@@ -18,21 +18,26 @@ const GRAVITY = 0.05;
 /** How hot a change makes the layout: a few new bees nudge it, a new hive reshapes it. */
 const MIN_REHEAT = 0.08;
 const MAX_REHEAT = 0.6;
+/** Cools in ~190 steps (d3's default takes 300): about three seconds of motion per change. */
+const ALPHA_DECAY = 0.035;
+/** Above this many bees, charge alone keeps them apart: collision costs a frame's worth. */
+const COLLIDE_LIMIT = 150;
 
 export class ForceLayout {
   readonly nodes = new Map<string, LaidNode>();
   links: LaidLink[] = [];
   private readonly simulation: Simulation<LaidNode, LaidLink>;
   private readonly linkForce = forceLink<LaidNode, LaidLink>().id((node) => node.id);
+  private readonly collide = forceCollide<LaidNode>((node) => (node.role === 'queen' ? 16 : 8));
   private structureKey = '';
 
   constructor() {
     this.simulation = forceSimulation<LaidNode, LaidLink>()
       .force('charge', forceManyBody<LaidNode>().strength((node) => (node.role === 'queen' ? QUEEN_CHARGE : BEE_CHARGE)).distanceMax(600))
       .force('link', this.linkForce.distance((link) => LINK_DISTANCE[link.kind]).strength((link) => LINK_STRENGTH[link.kind]))
-      .force('collide', forceCollide<LaidNode>((node) => (node.role === 'queen' ? 16 : 8)))
       .force('x', forceX<LaidNode>(0).strength(GRAVITY))
       .force('y', forceY<LaidNode>(0).strength(GRAVITY))
+      .alphaDecay(ALPHA_DECAY)
       .stop();
   }
 
@@ -60,6 +65,7 @@ export class ForceLayout {
     this.links = links.map((link) => ({ source: this.nodes.get(link.source) as LaidNode, target: this.nodes.get(link.target) as LaidNode, kind: link.kind }));
     this.simulation.nodes([...this.nodes.values()]);
     this.linkForce.links(this.links);
+    this.simulation.force('collide', this.nodes.size <= COLLIDE_LIMIT ? this.collide : null);
     const share = Math.max(changed, 1) / Math.max(this.nodes.size, 1);
     this.simulation.alpha(Math.max(this.simulation.alpha(), Math.min(MAX_REHEAT, MIN_REHEAT + share)));
     return true;
