@@ -8,6 +8,8 @@ import type { ForceLayout, LaidNode } from './layout';
 
 /** How long a new queen's ring and an emigrant's pulse show. */
 export const EFFECT_MS = 2500;
+/** A small colony is spread over the map rather than drawn as a dot in its middle. */
+const MAX_SCALE = 4;
 /** Up to this many bees get their icon and a label. */
 const DETAIL_LIMIT = 40;
 
@@ -35,7 +37,7 @@ export function fitViewport(layout: ForceLayout, width: number, height: number, 
     minY = Math.min(minY, node.y);
     maxY = Math.max(maxY, node.y);
   }
-  const scale = Math.min(2.5, (width - 2 * margin) / (maxX - minX), (height - 2 * margin) / (maxY - minY));
+  const scale = Math.min(MAX_SCALE, (width - 2 * margin) / (maxX - minX), (height - 2 * margin) / (maxY - minY));
   const target = { width, height, scale: Math.max(0.05, scale), cx: width / 2 - ((minX + maxX) / 2) * scale, cy: height / 2 - ((minY + maxY) / 2) * scale };
   if (!previous || previous.width !== width || previous.height !== height) return target;
   const ease = (a: number, b: number) => a + (b - a) * 0.15;
