@@ -110,7 +110,8 @@ export function drawMap(ctx: CanvasRenderingContext2D, layout: ForceLayout, view
 
 function drawBee(ctx: CanvasRenderingContext2D, node: LaidNode, p: Point, unit: number, detailed: boolean): void {
   const style = ROLE_STYLES[node.role];
-  const radius = (node.role === 'queen' ? 13 : 8) * unit;
+  // A queen stays big enough to find in a crowd of hundreds.
+  const radius = node.role === 'queen' ? 13 * Math.max(unit, 1) : 8 * unit;
   ctx.beginPath();
   ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);
   ctx.fillStyle = style.fill;
