@@ -10,7 +10,8 @@ export interface KnownHive {
   workers: string[];
 }
 
-/** The planned snapshot additions; each is optional until the growth work lands. */
+/** The planned snapshot additions; each is optional until the growth work lands. `hive` is not
+ * read: hives are named by their queen here, whatever id the snapshot gives them. */
 export interface PlannedFields {
   capacity?: number;
   hive?: string | null;
@@ -26,7 +27,7 @@ export type ColonySnapshot = HiveSnapshot & PlannedFields;
 export interface KnownColony {
   /** Workers one queen takes, when the bee says. */
   capacity: number | null;
-  /** The hive this bee belongs to, named by its queen. */
+  /** The hive this bee belongs to, named by its queen (the UI names every hive by its queen). */
   hive: string | null;
   hives: KnownHive[];
   queens: string[];
@@ -41,7 +42,7 @@ export function knownColony(snap: ColonySnapshot): KnownColony {
   const queens = [...new Set([...snap.queens, ...hives.map((hive) => hive.queen)])].sort();
   return {
     capacity: snap.capacity ?? null,
-    hive: snap.hive !== undefined ? snap.hive : snap.queen,
+    hive: hives.find((hive) => hive.queen === snap.id || hive.workers.includes(snap.id))?.queen ?? snap.queen,
     hives,
     queens,
     court: snap.court ?? [],
