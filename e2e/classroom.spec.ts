@@ -52,6 +52,21 @@ async function mapRoles(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/** Pixels of the map's canvas painted exactly `rgb` (a role's fill: see src/ui/roles.ts). */
+function paintedPixels(page: Page, rgb: [number, number, number]): Promise<number> {
+  return page.locator('[data-map] canvas').evaluate((canvas: HTMLCanvasElement, [r, g, b]) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === 255) count++;
+    return count;
+  }, rgb);
+}
+
+const QUEEN_FILL: [number, number, number] = [0x7b, 0x3f, 0xa0];
+const WORKER_FILL: [number, number, number] = [0xf5, 0xc5, 0x42];
+/** Fewest exact-fill pixels one drawn bee leaves (measured: ~12 for a worker under its icon). */
+const PIXELS_PER_BEE = 5;
+
 async function expectAccessible(page: Page, what: string, testInfo: TestInfo): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
@@ -102,6 +117,10 @@ test('eight tabs and a projector: the maps show every queen and worker, a messag
   for (const queen of queens) {
     const page = pages[snaps.indexOf(queen)]!;
     await expect.poll(() => mapRoles(page), { timeout: COLONY_TIMEOUT_MS }).toMatchObject({ queen: queens.length, worker: TABS - queens.length });
+    // ...and the canvas really paints them, not only the list beside it: a few pixels of each
+    // bee's fill show around its icon (the icon covers the middle).
+    await expect.poll(() => paintedPixels(page, QUEEN_FILL)).toBeGreaterThanOrEqual(PIXELS_PER_BEE * queens.length);
+    await expect.poll(() => paintedPixels(page, WORKER_FILL)).toBeGreaterThanOrEqual(PIXELS_PER_BEE * (TABS - queens.length));
   }
   // A worker's map shows it as a worker of its queen, and its queen as a queen.
   for (const [i, snap] of snaps.entries()) {
