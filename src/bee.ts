@@ -131,6 +131,13 @@ export interface HiveApi {
 
 type Settled = Extract<Effect, { type: 'settled' }>;
 
+/** A message this bee sends on towards `next`: its route so far ends with this bee. */
+export interface Relayed {
+  id: string;
+  route: string[];
+  next: string;
+}
+
 const randomHex = (bytes: number): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -180,6 +187,7 @@ export class Bee implements HiveApi {
   /** The page's promises for messages, by message id. */
   private readonly promised = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
   private readonly changes = new Listeners<void>();
+  private readonly relays = new Listeners<Relayed>();
   private vote: VoteState | null;
   private hints: string[];
   private knownRoster = new Set<string>();
@@ -369,12 +377,18 @@ export class Bee implements HiveApi {
     return this.changes.add(listener);
   }
 
+  /** UI hook: every data envelope this bee originates or relays, as it goes out on a link. */
+  onRelay(listener: (relayed: Relayed) => void): () => void {
+    return this.relays.add(listener);
+  }
+
   /**
    * The tab is going away: a queen crowns a successor, and every bee says goodbye to its
    * neighbours so they need not wait for timeouts. Messages in flight stay in the outbox for the
    * next life of this bee.
    */
   leave(): void {
+    if (this.leaving) return; // "kill this bee" first, then the page hides
     this.leaving = true;
     this.effects.clear();
     for (const effect of this.protocol.step({ type: 'leave' }, Date.now())) void this.apply(effect);
@@ -476,9 +490,12 @@ export class Bee implements HiveApi {
         return undefined;
       case 'persist':
         return this.persistVote(effect.term, effect.votedFor);
-      case 'send':
-        this.links.send(effect.peer, effect.frame);
+      case 'send': {
+        const frame = effect.frame;
+        this.links.send(effect.peer, frame);
+        if (frame.t === 'env' && frame.p.k === 'data') this.relays.emit({ id: frame.id, route: frame.route, next: effect.peer });
         return undefined;
+      }
       case 'deliver': {
         const message = this.readable(effect.message);
         if (!message) return undefined;

@@ -1,5 +1,5 @@
 // Page entry: read the URL contract (DESIGN.md), start this tab's bee (the one it ran before a
-// reload, unless `?reset`), expose it, draw the UI.
+// reload, unless `?reset`), expose it, draw the UI; or, at /sim, the simulator page (no bee).
 
 import { mount } from 'svelte';
 import { Bee, type BeeOptions, type HiveApi } from './bee';
@@ -8,6 +8,8 @@ import { isColonyName } from './net/signal-protocol';
 import { loadColonyKey } from './store/colony-key';
 import App from './ui/App.svelte';
 import { BeeView } from './ui/bee-view.svelte';
+import Projector from './ui/projector/Projector.svelte';
+import './ui/theme.css';
 
 declare global {
   interface Window {
@@ -49,8 +51,8 @@ function sessionStorageOrNull(): Storage | null {
   }
 }
 
-try {
-  const url = new URL(location.href);
+/** A bee tab: the bee view, or the projector view with `?view=hive`. */
+async function startBee(url: URL): Promise<void> {
   // `?reset` forgets this tab's bee once; drop it from the address so a reload keeps the new one.
   const reset = url.searchParams.has('reset');
   if (reset) {
@@ -63,7 +65,17 @@ try {
   addEventListener('pagehide', () => bee.leave());
   // A page restored from the back/forward cache has already said goodbye: start it again.
   addEventListener('pageshow', (event) => event.persisted && location.reload());
-  mount(App, { target, props: { view: new BeeView(bee) } });
+  const view = new BeeView(bee);
+  if (url.searchParams.get('view') === 'hive') {
+    document.title = `Hivemesh · colony ${bee.snapshot().colony}`;
+    mount(Projector, { target, props: { view } });
+  } else mount(App, { target, props: { view } });
+}
+
+try {
+  const url = new URL(location.href);
+  if (url.pathname.replace(/\/+$/, '') === '/sim') (await import('./ui/sim/mount-sim')).mountSim(target, url);
+  else await startBee(url);
 } catch (err) {
   target.textContent = `Hivemesh could not start: ${(err as Error).message}`;
 }

@@ -8,6 +8,8 @@ import { seededRng, type Rng } from '../hive/rng';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
 import { EventQueue } from './queue';
 
+const NO_NEIGHBOURS: ReadonlySet<string> = new Set();
+
 export interface WorldOptions {
   seed: number;
   /** One-way latency range in ms. */
@@ -158,6 +160,11 @@ export class World {
 
   linkCount(): number {
     return this.links;
+  }
+
+  /** The bees `id` has an open link with (read-only: the hive map draws them). */
+  neighboursOf(id: string): ReadonlySet<string> {
+    return this.adjacent.get(id) ?? NO_NEIGHBOURS;
   }
 
   private linked(a: string, b: string): boolean {

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { HiveSnapshot } from '../../bee';
+import { World } from '../../sim/world';
+import { knownColony, type ColonySnapshot } from '../colony';
+import { colonyChanges, describeChange } from './changes';
+import { flightPosition, HOP_MS, isFlying } from './flights';
+import { graphFromSnapshot } from './from-snapshot';
+import { graphFromWorld } from './from-world';
+import { countRoles, type MapGraph } from './graph';
+import { ForceLayout } from './layout';
+
+const Q = 'aaaaaaaaaaaaaaaa';
+const W1 = 'bbbbbbbbbbbbbbbb';
+const W2 = 'cccccccccccccccc';
+const X = 'dddddddddddddddd';
+
+function snapshot(fields: Partial<ColonySnapshot>): ColonySnapshot {
+  // Only what the map reads; the rest of a snapshot (security, storage…) does not matter here.
+  const base = {
+    id: W1,
+    role: 'worker',
+    term: 1,
+    queen: Q,
+    workers: [],
+    neighbours: [],
+    roster: [],
+    queens: [],
+    counters: { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0, upgrades: 0, splits: 0, merges: 0 },
+    colony: 'test',
+    version: 0,
+    transport: 'simple-peer',
+    signaling: true,
+    vote: null,
+    outbox: 0,
+    storage: { available: false, writes: 0, writeMs: 0, errors: 0 } as HiveSnapshot['storage'],
+  } as unknown as HiveSnapshot;
+  return { ...base, ...fields };
+}
+
+const roleOf = (graph: MapGraph, id: string) => graph.nodes.find((node) => node.id === id)?.role;
+const linkKind = (graph: MapGraph, a: string, b: string) =>
+  graph.links.find((link) => (link.source === a && link.target === b) || (link.source === b && link.target === a))?.kind;
+
+describe('the colony as one bee knows it', () => {
+  it('a queen maps her workers on hive links and nobody else as known', () => {
+    const graph = graphFromSnapshot(snapshot({ id: Q, role: 'queen', queen: Q, queens: [Q], workers: [W1, W2], neighbours: [W1, W2, X], roster: [Q, W1, W2, X] }));
+    expect(countRoles(graph)).toMatchObject({ queen: 1, worker: 2, unknown: 1 });
+    expect(graph.nodes.find((node) => node.self)?.id).toBe(Q);
+    expect(linkKind(graph, Q, W1)).toBe('hive');
+    expect(linkKind(graph, Q, X)).toBe('neighbour');
+    expect(graph.links).toHaveLength(3);
+  });
+
+  it('a worker before the growth fields knows its queen and itself; the rest of its roster stays unknown', () => {
+    const snap = snapshot({ queens: [Q], neighbours: [Q, W2], roster: [Q, W1, W2, X] });
+    expect(knownColony(snap)).toMatchObject({ hive: Q, hives: [{ queen: Q, term: 1, workers: [W1] }], queens: [Q], capacity: null });
+    const graph = graphFromSnapshot(snap);
+    expect([roleOf(graph, Q), roleOf(graph, W1), roleOf(graph, W2), roleOf(graph, X)]).toEqual(['queen', 'worker', 'unknown', 'unknown']);
+    expect(linkKind(graph, W1, Q)).toBe('hive');
+    expect(linkKind(graph, W1, W2)).toBe('neighbour');
+  });
+
+  it('takes the growth fields as they come: several hives, the court, capacity', () => {
+    const Q2 = 'eeeeeeeeeeeeeeee';
+    const snap = snapshot({
+      id: Q, role: 'queen', queen: Q, queens: [Q, Q2], workers: [W1], neighbours: [W1, Q2], roster: [Q, Q2, W1, W2],
+      capacity: 3, hive: Q, court: [Q2],
+      hives: [{ queen: Q, beat: 1, term: 1, workers: [W1] }, { queen: Q2, beat: 1, term: 2, workers: [W2] }],
+    });
+    expect(knownColony(snap)).toMatchObject({ capacity: 3, queens: [Q, Q2], court: [Q2] });
+    const graph = graphFromSnapshot(snap);
+    expect(countRoles(graph)).toMatchObject({ queen: 2, worker: 2, unknown: 0 });
+    expect(linkKind(graph, Q, Q2)).toBe('court');
+    expect(linkKind(graph, W2, Q2)).toBe('hive');
+    expect(graph.nodes.find((node) => node.id === W2)?.hive).toBe(Q2);
+  });
+});
+
+describe('changes between two pictures of the colony', () => {
+  const before: MapGraph = { nodes: [{ id: Q, role: 'queen', hive: Q }, { id: W1, role: 'worker', hive: Q }, { id: W2, role: 'worker', hive: Q }], links: [] };
+
+  it('names a new queen, an emigrant, a departure and an arrival', () => {
+    const after: MapGraph = { nodes: [{ id: W1, role: 'queen', hive: W1 }, { id: W2, role: 'worker', hive: W1 }, { id: X, role: 'egg', hive: null }], links: [] };
+    const changes = colonyChanges(before, after);
+    expect(changes).toEqual([
+      { kind: 'hatched', bee: W1 },
+      { kind: 'moved', bee: W2, from: Q, to: W1 },
+      { kind: 'dethroned', bee: Q },
+      { kind: 'joined', bees: [X] },
+      { kind: 'left', bees: [Q] },
+    ]);
+    expect(changes.map(describeChange)[0]).toContain('hatched as a queen');
+  });
+
+  it('finds nothing when nothing changed', () => {
+    expect(colonyChanges(before, { ...before })).toEqual([]);
+  });
+});
+
+describe('a message in flight', () => {
+  const place = (bee: string) => ({ [Q]: { x: 0, y: 0 }, [W1]: { x: 100, y: 0 }, [W2]: { x: 100, y: 100 } })[bee];
+  const flight = { id: 'm', route: [W1, Q, W2], kind: 'message' as const, at: 1000 };
+
+  it('moves one hop per HOP_MS along its route, then lands', () => {
+    expect(flightPosition(flight, 1000, place)?.dot).toEqual({ x: 100, y: 0 });
+    expect(flightPosition(flight, 1000 + HOP_MS / 2, place)?.dot).toEqual({ x: 50, y: 0 });
+    expect(flightPosition(flight, 1000 + HOP_MS * 1.5, place)?.dot).toEqual({ x: 50, y: 50 });
+    expect(isFlying(flight, 1000 + HOP_MS * 2 - 1)).toBe(true);
+    expect(isFlying(flight, 1000 + HOP_MS * 2)).toBe(false);
+  });
+
+  it('skips bees the map does not show', () => {
+    const partly = { ...flight, route: [X, Q, W1] };
+    expect(flightPosition(partly, 1000, place)?.dot).toEqual({ x: 0, y: 0 });
+    expect(flightPosition({ ...flight, route: [X] }, 1000, place)).toBeNull();
+  });
+});
+
+describe('the layout', () => {
+  it('keeps bees where they were across updates and comes to rest', () => {
+    const layout = new ForceLayout();
+    const graph: MapGraph = { nodes: [{ id: Q, role: 'queen', hive: Q }, { id: W1, role: 'worker', hive: Q }], links: [{ source: W1, target: Q, kind: 'hive' }] };
+    expect(layout.update(graph)).toBe(true);
+    let steps = 0;
+    while (layout.step()) steps++;
+    expect(steps).toBeGreaterThan(0);
+    expect(steps).toBeLessThan(400);
+    const at = { ...layout.nodes.get(W1)! };
+    expect(layout.update({ nodes: graph.nodes.map((node) => ({ ...node })), links: [...graph.links] })).toBe(false);
+    expect(layout.update({ ...graph, nodes: [...graph.nodes, { id: W2, role: 'worker', hive: Q }] })).toBe(true);
+    expect(layout.nodes.get(W1)).toMatchObject({ x: at.x, y: at.y });
+    // A newcomer starts beside its queen.
+    const queen = layout.nodes.get(Q)!;
+    const newcomer = layout.nodes.get(W2)!;
+    expect(Math.hypot(newcomer.x - queen.x, newcomer.y - queen.y)).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('the simulated colony as a map', () => {
+  it('shows every live bee with its role, and hive links from workers to their queen', () => {
+    const world = new World({ seed: 5 });
+    for (let i = 0; i < 12; i++) world.addBee();
+    world.runFor(30_000);
+    const graph = graphFromWorld(world, { neighbourLinks: false });
+    const counts = countRoles(graph);
+    expect(counts.queen).toBe(1);
+    expect(counts.worker).toBe(11);
+    const queen = graph.nodes.find((node) => node.role === 'queen')!.id;
+    expect(graph.links.every((link) => link.kind === 'hive' && (link.source === queen || link.target === queen))).toBe(true);
+    expect(graph.links).toHaveLength(11);
+    expect(graphFromWorld(world, { neighbourLinks: true }).links.length).toBeGreaterThan(11);
+  });
+});

@@ -1,0 +1,49 @@
+// One palette for roles, hives and link kinds: the badge, the hive map, its legend and the
+// projector all read it, so a queen looks like a queen everywhere.
+
+import type { Role } from '../hive/protocol';
+
+/** A bee on a map whose role this bee has not been told (another hive's worker, say). */
+export type MapRole = Role | 'unknown';
+
+export interface RoleStyle {
+  icon: string;
+  label: string;
+  /** Badge background and map node fill. */
+  fill: string;
+  /** Text on `fill` (contrast ≥ 4.5:1). */
+  ink: string;
+}
+
+export const ROLE_STYLES: Record<MapRole, RoleStyle> = {
+  egg: { icon: '🥚', label: 'egg', fill: '#e9dcc8', ink: '#2b2118' },
+  worker: { icon: '🐝', label: 'worker', fill: '#f5c542', ink: '#2b2118' },
+  candidate: { icon: '🍯', label: 'candidate', fill: '#f29e4c', ink: '#2b2118' },
+  queen: { icon: '👑', label: 'queen', fill: '#7b3fa0', ink: '#ffffff' },
+  evicted: { icon: '⛔', label: 'evicted', fill: '#9b1c1c', ink: '#ffffff' },
+  unknown: { icon: '·', label: 'bee', fill: '#b8a894', ink: '#2b2118' },
+};
+
+export const MAP_ROLES = Object.keys(ROLE_STYLES) as MapRole[];
+
+export type LinkKind = 'hive' | 'court' | 'neighbour';
+
+/** Drawn in this order: faint neighbour links under hive links under the court. */
+export const LINK_KINDS: LinkKind[] = ['neighbour', 'hive', 'court'];
+
+export const LINK_STYLES: Record<LinkKind, { label: string; colour: string; width: number; dash: number[] }> = {
+  hive: { label: 'worker → its queen', colour: '#c8961e', width: 1.5, dash: [] },
+  court: { label: 'court (queen ↔ queen)', colour: '#7b3fa0', width: 3, dash: [] },
+  neighbour: { label: 'neighbour link', colour: '#a89880', width: 1, dash: [3, 3] },
+};
+
+/** Message dots on the map: data arriving here, and data this bee relays onward. */
+export const FLIGHT_COLOURS = { message: '#d14d0f', relay: '#1f6fb2' } as const;
+
+/** A hive's colour, the same in every tab: a hue from its queen's id. */
+export function hiveColour(queen: string | null): string {
+  if (queen === null) return '#b8a894';
+  let hash = 0;
+  for (let i = 0; i < queen.length; i++) hash = (hash * 31 + queen.charCodeAt(i)) >>> 0;
+  return `hsl(${hash % 360} 65% 42%)`;
+}

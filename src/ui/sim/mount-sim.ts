@@ -1,0 +1,21 @@
+// Entry of the /sim page (loaded on demand, so bee tabs never download the simulator).
+// `?bees=N` (2–500, default 100) and `?seed=N` choose the colony.
+
+import { mount } from 'svelte';
+import { MAX_BEES, MIN_BEES, SimRunner } from './sim-runner';
+import SimPage from './SimPage.svelte';
+import { SimView } from './sim-view.svelte';
+
+const DEFAULT_BEES = 100;
+
+function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+  const value = Number(url.searchParams.get(name) ?? fallback);
+  return Number.isInteger(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+export function mountSim(target: HTMLElement, url: URL): void {
+  document.title = 'Hivemesh simulator';
+  const bees = intParam(url, 'bees', DEFAULT_BEES, MIN_BEES, MAX_BEES);
+  const seed = intParam(url, 'seed', 1, 0, 2 ** 31 - 1);
+  mount(SimPage, { target, props: { view: new SimView(new SimRunner(seed, bees)), seed } });
+}
