@@ -55,7 +55,7 @@ export interface FailoverRun {
 const oneQueen = (not: string | null) => (queens: ReadonlyArray<string | null>) =>
   queens.length > 0 && queens[0] !== null && queens[0] !== not && queens.every((queen) => queen === queens[0]);
 
-function handoverOf(departure: Departure, oldQueen: string, records: ProbeRecord[], atEpochMs: number, resolvedMs: number | null, problem: string | null): Handover {
+export function handoverOf(departure: Departure, oldQueen: string, records: ProbeRecord[], atEpochMs: number, resolvedMs: number | null, problem: string | null): Handover {
   const finals = records.map((record) => record.attached.at(-1)?.[1] ?? null);
   const newQueen = oneQueen(oldQueen)(finals) ? finals[0]! : null;
   const colonyAt = firstInstantAll(records, (record) => record.attached, null, oneQueen(oldQueen), atEpochMs);
