@@ -38,6 +38,7 @@ describe('figures', () => {
     expect(formatRatio(22.4)).toBe('22×');
     expect(formatRatio(1.234)).toBe('1.23×');
     expect(formatRatio(0.0801)).toBe('0.080×');
+    expect(formatRatio(0.000477)).toBe('0.00048×');
     expect(formatRatio(null)).toBe('—');
   });
 });

@@ -90,5 +90,5 @@ export function formatNumber(value: number | null | undefined): string {
 
 export function formatRatio(value: number | null): string {
   if (value === null) return '—';
-  return `${value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(2) : value.toFixed(3)}×`;
+  return `${value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(2) : value.toPrecision(2)}×`;
 }

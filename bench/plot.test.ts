@@ -6,6 +6,7 @@ describe('plots', () => {
     expect(decades(7, 999)).toEqual([1, 10, 100, 1_000]);
     expect(decades(100, 100)).toEqual([100, 1_000]);
     expect(decades(0.08, 22)).toEqual([0.01, 0.1, 1, 10, 100]);
+    expect(decades(0.00048, 1)).toEqual([0.0001, 0.001, 0.01, 0.1, 1]);
   });
 
   it('escapes text for XML', () => {

@@ -26,7 +26,8 @@ export function escapeXml(text: string): string {
 export function decades(min: number, max: number): number[] {
   const from = Math.floor(Math.log10(min));
   const to = Math.max(from + 1, Math.ceil(Math.log10(max)));
-  return Array.from({ length: to - from + 1 }, (_, i) => 10 ** (from + i));
+  // From the literal, so 10^-4 is 0.0001 and not 0.00009999999999999999.
+  return Array.from({ length: to - from + 1 }, (_, i) => Number(`1e${from + i}`));
 }
 
 const tickLabel = (value: number) => (value >= 1_000_000 ? `${value / 1_000_000}M` : value >= 1_000 ? `${value / 1_000}k` : String(value));

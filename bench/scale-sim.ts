@@ -13,13 +13,13 @@ import { seededRng } from '../src/hive/rng.ts';
 const CHECK_INTERVAL_MS = 100;
 const PROGRESS_INTERVAL_MS = 5_000;
 /** The idle window: heartbeats and gossip only. */
-export const IDLE_WINDOW_MS = 5_000;
+export const IDLE_WINDOW_MS = 3_000;
 /** Messages sent in their windows, one every so often, then the window runs on to let them land. */
 export const UNICASTS = 20;
 const UNICAST_EVERY_MS = 50;
 export const BROADCASTS = 5;
 const BROADCAST_EVERY_MS = 200;
-const MESSAGE_DRAIN_MS = 3_000;
+const MESSAGE_DRAIN_MS = 2_000;
 /** A full mesh's idle traffic, as a model: one heartbeat a second on each of its N−1 links. */
 const FULL_MESH_HEARTBEAT_MS = 1_000;
 const BODY_PREFIX = 'bench-';

@@ -14,12 +14,13 @@ import { BROADCASTS, IDLE_WINDOW_MS, UNICASTS, type ScaleOutcome, type ScaleProg
 const CHILD = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
 export const DEFAULT_SIM_SIZES = [100, 1_000, 3_000, 10_000];
 /**
- * Wall-clock caps per size. 3,000 bees take about 2 minutes on a quiet 2-core machine; 10,000 are
- * not expected to converge yet (the growth work fixes scale), so they get a bounded look at how far
- * they get. `--sim-cap-s` overrides every cap.
+ * Wall-clock caps per size, so the whole suite stays near 10 minutes on 2 shared cores. 3,000 bees
+ * take about 100 s on a quiet 2-core machine; 10,000 are not expected to converge yet (the growth
+ * work fixes scale), so they get a one-minute look at how far they get. `--sim-cap-s` overrides
+ * every cap.
  */
-const DEFAULT_CAP_S: Record<number, number> = { 100: 60, 1_000: 120, 3_000: 240, 10_000: 120 };
-const FALLBACK_CAP_S = 120;
+const DEFAULT_CAP_S: Record<number, number> = { 100: 30, 1_000: 90, 3_000: 180, 10_000: 60 };
+const FALLBACK_CAP_S = 90;
 export const DEFAULT_HEAP_MIB = 8_192;
 /** Virtual time allowed for convergence after the last join (the simulator's own default). */
 const CONVERGE_CAP_MS = 90_000;
