@@ -123,7 +123,7 @@ async function runOnce(browser: Browser, options: UpgradeOptions, baseURL: strin
   }
 }
 
-function figures(runs: readonly UpgradeRun[], size: number): Figure[] {
+export function upgradeFigures(runs: readonly UpgradeRun[], size: number): Figure[] {
   const valid = (mode: Mode) => runs.filter((run) => run.mode === mode && run.error === null && run.tabsWithQueenBeforeAdopting === 0);
   const [discovery, queen] = [valid('discovery'), valid('queen')];
   const colony = (rs: UpgradeRun[]) => rs.map((run) => run.colonyMs);
@@ -174,7 +174,7 @@ export async function runUpgradeBench(browser: Browser, options: UpgradeOptions,
     name: 'upgrade',
     status: failed.length === runs.length ? 'failed' : notes.length > 0 ? 'partial' : 'measured',
     notes,
-    figures: figures(runs, options.size),
+    figures: upgradeFigures(runs, options.size),
     details: [
       `${options.runs} colonies of ${options.size} tabs per mode (${options.transport}). Discovery mode: seeded once every tab has the full roster and a link and before any queen (the first election comes ~5 s after start); a run where some tab was attached to a queen before adopting is not counted. ` +
         'Queen mode: seeded by a worker once the colony is one hive. Per tab: from the seedUpgrade() call to the probe seeing the new version (10 ms polls); the seeder is not counted.',
