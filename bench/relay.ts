@@ -4,6 +4,7 @@
 // opens between the same two tabs in the same run (relay-agent.ts). Ratios: relayed ÷ direct.
 
 import type { Browser, Page } from '@playwright/test';
+import type { HiveSnapshot } from '../src/bee.ts';
 import type { BenchResult, Figure } from './figures.ts';
 import { formatNumber, spread, timingFigure } from './figures.ts';
 import { pageScript } from './page-script.ts';
@@ -45,13 +46,10 @@ export interface RelayRun {
   error: string | null;
 }
 
-type AgentCall<T> = (agent: Agent, ...args: never[]) => Promise<T> | T;
-
-/** Calls a method of the agent in `page`: a page function that reads `window.__benchAgent`. */
-function call<T>(page: Page, fn: (agent: Agent, arg: never) => Promise<T> | T, arg?: unknown): Promise<T> {
-  return page.evaluate(
-    pageScript((key: string, method: AgentCall<T>, value: never) => method((window as unknown as Record<string, Agent>)[key]!, value), AGENT_KEY, { fn }, arg ?? null),
-  ) as Promise<T>;
+/** Runs `fn(agent, arg)` in `page` with its agent; `fn` travels as source, so it may use only its parameters. */
+function call<T, A = null>(page: Page, fn: (agent: Agent, arg: A) => Promise<T> | T, arg?: A): Promise<T> {
+  const run = (key: string, method: (agent: Agent, value: A) => Promise<T> | T, value: A) => method((window as unknown as Record<string, Agent>)[key]!, value);
+  return page.evaluate(pageScript(run, AGENT_KEY, { fn }, arg ?? null)) as Promise<T>;
 }
 
 async function openDirect(a: Page, b: Page): Promise<void> {
@@ -62,7 +60,7 @@ async function openDirect(a: Page, b: Page): Promise<void> {
 }
 
 /** Two workers of the hive, preferably not linked to each other (so the queen path is the only one). */
-function workerPair(colony: Colony, snaps: Awaited<ReturnType<typeof waitForColony>>['snaps'], queen: string): [string, string] {
+function workerPair(colony: Colony, snaps: readonly HiveSnapshot[], queen: string): [string, string] {
   const workers = snaps.filter((snap) => snap.id !== queen);
   for (const a of workers) {
     const b = workers.find((other) => other.id !== a.id && !a.neighbours.includes(other.id));
