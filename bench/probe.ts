@@ -1,24 +1,30 @@
 // The recorder injected into every tab before the app runs. It notes, on the page's own clock
 // (performance.now(), i.e. ms since this tab's navigation start), when each join milestone first
-// holds, so the figures do not include Playwright round-trips. Node reads the record afterwards.
+// holds and every change of the queen the tab is attached to and of the config version it runs,
+// so the figures do not include Playwright round-trips. Node reads the record afterwards.
 
 import type { HiveApi } from '../src/bee.ts';
+import { attachedQueen, versionKey } from './hive-view.ts';
+import { pageScript } from './page-script.ts';
 
 /** Where the record lives on `window`. */
 export const PROBE_KEY = '__hiveBench';
+/** The probe's polling period in the page: the resolution of every figure but `ready`. */
+export const PROBE_POLL_INTERVAL_MS = 10;
 
 export interface ProbeOptions {
+  /** The roster size that counts as full. */
   colonySize: number;
   pollIntervalMs: number;
 }
 
-/** A queen change seen by one tab: [ms since its navigation start, queen id or null]. */
-export type QueenChange = [atMs: number, queen: string | null];
+/** A change seen by one tab: [ms since its navigation start, the new value]. */
+export type Change<T> = [atMs: number, value: T];
 
 export interface ProbeRecord {
   /** performance.timeOrigin: epoch ms of navigation start, to line tabs up with each other. */
   timeOriginMs: number;
-  /** When the app assigned `window.hive` (page loaded, bee constructed): splits (a) into load vs signaling. */
+  /** When the app assigned `window.hive` (page loaded, bee constructed): splits ready into load vs signaling. */
   hiveSetMs: number | null;
   /** When `hive.ready` resolved. */
   readyMs: number | null;
@@ -27,10 +33,10 @@ export interface ProbeRecord {
   /** When the roster first held `colonySize` bees, and that roster (Node checks it is ours). */
   fullRosterMs: number | null;
   fullRoster: string[] | null;
-  /** Every change of `snapshot().queen`, starting from an implicit null. */
-  queenTimeline: QueenChange[];
-  /** Any sign that the app elects queens: a term, a candidate, a queen. */
-  electionSeen: boolean;
+  /** Every change of the queen this tab is attached to (hive-view.ts), from an implicit null. */
+  attached: Array<Change<string | null>>;
+  /** Every change of the config version this tab runs, from its first reading. */
+  versions: Array<Change<string>>;
   /** The first exception the probe caught (the probe then stops). */
   error: string | null;
 }
@@ -42,7 +48,7 @@ type BenchWindow = { hive?: HiveApi } & Record<typeof PROBE_KEY, ProbeRecord>;
  * accessor so `ready` is hooked the instant the app assigns it (a poll could miss an early
  * resolution); everything else is polled, since the contract offers no change events.
  */
-function installProbe(key: typeof PROBE_KEY, options: ProbeOptions): void {
+function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: typeof attachedQueen, version: typeof versionKey): void {
   const page = window as unknown as BenchWindow;
   const record: ProbeRecord = {
     timeOriginMs: performance.timeOrigin,
@@ -51,8 +57,8 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions): void {
     firstLinkMs: null,
     fullRosterMs: null,
     fullRoster: null,
-    queenTimeline: [],
-    electionSeen: false,
+    attached: [],
+    versions: [],
     error: null,
   };
   page[key] = record;
@@ -84,11 +90,10 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions): void {
         record.fullRosterMs = nowMs;
         record.fullRoster = [...snap.roster];
       }
-      const lastQueen = record.queenTimeline.at(-1)?.[1] ?? null;
-      if (snap.queen !== lastQueen) record.queenTimeline.push([nowMs, snap.queen]);
-      if (snap.term > 0 || snap.queen !== null || snap.queens.length > 0 || snap.role === 'candidate' || snap.role === 'queen') {
-        record.electionSeen = true;
-      }
+      const queen = attached(snap);
+      if (queen !== (record.attached.at(-1)?.[1] ?? null)) record.attached.push([nowMs, queen]);
+      const key = version(snap);
+      if (key !== record.versions.at(-1)?.[1]) record.versions.push([nowMs, key]);
     } catch (error) {
       fail(error);
       clearInterval(timer);
@@ -96,14 +101,10 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions): void {
   }, options.pollIntervalMs);
 }
 
-/**
- * The init script as source text. tsx compiles with esbuild's keepNames, which wraps named inner
- * functions in `__name(...)` calls that do not exist in the page (privatenumber/tsx#113), so the
- * script brings a no-op `__name` of its own, scoped to this closure.
- */
+/** The init script, with the hive-view derivations shipped along. */
 export function probeScript(options: ProbeOptions): string {
-  return `(() => {
-  const __name = (target) => target;
-  (${installProbe.toString()})(${JSON.stringify(PROBE_KEY)}, ${JSON.stringify(options)});
-})();`;
+  return pageScript(installProbe, PROBE_KEY, options, { fn: attachedQueen }, { fn: versionKey });
 }
+
+/** Epoch ms of a tab's page-clock reading. */
+export const epochOf = (record: ProbeRecord, atMs: number): number => record.timeOriginMs + atMs;

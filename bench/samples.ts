@@ -1,10 +1,11 @@
-// From what the tabs recorded to one run's samples: per-tab milestones, the moment the colony agreed
-// on a queen, and the shape of the link graph. Pure functions; run.ts does the I/O.
+// From what the tabs recorded to one run's samples: per-tab milestones, the moment the whole colony
+// was attached to queens, and the shape of the link graph. Pure functions; run.ts does the I/O.
 
 import type { HiveSnapshot } from '../src/bee.ts';
 import type { Counters } from '../src/hive/protocol.ts';
 import { isConnected } from '../e2e/graph.ts';
-import type { ProbeRecord } from './probe.ts';
+import { attachedQueen } from './hive-view.ts';
+import { epochOf, type Change, type ProbeRecord } from './probe.ts';
 
 export type TransportName = HiveSnapshot['transport'];
 
@@ -17,10 +18,11 @@ export interface TabSample {
   readyMs: number | null;
   firstLinkMs: number | null;
   fullRosterMs: number | null;
-  queenAgreedMs: number | null;
+  /** First attached to a queen (a queen itself, or linked to the queen it follows). */
+  attachedMs: number | null;
 }
 
-export const TAB_METRICS = ['readyMs', 'firstLinkMs', 'fullRosterMs', 'queenAgreedMs'] as const;
+export const TAB_METRICS = ['readyMs', 'firstLinkMs', 'fullRosterMs', 'attachedMs'] as const;
 export type TabMetric = (typeof TAB_METRICS)[number];
 
 export type CounterName = keyof Counters;
@@ -60,8 +62,8 @@ export interface RunResult {
   tabs: TabSample[];
   /** From the first tab's navigation start to the last tab's full roster. */
   colonyFullRosterMs: number | null;
-  /** Whether any tab showed an election (term, candidate, queen). */
-  electionSeen: boolean;
+  /** From the first tab's navigation start to the first instant every tab was attached to a queen. */
+  colonyAttachedMs: number | null;
   /** Counters, links and hives as read COUNTERS_AFTER_SETTLED_MS after the colony settled (or at the cap). */
   countersPerBee: Record<CounterName, number>;
   links: LinkGraph;
@@ -76,25 +78,35 @@ export interface RunResult {
 const linkKey = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
 
 /**
- * The first instant (epoch ms) at which every tab names the same, non-null queen, replaying all
- * tabs' queen changes in time order; null if that never happened. Tabs share the machine's clock,
- * so timeOrigin + performance.now() lines them up to within a millisecond or so.
+ * The first instant (epoch ms) from `fromEpochMs` on at which `holds` is true of every tab's
+ * latest value, replaying all tabs' changes in time order; null if that never happened. Tabs share
+ * the machine's clock, so timeOrigin + performance.now() lines them up to within a millisecond.
  */
-export function queenAgreementEpochMs(records: readonly ProbeRecord[]): number | null {
+export function firstInstantAll<T>(
+  records: readonly ProbeRecord[],
+  timeline: (record: ProbeRecord) => ReadonlyArray<Change<T>>,
+  initial: T,
+  holds: (values: readonly T[]) => boolean,
+  fromEpochMs = -Infinity,
+): number | null {
   const changes = records
-    .flatMap((record, tab) => record.queenTimeline.map(([atMs, queen]) => ({ atMs: record.timeOriginMs + atMs, tab, queen })))
+    .flatMap((record, tab) => timeline(record).map(([atMs, value]) => ({ atMs: epochOf(record, atMs), tab, value })))
     .sort((x, y) => x.atMs - y.atMs);
-  const current: Array<string | null> = records.map(() => null);
-  for (const change of changes) {
-    current[change.tab] = change.queen;
-    const first = current[0] ?? null;
-    if (first !== null && current.every((queen) => queen === first)) return change.atMs;
+  const current: T[] = records.map(() => initial);
+  let i = 0;
+  for (; i < changes.length && changes[i]!.atMs <= fromEpochMs; i++) current[changes[i]!.tab] = changes[i]!.value;
+  if (holds(current)) return Number.isFinite(fromEpochMs) ? fromEpochMs : null;
+  for (; i < changes.length; i++) {
+    const change = changes[i]!;
+    current[change.tab] = change.value;
+    if (holds(current)) return change.atMs;
   }
   return null;
 }
 
+const everyAttached = (queens: ReadonlyArray<string | null>) => queens.length > 0 && queens.every((queen) => queen !== null);
+
 export function tabSamples(records: readonly ProbeRecord[], ids: readonly string[]): TabSample[] {
-  const agreedEpochMs = queenAgreementEpochMs(records);
   return records.map((record, tab) => ({
     id: ids[tab] ?? '?',
     timeOriginMs: record.timeOriginMs,
@@ -103,8 +115,14 @@ export function tabSamples(records: readonly ProbeRecord[], ids: readonly string
     firstLinkMs: record.firstLinkMs,
     // The probe only counted roster entries; a roster with a stranger in it does not count.
     fullRosterMs: record.fullRoster !== null && ids.every((id) => record.fullRoster?.includes(id)) ? record.fullRosterMs : null,
-    queenAgreedMs: agreedEpochMs === null ? null : agreedEpochMs - record.timeOriginMs,
+    attachedMs: record.attached.find(([, queen]) => queen !== null)?.[0] ?? null,
   }));
+}
+
+/** From the first tab's navigation start to the first instant all tabs were attached to a queen. */
+export function colonyAttachedMs(records: readonly ProbeRecord[]): number | null {
+  const at = firstInstantAll(records, (record) => record.attached, null, everyAttached);
+  return at === null ? null : at - Math.min(...records.map((record) => record.timeOriginMs));
 }
 
 export function colonyFullRosterMs(tabs: readonly TabSample[]): number | null {
@@ -131,10 +149,9 @@ export function linkGraph(snaps: readonly HiveSnapshot[]): LinkGraph {
 }
 
 export function hiveShape(snaps: readonly HiveSnapshot[]): HiveShape {
-  const isQueen = (snap: HiveSnapshot) => snap.role === 'queen';
   return {
-    queens: snaps.filter(isQueen).length,
-    attached: snaps.filter((snap) => isQueen(snap) || (snap.queen !== null && snap.neighbours.includes(snap.queen))).length,
+    queens: snaps.filter((snap) => snap.role === 'queen').length,
+    attached: snaps.filter((snap) => attachedQueen(snap) !== null).length,
   };
 }
 

@@ -1,17 +1,19 @@
 // Runs to summaries: percentiles per transport × colony size × metric, and per-bee counter and
 // link averages. Pure functions.
 
+import { percentile } from './figures.ts';
 import { COUNTER_NAMES, TAB_METRICS } from './samples.ts';
 import type { CounterName, RunResult, TabMetric, TransportName } from './samples.ts';
 
-/** The per-tab metrics plus one per run: the colony's last full roster from its first navigation. */
-export type Metric = TabMetric | 'colonyFullRosterMs';
-export const METRICS: readonly Metric[] = [...TAB_METRICS, 'colonyFullRosterMs'];
+/** The per-tab metrics plus two per run, from the colony's first navigation: the last full roster, and all tabs attached. */
+export type RunMetric = 'colonyFullRosterMs' | 'colonyAttachedMs';
+export type Metric = TabMetric | RunMetric;
+const RUN_METRICS: readonly RunMetric[] = ['colonyFullRosterMs', 'colonyAttachedMs'];
+export const METRICS: readonly Metric[] = [...TAB_METRICS, ...RUN_METRICS];
+const isRunMetric = (metric: Metric): metric is RunMetric => (RUN_METRICS as readonly Metric[]).includes(metric);
 
 export interface Distribution {
   metric: Metric;
-  /** 'n/a' when the app showed no election at all: there is nothing to time. */
-  status: 'measured' | 'n/a';
   /** Samples with a value, and samples expected but missing (a timeout or a failed run). */
   count: number;
   missing: number;
@@ -39,22 +41,14 @@ export interface GroupSummary {
   loadAverageMax: number;
 }
 
-/** Nearest-rank percentile of ascending `sorted` (no interpolation: every figure was observed). */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? null;
-}
-
 const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
 
-export function distribution(metric: Metric, values: ReadonlyArray<number | null>, expected: number, applicable: boolean): Distribution {
+export function distribution(metric: Metric, values: ReadonlyArray<number | null>, expected: number): Distribution {
   const present = values.filter((value): value is number => value !== null).sort((a, b) => a - b);
   return {
     metric,
-    status: applicable ? 'measured' : 'n/a',
     count: present.length,
-    missing: applicable ? expected - present.length : 0,
+    missing: expected - present.length,
     p50Ms: round(percentile(present, 50)),
     p95Ms: round(percentile(present, 95)),
     maxMs: round(present.at(-1) ?? null),
@@ -62,25 +56,23 @@ export function distribution(metric: Metric, values: ReadonlyArray<number | null
 }
 
 function metricValues(runs: readonly RunResult[], metric: Metric): Array<number | null> {
-  if (metric === 'colonyFullRosterMs') return runs.map((run) => run.colonyFullRosterMs);
+  if (isRunMetric(metric)) return runs.map((run) => run[metric]);
   return runs.flatMap((run) => run.tabs.map((tab) => tab[metric]));
 }
 
 function expectedSamples(runs: readonly RunResult[], metric: Metric): number {
-  return metric === 'colonyFullRosterMs' ? runs.length : runs.reduce((sum, run) => sum + run.colonySize, 0);
+  return isRunMetric(metric) ? runs.length : runs.reduce((sum, run) => sum + run.colonySize, 0);
 }
 
 const mean = (values: readonly number[]) => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
 
-function summariseGroup(runs: readonly RunResult[], appHasQueens: boolean): Omit<GroupSummary, 'transport' | 'colonySize'> {
+function summariseGroup(runs: readonly RunResult[]): Omit<GroupSummary, 'transport' | 'colonySize'> {
   const good = runs.filter((run) => run.error === null);
   const linkTotals = good.map((run) => run.links.total);
   return {
     runs: runs.length,
     failedRuns: runs.length - good.length,
-    metrics: METRICS.map((metric) =>
-      distribution(metric, metricValues(runs, metric), expectedSamples(runs, metric), metric !== 'queenAgreedMs' || appHasQueens),
-    ),
+    metrics: METRICS.map((metric) => distribution(metric, metricValues(runs, metric), expectedSamples(runs, metric))),
     countersPerBee: Object.fromEntries(COUNTER_NAMES.map((name) => [name, mean(good.map((run) => run.countersPerBee[name]))])) as Record<
       CounterName,
       number
@@ -101,13 +93,13 @@ function summariseGroup(runs: readonly RunResult[], appHasQueens: boolean): Omit
 }
 
 /** One summary per transport × colony size, sorted by transport, then size. */
-export function summarise(runs: readonly RunResult[], appHasQueens: boolean): GroupSummary[] {
+export function summarise(runs: readonly RunResult[]): GroupSummary[] {
   const groups = new Map<string, RunResult[]>();
   for (const run of runs) {
     const key = `${run.transport} ${run.colonySize}`;
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
   return [...groups.values()]
-    .map((group) => ({ transport: group[0]!.transport, colonySize: group[0]!.colonySize, ...summariseGroup(group, appHasQueens) }))
+    .map((group) => ({ transport: group[0]!.transport, colonySize: group[0]!.colonySize, ...summariseGroup(group) }))
     .sort((x, y) => x.transport.localeCompare(y.transport) || x.colonySize - y.colonySize);
 }

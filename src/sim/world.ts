@@ -49,9 +49,13 @@ export interface SimBee {
 /** Sees what bees decide (votes, roles) as it happens: the invariant checker hooks in here. */
 export type Observer = (bee: SimBee, effect: Extract<Effect, { type: 'persist' | 'roleChanged' }>, now: number) => void;
 
+/** Sees every frame put on an open link (lost or not): benchmarks count traffic per bee with it. */
+export type FrameTap = (from: string, to: string, frame: Frame) => void;
+
 export class World {
   now = 0;
   observer: Observer | null = null;
+  tap: FrameTap | null = null;
   readonly bees = new Map<string, SimBee>();
   framesSent = 0;
   framesLost = 0;
@@ -285,6 +289,7 @@ export class World {
   private transmit(from: string, to: string, frame: Frame): void {
     this.framesSent++;
     if (!this.linked(from, to)) return;
+    this.tap?.(from, to, frame);
     if (!this.reachable(from, to) || (this.loss > 0 && this.rng.next() < this.loss)) {
       this.framesLost++;
       return;

@@ -1,0 +1,191 @@
+// The failover benchmark: how long a colony of real tabs is without its queen. Each run opens a
+// colony (one hive: capacity = its size), waits for its queen, then (1) the queen abdicates — the
+// graceful handover — and (2) the successor's renderer is crashed (no pagehide, no goodbye; the
+// server notices its socket close). Per tab, the time from the event until it is attached to the
+// queen it ends up with; per colony, until every survivor is attached to one new queen. The
+// colony's first election, from its last tab ready, is the baseline for the handover.
+
+import type { Browser, Page } from '@playwright/test';
+import type { HiveApi } from '../src/bee.ts';
+import { DEFAULT_CONFIG } from '../src/hive/protocol.ts';
+import type { BenchResult, Figure } from './figures.ts';
+import { formatNumber, spread, timingFigure } from './figures.ts';
+import { epochOf, type ProbeRecord } from './probe.ts';
+import { firstInstantAll, type TransportName } from './samples.ts';
+import { oneHiveProblem, openColony, queenOf, readRecords, waitForColony, type Colony } from './tabs.ts';
+
+/** From the last tab ready to one hive; beyond it the run fails. */
+const ELECTION_CAP_MS = 30_000;
+const HANDOVER_CAP_MS = 30_000;
+/** Tabs are read this long after the colony is one hive again, so late flickers are seen. */
+const SETTLE_AFTER_MS = 500;
+
+export interface FailoverOptions {
+  size: number;
+  runs: number;
+  transport: TransportName;
+}
+
+export type Departure = 'abdicate' | 'crash';
+
+export interface Handover {
+  departure: Departure;
+  oldQueen: string;
+  /** The queen every survivor ended attached to, or null if they did not agree. */
+  newQueen: string | null;
+  /** Per survivor (the old queen too, after an abdication): ms from the event to attached to its final queen. */
+  perTabMs: Array<number | null>;
+  /** Ms from the event to every survivor attached to one new queen. */
+  colonyMs: number | null;
+  /** abdicate() resolved this long after it was called. */
+  resolvedMs: number | null;
+  problem: string | null;
+}
+
+export interface FailoverRun {
+  run: number;
+  colony: string;
+  /** From the last tab ready to every tab attached to one queen. */
+  electionMs: number | null;
+  handovers: Handover[];
+  consoleErrors: string[];
+  error: string | null;
+}
+
+const oneQueen = (not: string | null) => (queens: ReadonlyArray<string | null>) =>
+  queens.length > 0 && queens[0] !== null && queens[0] !== not && queens.every((queen) => queen === queens[0]);
+
+export function handoverOf(departure: Departure, oldQueen: string, records: ProbeRecord[], atEpochMs: number, resolvedMs: number | null, problem: string | null): Handover {
+  const finals = records.map((record) => record.attached.at(-1)?.[1] ?? null);
+  const newQueen = oneQueen(oldQueen)(finals) ? finals[0]! : null;
+  const colonyAt = firstInstantAll(records, (record) => record.attached, null, oneQueen(oldQueen), atEpochMs);
+  return {
+    departure,
+    oldQueen,
+    newQueen,
+    perTabMs: records.map((record, tab) => {
+      const final = finals[tab] ?? null;
+      const last = record.attached.at(-1);
+      if (final === null || final === oldQueen || last === undefined) return null;
+      // The last time it attached to its final queen; already hers before the event counts as at once.
+      return Math.max(epochOf(record, last[0]), atEpochMs) - atEpochMs;
+    }),
+    colonyMs: colonyAt === null ? null : colonyAt - atEpochMs,
+    resolvedMs,
+    problem,
+  };
+}
+
+async function awaitNewHive(pages: readonly Page[], oldQueen: string): Promise<{ records: ProbeRecord[]; problem: string | null }> {
+  const { problem } = await waitForColony(pages, (snaps) => oneHiveProblem(snaps, oldQueen), HANDOVER_CAP_MS);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_AFTER_MS));
+  return { records: await readRecords(pages), problem };
+}
+
+async function abdicate(colony: Colony, queen: string): Promise<Handover> {
+  const page = colony.pageOf(queen);
+  // Timed in the page: the call starts on its clock, and resolves (or fails) on it too.
+  const atEpochMs = await page.evaluate(() => {
+    const w = window as unknown as { hive: HiveApi; __abdicated?: Promise<number | string> };
+    const at = performance.timeOrigin + performance.now();
+    w.__abdicated = w.hive.abdicate().then(
+      () => performance.timeOrigin + performance.now(),
+      (error: unknown) => String(error),
+    );
+    return at;
+  });
+  const { records, problem } = await awaitNewHive(colony.pages, queen);
+  const resolved = await page.evaluate(() => (window as unknown as { __abdicated: Promise<number | string> }).__abdicated);
+  const handover = handoverOf('abdicate', queen, records, atEpochMs, typeof resolved === 'number' ? resolved - atEpochMs : null, problem);
+  return typeof resolved === 'string' ? { ...handover, problem: `abdicate() failed: ${resolved}` } : handover;
+}
+
+async function crash(colony: Colony, queen: string): Promise<Handover> {
+  const page = colony.pageOf(queen);
+  const survivors = colony.pages.filter((other) => other !== page);
+  const crashed = page.waitForEvent('crash', { timeout: 10_000 });
+  const cdp = await page.context().newCDPSession(page);
+  const atEpochMs = Date.now();
+  // The command never answers: the renderer it runs in is gone.
+  cdp.send('Page.crash').catch(() => undefined);
+  await crashed;
+  const { records, problem } = await awaitNewHive(survivors, queen);
+  return handoverOf('crash', queen, records, atEpochMs, null, problem);
+}
+
+async function runOnce(browser: Browser, options: FailoverOptions, baseURL: string, run: number): Promise<FailoverRun> {
+  let colony: Colony | undefined;
+  const base = { run, colony: '', electionMs: null, handovers: [], consoleErrors: [] };
+  try {
+    colony = await openColony(browser, { baseURL, transport: options.transport, size: options.size, label: 'failover', params: { capacity: String(options.size) } });
+    const elected = await waitForColony(colony.pages, (snaps) => oneHiveProblem(snaps), ELECTION_CAP_MS);
+    const queen = queenOf(elected.snaps);
+    if (queen === null) return { ...base, colony: colony.name, consoleErrors: colony.consoleErrors, error: `no single queen within ${ELECTION_CAP_MS / 1000} s: ${elected.problem}` };
+    const records = await readRecords(colony.pages);
+    const lastReady = Math.max(...records.map((record) => epochOf(record, record.readyMs ?? 0)));
+    const electedAt = firstInstantAll(records, (record) => record.attached, null, oneQueen(null), lastReady);
+    const handovers = [await abdicate(colony, queen)];
+    const successor = handovers[0]!.newQueen;
+    if (successor !== null) handovers.push(await crash(colony, successor));
+    return {
+      run,
+      colony: colony.name,
+      electionMs: electedAt === null ? null : electedAt - lastReady,
+      handovers,
+      consoleErrors: colony.consoleErrors.filter((error) => error !== 'tab crashed'),
+      error: successor === null ? `no single successor after the abdication: ${handovers[0]!.problem}` : null,
+    };
+  } catch (error) {
+    return { ...base, colony: colony?.name ?? '', consoleErrors: colony?.consoleErrors ?? [], error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await colony?.context.close();
+  }
+}
+
+function progressLine(run: FailoverRun): string {
+  const parts = [`election ${formatNumber(run.electionMs)} ms`];
+  for (const h of run.handovers) parts.push(`${h.departure}: all re-attached in ${formatNumber(h.colonyMs)} ms${h.problem ? ` (${h.problem})` : ''}`);
+  return `failover: run ${run.run}: ${parts.join(', ')}${run.error ? `; FAILED: ${run.error}` : ''}`;
+}
+
+function figures(runs: readonly FailoverRun[], size: number): Figure[] {
+  const of = (departure: Departure) => runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure));
+  const [abdications, crashes] = [of('abdicate'), of('crash')];
+  const colony = (hs: Handover[]) => hs.map((h) => h.colonyMs);
+  const perTab = (hs: Handover[]) => hs.flatMap((h) => h.perTabMs);
+  const p50 = (values: Array<number | null>) => spread(values).p50;
+  const election = { label: 'first election p50 (last tab ready → one hive)', value: p50(runs.map((run) => run.electionMs)) };
+  return [
+    timingFigure(`${size} tabs: queen crash → all ${size - 1} survivors re-attached (per colony)`, colony(crashes), { label: 'abdicate, per colony p50', value: p50(colony(abdications)) }, runs.length),
+    timingFigure(`${size} tabs: queen crash → each worker re-attached`, perTab(crashes), { label: 'abdicate, per tab p50', value: p50(perTab(abdications)) }, runs.length * (size - 1)),
+    timingFigure(`${size} tabs: abdicate → all ${size} re-attached (per colony)`, colony(abdications), election, runs.length),
+    timingFigure(`${size} tabs: abdicate → each tab re-attached`, perTab(abdications), election, runs.length * size),
+  ];
+}
+
+export async function runFailoverBench(browser: Browser, options: FailoverOptions, baseURL: string, log: (line: string) => void): Promise<BenchResult> {
+  const runs: FailoverRun[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    const result = await runOnce(browser, options, baseURL, run);
+    log(progressLine(result));
+    runs.push(result);
+  }
+  const failed = runs.filter((run) => run.error !== null);
+  const errors = runs.reduce((sum, run) => sum + run.consoleErrors.length, 0);
+  const notes = [
+    ...failed.map((run) => `run ${run.run} failed: ${run.error}`),
+    ...(errors > 0 ? [`${errors} console errors in the tabs (see the JSON)`] : []),
+  ];
+  return {
+    name: 'failover',
+    status: failed.length === runs.length ? 'failed' : failed.length > 0 ? 'partial' : 'measured',
+    notes,
+    figures: figures(runs, options.size),
+    details: [
+      `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates, then her successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony). ` +
+        `Per tab: from the event to attached to the queen it ends with, on the probe's 10 ms clock. Heartbeats: every ${DEFAULT_CONFIG.heartbeatIntervalMs} ms, a queen is given up after ${DEFAULT_CONFIG.queenTimeoutMs} ms of silence.`,
+    ],
+    settings: { ...options, electionCapMs: ELECTION_CAP_MS, handoverCapMs: HANDOVER_CAP_MS },
+    raw: runs,
+  };
+}

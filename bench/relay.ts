@@ -1,0 +1,198 @@
+// The relay benchmark: what routing through the queen costs. In a colony of real tabs with one
+// queen, two workers A and B exchange pings and bulk transfers by the app's path (hive.send: A →
+// queen → B, acknowledged end to end, kept in IndexedDB) and by a bare data channel the benchmark
+// opens between the same two tabs in the same run (relay-agent.ts). Ratios: relayed ÷ direct.
+
+import type { Browser, Page } from '@playwright/test';
+import type { HiveSnapshot } from '../src/bee.ts';
+import type { BenchResult, Figure } from './figures.ts';
+import { formatNumber, spread, timingFigure } from './figures.ts';
+import { pageScript } from './page-script.ts';
+import { AGENT_KEY, installAgent, type Agent, type Arrival } from './relay-agent.ts';
+import type { TransportName } from './samples.ts';
+import { oneHiveProblem, openColony, queenOf, waitForColony, type Colony } from './tabs.ts';
+
+const ELECTION_CAP_MS = 30_000;
+/** Small bodies for latency; bulk bodies of 4 KiB (the app takes up to 8 KiB per message). */
+const PING_PAD_BYTES = 64;
+const BULK_PAD_BYTES = 4_096;
+const WARMUP_PINGS = 10;
+/** Messages in flight at once on the relayed bulk path (each hive.send waits for its ack). */
+const RELAY_WINDOW = 16;
+
+export interface RelayOptions {
+  size: number;
+  runs: number;
+  pings: number;
+  bulk: number;
+  transport: TransportName;
+}
+
+export interface RelayRun {
+  run: number;
+  colony: string;
+  queen: string | null;
+  pair: [string, string] | null;
+  relayRttMs: number[];
+  directRttMs: number[];
+  relayOneWayMs: number[];
+  directOneWayMs: number[];
+  relayBulkMs: number | null;
+  directBulkMs: number | null;
+  /** Relayed messages B received, and how many of them came A → queen → B. */
+  relayed: number;
+  viaQueen: number;
+  consoleErrors: string[];
+  error: string | null;
+}
+
+/** Runs `fn(agent, arg)` in `page` with its agent; `fn` travels as source, so it may use only its parameters. */
+function call<T, A = null>(page: Page, fn: (agent: Agent, arg: A) => Promise<T> | T, arg?: A): Promise<T> {
+  const run = (key: string, method: (agent: Agent, value: A) => Promise<T> | T, value: A) => method((window as unknown as Record<string, Agent>)[key]!, value);
+  return page.evaluate(pageScript(run, AGENT_KEY, { fn }, arg ?? null)) as Promise<T>;
+}
+
+async function openDirect(a: Page, b: Page): Promise<void> {
+  for (const page of [a, b]) await page.evaluate(pageScript(installAgent, AGENT_KEY));
+  const offer = await call(a, (agent) => agent.offer());
+  const answer = await call(b, (agent, sdp: RTCSessionDescriptionInit) => agent.answer(sdp), offer);
+  await Promise.all([call(a, (agent, sdp: RTCSessionDescriptionInit) => agent.accept(sdp), answer), call(b, (agent) => agent.opened())]);
+}
+
+/** Two workers of the hive, preferably not linked to each other (so the queen path is the only one). */
+function workerPair(colony: Colony, snaps: readonly HiveSnapshot[], queen: string): [string, string] {
+  const workers = snaps.filter((snap) => snap.id !== queen);
+  for (const a of workers) {
+    const b = workers.find((other) => other.id !== a.id && !a.neighbours.includes(other.id));
+    if (b) return [a.id, b.id];
+  }
+  if (workers.length < 2) throw new Error(`a colony of ${colony.pages.length} has fewer than two workers`);
+  return [workers[0]!.id, workers[1]!.id];
+}
+
+/** Runs both paths one after the other, in the order given. */
+async function bothPaths<T>(paths: { relay: () => Promise<T>; direct: () => Promise<T> }, directFirst: boolean): Promise<{ relay: T; direct: T }> {
+  if (directFirst) {
+    const direct = await paths.direct();
+    return { relay: await paths.relay(), direct };
+  }
+  const relay = await paths.relay();
+  return { relay, direct: await paths.direct() };
+}
+
+const arrivalsOf = (page: Page) => call(page, (agent) => agent.arrivals());
+const oneWay = (arrivals: Arrival[], from: number) => arrivals.slice(from).map((arrival) => arrival.oneWayMs);
+
+async function runOnce(browser: Browser, options: RelayOptions, baseURL: string, run: number): Promise<RelayRun> {
+  let colony: Colony | undefined;
+  const empty = { relayRttMs: [], directRttMs: [], relayOneWayMs: [], directOneWayMs: [], relayBulkMs: null, directBulkMs: null, relayed: 0, viaQueen: 0 };
+  try {
+    colony = await openColony(browser, { baseURL, transport: options.transport, size: options.size, label: 'relay', params: { capacity: String(options.size) } });
+    const { snaps, problem } = await waitForColony(colony.pages, (s) => oneHiveProblem(s), ELECTION_CAP_MS);
+    const queen = queenOf(snaps);
+    if (queen === null) throw new Error(`no single queen within ${ELECTION_CAP_MS / 1000} s: ${problem}`);
+    const [aId, bId] = workerPair(colony, snaps, queen);
+    const [a, b] = [colony.pageOf(aId), colony.pageOf(bId)];
+    await openDirect(a, b);
+
+    // Warm both paths (a fresh channel ramps up), then measure; odd runs go direct first.
+    await call(a, (agent, args: [number, number]) => agent.directPings(args[0], args[1]), [WARMUP_PINGS, PING_PAD_BYTES]);
+    await call(a, (agent, args: [string, number, number]) => agent.relayPings(args[0], args[1], args[2]), [bId, WARMUP_PINGS, PING_PAD_BYTES]);
+    const before = await arrivalsOf(b);
+    const pings = {
+      relay: () => call(a, (agent, args: [string, number, number]) => agent.relayPings(args[0], args[1], args[2]), [bId, options.pings, PING_PAD_BYTES]),
+      direct: () => call(a, (agent, args: [number, number]) => agent.directPings(args[0], args[1]), [options.pings, PING_PAD_BYTES]),
+    };
+    const bulk = {
+      relay: () => call(a, (agent, args: [string, number, number, number]) => agent.relayBulk(args[0], args[1], args[2], args[3]), [bId, options.bulk, BULK_PAD_BYTES, RELAY_WINDOW]),
+      direct: () => call(a, (agent, args: [number, number]) => agent.directBulk(args[0], args[1]), [options.bulk, BULK_PAD_BYTES]),
+    };
+    const rtt = await bothPaths(pings, run % 2 === 1);
+    const bulkMs = await bothPaths(bulk, run % 2 === 1);
+    const after = await arrivalsOf(b);
+    await call(a, (agent) => agent.close());
+    const measuredRoutes = after.routes.slice(before.routes.length);
+    return {
+      run,
+      colony: colony.name,
+      queen,
+      pair: [aId, bId],
+      relayRttMs: rtt.relay,
+      directRttMs: rtt.direct,
+      relayOneWayMs: oneWay(after.relayed, before.relayed.length),
+      directOneWayMs: oneWay(after.direct, before.direct.length),
+      relayBulkMs: bulkMs.relay,
+      directBulkMs: bulkMs.direct,
+      relayed: measuredRoutes.length,
+      viaQueen: measuredRoutes.filter((route) => route.length === 3 && route[0] === aId && route[1] === queen && route[2] === bId).length,
+      consoleErrors: colony.consoleErrors,
+      error: null,
+    };
+  } catch (error) {
+    return { run, colony: colony?.name ?? '', queen: null, pair: null, ...empty, consoleErrors: colony?.consoleErrors ?? [], error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await colony?.context.close();
+  }
+}
+
+const perSecond = (count: number, ms: number | null) => (ms === null || ms <= 0 ? null : (count * 1000) / ms);
+
+function figures(runs: readonly RelayRun[], options: RelayOptions): Figure[] {
+  const all = (pick: (run: RelayRun) => number[]) => runs.flatMap(pick);
+  const p50 = (values: number[]) => spread(values).p50;
+  const rates = (pick: (run: RelayRun) => number | null) => runs.map((run) => perSecond(options.bulk, pick(run))).filter((v): v is number => v !== null);
+  const [relayRates, directRates] = [rates((run) => run.relayBulkMs), rates((run) => run.directBulkMs)];
+  const kib = (rate: number | null) => (rate === null ? null : (rate * (BULK_PAD_BYTES + 40)) / 1024);
+  const relayRate = spread(relayRates).p50;
+  return [
+    timingFigure('round trip A→B→A: hive.send until acked (via the queen)', all((run) => run.relayRttMs), { label: 'direct channel ping-pong p50', value: p50(all((run) => run.directRttMs)) }),
+    timingFigure('one way A→B (via the queen; inbox stamps whole ms)', all((run) => run.relayOneWayMs), { label: 'direct channel one way p50', value: p50(all((run) => run.directOneWayMs)) }),
+    {
+      label: `throughput A→B, ${BULK_PAD_BYTES / 1024} KiB messages (via the queen, ${RELAY_WINDOW} in flight, each acked)`,
+      unit: 'msg/s',
+      value: relayRate,
+      detail: `${formatNumber(kib(relayRate))} KiB/s; direct ${formatNumber(kib(spread(directRates).p50))} KiB/s`,
+      baseline: { label: 'direct channel msg/s', value: spread(directRates).p50 },
+    },
+  ];
+}
+
+function progressLine(run: RelayRun, options: RelayOptions): string {
+  if (run.error !== null) return `relay: run ${run.run}: FAILED: ${run.error}`;
+  const p50 = (values: number[]) => formatNumber(spread(values).p50);
+  return (
+    `relay: run ${run.run}: rtt p50 ${p50(run.relayRttMs)} ms via queen vs ${p50(run.directRttMs)} ms direct; ` +
+    `${formatNumber(perSecond(options.bulk, run.relayBulkMs))} vs ${formatNumber(perSecond(options.bulk, run.directBulkMs))} msg/s; ${run.viaQueen}/${run.relayed} via the queen`
+  );
+}
+
+export async function runRelayBench(browser: Browser, options: RelayOptions, baseURL: string, log: (line: string) => void): Promise<BenchResult> {
+  const runs: RelayRun[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    const result = await runOnce(browser, options, baseURL, run);
+    log(progressLine(result, options));
+    runs.push(result);
+  }
+  const failed = runs.filter((run) => run.error !== null);
+  const relayed = runs.reduce((sum, run) => sum + run.relayed, 0);
+  const viaQueen = runs.reduce((sum, run) => sum + run.viaQueen, 0);
+  const expected = runs.filter((run) => run.error === null).length * (options.pings + options.bulk);
+  const notes = [
+    ...failed.map((run) => `run ${run.run} failed: ${run.error}`),
+    ...(viaQueen < relayed ? [`${relayed - viaQueen} of ${relayed} relayed messages did not take the route A → queen → B`] : []),
+    ...(relayed < expected ? [`B's inbox held ${relayed} of the ${expected} relayed messages sent`] : []),
+  ];
+  return {
+    name: 'relay',
+    status: failed.length === runs.length ? 'failed' : notes.length > 0 ? 'partial' : 'measured',
+    notes,
+    figures: figures(runs, options),
+    details: [
+      `${options.runs} colonies of ${options.size} tabs (${options.transport}, one hive). Per run: ${options.pings} pings of ${PING_PAD_BYTES} B one after another, then ${options.bulk} messages of ${BULK_PAD_BYTES / 1024} KiB, on each path, after ${WARMUP_PINGS} warm-up pings each; the order of the paths alternates between runs. ` +
+        `The relayed path is the app's whole send: outbox write in IndexedDB, A → queen → B, inbox write, ack B → queen → A. The direct path is a bare RTCPeerConnection data channel between A and B with no acks or storage: a floor, not a rival design. ` +
+        `${viaQueen} of ${relayed} relayed messages took the route A → queen → B.`,
+    ],
+    settings: { ...options, pingPadBytes: PING_PAD_BYTES, bulkPadBytes: BULK_PAD_BYTES, relayWindow: RELAY_WINDOW, warmupPings: WARMUP_PINGS },
+    raw: runs.map((run) => ({ ...run, relayRtt: spread(run.relayRttMs), directRtt: spread(run.directRttMs) })),
+  };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { runScaleBench, scalePlot } from './scale.ts';
+import { runScale } from './scale-sim.ts';
+
+describe('the scale benchmark', () => {
+  it('measures a small simulated colony against a full mesh', () => {
+    const outcome = runScale({ bees: 40, seed: 3, convergeCapMs: 60_000 });
+    expect(outcome.convergedMs).not.toBeNull();
+    expect(outcome.following).toBe(40);
+    expect(outcome.links.fullMesh).toBe(39);
+    expect(outcome.links.mean).toBeLessThan(outcome.links.fullMesh);
+    expect(outcome.links.max).toBeLessThanOrEqual(39);
+    // A unicast is at least the data frame and its ack; every one arrived.
+    expect(outcome.unicast.framesPerMessage).toBeGreaterThanOrEqual(2);
+    expect(outcome.unicast.deliveredShare).toBe(1);
+    expect(outcome.broadcast.deliveredShare).toBe(1);
+    expect(outcome.idleFramesOutPerS.mean).toBeGreaterThan(0);
+    expect(outcome.violations).toBe(0);
+  });
+
+  it('runs each size in a child process, and reports a size that hits the wall cap with how far it got', async () => {
+    const lines: string[] = [];
+    const { result, runs } = await runScaleBench({ sizes: [20, 20_000], capS: 4, heapMiB: 1_024 }, (line) => lines.push(line));
+    expect(runs.map((run) => run.status)).toEqual(['measured', 'wall cap']);
+    expect(runs[1]!.wallS).toBeLessThan(10);
+    expect(result.status).toBe('partial');
+    expect(result.notes.join()).toContain('npm run bench -- scale --sim-sizes 20000');
+    expect(result.figures.find((figure) => figure.label.startsWith('20 bees: links per bee'))?.baseline?.value).toBe(19);
+    expect(result.figures.find((figure) => figure.label.startsWith('20000 bees'))?.note).toContain('wall cap');
+    expect(scalePlot(runs).match(/<circle/g)).toHaveLength(6); // one point per series, three series in each of two panels
+  });
+});

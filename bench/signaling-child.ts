@@ -1,0 +1,57 @@
+// A signaling server in a process of its own, so its memory is its own: either the real one
+// (signaling/server.ts, as `npm start` runs it but without the app files), or the baseline, a bare
+// ws server on the same path that answers every frame with a welcome and relays nothing. Forked by
+// bench/signaling.ts with --expose-gc; talks over the IPC channel.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { startServer } from '../signaling/server.ts';
+import { SIGNAL_PATH } from '../src/net/signal-protocol.ts';
+
+export type ServerKind = 'hive' | 'bare';
+export type ChildRequest = { type: 'usage' };
+export interface Usage {
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** CPU time the server process has used so far, user + system. */
+  cpuMicros: number;
+  logLines: number;
+}
+export type ChildReply = { type: 'listening'; port: number } | ({ type: 'usage' } & Usage);
+
+const kind = process.argv[2] as ServerKind;
+let logLines = 0;
+
+async function bare(): Promise<number> {
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server, path: SIGNAL_PATH });
+  wss.on('connection', (socket) => {
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { type?: string };
+      // A join gets a welcome; anything else comes back as it is (the sender is its own peer).
+      socket.send(frame.type === 'join' ? JSON.stringify({ type: 'welcome', peers: [] }) : String(data));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function hive(): Promise<number> {
+  // The real server logs every join; counting the lines keeps that cost out of a terminal's way.
+  const server = await startServer({ port: 0, host: '127.0.0.1', log: () => void logLines++ });
+  return server.port;
+}
+
+const send = (reply: ChildReply) => process.send?.(reply);
+
+process.on('message', (request: ChildRequest) => {
+  if (request.type !== 'usage') return;
+  const { user, system } = process.cpuUsage();
+  // Collect first (after reading the CPU) so heap figures are live data, not garbage waiting for the next cycle.
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  send({ type: 'usage', rssBytes: rss, heapUsedBytes: heapUsed, cpuMicros: user + system, logLines });
+});
+
+send({ type: 'listening', port: kind === 'bare' ? await bare() : await hive() });

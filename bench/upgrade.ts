@@ -1,0 +1,185 @@
+// The upgrade-spread benchmark: how long a seeded colony config version takes to reach every tab,
+// in discovery mode (before any queen: neighbour to neighbour) and in queen mode (queens push it),
+// in colonies of the same size. One tab calls `window.hive.seedUpgrade()`; the probe notes when
+// each tab's `snapshot().version` changes to the seeded one.
+//
+// Builds without seedUpgrade() (the upgrade work lands separately) report "not available" and no
+// figures: the check opens one tab and looks for the method.
+
+import type { Browser, Page } from '@playwright/test';
+import type { HiveSnapshot } from '../src/bee.ts';
+import type { BenchResult, Figure } from './figures.ts';
+import { spread, timingFigure } from './figures.ts';
+import { versionKey } from './hive-view.ts';
+import { epochOf, type ProbeRecord } from './probe.ts';
+import type { TransportName } from './samples.ts';
+import { oneHiveProblem, openColony, queenOf, readRecords, waitForColony, type Colony } from './tabs.ts';
+
+const SETTLE_CAP_MS = 30_000;
+/** Seeding must change the seeder's own version within this. */
+const SEED_CAP_MS = 5_000;
+const SPREAD_CAP_MS = 60_000;
+
+export type Mode = 'discovery' | 'queen';
+
+export interface UpgradeOptions {
+  size: number;
+  runs: number;
+  transport: TransportName;
+}
+
+export interface UpgradeRun {
+  run: number;
+  mode: Mode;
+  colony: string;
+  seeder: string | null;
+  version: string | null;
+  /** Per tab other than the seeder: ms from seedUpgrade() to running the new version. */
+  perTabMs: Array<number | null>;
+  /** Ms until every tab ran it. */
+  colonyMs: number | null;
+  /** Discovery mode only counts if no tab was attached to a queen before it adopted the version. */
+  tabsWithQueenBeforeAdopting: number;
+  error: string | null;
+}
+
+type SeedWindow = { hive: { seedUpgrade?: () => unknown } };
+
+/** Whether this build has seedUpgrade(): one tab, one look. */
+async function seedUpgradeAvailable(browser: Browser, baseURL: string, transport: TransportName): Promise<boolean> {
+  const colony = await openColony(browser, { baseURL, transport, size: 1, label: 'upgrade-check' });
+  try {
+    return await colony.pages[0]!.evaluate(() => typeof (window as unknown as SeedWindow).hive.seedUpgrade === 'function');
+  } finally {
+    await colony.context.close();
+  }
+}
+
+/** Discovery mode: everyone knows everyone (the mesh is up) and nobody has a queen yet. */
+function discoveryProblem(size: number) {
+  return (snaps: HiveSnapshot[]): string | null => {
+    if (snaps.some((snap) => snap.queen !== null || snap.role === 'queen')) return 'a queen already';
+    const short = snaps.filter((snap) => snap.roster.length < size || snap.neighbours.length === 0);
+    return short.length === 0 ? null : `${short.length} tabs without the full roster or a link`;
+  };
+}
+
+/** Calls seedUpgrade() in `page`; resolves the epoch ms it was called at. */
+function seed(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const at = performance.timeOrigin + performance.now();
+    await (window as unknown as { hive: { seedUpgrade: () => unknown } }).hive.seedUpgrade();
+    return at;
+  });
+}
+
+function adoptedAt(record: ProbeRecord, version: string, sinceEpochMs: number): number | null {
+  const change = record.versions.find(([atMs, key]) => key === version && epochOf(record, atMs) >= sinceEpochMs);
+  return change === undefined ? null : epochOf(record, change[0]);
+}
+
+function attachedBefore(record: ProbeRecord, epochMs: number | null): boolean {
+  return record.attached.some(([atMs, queen]) => queen !== null && (epochMs === null || epochOf(record, atMs) <= epochMs));
+}
+
+async function spreadOnce(colony: Colony, mode: Mode, run: number): Promise<UpgradeRun> {
+  const base = { run, mode, colony: colony.name, seeder: null, version: null, perTabMs: [], colonyMs: null, tabsWithQueenBeforeAdopting: 0 };
+  const settled = await waitForColony(colony.pages, mode === 'queen' ? (snaps) => oneHiveProblem(snaps) : discoveryProblem(colony.pages.length), SETTLE_CAP_MS);
+  if (settled.problem !== null) return { ...base, error: `the colony did not settle in ${mode} mode: ${settled.problem}` };
+  const queen = queenOf(settled.snaps);
+  // A worker seeds in queen mode: its version must go up to the queen and back out.
+  const seeder = settled.snaps.find((snap) => snap.id !== queen)!.id;
+  const seederPage = colony.pageOf(seeder);
+  const before = versionKey(settled.snaps.find((snap) => snap.id === seeder)!);
+  const atEpochMs = await seed(seederPage);
+  const seeded = await waitForColony([seederPage], ([snap]) => (versionKey(snap!) === before ? 'version unchanged' : null), SEED_CAP_MS);
+  if (seeded.problem !== null) return { ...base, seeder, error: `seedUpgrade() did not change the seeder's version in ${SEED_CAP_MS / 1000} s` };
+  const version = versionKey(seeded.snaps[0]!);
+  const spreadDone = await waitForColony(colony.pages, (snaps) => (snaps.every((snap) => versionKey(snap) === version) ? null : 'not everywhere'), SPREAD_CAP_MS);
+  const records = await readRecords(colony.pages);
+  const others = records.filter((_, tab) => colony.ids[tab] !== seeder);
+  const adopted = others.map((record) => adoptedAt(record, version, atEpochMs));
+  return {
+    ...base,
+    seeder,
+    version,
+    perTabMs: adopted.map((at) => (at === null ? null : at - atEpochMs)),
+    colonyMs: adopted.some((at) => at === null) ? null : Math.max(...(adopted as number[])) - atEpochMs,
+    tabsWithQueenBeforeAdopting: mode === 'discovery' ? others.filter((record, i) => attachedBefore(record, adopted[i] ?? null)).length : 0,
+    error: spreadDone.problem === null ? null : `not every tab ran version ${version} within ${SPREAD_CAP_MS / 1000} s`,
+  };
+}
+
+async function runOnce(browser: Browser, options: UpgradeOptions, baseURL: string, run: number, mode: Mode): Promise<UpgradeRun> {
+  let colony: Colony | undefined;
+  try {
+    colony = await openColony(browser, { baseURL, transport: options.transport, size: options.size, label: `upgrade-${mode}`, params: { capacity: String(options.size), ...(mode === 'discovery' ? { queens: 'off' } : {}) } });
+    return await spreadOnce(colony, mode, run);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { run, mode, colony: colony?.name ?? '', seeder: null, version: null, perTabMs: [], colonyMs: null, tabsWithQueenBeforeAdopting: 0, error: message };
+  } finally {
+    await colony?.context.close();
+  }
+}
+
+export function upgradeFigures(runs: readonly UpgradeRun[], size: number): Figure[] {
+  const valid = (mode: Mode) => runs.filter((run) => run.mode === mode && run.error === null && run.tabsWithQueenBeforeAdopting === 0);
+  const [discovery, queen] = [valid('discovery'), valid('queen')];
+  const colony = (rs: UpgradeRun[]) => rs.map((run) => run.colonyMs);
+  const perTab = (rs: UpgradeRun[]) => rs.flatMap((run) => run.perTabMs);
+  return [
+    timingFigure(`${size} tabs, queen mode: seedUpgrade() → every tab runs it (per colony)`, colony(queen), { label: 'discovery mode p50', value: spread(colony(discovery)).p50 }),
+    timingFigure(`${size} tabs, queen mode: seedUpgrade() → each tab runs it`, perTab(queen), { label: 'discovery mode p50', value: spread(perTab(discovery)).p50 }),
+  ];
+}
+
+function notAvailable(options: UpgradeOptions): BenchResult {
+  const note = 'not available: window.hive.seedUpgrade() is not in this build';
+  const figure = (label: string): Figure => ({ label: `${options.size} tabs, queen mode: ${label}`, unit: 'ms', value: null, baseline: { label: 'discovery mode', value: null }, note });
+  return {
+    name: 'upgrade',
+    status: 'not available',
+    notes: [`${note}; the benchmark runs once it is (no figures until then)`],
+    figures: [figure('seedUpgrade() → every tab runs it (per colony)'), figure('seedUpgrade() → each tab runs it')],
+    details: [],
+    settings: { ...options },
+    raw: null,
+  };
+}
+
+export async function runUpgradeBench(browser: Browser, options: UpgradeOptions, baseURL: string, log: (line: string) => void): Promise<BenchResult> {
+  if (!(await seedUpgradeAvailable(browser, baseURL, options.transport))) {
+    log('upgrade: window.hive.seedUpgrade() is not in this build: not available');
+    return notAvailable(options);
+  }
+  const runs: UpgradeRun[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    // Alternate which mode goes first, so a slow patch of the machine hits both.
+    const modes: Mode[] = run % 2 === 1 ? ['discovery', 'queen'] : ['queen', 'discovery'];
+    for (const mode of modes) {
+      const result = await runOnce(browser, options, baseURL, run, mode);
+      const mixed = result.tabsWithQueenBeforeAdopting > 0 ? ` (${result.tabsWithQueenBeforeAdopting} tabs had a queen first: not counted)` : '';
+      log(`upgrade: run ${run}, ${mode} mode: every tab in ${result.colonyMs === null ? '—' : Math.round(result.colonyMs)} ms${mixed}${result.error ? `; FAILED: ${result.error}` : ''}`);
+      runs.push(result);
+    }
+  }
+  const failed = runs.filter((run) => run.error !== null);
+  const mixed = runs.filter((run) => run.tabsWithQueenBeforeAdopting > 0);
+  const notes = [
+    ...failed.map((run) => `run ${run.run} (${run.mode}) failed: ${run.error}`),
+    ...(mixed.length > 0 ? [`${mixed.length} discovery-mode runs not counted: a queen was elected while the version spread`] : []),
+  ];
+  return {
+    name: 'upgrade',
+    status: failed.length === runs.length ? 'failed' : notes.length > 0 ? 'partial' : 'measured',
+    notes,
+    figures: upgradeFigures(runs, options.size),
+    details: [
+      `${options.runs} colonies of ${options.size} tabs per mode (${options.transport}). Discovery mode: seeded once every tab has the full roster and a link and before any queen (the first election comes ~5 s after start); a run where some tab was attached to a queen before adopting is not counted. ` +
+        'Queen mode: seeded by a worker once the colony is one hive. Per tab: from the seedUpgrade() call to the probe seeing the new version (10 ms polls); the seeder is not counted.',
+    ],
+    settings: { ...options, settleCapMs: SETTLE_CAP_MS, spreadCapMs: SPREAD_CAP_MS },
+    raw: runs,
+  };
+}
