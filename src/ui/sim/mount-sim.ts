@@ -1,7 +1,10 @@
 // Entry of the /sim page (loaded on demand, so bee tabs never download the simulator).
-// `?bees=N` (2–500, default 100) and `?seed=N` choose the colony.
+// `?bees=N` (2–500, default 100), `?seed=N` and `?capacity=N` (workers per queen, 1–64, default
+// the protocol's 8) choose the colony.
 
 import { mount } from 'svelte';
+import { MAX_HIVE_WORKERS } from '../../hive/frames';
+import { DEFAULT_CONFIG } from '../../hive/protocol';
 import { MAX_BEES, MIN_BEES, SimRunner } from './sim-runner';
 import SimPage from './SimPage.svelte';
 import { SimView } from './sim-view.svelte';
@@ -17,5 +20,6 @@ export function mountSim(target: HTMLElement, url: URL): void {
   document.title = 'Hivemesh simulator';
   const bees = intParam(url, 'bees', DEFAULT_BEES, MIN_BEES, MAX_BEES);
   const seed = intParam(url, 'seed', 1, 0, 2 ** 31 - 1);
-  mount(SimPage, { target, props: { view: new SimView(new SimRunner(seed, bees)), seed } });
+  const capacity = intParam(url, 'capacity', DEFAULT_CONFIG.capacity, 1, MAX_HIVE_WORKERS);
+  mount(SimPage, { target, props: { view: new SimView(new SimRunner(seed, bees, capacity)), seed } });
 }

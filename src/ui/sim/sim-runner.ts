@@ -32,8 +32,8 @@ export class SimRunner {
   private nextRef = 1;
   private readonly inboxSeen = new Map<string, number>();
 
-  constructor(seed: number, bees: number) {
-    this.world = new World({ seed });
+  constructor(seed: number, bees: number, capacity?: number) {
+    this.world = new World({ seed, ...(capacity === undefined ? {} : { config: { capacity } }) });
     this.rng = seededRng(seed ^ 0x51a7);
     this.addBees(bees);
   }
