@@ -135,6 +135,7 @@ test.describe('growth: hives, the court and life without the signaling server', 
         await send(a, bId, 'no server, still routing');
         await waitForHive(b, (hive) => hive.inbox().some((entry) => entry.body === 'no server, still routing'));
       } else {
+        const linksBefore = new Map((await info(survivors)).map((snap) => [snap.id, snap.neighbours]));
         const lostAt = Date.now();
         await pages[ids.indexOf(queen)]!.close();
         await send(a, bId, 'during a failover without a server');
@@ -143,8 +144,12 @@ test.describe('growth: hives, the court and life without the signaling server', 
         expect(after.map((snap) => snap.queen)).not.toContain(queen);
         await waitForHive(b, (hive) => hive.inbox().some((entry) => entry.body === 'during a failover without a server'));
         expect(await copies(b, 'during a failover without a server')).toHaveLength(1);
+        // Workers that had no link to the new queen needed one, and only the mesh could signal it.
+        const successor = after.find((snap) => snap.role === 'queen')!.id;
+        const newlyLinked = after.filter((snap) => snap.id !== successor && !linksBefore.get(snap.id)!.includes(successor)).length;
         const relayed = after.reduce((sum, snap) => sum + snap.meshSignals, 0);
-        expect(relayed, 'new links were signalled through the mesh').toBeGreaterThan(0);
+        console.log(`[growth-timing] ${transport} workers_newly_linked_without_server=${newlyLinked} mesh_signals=${relayed}`);
+        if (newlyLinked > 0) expect(relayed, 'new links were signalled through the mesh').toBeGreaterThan(0);
       }
 
       server = await startServer();
