@@ -45,6 +45,12 @@ describe('bad frames', () => {
     { name: 'a bad bee id', frame: JSON.stringify({ type: 'signal', to: 'NOT-A-BEE', data: 1 }), code: 'ERR_MALFORMED' },
     { name: 'a signal without data', frame: JSON.stringify({ type: 'signal', to: HONEST_A }), code: 'ERR_MALFORMED' },
     {
+      // JSON.parse takes it; re-serialising it for the relay would overflow the stack.
+      name: 'a signal nested 5,000 deep',
+      frame: `{"type":"signal","to":"${HONEST_A}","data":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      code: 'ERR_MALFORMED',
+    },
+    {
       name: 'a binary frame',
       frame: Buffer.from(JSON.stringify({ type: 'signal', to: HONEST_A, data: 1 })),
       code: 'ERR_MALFORMED',
@@ -78,6 +84,15 @@ describe('bad frames', () => {
     expect((await rogue.waitClosed()).code).toBe(CLOSE_POLICY);
     expect(rogue.received.filter((f) => f.type === 'error')).toHaveLength(5);
     expect(server.stats().rejected.ERR_MALFORMED).toBe(5);
+    await expectHonestBeesUnharmed(a, b);
+  });
+
+  it('acts on nothing a socket sent after it was closed for abuse', async () => {
+    const { server, a, b, rogue } = await colonyWithRogue({ maxErrorsPerSocket: 3 });
+    for (let i = 0; i < 3; i++) rogue.send('nonsense');
+    for (let i = 0; i < 5; i++) rogue.send({ type: 'signal', to: HONEST_A, data: `late ${i}` });
+    expect((await rogue.waitClosed()).code).toBe(CLOSE_POLICY);
+    expect(server.stats().rejected).toEqual({ ERR_MALFORMED: 3 });
     await expectHonestBeesUnharmed(a, b);
   });
 

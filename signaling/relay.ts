@@ -106,6 +106,9 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
   }
 
   function onFrame(session: Session, data: RawData, isBinary: boolean): void {
+    // ws still hands over frames that were in flight when we closed a socket: nothing it sent
+    // after being shown the door is acted on (or counted).
+    if (session.socket.readyState !== session.socket.OPEN) return;
     const taken = takeToken(session.bucket, rate, performance.now());
     session.bucket = taken.bucket;
     if (!taken.allowed) return reject(session, 'ERR_RATE_LIMIT', `more than ${rate.perS} frames/s`);
