@@ -5,14 +5,14 @@
 
 import { EffectQueue } from './effect-queue';
 import { ELECTION_RULES } from './hive/election';
-import { encodeFrame, MAX_BODY_BYTES, parseFrame } from './hive/frames';
+import { encodeFrame, MAX_BODY_BYTES, MAX_BODY_DEPTH, parseFrame } from './hive/frames';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, type Snapshot } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { PeerJsTransport } from './net/peerjs';
-import { isBeeId } from './net/signal-protocol';
+import { isBeeId, jsonDepthWithin } from './net/signal-protocol';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
-import { Listeners, MAX_FRAME_BYTES, type Transport, type TransportKind } from './net/transport';
+import { Listeners, type Transport, type TransportKind } from './net/transport';
 import { TabIdentity, type Claimed } from './store/identity';
 import { Inbox } from './store/inbox';
 import { EventLog, type LogEntry } from './store/log';
@@ -98,8 +98,9 @@ type Settled = Extract<Effect, { type: 'settled' }>;
 const randomHex = (bytes: number): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** A rejected promise for a body that cannot travel, or undefined when it can. */
+/** A rejected promise for a body that cannot travel (receivers would drop it), or undefined when it can. */
 function checkBody(body: unknown): Promise<never> | undefined {
+  if (!jsonDepthWithin(body, MAX_BODY_DEPTH)) return Promise.reject(new Error(`message body must nest at most ${MAX_BODY_DEPTH} levels deep`));
   const size = JSON.stringify(body ?? null).length;
   if (body !== undefined && size <= MAX_BODY_BYTES) return undefined;
   return Promise.reject(new Error(`message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${size})`));
@@ -228,7 +229,7 @@ export class Bee implements HiveApi {
       if (event.type === 'open') this.step({ type: 'linkOpen', peer: event.peer });
       else if (event.type === 'closed') this.step({ type: 'linkClosed', peer: event.peer });
       else {
-        const frame = event.frame.length <= MAX_FRAME_BYTES ? parseFrame(event.frame) : null;
+        const frame = parseFrame(event.frame);
         this.step(frame ? { type: 'frame', peer: event.peer, frame } : { type: 'malformed', peer: event.peer });
       }
     });

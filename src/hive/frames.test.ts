@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, MAX_HOPS, parseFrame, type Envelope, type Frame } from './frames';
+import { MAX_FRAME_BYTES } from '../net/transport';
+import { encodeFrame, MAX_BODY_DEPTH, MAX_HOPS, parseFrame, type Envelope, type Frame } from './frames';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -35,6 +36,8 @@ describe('parseFrame', () => {
     ['a route that is too long', encodeFrame({ ...data, route: Array<string>(MAX_HOPS + 2).fill(A) })],
     ['a digest with a bad beat', JSON.stringify({ t: 'hb', digest: [[A, -1]], term: 0, queen: null, uptimeMs: 0, visible: true })],
     ['a heartbeat without a term', JSON.stringify({ t: 'hb', digest: [], queen: null, uptimeMs: 0, visible: true })],
+    ['a body nested too deep', JSON.stringify({ ...data, p: { k: 'data', msg: 'fedcba9876543210', body: JSON.parse(`${'['.repeat(MAX_BODY_DEPTH + 1)}${']'.repeat(MAX_BODY_DEPTH + 1)}`) } })],
+    ['a frame over the data-channel limit', encodeFrame({ ...data, p: { k: 'data', msg: 'fedcba9876543210', body: 'x'.repeat(MAX_FRAME_BYTES) } })],
   ])('rejects %s', (_name, raw) => {
     expect(parseFrame(raw)).toBeNull();
   });

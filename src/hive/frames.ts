@@ -1,7 +1,8 @@
 // Frames bees exchange over their links, and the one parser at the edge. Anything that does not
 // parse is dropped and counted by the caller; nothing malformed reaches the protocol.
 
-import { isBeeId } from '../net/signal-protocol';
+import { isBeeId, jsonDepthWithin } from '../net/signal-protocol';
+import { MAX_FRAME_BYTES } from '../net/transport';
 
 /** Longest route a frame may carry; also the flood TTL ceiling. */
 export const MAX_HOPS = 16;
@@ -9,6 +10,12 @@ export const MAX_HOPS = 16;
 export const MAX_DIGEST_ENTRIES = 200;
 /** Serialized body limit, so a data frame with its route fits in one data-channel message. */
 export const MAX_BODY_BYTES = 8 * 1024;
+/**
+ * Deepest nesting of a message body: any message a person writes, with room for the envelope
+ * around it within what the signer canonicalizes (16 levels). A body 8,000 levels deep fits in a
+ * frame, and re-encoding it to relay would overflow the stack.
+ */
+export const MAX_BODY_DEPTH = 8;
 
 const ID = /^[0-9a-f]{16,32}$/;
 
@@ -79,7 +86,7 @@ function parsePayload(v: unknown): Payload | null {
   const p = v as Record<string, unknown>;
   switch (p.k) {
     case 'data':
-      return isId(p.msg) && p.body !== undefined ? { k: 'data', msg: p.msg, body: p.body } : null;
+      return isId(p.msg) && p.body !== undefined && jsonDepthWithin(p.body, MAX_BODY_DEPTH) ? { k: 'data', msg: p.msg, body: p.body } : null;
     case 'ack':
       return isId(p.msg) ? { k: 'ack', msg: p.msg } : null;
     case 'elect':
@@ -97,7 +104,9 @@ function parsePayload(v: unknown): Payload | null {
   }
 }
 
+/** The frame in `raw`, or null for anything oversized or malformed. */
 export function parseFrame(raw: string): Frame | null {
+  if (raw.length > MAX_FRAME_BYTES) return null;
   let f: Record<string, unknown>;
   try {
     const value: unknown = JSON.parse(raw);
