@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IDBFactory } from 'fake-indexeddb';
+import { createIdentity, serializeIdentity } from '../src/crypto/identity.ts';
 import { EventLog } from '../src/store/log.ts';
 import { Inbox } from '../src/store/inbox.ts';
 import { Outbox } from '../src/store/outbox.ts';
@@ -25,9 +26,11 @@ import { BeeStore } from '../src/store/store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
-const RECEIVER = 'a1'.repeat(8);
-const SENDER = 'b2'.repeat(8);
-const QUEEN = 'c3'.repeat(8);
+const RECEIVER_KEYS = createIdentity();
+const SENDER_KEYS = createIdentity();
+const RECEIVER = RECEIVER_KEYS.id;
+const SENDER = SENDER_KEYS.id;
+const QUEEN = createIdentity().id;
 /** A chat-sized body: what a classroom sends. */
 const body = (n: number) => `message ${n}: ${'the quick brown bee buzzes over the lazy hive '.repeat(2)}`;
 const msgId = (n: number) => n.toString(16).padStart(16, '0');
@@ -64,8 +67,8 @@ async function fakeIndexedDb(messages: number): Promise<Figures> {
   const fail = (what: string, err: unknown) => {
     throw new Error(`${what}: ${String(err)}`);
   };
-  await db.put('identities', { id: RECEIVER, createdAt: Date.now() });
-  await db.put('identities', { id: SENDER, createdAt: Date.now() });
+  await db.put('identities', { id: RECEIVER, createdAt: Date.now(), keys: serializeIdentity(RECEIVER_KEYS) });
+  await db.put('identities', { id: SENDER, createdAt: Date.now(), keys: serializeIdentity(SENDER_KEYS) });
 
   const receiverStore = new BeeStore(db, RECEIVER, fail);
   const inbox = new Inbox(receiverStore, (await receiverStore.load()).inbox);

@@ -3,16 +3,21 @@
 // effects the core returns (writes before frames: see EffectQueue), and exposes the bee to tests and tools
 // as `window.hive`.
 
+import { bytesToBase64url } from './crypto/encoding';
+import { canonicalJson } from './crypto/envelope';
+import { createIdentity } from './crypto/identity';
 import { EffectQueue } from './effect-queue';
 import { ELECTION_RULES } from './hive/election';
-import { encodeFrame, MAX_BODY_BYTES, MAX_BODY_DEPTH, parseFrame } from './hive/frames';
+import { MAX_BODY_BYTES, MAX_BODY_DEPTH } from './hive/frames';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, type Snapshot } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { PeerJsTransport } from './net/peerjs';
 import { isBeeId, jsonDepthWithin } from './net/signal-protocol';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
-import { Listeners, type Transport, type TransportKind } from './net/transport';
+import { Listeners, type TransportKind } from './net/transport';
+import { openBody, sealBody } from './link/sealed-body';
+import { SecureLinks, type SecurityCounters } from './link/secure-links';
 import { TabIdentity, type Claimed } from './store/identity';
 import { Inbox } from './store/inbox';
 import { EventLog, type LogEntry } from './store/log';
@@ -37,6 +42,8 @@ export interface BeeOptions {
   /** The signaling server's page origin (it also hosts PeerJS). */
   server: URL;
   iceServers: RTCIceServer[];
+  /** The colony key derived from the passphrase, or null in an open colony. */
+  colonyKey: Uint8Array | null;
 }
 
 /** What the page gives the bee to find out which bee it is. */
@@ -64,6 +71,13 @@ export interface HiveSnapshot extends Snapshot {
   /** Messages sent and not yet acknowledged. */
   outbox: number;
   storage: StoreStats & { available: boolean };
+  /** Whether the colony has a passphrase (links prove the key; bodies are sealed). */
+  sealed: boolean;
+  /**
+   * Links authenticated and refused; envelopes signed, verified and dropped (and what it cost);
+   * delivered messages whose body did not open under the colony key.
+   */
+  security: SecurityCounters & { unreadable: number };
 }
 
 export type InboxEntry = Delivered;
@@ -80,6 +94,8 @@ export interface ExportedLog {
 export interface HiveApi {
   ready: Promise<void>;
   id: string;
+  /** This bee's Ed25519 public key (base64url); `id` is the hex of the first 16 bytes of its SHA-256. */
+  publicKey: string;
   snapshot(): HiveSnapshot;
   send(to: string, body: unknown): Promise<void>;
   broadcast(body: unknown): Promise<void>;
@@ -91,6 +107,11 @@ export interface HiveApi {
   abdicate(): Promise<void>;
   /** Downloads this bee's event log as JSON, and returns it. */
   exportLog(): ExportedLog;
+  /**
+   * Writes `frame` as is on the authenticated link to `peer`, unsigned and unchecked: for tests
+   * that inject forged frames and for the goRogue demo. False when there is no such link.
+   */
+  sendRaw(peer: string, frame: string): boolean;
 }
 
 type Settled = Extract<Effect, { type: 'settled' }>;
@@ -102,8 +123,16 @@ const randomHex = (bytes: number): string =>
 function checkBody(body: unknown): Promise<never> | undefined {
   if (!jsonDepthWithin(body, MAX_BODY_DEPTH)) return Promise.reject(new Error(`message body must nest at most ${MAX_BODY_DEPTH} levels deep`));
   const size = JSON.stringify(body ?? null).length;
-  if (body !== undefined && size <= MAX_BODY_BYTES) return undefined;
-  return Promise.reject(new Error(`message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${size})`));
+  if (body === undefined || size > MAX_BODY_BYTES) {
+    return Promise.reject(new Error(`message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${size})`));
+  }
+  try {
+    // What is signed must survive the trip: JSON would turn NaN into null, and the signature break.
+    canonicalJson(body);
+    return undefined;
+  } catch (err) {
+    return Promise.reject(new Error(`message body cannot be signed: ${(err as Error).message}`));
+  }
 }
 
 function download(name: string, value: unknown): void {
@@ -115,12 +144,13 @@ function download(name: string, value: unknown): void {
 
 export class Bee implements HiveApi {
   readonly id: string;
+  readonly publicKey: string;
   readonly ready: Promise<void>;
   /** Recent problems worth showing (signaling and storage errors); never thrown at the page. */
   readonly problems: string[] = [];
   private readonly protocol: Protocol;
   private readonly signaling: SignalingClient;
-  private readonly transport: Transport;
+  private readonly links: SecureLinks;
   private readonly effects = new EffectQueue<Effect>(
     (effect) => this.apply(effect),
     (effect) => effect.type === 'send' || effect.type === 'unlink',
@@ -142,6 +172,7 @@ export class Bee implements HiveApi {
   private rosterSavedAt = -Infinity;
   private rosterDirty = false;
   private leaving = false;
+  private unreadable = 0;
   private nextRef = 1;
   private timer: ReturnType<typeof setInterval>;
 
@@ -166,15 +197,15 @@ export class Bee implements HiveApi {
       claimed = await identity.claim({
         db,
         session: tab.session,
-        newId: () => randomHex(8),
+        hatch: createIdentity,
         now: Date.now(),
         ...(tab.reset ? { reset: (old: string) => new BeeStore(db, old, onError).forget() } : {}),
       });
     } catch (err) {
       onError('identity', err);
-      claimed = { id: randomHex(8), restored: false, note: 'identity storage failed: hatched a bee that lasts this page load' };
+      claimed = { identity: createIdentity(), restored: false, note: 'identity storage failed: hatched a bee that lasts this page load' };
     }
-    const store = new BeeStore(db, claimed.id, onError);
+    const store = new BeeStore(db, claimed.identity.id, onError);
     bee = new Bee(options, claimed, identity, store, await store.load());
     for (const [what, err] of early) bee.storageError(what, err);
     return bee;
@@ -187,7 +218,7 @@ export class Bee implements HiveApi {
     private readonly store: BeeStore,
     loaded: Loaded,
   ) {
-    this.id = claimed.id;
+    this.id = claimed.identity.id;
     this.received = new Inbox(store, loaded.inbox);
     this.sent = new Outbox(store, loaded.outbox);
     this.log = new EventLog(store, loaded.log);
@@ -206,10 +237,15 @@ export class Bee implements HiveApi {
     if (claimed.note) this.note('start', claimed.note);
 
     this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, this.id);
-    this.transport =
+    const raw =
       options.transport === 'peerjs'
         ? new PeerJsTransport({ self: this.id, iceServers: options.iceServers }, options.server)
         : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signaling);
+    this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
+      onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
+      onDropped: (peer, reason, origin) => this.note('security', `dropped a ${reason} envelope from ${origin ?? 'an unknown bee'} (via ${peer})`, { peer, reason, origin }),
+    });
+    this.publicKey = bytesToBase64url(claimed.identity.publicKey);
 
     this.ready = new Promise((resolve) => {
       const stop = this.signaling.subscribe((event) => {
@@ -225,13 +261,10 @@ export class Bee implements HiveApi {
       else if (event.type === 'error') this.problem(`signaling: ${event.code} ${event.message}`);
       else this.changes.emit();
     });
-    this.transport.subscribe((event) => {
+    this.links.subscribe((event) => {
       if (event.type === 'open') this.step({ type: 'linkOpen', peer: event.peer });
       else if (event.type === 'closed') this.step({ type: 'linkClosed', peer: event.peer });
-      else {
-        const frame = parseFrame(event.frame);
-        this.step(frame ? { type: 'frame', peer: event.peer, frame } : { type: 'malformed', peer: event.peer });
-      }
+      else this.step(event);
     });
     this.timer = setInterval(() => this.step({ type: 'tick' }), TICK_MS);
     // A hidden tab has throttled timers and may be closed any moment: a poor queen.
@@ -250,6 +283,8 @@ export class Bee implements HiveApi {
       vote: this.vote && { ...this.vote },
       outbox: this.sent.pending().length,
       storage: { ...this.store.stats, available: this.store.available },
+      sealed: this.options.colonyKey !== null,
+      security: { ...this.links.counters, unreadable: this.unreadable },
     };
   }
 
@@ -284,6 +319,10 @@ export class Bee implements HiveApi {
     return exported;
   }
 
+  sendRaw(peer: string, frame: string): boolean {
+    return this.links.sendRaw(peer, frame);
+  }
+
   /** UI hook: called after anything that may change the snapshot, inbox or outbox. */
   subscribe(listener: () => void): () => void {
     return this.changes.add(listener);
@@ -300,7 +339,7 @@ export class Bee implements HiveApi {
     for (const effect of this.protocol.step({ type: 'leave' }, Date.now())) void this.apply(effect);
     if (this.rosterDirty) this.saveRoster(Date.now());
     clearInterval(this.timer);
-    this.transport.destroy();
+    this.links.destroy();
     this.signaling.close();
     this.identity.close();
   }
@@ -329,7 +368,9 @@ export class Bee implements HiveApi {
     this.inFlight.add(entry.id);
     this.sent.submitted(entry);
     this.requests.set(ref, (settled) => this.onSettled(entry, settled));
-    const { id: msg, body } = entry;
+    const { id: msg } = entry;
+    // Sealed as it enters the protocol: the outbox keeps the plain body, and each life seals anew.
+    const body = this.options.colonyKey ? sealBody(this.options.colonyKey, entry.body) : entry.body;
     this.step(entry.to === null ? { type: 'broadcast', ref, body, msg } : { type: 'send', ref, to: entry.to, body, msg });
   }
 
@@ -378,10 +419,10 @@ export class Bee implements HiveApi {
   private apply(effect: Effect): Promise<unknown> | undefined {
     switch (effect.type) {
       case 'link':
-        this.transport.link(effect.peer);
+        this.links.link(effect.peer);
         return undefined;
       case 'unlink':
-        this.transport.unlink(effect.peer);
+        this.links.unlink(effect.peer);
         return undefined;
       case 'sample':
         this.signaling.requestSample();
@@ -389,10 +430,12 @@ export class Bee implements HiveApi {
       case 'persist':
         return this.persistVote(effect.term, effect.votedFor);
       case 'send':
-        this.transport.send(effect.peer, encodeFrame(effect.frame));
+        this.links.send(effect.peer, effect.frame);
         return undefined;
       case 'deliver': {
-        const stored = this.received.add(effect.message);
+        const message = this.readable(effect.message);
+        if (!message) return undefined;
+        const stored = this.received.add(message);
         this.changes.emit();
         return stored;
       }
@@ -410,6 +453,16 @@ export class Bee implements HiveApi {
         return undefined;
       }
     }
+  }
+
+  /** The message with its body opened, in a passphrase colony; null (counted) if it does not open. */
+  private readable(message: Delivered): Delivered | null {
+    if (!this.options.colonyKey) return message;
+    const opened = openBody(this.options.colonyKey, message.body);
+    if (opened) return { ...message, body: opened.body };
+    this.unreadable++;
+    this.note('security', `dropped message ${message.id} from ${message.from}: its body is not sealed under this colony's key`, { msg: message.id, from: message.from });
+    return null;
   }
 
   /** The vote reaches storage before the frames after it leave (see EffectQueue). */

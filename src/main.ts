@@ -4,6 +4,7 @@
 import { mount } from 'svelte';
 import { Bee, type BeeOptions, type HiveApi } from './bee';
 import { isColonyName } from './net/signal-protocol';
+import { loadColonyKey } from './store/colony-key';
 import App from './ui/App.svelte';
 import { BeeView } from './ui/bee-view.svelte';
 
@@ -13,7 +14,7 @@ declare global {
   }
 }
 
-function readOptions(url: URL): BeeOptions {
+function readOptions(url: URL, session: Storage | null): BeeOptions {
   const colony = url.searchParams.get('colony') ?? 'demo';
   if (!isColonyName(colony)) throw new Error(`colony must match [A-Za-z0-9_-]{1,64}, got "${colony}"`);
   const transport = url.searchParams.get('transport') ?? 'simple-peer';
@@ -26,6 +27,7 @@ function readOptions(url: URL): BeeOptions {
     transport,
     server: signal ? new URL(signal, url) : url,
     iceServers: ice ? ice.split(',').map((urls) => ({ urls })) : [],
+    colonyKey: loadColonyKey(session, colony),
   };
 }
 
@@ -47,7 +49,8 @@ try {
     url.searchParams.delete('reset');
     history.replaceState(history.state, '', url);
   }
-  const bee = await Bee.start(readOptions(url), { session: sessionStorageOrNull(), reset });
+  const session = sessionStorageOrNull();
+  const bee = await Bee.start(readOptions(url, session), { session, reset });
   window.hive = bee;
   addEventListener('pagehide', () => bee.leave());
   // A page restored from the back/forward cache has already said goodbye: start it again.

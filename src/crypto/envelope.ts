@@ -16,8 +16,12 @@ const DOMAIN = 'hivemesh/v1';
 // Deeper nesting is refused: bounds the recursion on hostile input (and catches cycles).
 const MAX_DEPTH = 16;
 
-/** What a signature is for; one purpose's signatures never verify for another. */
-export const PURPOSES = ['data', 'vote', 'queen', 'evict', 'upgrade', 'link'] as const;
+/**
+ * What a signature is for; one purpose's signatures never verify for another. `envelope` covers
+ * every envelope a bee originates, whatever its payload kind (the kind is among the signed
+ * fields); `link` is the link handshake; the others are for standalone signed objects.
+ */
+export const PURPOSES = ['envelope', 'data', 'vote', 'queen', 'evict', 'upgrade', 'link'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** Canonical JSON of `value` (see above); throws TypeError on anything JSON cannot carry. */

@@ -107,14 +107,17 @@ function parsePayload(v: unknown): Payload | null {
 /** The frame in `raw`, or null for anything oversized or malformed. */
 export function parseFrame(raw: string): Frame | null {
   if (raw.length > MAX_FRAME_BYTES) return null;
-  let f: Record<string, unknown>;
   try {
-    const value: unknown = JSON.parse(raw);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-    f = value as Record<string, unknown>;
+    return parseFrameValue(JSON.parse(raw));
   } catch {
     return null;
   }
+}
+
+/** The frame a JSON value (already parsed, e.g. by a layer that reads fields of its own) holds. */
+export function parseFrameValue(value: unknown): Frame | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const f = value as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
       return isDigest(f.digest) && isCount(f.term) && (f.queen === null || isBeeId(f.queen)) && isCount(f.uptimeMs) && typeof f.visible === 'boolean'

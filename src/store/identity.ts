@@ -1,12 +1,13 @@
 // Which bee this tab is. A tab keeps its bee across reloads: sessionStorage (per tab, kept across
-// reloads) points at the bee's identity in IndexedDB. A new tab starts empty, so it hatches a new
-// bee. A duplicated tab starts with a *copy* of the original's sessionStorage, so before taking the
+// reloads) points at the bee's identity (its key pair) in IndexedDB. A new tab starts empty, so it
+// hatches a new bee: a fresh key pair, whose public key's hash is the bee id. A duplicated tab starts with a *copy* of the original's sessionStorage, so before taking the
 // bee it asks, over a BroadcastChannel, whether a live tab already runs it; if one answers, the
 // duplicate hatches a bee of its own. (navigator.locks would do this better but exists only in
 // secure contexts, and classrooms use plain http on the LAN.)
 
+import { parseIdentity, serializeIdentity, type Identity } from '../crypto/identity';
 import { isBeeId } from '../net/signal-protocol';
-import type { HiveDb } from './schema';
+import type { HiveDb, IdentityRecord } from './schema';
 
 const POINTER_KEY = 'hivemesh.bee';
 const CHANNEL_NAME = 'hivemesh.identity';
@@ -21,7 +22,7 @@ const parseProbe = (data: unknown): Probe | null => {
 };
 
 export interface Claimed {
-  id: string;
+  identity: Identity;
   /** True when this is the bee the tab ran before (a reload); false for a new bee. */
   restored: boolean;
   /** Why a pointed-at bee was not taken, for the event log. */
@@ -31,7 +32,8 @@ export interface Claimed {
 export interface ClaimOptions {
   db: HiveDb | null;
   session: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
-  newId: () => string;
+  /** A fresh key pair, for a new bee. */
+  hatch: () => Identity;
   now: number;
   /**
    * `?reset`: hatch a new bee, and have this delete the records of the pointed-at one (unless
@@ -39,6 +41,9 @@ export interface ClaimOptions {
    */
   reset?: (bee: string) => Promise<unknown>;
 }
+
+/** The key pair a stored identity holds, checked (the secret key yields the public key, which hashes to the id). */
+const keysOf = (record: IdentityRecord): Identity | null => ('keys' in record ? parseIdentity(record.keys) : null);
 
 /** Answers for this tab's bee from the moment it is claimed until `close()`. */
 export class TabIdentity {
@@ -63,20 +68,30 @@ export class TabIdentity {
   }
 
   async claim(options: ClaimOptions): Promise<Claimed> {
-    const pointed = TabIdentity.pointer(options.session);
+    let pointed = TabIdentity.pointer(options.session);
     let note: string | undefined;
     if (pointed !== null) {
+      let record = await options.db?.get('identities', pointed);
+      if (record && 'movedTo' in record) {
+        // A version 2 bee, given keys (and a new id) by the schema upgrade: the tab follows it.
+        pointed = record.movedTo;
+        record = await options.db?.get('identities', pointed);
+      }
       if (await this.taken(pointed)) note = `bee ${pointed} runs in another tab (this tab is a duplicate): hatched a new bee`;
       else if (options.reset) {
         await options.reset(pointed);
         note = `bee ${pointed} was forgotten on request (reset): hatched a new bee`;
+      } else if (!options.db) note = `bee ${pointed} is out of reach (no storage): hatched a new bee`;
+      else if (!record) note = `bee ${pointed} was forgotten: hatched a new bee`;
+      else {
+        const identity = keysOf(record);
+        if (identity?.id === pointed) return this.take(options, { identity, restored: true });
+        note = `bee ${pointed} has unreadable keys: hatched a new bee`;
       }
-      else if (options.db && !(await options.db.get('identities', pointed))) note = `bee ${pointed} was forgotten: hatched a new bee`;
-      else return this.take(options, { id: pointed, restored: true });
     }
-    const id = options.newId();
-    await options.db?.put('identities', { id, createdAt: options.now });
-    return this.take(options, note === undefined ? { id, restored: false } : { id, restored: false, note });
+    const identity = options.hatch();
+    await options.db?.put('identities', { id: identity.id, createdAt: options.now, keys: serializeIdentity(identity) });
+    return this.take(options, note === undefined ? { identity, restored: false } : { identity, restored: false, note });
   }
 
   close(): void {
@@ -85,9 +100,9 @@ export class TabIdentity {
   }
 
   private take(options: ClaimOptions, claimed: Claimed): Claimed {
-    this.mine = claimed.id;
+    this.mine = claimed.identity.id;
     try {
-      options.session?.setItem(POINTER_KEY, claimed.id);
+      options.session?.setItem(POINTER_KEY, claimed.identity.id);
     } catch {
       // Storage disabled: this bee lasts one page load.
     }

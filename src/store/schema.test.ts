@@ -3,6 +3,8 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createIdentity, idOf, parseIdentity } from '../crypto/identity';
+import { TabIdentity } from './identity';
 import { DB_VERSION, openHiveDb } from './schema';
 import { BeeStore } from './store';
 
@@ -38,7 +40,7 @@ describe('the schema', () => {
     await tx.done;
     v1.close();
 
-    const v2 = await openHiveDb('old');
+    const v2 = await openHiveDb('old', 2);
     expect(v2.version).toBe(2);
     expect(await v2.get('identities', BEE)).toEqual({ id: BEE, createdAt: 1 });
     const loaded = await new BeeStore(v2, BEE, (what, err) => expect.fail(`${what}: ${String(err)}`)).load();
@@ -55,5 +57,62 @@ describe('the schema', () => {
     // The message-id index is unique: a second copy of a delivered message cannot be stored.
     await expect(v2.add('inbox', { bee: BEE, id: '0'.repeat(16), from: OTHER, body: 'again', at: 30, route: [] })).rejects.toThrow();
     v2.close();
+  });
+
+  it('migrates a version 2 database to version 3: each keyless bee gets a key pair and a key-hashed id, and takes its records along', async () => {
+    const v2 = await openHiveDb('old', 2);
+    await v2.put('identities', { id: BEE, createdAt: 3 } as never);
+    await v2.put('identities', { id: OTHER, createdAt: 4 } as never);
+    await v2.put('votes', { bee: BEE, term: 7, votedFor: OTHER });
+    await v2.put('rosters', { bee: BEE, queen: OTHER, peers: [OTHER], at: 9 });
+    await v2.add('inbox', { bee: BEE, id: '0'.repeat(16), from: OTHER, body: 'kept', at: 10, route: [OTHER, BEE] });
+    await v2.add('inbox', { bee: OTHER, id: '1'.repeat(16), from: BEE, body: 'theirs', at: 11, route: [BEE, OTHER] });
+    await v2.add('outbox', { bee: BEE, id: '2'.repeat(16), to: OTHER, body: 'pending', kind: 'send', status: 'pending', attempts: 1, createdAt: 5 });
+    await v2.add('log', { bee: BEE, at: 6, kind: 'start', text: 'hatched' });
+    await v2.put('bans', { bee: BEE, banned: OTHER, at: 7, reason: 'test' });
+    v2.close();
+
+    const v3 = await openHiveDb('old');
+    expect(v3.version).toBe(3);
+    const moved = await v3.get('identities', BEE);
+    if (!moved || !('movedTo' in moved)) throw new Error('the version 2 record should forward to the new bee');
+    const keyed = await v3.get('identities', moved.movedTo);
+    if (!keyed || !('keys' in keyed)) throw new Error('the new bee should have keys');
+    const identity = parseIdentity(keyed.keys);
+    expect(identity?.id).toBe(moved.movedTo);
+    expect(identity && idOf(identity.publicKey)).toBe(moved.movedTo);
+    expect(keyed.createdAt).toBe(3);
+
+    const loaded = await new BeeStore(v3, moved.movedTo, (what, err) => expect.fail(`${what}: ${String(err)}`)).load();
+    expect(loaded.inbox.map((m) => m.body)).toEqual(['kept']);
+    expect(loaded.outbox.map((m) => [m.body, m.status, m.attempts])).toEqual([['pending', 'pending', 1]]);
+    expect(loaded.log.map((m) => m.text)).toEqual(['hatched']);
+    expect(loaded.roster).toMatchObject({ queen: OTHER, peers: [OTHER] });
+    // A vote belongs to the id that cast it; the new id has voted in no term.
+    expect(loaded.vote).toBeNull();
+    expect(await v3.getAllFromIndex('bans', 'by-bee', moved.movedTo)).toMatchObject([{ banned: OTHER }]);
+    expect(await v3.getAllFromIndex('bans', 'by-bee', BEE)).toEqual([]);
+    const gone = await new BeeStore(v3, BEE, () => {}).load();
+    expect([gone.inbox, gone.outbox, gone.log, gone.vote, gone.roster]).toEqual([[], [], [], null, null]);
+
+    // The other bee moved too, with its own key and its own message.
+    const otherMoved = await v3.get('identities', OTHER);
+    if (!otherMoved || !('movedTo' in otherMoved)) throw new Error('every version 2 bee should move');
+    expect(otherMoved.movedTo).not.toBe(moved.movedTo);
+    expect((await new BeeStore(v3, otherMoved.movedTo, () => {}).load()).inbox.map((m) => m.body)).toEqual(['theirs']);
+
+    // The tab that ran the version 2 bee reloads into the new one.
+    const session = new Map([['hivemesh.bee', BEE]]);
+    const tab = new TabIdentity(() => 'nonce');
+    const claimed = await tab.claim({
+      db: v3,
+      session: { getItem: (k) => session.get(k) ?? null, setItem: (k, v) => void session.set(k, v), removeItem: (k) => void session.delete(k) },
+      hatch: createIdentity,
+      now: 8,
+    });
+    tab.close();
+    expect(claimed).toEqual({ identity, restored: true });
+    expect(session.get('hivemesh.bee')).toBe(moved.movedTo);
+    v3.close();
   });
 });

@@ -4,18 +4,30 @@
 // transaction: either all of them apply or the database stays as it was.
 
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { createIdentity, serializeIdentity, type StoredIdentity } from '../crypto/identity';
 
 export const DB_NAME = 'hivemesh';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /**
- * Who a bee is. The security issue adds the signing key pair in a later version (CryptoKey
- * objects are structured-cloneable and go in as they are); until then the id is random.
+ * Who a bee is: its Ed25519 key pair, and the id that hashes from the public key. The secret key
+ * is kept as bytes (base64url): a classroom's plain-http origin has no WebCrypto, so there is no
+ * non-extractable CryptoKey to keep instead (docs/storage.md).
  */
-export interface IdentityRecord {
+export interface KeyedIdentityRecord {
   id: string;
   createdAt: number;
+  keys: StoredIdentity;
 }
+
+/** A version 2 bee (random id, no keys) whose records now belong to the keyed bee `movedTo`. */
+export interface MovedIdentityRecord {
+  id: string;
+  createdAt: number;
+  movedTo: string;
+}
+
+export type IdentityRecord = KeyedIdentityRecord | MovedIdentityRecord;
 
 /** The protocol state safety depends on: one vote per bee per term, across reloads. */
 export interface VoteRecord {
@@ -62,7 +74,7 @@ export interface OutboxRecord {
   reason?: string;
 }
 
-export type LogKind = 'start' | 'role' | 'vote' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget';
+export type LogKind = 'start' | 'role' | 'vote' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget' | 'security';
 
 export interface LogRecord {
   seq?: number;
@@ -106,6 +118,38 @@ interface V1Outbox {
   createdAt: number;
 }
 
+/** The stores whose records name their bee in a `bee` field (and have a 'by-bee' index). */
+const BY_BEE_STORES = ['inbox', 'outbox', 'log', 'bans'] as const;
+
+/**
+ * Version 2 ids were random: no key hashes to them, so they cannot be kept. Each such bee gets a
+ * key pair and the id of its public key, and takes its records along: messages, outbox, log,
+ * roster and bans. Its vote stays behind (the new id has voted in no term). The old identity
+ * record remains as a forwarding note, so the tab that pointed at it finds the new bee.
+ */
+async function giveKeysToV2Bees(tx: UpgradeTx): Promise<void> {
+  const identities = tx.objectStore('identities');
+  const old = (await identities.getAll()) as Array<{ id: string; createdAt: number }>;
+  for (const { id, createdAt } of old) {
+    const identity = createIdentity();
+    await identities.put({ id: identity.id, createdAt, keys: serializeIdentity(identity) } satisfies KeyedIdentityRecord);
+    await identities.put({ id, createdAt, movedTo: identity.id } satisfies MovedIdentityRecord);
+    const roster = (await tx.objectStore('rosters').get(id)) as RosterRecord | undefined;
+    if (roster) {
+      await tx.objectStore('rosters').delete(id);
+      await tx.objectStore('rosters').put({ ...roster, bee: identity.id });
+    }
+    await tx.objectStore('votes').delete(id);
+    for (const name of BY_BEE_STORES) {
+      const store = tx.objectStore(name);
+      const records = (await store.index('by-bee').getAll(id)) as Array<{ bee: string }>;
+      // Bans are keyed by [bee, banned]: the old key goes; the others are keyed by seq and stay.
+      if (name === 'bans') await Promise.all((await store.index('by-bee').getAllKeys(id)).map((key) => store.delete(key)));
+      await Promise.all(records.map((record) => store.put({ ...record, bee: identity.id })));
+    }
+  }
+}
+
 const MIGRATIONS: ReadonlyArray<(db: AnyDb, tx: UpgradeTx) => Promise<void>> = [
   // 0 → 1: identities, votes and messages.
   async (db) => {
@@ -137,6 +181,8 @@ const MIGRATIONS: ReadonlyArray<(db: AnyDb, tx: UpgradeTx) => Promise<void>> = [
       }),
     ]);
   },
+  // 2 → 3: signing keys; bee id = hash of the public key.
+  async (_db, tx) => giveKeysToV2Bees(tx),
 ];
 
 /**

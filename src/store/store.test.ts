@@ -3,6 +3,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createIdentity, serializeIdentity } from '../crypto/identity';
 import { EventLog } from './log';
 import { Inbox } from './inbox';
 import { Outbox } from './outbox';
@@ -120,8 +121,8 @@ describe('a bee store', () => {
   });
 
   it('forgets a bee entirely, leaving other bees alone', async () => {
-    await db.put('identities', { id: BEE, createdAt: 1 });
-    await db.put('identities', { id: OTHER, createdAt: 1 });
+    await db.put('identities', { id: BEE, createdAt: 1, keys: serializeIdentity(createIdentity()) });
+    await db.put('identities', { id: OTHER, createdAt: 1, keys: serializeIdentity(createIdentity()) });
     const s = store();
     await s.load();
     await s.saveVote(2, BEE);

@@ -1,0 +1,192 @@
+// Signed bees in real Chromium, from the LAN origin (not a secure context: no crypto.subtle):
+// a bee's id is the hash of its public key and survives a reload; a passphrase colony links only
+// bees that typed the right passphrase, and neither the passphrase nor a message reaches the
+// signaling server; a forged envelope written straight onto a link is dropped, counted and never
+// delivered. Runs once per transport.
+import { createHash } from 'node:crypto';
+import type { BrowserContext, Page } from '@playwright/test';
+import { beeId, expect, inbox, test, waitForHive } from './fixtures.ts';
+import type { HiveWindow } from './fixtures.ts';
+
+const READY_TIMEOUT_MS = 30_000;
+
+interface Security {
+  links: { authenticated: number; refused: number; refusals: Record<string, number> };
+  envelopes: { signed: number; verified: number; verifyMs: number; forged: number; replayed: number; unsigned: number; duplicates: number };
+  unreadable: number;
+}
+/** What this issue adds to `window.hive` (beyond the contract in fixtures.ts). */
+type SecureHive = HiveWindow['hive'] & {
+  publicKey: string;
+  snapshot(): ReturnType<HiveWindow['hive']['snapshot']> & { sealed: boolean; security: Security };
+  sendRaw(peer: string, frame: string): boolean;
+  exportLog(): { entries: Array<{ kind: string; data?: Record<string, unknown> }> };
+};
+type SecureWindow = Window & { hive: SecureHive };
+
+const secureSnapshot = (page: Page) => page.evaluate(() => (window as unknown as SecureWindow).hive.snapshot());
+const publicKey = (page: Page) => page.evaluate(() => (window as unknown as SecureWindow).hive.publicKey);
+/** The bees this tab refused a link with for a wrong passphrase, from its event log. */
+const refusedPeers = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as SecureWindow).hive
+      .exportLog()
+      .entries.filter((entry) => entry.kind === 'security' && entry.data?.reason === 'wrong-passphrase')
+      .map((entry) => String(entry.data?.peer)),
+  );
+const bodies = async (page: Page) => (await inbox(page)).map((entry) => entry.body);
+
+/** The bee id of a base64url Ed25519 public key, computed here, independently of the app. */
+const idOfKey = (key: string) => createHash('sha256').update(Buffer.from(key, 'base64url')).digest('hex').slice(0, 32);
+
+/** Waits until the tab runs a bee again (after a reload) and `check` holds for it. */
+async function awaitBee(page: Page, check: string): Promise<void> {
+  await page.waitForFunction(`window.hive !== undefined && (${check})`, null, { timeout: READY_TIMEOUT_MS });
+  await page.evaluate(() => (window as unknown as HiveWindow).hive.ready);
+}
+
+/** Types the passphrase into the page and joins with it (the page reloads as the same bee). */
+async function joinWithPassphrase(page: Page, passphrase: string): Promise<void> {
+  await page.getByLabel('Colony passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Join with passphrase' }).click();
+  await awaitBee(page, 'window.hive.snapshot().sealed === true');
+}
+
+/** Opens a tab whose every WebSocket frame (to the signaling server or PeerServer) is recorded. */
+async function recordedTab(context: BrowserContext, frames: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('websocket', (socket) => {
+    const keep = (frame: { payload: string | Buffer }) => frames.push(String(frame.payload));
+    socket.on('framesent', keep);
+    socket.on('framereceived', keep);
+  });
+  return page;
+}
+
+test('a bee is its key: the id hashes from the public key, a reload keeps both, ?reset and a new tab hatch others', async ({ openBee, openBees, context }) => {
+  const [page] = await openBees(1);
+  const id = await beeId(page!);
+  const key = await publicKey(page!);
+  expect(idOfKey(key)).toBe(id);
+  await page!.reload();
+  await awaitBee(page!, 'true');
+  expect([await beeId(page!), await publicKey(page!)]).toEqual([id, key]);
+
+  const other = await openBee(context);
+  expect(await beeId(other)).not.toBe(id);
+  expect(idOfKey(await publicKey(other))).toBe(await beeId(other));
+
+  const url = new URL(page!.url());
+  url.searchParams.set('reset', '');
+  await page!.goto(url.href);
+  await awaitBee(page!, 'true');
+  const fresh = await beeId(page!);
+  expect(fresh).not.toBe(id);
+  expect(idOfKey(await publicKey(page!))).toBe(fresh);
+});
+
+test('a passphrase colony: two tabs with the right passphrase exchange messages, a third with a wrong one cannot link or read, and the server sees neither', async ({
+  openBee,
+  context,
+  colony,
+}) => {
+  const frames: string[] = [];
+  const [a, b, c] = await Promise.all([0, 1, 2].map(() => recordedTab(context, frames)));
+  for (const page of [a!, b!, c!]) await openBee(page);
+  expect(await a!.evaluate(() => window.isSecureContext && crypto.subtle !== undefined)).toBe(new URL(a!.url()).hostname === '127.0.0.1');
+
+  const passphrase = `correct horse ${colony}`;
+  const wrong = `wrong horse ${colony}`;
+  await joinWithPassphrase(a!, passphrase);
+  await joinWithPassphrase(b!, passphrase);
+  await joinWithPassphrase(c!, wrong);
+  for (const page of [a!, b!, c!]) expect(page.url()).not.toContain('horse');
+  const [idA, idB, idC] = (await Promise.all([a!, b!, c!].map(beeId))) as [string, string, string];
+
+  await waitForHive(a!, (hive, peer: string) => hive.snapshot().neighbours.includes(peer), idB);
+  // The server introduces the wrong bee to both others, and each pair's handshake fails: one end
+  // or the other (or both) logs the refusal.
+  await expect
+    .poll(async () => {
+      const refused = await Promise.all([a!, b!, c!].map(refusedPeers));
+      return [
+        refused[0]!.includes(idC) || refused[2]!.includes(idA),
+        refused[1]!.includes(idC) || refused[2]!.includes(idB),
+      ];
+    }, { message: 'the wrong bee was refused by both right ones', timeout: 60_000 })
+    .toEqual([true, true]);
+
+  const secret = `sealed broadcast ${colony}`;
+  const direct = `sealed direct ${colony}`;
+  await a!.evaluate((body) => (window as unknown as HiveWindow).hive.broadcast(body), secret);
+  await a!.evaluate(([to, body]) => (window as unknown as HiveWindow).hive.send(to, body), [idB, direct] as const);
+  await waitForHive(b!, (hive, wanted: string) => hive.inbox().some((entry) => entry.body === wanted), secret);
+  expect(await bodies(b!)).toEqual(expect.arrayContaining([secret, direct]));
+  await b!.evaluate(([to, body]) => (window as unknown as HiveWindow).hive.send(to, body), [idA, `reply ${colony}`] as const);
+
+  const [snapA, snapB, snapC] = await Promise.all([a!, b!, c!].map(secureSnapshot));
+  expect(snapC!.neighbours).toEqual([]);
+  expect(snapA!.neighbours).not.toContain(idC);
+  expect(snapB!.neighbours).not.toContain(idC);
+  expect(snapA!.roster).not.toContain(idC);
+  expect(await bodies(c!)).toEqual([]);
+  expect(snapA!.security.links.refusals['wrong-passphrase']! + snapB!.security.links.refusals['wrong-passphrase']!).toBeGreaterThanOrEqual(1);
+  expect([snapA!.security.unreadable, snapB!.security.unreadable]).toEqual([0, 0]);
+
+  // Neither the passphrase nor a message body went through a WebSocket (the signaling server's or PeerJS's).
+  expect(frames.length).toBeGreaterThan(0);
+  for (const text of [passphrase, wrong, 'horse', secret, direct]) {
+    expect(frames.filter((frame) => frame.includes(text)), `WebSocket frames containing "${text}"`).toEqual([]);
+  }
+
+  // A reload keeps the tab in the passphrase colony (the tab kept the derived key) and relinks.
+  await b!.reload();
+  await awaitBee(b!, 'window.hive.snapshot().sealed === true');
+  expect(await beeId(b!)).toBe(idB);
+  await waitForHive(b!, (hive, peer: string) => hive.snapshot().neighbours.includes(peer), idA);
+});
+
+test('a forged envelope written onto a link (valid shape, wrong signature) is dropped, counted and never delivered', async ({ openBees, colony }) => {
+  const pages = await openBees(3);
+  const ids = await Promise.all(pages.map(beeId));
+  // The forger writes to a neighbour in the name of the third bee.
+  await Promise.all(pages.map((page) => waitForHive(page, (hive) => hive.snapshot().roster.length === 3 && hive.snapshot().neighbours.length >= 1)));
+  const forgerIndex = 0;
+  const forger = pages[forgerIndex]!;
+  const victimId = (await secureSnapshot(forger)).neighbours[0]!;
+  const victim = pages[ids.indexOf(victimId)]!;
+  const claimedId = ids.find((id) => id !== victimId && id !== ids[forgerIndex])!;
+  const claimed = pages[ids.indexOf(claimedId)]!;
+  const claimedKey = await publicKey(claimed);
+  const forgerKey = await publicKey(forger);
+
+  const forged = `forged ${colony}`;
+  const envelope = (n: number, to: string | null, auth: unknown) =>
+    JSON.stringify({ t: 'env', id: `${n}`.repeat(16), from: claimedId, to, ttl: 8, route: [claimedId], p: { k: 'data', msg: `${n}`.repeat(16), body: `${forged} ${n}` }, auth });
+  const seq = Date.now() * 1000 + 1e9; // ahead of any number the real bee has used
+  const frames = [
+    // The claimed bee's real key, a signature that is not its own: direct and broadcast.
+    envelope(1, victimId, { pub: claimedKey, seq, sig: 'A'.repeat(86) }),
+    envelope(2, null, { pub: claimedKey, seq: seq + 1, sig: 'A'.repeat(86) }),
+    // The forger's own key in the claimed bee's name.
+    envelope(3, victimId, { pub: forgerKey, seq: seq + 2, sig: 'A'.repeat(86) }),
+    // No signature at all.
+    envelope(4, null, undefined),
+  ];
+  expect(await forger.evaluate(([to, list]) => list.map((frame) => (window as unknown as SecureWindow).hive.sendRaw(to, frame)), [victimId, frames] as const)).toEqual([true, true, true, true]);
+
+  await waitForHive(victim, (hive) => {
+    const { envelopes } = (hive as unknown as SecureHive).snapshot().security;
+    return envelopes.forged >= 3 && envelopes.unsigned >= 1;
+  });
+  // A genuine message from the claimed bee, and a broadcast, fence everything sent before them.
+  const fence = `genuine ${colony}`;
+  await claimed.evaluate(([to, body]) => (window as unknown as HiveWindow).hive.send(to, body), [victimId, fence] as const);
+  await claimed.evaluate((body) => (window as unknown as HiveWindow).hive.broadcast(body), `${fence} to all`);
+  await Promise.all(pages.filter((page) => page !== claimed).map((page) => waitForHive(page, (hive, wanted: string) => hive.inbox().some((e) => e.body === wanted), `${fence} to all`)));
+  expect(await bodies(victim)).toContain(fence);
+  for (const page of pages) expect((await bodies(page)).filter((body) => String(body).startsWith(forged))).toEqual([]);
+  const { security } = await secureSnapshot(victim);
+  expect(security.envelopes.verified).toBeGreaterThan(0);
+  console.log(`[security] ${test.info().project.name} verified=${security.envelopes.verified} verify_ms_each=${(security.envelopes.verifyMs / security.envelopes.verified).toFixed(2)}`);
+});

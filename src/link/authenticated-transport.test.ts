@@ -1,0 +1,199 @@
+// Link authentication over the in-memory transport: a link opens to the protocol only after both
+// ends proved their keys (and the colony key, with a passphrase); an impostor, a replayed proof,
+// a wrong passphrase, a frame before the handshake and silence are each refused and counted.
+import { afterEach, describe, expect, it } from 'vitest';
+import { bytesToBase64url } from '../crypto/encoding';
+import { createIdentity, type Identity } from '../crypto/identity';
+import { randomBytes } from '../crypto/random';
+import { MemoryNetwork, type MemoryTransport } from '../net/memory';
+import type { LinkEvent, Transport } from '../net/transport';
+import { AuthenticatedTransport, type AuthOptions } from './authenticated-transport';
+import type { Refusal } from './handshake';
+
+const COLONY = 'test-colony';
+const open: Transport[] = [];
+
+afterEach(() => {
+  for (const transport of open.splice(0)) transport.destroy();
+});
+
+/** Resolves once the condition holds, checking after each turn of the event loop. */
+async function until(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+interface Bee {
+  identity: Identity;
+  transport: AuthenticatedTransport;
+  events: LinkEvent[];
+  refused: Array<[string, Refusal]>;
+}
+
+function bee(network: MemoryNetwork, options: Partial<AuthOptions> & { colonyKey?: Uint8Array | null; identity?: Identity; id?: string } = {}): Bee {
+  const identity = options.identity ?? createIdentity();
+  const refused: Array<[string, Refusal]> = [];
+  const transport = new AuthenticatedTransport(network.transport(options.id ?? identity.id), {
+    secrets: { identity, colony: COLONY, colonyKey: options.colonyKey ?? null },
+    onRefused: (peer, reason) => refused.push([peer, reason]),
+    ...options,
+  });
+  open.push(transport);
+  const events: LinkEvent[] = [];
+  transport.subscribe((event) => events.push(event));
+  return { identity, transport, events, refused };
+}
+
+/** A bee that speaks the raw transport directly: the test writes its frames by hand. */
+function rawBee(network: MemoryNetwork, id: string): { transport: MemoryTransport; frames: string[] } {
+  const transport = network.transport(id);
+  open.push(transport);
+  const frames: string[] = [];
+  transport.subscribe((event) => event.type === 'frame' && frames.push(event.frame));
+  return { transport, frames };
+}
+
+const opened = (b: Bee, peer: string) => b.events.some((e) => e.type === 'open' && e.peer === peer);
+const closed = (b: Bee, peer: string) => b.events.some((e) => e.type === 'closed' && e.peer === peer);
+
+describe('link authentication', () => {
+  it('opens a link to the protocol once both ends proved their keys, then carries frames both ways', async () => {
+    const network = new MemoryNetwork();
+    const a = bee(network);
+    const b = bee(network);
+    a.transport.link(b.identity.id);
+    await until(() => opened(a, b.identity.id) && opened(b, a.identity.id), 'both ends open');
+    expect(a.transport.send(b.identity.id, 'hello protocol')).toBe(true);
+    expect(b.transport.send(a.identity.id, 'hello back')).toBe(true);
+    await until(() => b.events.some((e) => e.type === 'frame'), 'b gets a frame');
+    await until(() => a.events.some((e) => e.type === 'frame'), 'a gets a frame');
+    // The handshake frames never reach the protocol: only what was sent after it.
+    expect(b.events.filter((e) => e.type === 'frame')).toEqual([{ type: 'frame', peer: a.identity.id, frame: 'hello protocol' }]);
+    expect(a.events.filter((e) => e.type === 'frame')).toEqual([{ type: 'frame', peer: b.identity.id, frame: 'hello back' }]);
+    expect([a.transport.counters.authenticated, b.transport.counters.authenticated]).toEqual([1, 1]);
+    expect([a.transport.counters.refused, b.transport.counters.refused]).toEqual([0, 0]);
+  });
+
+  it('sends nothing from the protocol before the far end is authenticated', async () => {
+    const network = new MemoryNetwork();
+    const a = bee(network);
+    const b = bee(network);
+    a.transport.link(b.identity.id);
+    expect(a.transport.send(b.identity.id, 'too early')).toBe(false);
+    await until(() => opened(a, b.identity.id), 'a opens');
+  });
+
+  it('refuses a bee whose key does not hash to the id it is linked as', async () => {
+    const network = new MemoryNetwork();
+    const honest = bee(network);
+    // Registered under an id it holds no key for (a real bee's id, say).
+    const impostorId = createIdentity().id;
+    const impostor = bee(network, { id: impostorId });
+    honest.transport.link(impostorId);
+    await until(() => closed(honest, impostorId), 'the honest bee closes the link');
+    expect(honest.refused).toEqual([[impostorId, 'id-mismatch']]);
+    expect(honest.transport.counters.refusals['id-mismatch']).toBe(1);
+    expect(opened(honest, impostorId)).toBe(false);
+    expect(opened(impostor, honest.identity.id)).toBe(false);
+  });
+
+  it('refuses a replayed proof: a real bee\'s hello and proof, recorded on one link, open no other', async () => {
+    // Record what a real bee sends to another on an honest link...
+    const recording = new MemoryNetwork();
+    const victim = bee(recording);
+    const witness = createIdentity();
+    const tapped = recording.transport(witness.id);
+    const recorded: string[] = [];
+    tapped.subscribe((event) => event.type === 'frame' && event.peer === victim.identity.id && recorded.push(event.frame));
+    open.push(new AuthenticatedTransport(tapped, { secrets: { identity: witness, colony: COLONY, colonyKey: null } }));
+    victim.transport.link(witness.id);
+    await until(() => opened(victim, witness.id), 'the honest link opens');
+    expect(recorded.map((frame) => JSON.parse(frame).t)).toEqual(['hello', 'proof']);
+
+    // ...and play it back to another bee, under the victim's id.
+    const network = new MemoryNetwork();
+    const target = bee(network);
+    const impostor = rawBee(network, victim.identity.id);
+    impostor.transport.link(target.identity.id);
+    await until(() => impostor.frames.length >= 1, 'the target says hello');
+    for (const frame of recorded) impostor.transport.send(target.identity.id, frame);
+    await until(() => target.refused.length > 0, 'the target refuses');
+    expect(target.refused).toEqual([[victim.identity.id, 'bad-signature']]);
+    expect(opened(target, victim.identity.id)).toBe(false);
+  });
+
+  it('links bees that derived the same colony key, and refuses a wrong one or none', async () => {
+    const network = new MemoryNetwork();
+    const key = randomBytes(32);
+    const a = bee(network, { colonyKey: key });
+    const b = bee(network, { colonyKey: new Uint8Array(key) });
+    const wrong = bee(network, { colonyKey: randomBytes(32) });
+    const open_ = bee(network);
+    a.transport.link(b.identity.id);
+    a.transport.link(wrong.identity.id);
+    a.transport.link(open_.identity.id);
+    await until(() => opened(a, b.identity.id) && closed(a, wrong.identity.id) && closed(a, open_.identity.id), 'links settle');
+    expect(new Map(a.refused)).toEqual(new Map<string, Refusal>([[wrong.identity.id, 'wrong-passphrase'], [open_.identity.id, 'passphrase-mismatch']]));
+    // The wrong-passphrase bee refuses too, for the same reason: neither side opens.
+    await until(() => wrong.refused.length > 0 && open_.refused.length > 0, 'the others refuse');
+    expect(wrong.refused).toEqual([[a.identity.id, 'wrong-passphrase']]);
+    expect(open_.refused).toEqual([[a.identity.id, 'passphrase-mismatch']]);
+    expect(opened(wrong, a.identity.id) || opened(open_, a.identity.id)).toBe(false);
+    // A passphrase is not held against a bee: it may retype it (a reload keeps its id), so the
+    // next attempt gets a new handshake rather than an instant refusal.
+    a.transport.link(wrong.identity.id);
+    await until(() => a.transport.counters.refusals['wrong-passphrase'] === 2, 'a second handshake, refused again');
+  });
+
+  it('refuses a protocol frame sent before the handshake', async () => {
+    const network = new MemoryNetwork();
+    const honest = bee(network);
+    const rude = rawBee(network, createIdentity().id);
+    rude.transport.link(honest.identity.id);
+    await until(() => rude.frames.length >= 1, 'hello arrives');
+    rude.transport.send(honest.identity.id, JSON.stringify({ t: 'hb', digest: [], term: 0, queen: null, uptimeMs: 0, visible: true }));
+    await until(() => honest.refused.length > 0, 'refused');
+    expect(honest.refused[0]?.[1]).toBe('bad-handshake');
+    expect(honest.events.some((e) => e.type === 'frame')).toBe(false);
+  });
+
+  it('refuses a link that stays silent past the timeout, and may try it again later', async () => {
+    const network = new MemoryNetwork();
+    const honest = bee(network, { timeoutMs: 30 });
+    const silent = rawBee(network, createIdentity().id);
+    honest.transport.link(silent.transport.self);
+    await until(() => honest.refused.length > 0, 'timed out');
+    expect(honest.refused).toEqual([[silent.transport.self, 'timeout']]);
+    expect(closed(honest, silent.transport.self)).toBe(true);
+    // Slowness is no proof of malice: the bee is not held refused.
+    honest.transport.link(silent.transport.self);
+    await until(() => silent.frames.length >= 2, 'a second hello');
+  });
+
+  it('does not link again to a bee refused for what it proved, until the refusal expires', async () => {
+    let now = 0;
+    const network = new MemoryNetwork();
+    const honest = bee(network, { now: () => now, refuseForMs: 1000 });
+    const impostorId = createIdentity().id;
+    const impostor = rawBee(network, impostorId);
+    honest.transport.link(impostorId);
+    await until(() => impostor.frames.length >= 1, 'hello');
+    impostor.transport.send(honest.identity.id, createHelloOf(createIdentity()));
+    await until(() => closed(honest, impostorId), 'refused');
+    const before = impostor.frames.length;
+    honest.events.length = 0;
+    honest.transport.link(impostorId);
+    await until(() => closed(honest, impostorId), 'closed at once');
+    expect(impostor.frames.length).toBe(before); // no new link, no new hello
+    now = 1001;
+    honest.transport.link(impostorId);
+    await until(() => impostor.frames.length > before, 'linked again after the refusal expired');
+  });
+});
+
+function createHelloOf(identity: Identity): string {
+  return JSON.stringify({ t: 'hello', v: 1, pub: bytesToBase64url(identity.publicKey), nonce: bytesToBase64url(randomBytes(32)), sealed: false });
+}

@@ -1,0 +1,107 @@
+// The envelope guard on its own: what it signs, what it lets through, what it drops and counts.
+import { describe, expect, it } from 'vitest';
+import { createIdentity } from '../crypto/identity';
+import type { Envelope, Heartbeat } from '../hive/frames';
+import { EnvelopeGuard } from './envelope-guard';
+import { ReplayWindows } from './replay-window';
+
+const COLONY = 'guarded';
+const origin = createIdentity();
+const relay = createIdentity();
+const receiver = createIdentity();
+
+const envelope = (id: string, body: unknown = 'hi'): Envelope => ({
+  t: 'env',
+  id,
+  from: origin.id,
+  to: receiver.id,
+  ttl: 8,
+  route: [origin.id],
+  p: { k: 'data', msg: id, body },
+});
+
+describe('the envelope guard', () => {
+  it('signs an envelope once however many links it goes out on, with a rising sequence number', () => {
+    const guard = new EnvelopeGuard(origin, COLONY, { now: () => 5 });
+    const first = JSON.parse(guard.encode(envelope('1'.repeat(16)))!);
+    expect(JSON.parse(guard.encode(envelope('1'.repeat(16)))!)).toEqual(first);
+    const second = JSON.parse(guard.encode(envelope('2'.repeat(16)))!);
+    expect(guard.counters.signed).toBe(2);
+    expect(first.auth.seq).toBe(5000);
+    expect(second.auth.seq).toBe(5001);
+  });
+
+  it('passes heartbeats through unsigned, as they are link-local', () => {
+    const guard = new EnvelopeGuard(origin, COLONY);
+    const hb: Heartbeat = { t: 'hb', digest: [], term: 1, queen: null, uptimeMs: 5, visible: true };
+    expect(JSON.parse(guard.encode(hb)!)).toEqual(hb);
+    expect(new EnvelopeGuard(receiver, COLONY).check(origin.id, JSON.stringify(hb))).toEqual({ frame: hb });
+  });
+
+  it('lets a relay pass on exactly what the origin signed, even payload fields this version does not know', () => {
+    // A later version's origin signs a payload with a field this version's parser leaves out.
+    const later = { ...envelope('3'.repeat(16)), p: { k: 'data', msg: '3'.repeat(16), body: 'hi', extra: 'new' } } as Envelope;
+    const wire = new EnvelopeGuard(origin, COLONY).encode(later)!;
+    const middle = new EnvelopeGuard(relay, COLONY);
+    const checked = middle.check(origin.id, wire);
+    if (!('frame' in checked)) throw new Error(`dropped: ${checked.dropped}`);
+    expect(checked.frame).toMatchObject({ p: { k: 'data', body: 'hi' } });
+    expect(checked.frame).not.toHaveProperty('p.extra');
+    // The protocol relays its own (narrower) copy; the guard sends the payload as signed.
+    const onward = middle.encode({ ...(checked.frame as Envelope), ttl: 7, route: [origin.id, relay.id] })!;
+    expect(JSON.parse(onward)).toMatchObject({ p: { extra: 'new' }, auth: JSON.parse(wire).auth, ttl: 7 });
+    expect(new EnvelopeGuard(receiver, COLONY).check(relay.id, onward)).toHaveProperty('frame');
+    expect(middle.counters).toMatchObject({ verified: 1, forged: 0 });
+  });
+
+  it('does not relay an envelope it never checked', () => {
+    const middle = new EnvelopeGuard(relay, COLONY);
+    expect(middle.encode(envelope('5'.repeat(16)))).toBeNull();
+    expect(middle.counters.unsendable).toBe(1);
+  });
+
+  it('refuses a signature made for another colony', () => {
+    const wire = new EnvelopeGuard(origin, 'elsewhere').encode(envelope('6'.repeat(16)))!;
+    const dropped: string[] = [];
+    const guard = new EnvelopeGuard(receiver, COLONY, { onDropped: (peer, reason, from) => dropped.push(`${peer} ${reason} ${from}`) });
+    expect(guard.check(relay.id, wire)).toEqual({ dropped: 'forged', origin: origin.id });
+    expect(dropped).toEqual([`${relay.id} forged ${origin.id}`]);
+  });
+
+  it('counts a frame that is not JSON, or not a frame, as malformed for the protocol to count', () => {
+    const guard = new EnvelopeGuard(receiver, COLONY);
+    expect(guard.check(relay.id, '{not json')).toEqual({ dropped: 'malformed' });
+    expect(guard.check(relay.id, '{"t":"env"}')).toEqual({ dropped: 'malformed' });
+  });
+});
+
+describe('replay windows', () => {
+  it('tells a new number from a copy of the same transmission and from a replay', () => {
+    const windows = new ReplayWindows(4, 2);
+    expect(windows.check('a', 10, 'x')).toBe('new');
+    windows.record('a', 10, 'x');
+    expect(windows.check('a', 10, 'x')).toBe('duplicate');
+    expect(windows.check('a', 10, 'y')).toBe('replayed');
+    // Out of order is fine while inside the window.
+    windows.record('a', 12, 'z');
+    expect(windows.check('a', 11, 'w')).toBe('new');
+  });
+
+  it('treats numbers that fell out of the window as used', () => {
+    const windows = new ReplayWindows(2, 10);
+    for (const seq of [1, 2, 3]) windows.record('a', seq, `e${seq}`);
+    expect(windows.check('a', 1, 'e1')).toBe('replayed');
+    expect(windows.check('a', 3, 'e3')).toBe('duplicate');
+    expect(windows.check('a', 4, 'e4')).toBe('new');
+  });
+
+  it('forgets the least recently heard origin beyond its limit', () => {
+    const windows = new ReplayWindows(4, 2);
+    windows.record('a', 1, 'x');
+    windows.record('b', 1, 'y');
+    windows.record('a', 2, 'z');
+    windows.record('c', 1, 'w');
+    expect(windows.check('b', 1, 'y')).toBe('new');
+    expect(windows.check('a', 1, 'x')).toBe('duplicate');
+  });
+});

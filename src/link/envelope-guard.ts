@@ -1,0 +1,179 @@
+// Signed envelopes, at the edge between links and the protocol. Every envelope a bee originates
+// carries `auth`: its public key, a per-origin sequence number and an Ed25519 signature (purpose
+// `envelope`) over what the origin chose — colony, from, to, payload, seq — and not over what
+// relays change (envelope id, ttl, route). Every bee checks each envelope before the protocol sees
+// it, so relays verify before relaying and receivers before delivering, and a relay can route but
+// not forge: it passes the origin's auth on unchanged, and any change to the signed fields breaks it.
+//
+// The public key travels in the envelope: a relay may never have met the origin, and since the
+// bee id is the hash of the key, a key that hashes to `from` is the only one that can sign for it.
+
+import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
+import { signFields, verifyFields } from '../crypto/envelope';
+import { idOf, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type Identity } from '../crypto/identity';
+import { parseFrameValue, type Envelope, type Frame } from '../hive/frames';
+import { ReplayWindows } from './replay-window';
+
+/** What an envelope carries to prove its origin. */
+export interface EnvelopeAuth {
+  /** base64url Ed25519 public key of the origin; must hash to `from`. */
+  pub: string;
+  /** Per origin, never reused: microseconds of the origin's clock, or one more than the last. */
+  seq: number;
+  /** base64url signature of signedFields(). */
+  sig: string;
+}
+
+/** Why an incoming frame did not reach the protocol. */
+export type Dropped =
+  /** Not a frame at all (the protocol counts these). */
+  | 'malformed'
+  /** An envelope without a well-formed auth. */
+  | 'unsigned'
+  /** The key does not hash to `from`, or the signature does not verify. */
+  | 'forged'
+  /** A sequence number its origin already used, under another envelope id. */
+  | 'replayed'
+  /** Another copy of an envelope already checked (floods arrive on several links), or our own come back. */
+  | 'duplicate';
+
+export type Checked = { frame: Frame } | { dropped: Dropped; origin?: string };
+
+export interface GuardCounters {
+  /** Own envelopes signed, and the time it took (ms). */
+  signed: number;
+  signMs: number;
+  /** Envelopes whose signature was checked, and the time it took (ms). */
+  verified: number;
+  verifyMs: number;
+  duplicates: number;
+  forged: number;
+  replayed: number;
+  unsigned: number;
+  /** Relayed envelopes whose auth was no longer at hand (not sent), or own ones that could not be signed. */
+  unsendable: number;
+}
+
+export interface GuardOptions {
+  now?: () => number;
+  /** Told of every envelope dropped for a reason other than a duplicate, with the link it came on. */
+  onDropped?: (peer: string, reason: Exclude<Dropped, 'duplicate' | 'malformed'>, origin: string | undefined) => void;
+}
+
+/** Envelopes checked and not yet relayed: a relay sends the same auth and payload on. */
+const RELAY_CACHE = 4096;
+/** Own envelopes: the protocol sends one envelope to several links; it is signed once. */
+const OWN_CACHE = 1024;
+
+/** What an origin signs. Keep in step with the wire: `p` exactly as it travels. */
+const signedFields = (colony: string, env: Pick<Envelope, 'from' | 'to'>, p: unknown, seq: number) => ({ c: colony, from: env.from, to: env.to, p, seq });
+
+function parseAuth(value: unknown): { auth: EnvelopeAuth; publicKey: Uint8Array } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const a = value as Record<string, unknown>;
+  if (typeof a.pub !== 'string' || typeof a.sig !== 'string' || !Number.isSafeInteger(a.seq) || (a.seq as number) < 0) return null;
+  const publicKey = base64urlToBytes(a.pub, PUBLIC_KEY_BYTES);
+  if (publicKey === null || base64urlToBytes(a.sig, SIGNATURE_BYTES) === null) return null;
+  return { auth: { pub: a.pub, seq: a.seq as number, sig: a.sig }, publicKey };
+}
+
+/** A Map used as a bounded cache: the oldest entry goes first. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value as K);
+}
+
+export class EnvelopeGuard {
+  readonly counters: GuardCounters = { signed: 0, signMs: 0, verified: 0, verifyMs: 0, duplicates: 0, forged: 0, replayed: 0, unsigned: 0, unsendable: 0 };
+  private readonly pub: string;
+  private readonly now: () => number;
+  private readonly windows = new ReplayWindows();
+  private readonly relayable = new Map<string, { auth: EnvelopeAuth; p: unknown }>();
+  private readonly own = new Map<string, EnvelopeAuth>();
+  private lastSeq = 0;
+
+  constructor(
+    private readonly identity: Identity,
+    private readonly colony: string,
+    private readonly options: GuardOptions = {},
+  ) {
+    this.pub = bytesToBase64url(identity.publicKey);
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The wire form of a frame this bee sends: its own envelopes signed, relayed ones with their
+   * origin's auth and payload exactly as checked. Null (and counted) when it cannot be sent.
+   */
+  encode(frame: Frame): string | null {
+    if (frame.t !== 'env') return JSON.stringify(frame);
+    if (frame.from === this.identity.id) {
+      const auth = this.own.get(frame.id) ?? this.sign(frame);
+      return auth && JSON.stringify({ ...frame, auth });
+    }
+    const checked = this.relayable.get(frame.id);
+    if (!checked) {
+      this.counters.unsendable++;
+      return null;
+    }
+    return JSON.stringify({ ...frame, p: checked.p, auth: checked.auth });
+  }
+
+  /** Parses a frame that arrived from `peer` and checks the envelope's origin, counting what it drops. */
+  check(peer: string, raw: string): Checked {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { dropped: 'malformed' };
+    }
+    const frame = parseFrameValue(value);
+    if (!frame) return { dropped: 'malformed' };
+    if (frame.t !== 'env') return { frame };
+    const verdict = this.checkEnvelope(frame, value as { p: unknown; auth?: unknown });
+    if (verdict === null) return { frame };
+    if (verdict === 'duplicate') this.counters.duplicates++;
+    else {
+      this.counters[verdict]++;
+      this.options.onDropped?.(peer, verdict, frame.from);
+    }
+    return { dropped: verdict, origin: frame.from };
+  }
+
+  private checkEnvelope(env: Envelope, raw: { p: unknown; auth?: unknown }): Exclude<Dropped, 'malformed'> | null {
+    if (env.from === this.identity.id) return 'duplicate';
+    const parsed = parseAuth(raw.auth);
+    if (!parsed) return 'unsigned';
+    const { auth, publicKey } = parsed;
+    if (idOf(publicKey) !== env.from) return 'forged';
+    const seen = this.windows.check(env.from, auth.seq, env.id);
+    if (seen !== 'new') return seen;
+    const started = performance.now();
+    const good = verifyFields(publicKey, 'envelope', signedFields(this.colony, env, raw.p, auth.seq), auth.sig);
+    this.counters.verifyMs += performance.now() - started;
+    this.counters.verified++;
+    if (!good) return 'forged';
+    this.windows.record(env.from, auth.seq, env.id);
+    remember(this.relayable, env.id, { auth, p: raw.p }, RELAY_CACHE);
+    return null;
+  }
+
+  private sign(env: Envelope): EnvelopeAuth | null {
+    const seq = Math.max(this.lastSeq + 1, this.now() * 1000);
+    const started = performance.now();
+    let sig: string;
+    try {
+      sig = signFields(this.identity, 'envelope', signedFields(this.colony, env, env.p, seq));
+    } catch {
+      // A body JSON cannot carry faithfully (the driver refuses those before they get here).
+      this.counters.unsendable++;
+      return null;
+    }
+    this.counters.signMs += performance.now() - started;
+    this.counters.signed++;
+    this.lastSeq = seq;
+    const auth: EnvelopeAuth = { pub: this.pub, seq, sig };
+    remember(this.own, env.id, auth, OWN_CACHE);
+    return auth;
+  }
+}

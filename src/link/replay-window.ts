@@ -1,0 +1,54 @@
+// Which sequence numbers each origin has already used: a signed envelope is accepted once per
+// (origin, seq). Envelopes of one origin may arrive out of order (floods take several paths), so
+// each origin keeps a window of recent numbers rather than just the highest one; everything at or
+// below the window's floor counts as used.
+
+/** Sequence numbers remembered per origin; older ones fall below the floor. */
+export const WINDOW_SEQS = 1024;
+/** Origins remembered; the least recently heard is forgotten first. */
+export const WINDOW_ORIGINS = 10_000;
+
+export type Seen = 'new' | 'duplicate' | 'replayed';
+
+interface Window {
+  /** Every seq at or below this is taken as used. */
+  floor: number;
+  /** Recent seqs, in arrival order, with the envelope id each came under. */
+  seqs: Map<number, string>;
+}
+
+export class ReplayWindows {
+  private readonly origins = new Map<string, Window>();
+
+  constructor(
+    private readonly seqsPerOrigin = WINDOW_SEQS,
+    private readonly maxOrigins = WINDOW_ORIGINS,
+  ) {}
+
+  /**
+   * Whether `origin` used `seq` before: under the same envelope id it is another copy of one
+   * transmission (a flood arriving twice), under another id it is a replay.
+   */
+  check(origin: string, seq: number, envelopeId: string): Seen {
+    const window = this.origins.get(origin);
+    if (!window) return 'new';
+    const seenAs = window.seqs.get(seq);
+    if (seenAs !== undefined) return seenAs === envelopeId ? 'duplicate' : 'replayed';
+    return seq <= window.floor ? 'replayed' : 'new';
+  }
+
+  /** Marks `seq` used by `origin` (after its signature checked out). */
+  record(origin: string, seq: number, envelopeId: string): void {
+    let window = this.origins.get(origin);
+    if (window) this.origins.delete(origin);
+    else window = { floor: -1, seqs: new Map() };
+    this.origins.set(origin, window);
+    if (this.origins.size > this.maxOrigins) this.origins.delete(this.origins.keys().next().value as string);
+    window.seqs.set(seq, envelopeId);
+    if (window.seqs.size > this.seqsPerOrigin) {
+      const oldest = window.seqs.keys().next().value as number;
+      window.seqs.delete(oldest);
+      window.floor = Math.max(window.floor, oldest);
+    }
+  }
+}
