@@ -19,6 +19,12 @@ export const MAX_BODY_DEPTH = 8;
 
 const ID = /^[0-9a-f]{16,32}$/;
 
+/** What a queen evicts a bee for (eviction.ts says how each is detected). */
+export const OFFENCES = ['malformed', 'unsigned', 'forged', 'replayed', 'flood', 'usurp'] as const;
+export type Offence = (typeof OFFENCES)[number];
+/** Longest human-readable detail an eviction notice carries. */
+export const MAX_DETAIL_CHARS = 200;
+
 /** A bee's liveness as gossip carries it: [bee id, that bee's own clock at its last heartbeat]. */
 export type DigestEntry = [bee: string, beat: number];
 
@@ -50,7 +56,9 @@ export type Payload =
   /** An abdicating queen asks her chosen successor to campaign at once. */
   | { k: 'crown'; term: number }
   /** Tells a queen that a later term exists, so she seeks re-election above it. */
-  | { k: 'later'; term: number };
+  | { k: 'later'; term: number }
+  /** A queen destroys a compromised worker: every bee that follows her bans `bee` (eviction.ts). */
+  | { k: 'evict'; bee: string; offence: Offence; detail: string };
 
 /**
  * Anything that travels further than one link. `id` is unique per transmission (relays drop
@@ -99,6 +107,10 @@ function parsePayload(v: unknown): Payload | null {
     case 'crown':
     case 'later':
       return isCount(p.term) ? { k: p.k, term: p.term } : null;
+    case 'evict':
+      return isBeeId(p.bee) && (OFFENCES as readonly unknown[]).includes(p.offence) && typeof p.detail === 'string' && p.detail.length <= MAX_DETAIL_CHARS
+        ? { k: 'evict', bee: p.bee, offence: p.offence as Offence, detail: p.detail }
+        : null;
     default:
       return null;
   }

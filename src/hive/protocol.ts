@@ -4,6 +4,7 @@
 // replay any run from its seed. docs/protocol.md explains the rules.
 
 import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
+import { Warden, type Ban, type ConductSnapshot, type LinkOffence } from './eviction';
 import { MAX_HOPS, type Envelope, type Frame, type Heartbeat, type Payload } from './frames';
 import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
 import type { Rng } from './rng';
@@ -82,6 +83,8 @@ export type HiveEvent =
   | { type: 'frame'; peer: string; frame: Frame }
   /** A frame from `peer` failed to parse; counted, never acted on. */
   | { type: 'malformed'; peer: string }
+  /** The driver's guard dropped an envelope from `peer` (unsigned, forged or replayed). */
+  | { type: 'misconduct'; peer: string; offence: Exclude<LinkOffence, 'malformed'> }
   /** `msg` names the message end to end; a driver that stored it first passes the same id again after a reload. */
   | { type: 'send'; ref: number; to: string; body: unknown; msg?: string }
   | { type: 'broadcast'; ref: number; body: unknown; msg?: string }
@@ -103,7 +106,11 @@ export type Effect =
   | { type: 'roleChanged'; role: Role; term: number; queen: string | null }
   /** The outcome of a `send`, `broadcast` or `abdicate` event with this ref. */
   | { type: 'settled'; ref: number; ok: true; route: string[] }
-  | { type: 'settled'; ref: number; ok: false; reason: string };
+  | { type: 'settled'; ref: number; ok: false; reason: string }
+  /** This bee now refuses `ban.bee` (to be kept: bans outlive the page). */
+  | { type: 'banned'; ban: Ban }
+  /** This bee's queen evicted it. */
+  | { type: 'evicted'; ban: Ban };
 
 /** What a bee kept from an earlier life (a reload): safety and exactly-once depend on it. */
 export interface Restored {
@@ -111,6 +118,7 @@ export interface Restored {
   votedFor: string | null;
   /** Message ids already delivered here; they are never delivered again. */
   deliveredIds: readonly string[];
+  bans?: readonly Ban[];
 }
 
 const NOTHING_RESTORED: Restored = { term: 0, votedFor: null, deliveredIds: [] };
@@ -135,6 +143,7 @@ export interface Snapshot {
   roster: string[];
   queens: string[];
   counters: Counters;
+  conduct: ConductSnapshot;
 }
 
 interface Outgoing {
@@ -197,6 +206,7 @@ export class Protocol {
   private nextSampleAt = 0;
   private left = false;
   private out: Effect[] = [];
+  private readonly warden: Warden;
 
   constructor(
     readonly id: string,
@@ -209,11 +219,34 @@ export class Protocol {
     this.term = restored.term;
     this.votedFor = restored.votedFor;
     this.deliveredBefore = new Set(restored.deliveredIds);
+    this.warden = new Warden(
+      {
+        id,
+        isQueen: () => this.role === 'queen',
+        queen: () => this.queen,
+        term: () => this.term,
+        follows: (peer) => this.links.get(peer)?.follows,
+        peers: () => this.links.keys(),
+        announce: (to, p, now) => this.originate(to, p, now),
+        cut: (peer) => {
+          if (this.links.has(peer)) this.dropLink(peer);
+        },
+        forget: (bee, now) => this.forget(bee, now),
+        banned: (ban) => this.out.push({ type: 'banned', ban }),
+        evicted: (ban) => this.out.push({ type: 'evicted', ban }),
+      },
+      restored.bans,
+    );
   }
 
   step(event: HiveEvent, now: number): Effect[] {
     this.out = [];
     if (this.left) return this.out;
+    if (this.warden.evicted) {
+      // An evicted bee takes part in nothing; links others open to it are closed at once.
+      if (event.type === 'linkOpen') this.out.push({ type: 'unlink', peer: event.peer });
+      return this.out;
+    }
     if (Number.isNaN(this.startedAt)) this.startedAt = now;
     // What the UI shows, compared field by field after the event (this runs for every frame).
     const roleBefore = this.publicRole();
@@ -226,7 +259,8 @@ export class Protocol {
       case 'linkOpen': this.onLinkOpen(event.peer, now); break;
       case 'linkClosed': this.onLinkClosed(event.peer, now); break;
       case 'frame': this.onFrame(event.peer, event.frame, now); break;
-      case 'malformed': this.counters.malformed++; break;
+      case 'malformed': this.counters.malformed++; this.warden.onLinkOffence(event.peer, 'malformed', now); break;
+      case 'misconduct': this.warden.onLinkOffence(event.peer, event.offence, now); break;
       case 'send': this.submit(event.ref, event.to, event.body, now, event.msg); break;
       case 'broadcast': this.submit(event.ref, null, event.body, now, event.msg); break;
       case 'visibility': this.visible = event.visible; break;
@@ -249,10 +283,12 @@ export class Protocol {
       roster: [this.id, ...this.roster.others()].sort(),
       queens: this.queen ? [this.queen] : [],
       counters: { ...this.counters },
+      conduct: this.warden.snapshot(),
     };
   }
 
   private publicRole(): Role {
+    if (this.warden.evicted) return 'evicted';
     return this.role === 'worker' && this.links.size === 0 && this.queen === null ? 'egg' : this.role;
   }
 
@@ -296,6 +332,7 @@ export class Protocol {
       this.out.push({ type: 'settled', ref: this.abdication.ref, ok: false, reason: 'no successor took the throne' });
       this.abdication = null;
     }
+    this.warden.onTick(now);
     this.forwarded.prune(now);
     this.delivered.prune(now);
     for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
@@ -360,13 +397,17 @@ export class Protocol {
   }
 
   private requestLink(peer: string, now: number): void {
-    if (peer === this.id || this.links.has(peer) || this.linking.has(peer)) return;
+    if (peer === this.id || this.links.has(peer) || this.linking.has(peer) || this.warden.isBanned(peer)) return;
     this.linking.set(peer, now);
     this.out.push({ type: 'link', peer });
   }
 
   private onLinkOpen(peer: string, now: number): void {
     const asked = this.linking.delete(peer);
+    if (!this.warden.admitsLink(peer, now)) {
+      this.out.push({ type: 'unlink', peer });
+      return;
+    }
     // Others' links are accepted while there is room; a queen takes every worker that comes.
     if (!asked && this.role !== 'queen' && this.links.size >= this.config.maxNeighbours) {
       this.out.push({ type: 'unlink', peer });
@@ -413,7 +454,8 @@ export class Protocol {
     this.counters.framesIn++;
     switch (frame.t) {
       case 'hb':
-        for (const [bee, beat] of frame.digest) this.roster.merge(bee, beat, now);
+        for (const [bee, beat] of frame.digest) if (!this.warden.isBanned(bee)) this.roster.merge(bee, beat, now);
+        if (this.role === 'queen' && frame.queen === this.id && link.follows !== this.id) this.warden.onNewWorker(peer, now);
         link.follows = frame.queen;
         link.uptimeMs = frame.uptimeMs;
         link.visible = frame.visible;
@@ -435,6 +477,7 @@ export class Protocol {
       this.counters.duplicates++;
       return;
     }
+    if (!this.warden.admits(peer, env, now)) return;
     const route = [...env.route, this.id];
     this.rememberWay(env.from, peer);
     let onward = true;
@@ -473,6 +516,8 @@ export class Protocol {
       case 'crown':
         if ((env.from === this.queen || env.from === this.formerQueen) && p.term === this.term) this.campaign(now, true);
         return true;
+      case 'evict':
+        return this.warden.onNotice(env.from, p, now);
       case 'later':
         // Bees that lived through a term we missed cannot follow us until we reign above it.
         if (this.role === 'queen' && p.term > this.term) {

@@ -1,12 +1,18 @@
-// A colony of real protocol bees over the in-memory transport, on a virtual clock: frames travel
-// as strings and every bee reads them with the same parser as a tab, so tests can put raw bytes
-// on a link. Lighter than a tab, heavier than the simulator's World (which passes parsed frames).
+// A colony of real protocol bees over the in-memory transport, on a virtual clock, wired as a tab
+// wires them: authenticated links and signed envelopes (SecureLinks), frames as strings through
+// the tab's own parser, messages paced, and a bee may be told to go rogue. Lighter than a tab,
+// heavier than the simulator's World (which hands parsed frames straight to the protocol).
 
-import { encodeFrame, parseFrame } from '../hive/frames';
+import { createIdentity, type Identity } from '../crypto/identity';
+import type { Ban } from '../hive/eviction';
+import { Pacer, type Pace } from '../hive/pacer';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
+import { Rogue, type RogueKind } from '../hive/rogue';
+import { SecureLinks } from '../link/secure-links';
 import { MemoryNetwork, type MemoryTransport } from '../net/memory';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
+import { ELECTION_RULES } from '../hive/election';
 
 type Settled = Extract<Effect, { type: 'settled' }>;
 
@@ -17,7 +23,10 @@ export interface MemoryColonyOptions {
   tickMs?: number;
   /** Virtual time between two rounds of frame delivery. */
   stepMs?: number;
+  pace?: Pace;
 }
+
+const COLONY = 'memory';
 
 /** Lets every queued microtask (the memory transport's deliveries, and theirs) run. */
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -25,31 +34,67 @@ const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class MemoryBee {
   readonly inbox: Delivered[] = [];
   readonly settled: Settled[] = [];
+  /** Bans as the tab would store them, to restore on a reload. */
+  readonly bans: Ban[] = [];
   readonly protocol: Protocol;
-  readonly transport: MemoryTransport;
+  readonly links: SecureLinks;
+  rogue: Rogue | null = null;
   nextTickAt: number;
+  private readonly raw: MemoryTransport;
+  private readonly pacer: Pacer;
+  /** Messages the pacer holds back, oldest first. */
+  private readonly waiting: Array<{ to: string | null; body: unknown; ref: number }> = [];
+  private readonly inFlight = new Set<number>();
 
   constructor(
-    readonly id: string,
+    readonly identity: Identity,
     private readonly colony: MemoryColony,
-    rng: Rng,
+    private readonly rng: Rng,
     config: HiveConfig,
+    pace: Pace | undefined,
     firstTickAt: number,
+    restoredBans: readonly Ban[],
   ) {
-    this.protocol = new Protocol(id, rng, config);
-    this.transport = colony.network.transport(id);
+    this.protocol = new Protocol(identity.id, rng, config, ELECTION_RULES, { term: 0, votedFor: null, deliveredIds: [], bans: restoredBans });
+    this.bans.push(...restoredBans);
+    this.pacer = new Pacer(pace);
+    this.raw = colony.network.transport(identity.id);
+    this.raw.subscribe((event) => event.type === 'frame' && this.rogue?.capture(event.frame));
+    this.links = colony.secureLinks(this.raw, identity, (peer, offence) => this.step({ type: 'misconduct', peer, offence }));
     this.nextTickAt = firstTickAt;
-    this.transport.subscribe((event) => {
+    this.links.subscribe((event) => {
       if (event.type === 'open') this.step({ type: 'linkOpen', peer: event.peer });
       else if (event.type === 'closed') this.step({ type: 'linkClosed', peer: event.peer });
-      else {
-        const frame = parseFrame(event.frame);
-        this.step(frame ? { type: 'frame', peer: event.peer, frame } : { type: 'malformed', peer: event.peer });
-      }
+      else this.step(event);
     });
   }
 
-  /** One event through the protocol and its effects through the transport, as the tab's driver does. */
+  get id(): string {
+    return this.identity.id;
+  }
+
+  /** A message from the page: it waits for the pacer, as a tab's outbox does. */
+  post(to: string | null, body: unknown, ref: number): void {
+    this.waiting.push({ to, body, ref });
+    this.pump();
+  }
+
+  goRogue(kinds?: readonly RogueKind[]): void {
+    this.rogue = new Rogue(seededRng(this.rng.int(2 ** 31)), kinds);
+  }
+
+  tick(): void {
+    this.step({ type: 'tick' });
+    this.pump();
+    if (!this.rogue) return;
+    const { term, neighbours } = this.protocol.snapshot();
+    for (const act of this.rogue.acts({ id: this.id, term, peers: neighbours })) {
+      if ('frame' in act) this.links.send(act.peer, act.frame);
+      else this.links.sendRaw(act.peer, act.raw);
+    }
+  }
+
+  /** One event through the protocol and its effects through the links, as the tab's driver does. */
   step(event: HiveEvent): void {
     try {
       for (const effect of this.protocol.step(event, this.colony.now)) this.apply(effect);
@@ -58,26 +103,44 @@ export class MemoryBee {
     }
   }
 
+  /** The tab closes for good. */
+  destroy(): void {
+    this.links.destroy();
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && this.pacer.take(this.colony.now, this.inFlight.size)) {
+      const { to, body, ref } = this.waiting.shift()!;
+      this.inFlight.add(ref);
+      this.step(to === null ? { type: 'broadcast', ref, body } : { type: 'send', ref, to, body });
+    }
+  }
+
   private apply(effect: Effect): void {
     switch (effect.type) {
       case 'link':
-        this.transport.link(effect.peer);
+        this.links.link(effect.peer);
         break;
       case 'unlink':
-        this.transport.unlink(effect.peer);
+        this.links.unlink(effect.peer);
         break;
       case 'sample':
         this.colony.introduce(this);
         break;
       case 'send':
-        this.transport.send(effect.peer, encodeFrame(effect.frame));
+        this.links.send(effect.peer, effect.frame);
         break;
       case 'deliver':
         this.inbox.push(effect.message);
         break;
       case 'settled':
+        this.inFlight.delete(effect.ref);
         this.settled.push(effect);
         break;
+      case 'banned':
+        this.bans.push(effect.ban);
+        break;
+      case 'evicted':
       case 'persist':
       case 'roleChanged':
         break;
@@ -95,21 +158,45 @@ export class MemoryColony {
   private readonly config: HiveConfig;
   private readonly tickMs: number;
   private readonly stepMs: number;
+  private readonly pace: Pace | undefined;
 
   constructor(options: MemoryColonyOptions) {
     this.rng = seededRng(options.seed);
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.tickMs = options.tickMs ?? 250;
     this.stepMs = options.stepMs ?? 50;
+    this.pace = options.pace;
   }
 
-  /** A new bee opens the colony and is introduced to a sample of the others. */
-  addBee(): MemoryBee {
-    const id = this.rng.hex(8);
-    const bee = new MemoryBee(id, this, seededRng(this.rng.int(2 ** 31)), this.config, this.now + this.rng.int(this.tickMs));
-    this.bees.set(id, bee);
+  /** A fresh key pair, from the colony's seed. */
+  identity(): Identity {
+    return createIdentity((bytes) => bytes.forEach((_, i) => (bytes[i] = this.rng.int(256))));
+  }
+
+  /**
+   * A bee opens the colony (a new one, or `identity` again after a reload, with the bans it kept)
+   * and is introduced to a sample of the others.
+   */
+  addBee(identity = this.identity(), bans: readonly Ban[] = []): MemoryBee {
+    const bee = new MemoryBee(identity, this, seededRng(this.rng.int(2 ** 31)), this.config, this.pace, this.now + this.rng.int(this.tickMs), bans);
+    this.bees.set(bee.id, bee);
     this.introduce(bee);
     return bee;
+  }
+
+  /** The tab reloads: same bee, same stored bans, nothing else kept (its links and roster go). */
+  reload(bee: MemoryBee): MemoryBee {
+    bee.destroy();
+    this.bees.delete(bee.id);
+    return this.addBee(bee.identity, bee.bans);
+  }
+
+  /** Authenticated links for `identity` over `raw`; `onMisconduct` hears of envelopes the guard dropped. */
+  secureLinks(raw: MemoryTransport, identity: Identity, onMisconduct?: (peer: string, offence: 'unsigned' | 'forged' | 'replayed') => void): SecureLinks {
+    return new SecureLinks(raw, { identity, colony: COLONY, colonyKey: null }, {
+      now: () => this.now,
+      ...(onMisconduct ? { onDropped: (peer: string, reason: 'unsigned' | 'forged' | 'replayed') => onMisconduct(peer, reason) } : {}),
+    });
   }
 
   /** What the signaling server does for a joining bee or a `sample` request. */
@@ -132,19 +219,15 @@ export class MemoryColony {
       for (const bee of this.bees.values()) {
         if (this.now < bee.nextTickAt) continue;
         bee.nextTickAt += this.tickMs;
-        bee.step({ type: 'tick' });
+        bee.tick();
       }
       await drain();
     }
   }
 
-  send(from: MemoryBee, to: string | null, body: unknown, ref: number): void {
-    from.step(to === null ? { type: 'broadcast', ref, body } : { type: 'send', ref, to, body });
-  }
-
-  /** The one queen every bee follows, or why there is none. */
-  reign(): { queen: string } | { problem: string } {
-    const snaps = [...this.bees.values()].map((bee) => bee.protocol.snapshot());
+  /** The one queen every bee in `among` (all by default) follows, or why there is none. */
+  reign(among: readonly MemoryBee[] = [...this.bees.values()]): { queen: string } | { problem: string } {
+    const snaps = among.map((bee) => bee.protocol.snapshot());
     const crowned = snaps.filter((snap) => snap.role === 'queen').map((snap) => snap.id);
     if (crowned.length !== 1) return { problem: `${crowned.length} queens: ${crowned.join(', ')}` };
     const queen = crowned[0] as string;
