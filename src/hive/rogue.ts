@@ -78,13 +78,16 @@ export class Rogue {
         for (let i = 0; i < REPLAYS_PER_LINK; i++) acts.push({ peer, raw: JSON.stringify({ ...this.rng.pick(heard)!, id: this.rng.hex(8), route: [view.id] }) });
       }
       if (has('forge')) {
-        // Someone else's envelope and key with a message of ours put in, under a sequence number
-        // its origin never used (a used one would be taken for a replay before any signature check).
+        // A message of ours in another bee's name (never the recipient's own: that would pass for
+        // an echo), under a key and signature lifted from a flood, with a sequence number never
+        // used (a used one is taken for a replay before any signature is checked).
+        const names = view.peers.filter((bee) => bee !== peer);
         for (let i = 0; i < FORGERIES_PER_LINK; i++) {
-          const victim = this.rng.pick(heard)!;
-          const auth = victim.auth as { seq: number };
+          const lifted = this.rng.pick(heard)!;
+          const auth = lifted.auth as { seq: number };
           const p = { k: 'data', msg: this.rng.hex(8), body: ROGUE_MARK };
-          acts.push({ peer, raw: JSON.stringify({ ...victim, id: this.rng.hex(8), route: [view.id], p, auth: { ...auth, seq: auth.seq + 1 + this.rng.int(1e6) } }) });
+          const from = this.rng.pick(names) ?? this.rng.hex(16);
+          acts.push({ peer, raw: JSON.stringify({ ...lifted, id: this.rng.hex(8), from, route: [view.id], p, auth: { ...auth, seq: auth.seq + 1 + this.rng.int(1e6) } }) });
         }
       }
     }

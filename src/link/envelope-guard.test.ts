@@ -54,6 +54,15 @@ describe('the envelope guard', () => {
     expect(middle.counters).toMatchObject({ verified: 1, forged: 0 });
   });
 
+  it('takes its own envelope back under its own id for an echo, and under another id for a replay', () => {
+    const guard = new EnvelopeGuard(origin, COLONY);
+    const wire = guard.encode(envelope('6'.repeat(16)))!;
+    expect(guard.check(relay.id, wire)).toEqual({ dropped: 'duplicate', origin: origin.id });
+    const replayed = JSON.stringify({ ...JSON.parse(wire), id: '7'.repeat(16) });
+    expect(guard.check(relay.id, replayed)).toEqual({ dropped: 'replayed', origin: origin.id });
+    expect(guard.counters).toMatchObject({ duplicates: 1, replayed: 1 });
+  });
+
   it('does not relay an envelope it never checked', () => {
     const middle = new EnvelopeGuard(relay, COLONY);
     expect(middle.encode(envelope('5'.repeat(16)))).toBeNull();

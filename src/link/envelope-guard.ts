@@ -141,7 +141,8 @@ export class EnvelopeGuard {
   }
 
   private checkEnvelope(env: Envelope, raw: { p: unknown; auth?: unknown }): Exclude<Dropped, 'malformed'> | null {
-    if (env.from === this.identity.id) return 'duplicate';
+    // Our own come back with the ids we sent them under; under any other id they are replayed.
+    if (env.from === this.identity.id) return this.own.has(env.id) ? 'duplicate' : 'replayed';
     const parsed = parseAuth(raw.auth);
     if (!parsed) return 'unsigned';
     const { auth, publicKey } = parsed;

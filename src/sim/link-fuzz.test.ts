@@ -153,7 +153,7 @@ it('keeps every bee running through thousands of fuzzed frames, evicts the fuzze
   }
 
   const total = [...tried.values()].reduce((sum, n) => sum + n, 0);
-  const snaps = bees.map((bee) => ({ ...bee.protocol.snapshot(), security: bee.links.counters }));
+  const snaps = bees.map((bee) => ({ ...bee.protocol.snapshot(), security: (bee.links as SecureLinks).counters }));
   const sum = (f: (snap: (typeof snaps)[number]) => number) => snaps.reduce((all, snap) => all + f(snap), 0);
   const dropped = {
     malformed: sum((s) => s.counters.malformed),

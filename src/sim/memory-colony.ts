@@ -9,7 +9,8 @@ import { Pacer, type Pace } from '../hive/pacer';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { Rogue, type RogueKind } from '../hive/rogue';
-import { SecureLinks } from '../link/secure-links';
+import { SecureLinks, type SecureLinkEvent } from '../link/secure-links';
+import { encodeFrame, parseFrame, type Frame } from '../hive/frames';
 import { MemoryNetwork, type MemoryTransport } from '../net/memory';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
 import { ELECTION_RULES } from '../hive/election';
@@ -24,6 +25,38 @@ export interface MemoryColonyOptions {
   /** Virtual time between two rounds of frame delivery. */
   stepMs?: number;
   pace?: Pace;
+  /**
+   * Authenticated links and signed envelopes, as in a tab (the default). Without them frames go
+   * over plain links: for load tests, where signing every message would cost minutes.
+   */
+  secure?: boolean;
+}
+
+/** What a bee speaks to its links through: SecureLinks, or plain strings for unsecured runs. */
+interface Links {
+  link(peer: string): void;
+  unlink(peer: string): void;
+  send(peer: string, frame: Frame): boolean;
+  sendRaw(peer: string, raw: string): boolean;
+  subscribe(listener: (event: SecureLinkEvent) => void): () => void;
+  destroy(): void;
+}
+
+/** Plain links: frames as strings through the tab's parser, nothing signed. */
+function plainLinks(raw: MemoryTransport): Links {
+  return {
+    link: (peer) => raw.link(peer),
+    unlink: (peer) => raw.unlink(peer),
+    send: (peer, frame) => raw.send(peer, encodeFrame(frame)),
+    sendRaw: (peer, frame) => raw.send(peer, frame),
+    subscribe: (listener) =>
+      raw.subscribe((event) => {
+        if (event.type !== 'frame') return listener(event);
+        const frame = parseFrame(event.frame);
+        listener(frame ? { type: 'frame', peer: event.peer, frame } : { type: 'malformed', peer: event.peer });
+      }),
+    destroy: () => raw.destroy(),
+  };
 }
 
 const COLONY = 'memory';
@@ -37,7 +70,7 @@ export class MemoryBee {
   /** Bans as the tab would store them, to restore on a reload. */
   readonly bans: Ban[] = [];
   readonly protocol: Protocol;
-  readonly links: SecureLinks;
+  readonly links: Links;
   rogue: Rogue | null = null;
   nextTickAt: number;
   private readonly raw: MemoryTransport;
@@ -60,7 +93,9 @@ export class MemoryBee {
     this.pacer = new Pacer(pace);
     this.raw = colony.network.transport(identity.id);
     this.raw.subscribe((event) => event.type === 'frame' && this.rogue?.capture(event.frame));
-    this.links = colony.secureLinks(this.raw, identity, (peer, offence) => this.step({ type: 'misconduct', peer, offence }));
+    this.links = colony.secure
+      ? colony.secureLinks(this.raw, identity, (peer, offence) => this.step({ type: 'misconduct', peer, offence }))
+      : plainLinks(this.raw);
     this.nextTickAt = firstTickAt;
     this.links.subscribe((event) => {
       if (event.type === 'open') this.step({ type: 'linkOpen', peer: event.peer });
@@ -159,8 +194,10 @@ export class MemoryColony {
   private readonly tickMs: number;
   private readonly stepMs: number;
   private readonly pace: Pace | undefined;
+  readonly secure: boolean;
 
   constructor(options: MemoryColonyOptions) {
+    this.secure = options.secure ?? true;
     this.rng = seededRng(options.seed);
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.tickMs = options.tickMs ?? 250;
