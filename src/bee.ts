@@ -8,6 +8,8 @@ import { canonicalJson } from './crypto/envelope';
 import { createIdentity } from './crypto/identity';
 import { EffectQueue } from './effect-queue';
 import { ELECTION_RULES } from './hive/election';
+import { Pacer } from './hive/pacer';
+import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
 import { MAX_BODY_BYTES, MAX_BODY_DEPTH } from './hive/frames';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, type Snapshot } from './hive/protocol';
 import { seededRng } from './hive/rng';
@@ -112,6 +114,12 @@ export interface HiveApi {
    * that inject forged frames and for the goRogue demo. False when there is no such link.
    */
   sendRaw(peer: string, frame: string): boolean;
+  /**
+   * This bee turns rogue (for the classroom to watch the queen catch it): it floods, writes
+   * malformed frames, replays and forges envelopes and claims a throne, or only the misdeeds
+   * named. A queen abdicates first, so that an honest queen is there to catch her.
+   */
+  goRogue(kinds?: readonly RogueKind[]): void;
 }
 
 type Settled = Extract<Effect, { type: 'settled' }>;
@@ -173,6 +181,10 @@ export class Bee implements HiveApi {
   private rosterDirty = false;
   private leaving = false;
   private unreadable = 0;
+  /** Keeps this bee's own messages far below what a queen takes for a flood. */
+  private readonly pacer = new Pacer();
+  private rogue: Rogue | null = null;
+  private evicted = false;
   private nextRef = 1;
   private timer: ReturnType<typeof setInterval>;
 
@@ -225,12 +237,13 @@ export class Bee implements HiveApi {
     this.vote = loaded.vote && { term: loaded.vote.term, votedFor: loaded.vote.votedFor };
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
-    const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds() };
+    const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds(), bans: loaded.bans };
     const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
     this.protocol = new Protocol(this.id, seededRng(seed), DEFAULT_CONFIG, ELECTION_RULES, restored);
     this.note('start', claimed.restored ? 'restored this bee after a reload' : 'hatched a new bee', {
       ...restored,
       deliveredIds: restored.deliveredIds.length,
+      bans: restored.bans.length,
       pending: this.sent.pending().length,
       storage: store.available,
     });
@@ -243,8 +256,13 @@ export class Bee implements HiveApi {
         : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signaling);
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
-      onDropped: (peer, reason, origin) => this.note('security', `dropped a ${reason} envelope from ${origin ?? 'an unknown bee'} (via ${peer})`, { peer, reason, origin }),
+      onDropped: (peer, reason, origin) => {
+        this.note('security', `dropped a ${reason} envelope from ${origin ?? 'an unknown bee'} (via ${peer})`, { peer, reason, origin });
+        this.step({ type: 'misconduct', peer, offence: reason });
+      },
     });
+    // A rogue replays and forges what it heard, signatures and all: it keeps the wire form.
+    raw.subscribe((event) => event.type === 'frame' && this.rogue?.capture(event.frame));
     this.publicKey = bytesToBase64url(claimed.identity.publicKey);
 
     this.ready = new Promise((resolve) => {
@@ -266,7 +284,7 @@ export class Bee implements HiveApi {
       else if (event.type === 'closed') this.step({ type: 'linkClosed', peer: event.peer });
       else this.step(event);
     });
-    this.timer = setInterval(() => this.step({ type: 'tick' }), TICK_MS);
+    this.timer = setInterval(() => this.onTick(), TICK_MS);
     // A hidden tab has throttled timers and may be closed any moment: a poor queen.
     const visibility = () => this.step({ type: 'visibility', visible: document.visibilityState === 'visible' });
     document.addEventListener('visibilitychange', visibility);
@@ -323,6 +341,18 @@ export class Bee implements HiveApi {
     return this.links.sendRaw(peer, frame);
   }
 
+  goRogue(kinds: readonly RogueKind[] = ROGUE_KINDS): void {
+    const unknown = kinds.filter((kind) => !ROGUE_KINDS.includes(kind));
+    if (unknown.length > 0) throw new Error(`no such misdeed: ${unknown.join(', ')} (try ${ROGUE_KINDS.join(', ')})`);
+    const start = () => {
+      this.note('security', `went rogue: ${kinds.join(', ')}`, { kinds: [...kinds] });
+      this.rogue = new Rogue(seededRng(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0), kinds);
+      this.changes.emit();
+    };
+    if (this.protocol.snapshot().role === 'queen') this.abdicate().then(start, start);
+    else start();
+  }
+
   /** UI hook: called after anything that may change the snapshot, inbox or outbox. */
   subscribe(listener: () => void): () => void {
     return this.changes.add(listener);
@@ -348,19 +378,24 @@ export class Bee implements HiveApi {
 
   /** Writes the message to the outbox first, then hands it to the protocol once there is a link. */
   private async post(kind: OutboxKind, to: string | null, body: unknown): Promise<void> {
+    if (this.evicted) throw new Error('this bee was evicted from the colony: nobody takes its messages');
     const entry = await this.sent.add(randomHex(8), kind, to, body, Date.now());
     if (typeof entry === 'string') throw new Error(entry);
     const settled = new Promise<void>((resolve, reject) => this.promised.set(entry.id, { resolve, reject }));
     this.changes.emit();
-    if (this.hasLink()) this.submit(entry);
+    if (this.hasLink()) this.flushOutbox();
     else this.note('queued', `no link: ${entry.kind} ${entry.id} waits in the outbox`, { msg: entry.id, to });
     return settled;
   }
 
-  /** Hand messages that are waiting (after a reload, or for a link) to the protocol. */
+  /** Hand messages that are waiting (after a reload, for a link, or for the pacer) to the protocol. */
   private flushOutbox(): void {
     if (!this.hasLink()) return;
-    for (const entry of this.sent.pending()) if (!this.inFlight.has(entry.id)) this.submit(entry);
+    for (const entry of this.sent.pending()) {
+      if (this.inFlight.has(entry.id)) continue;
+      if (!this.pacer.take(Date.now(), this.inFlight.size)) return;
+      this.submit(entry);
+    }
   }
 
   private submit(entry: OutboxEntry): void {
@@ -404,6 +439,17 @@ export class Bee implements HiveApi {
     // Bees known before a reload are likely still here: the old queen and neighbours first.
     this.step({ type: 'welcome', peers: [...new Set([...this.hints, ...peers])] });
     this.hints = [];
+  }
+
+  private onTick(): void {
+    this.step({ type: 'tick' });
+    this.flushOutbox();
+    if (!this.rogue) return;
+    const { term, neighbours } = this.protocol.snapshot();
+    for (const act of this.rogue.acts({ id: this.id, term, peers: neighbours })) {
+      if ('frame' in act) this.links.send(act.peer, act.frame);
+      else this.links.sendRaw(act.peer, act.raw);
+    }
   }
 
   private step(event: HiveEvent): void {
@@ -450,6 +496,21 @@ export class Bee implements HiveApi {
         const handler = this.requests.get(effect.ref);
         this.requests.delete(effect.ref);
         handler?.(effect);
+        return undefined;
+      }
+      case 'banned': {
+        const { bee, by, offence, detail } = effect.ban;
+        this.note('security', `banned bee ${bee} for ${offence} (${detail}), on the word of queen ${by === this.id ? 'this bee' : by}`, { ...effect.ban });
+        void this.store.saveBan(effect.ban);
+        return undefined;
+      }
+      case 'evicted': {
+        const { by, offence, detail } = effect.ban;
+        this.evicted = true;
+        this.note('security', `evicted by queen ${by} for ${offence}: ${detail}`, { ...effect.ban });
+        this.problem(`evicted by queen ${by} for ${offence}: ${detail}`);
+        for (const waiter of this.promised.values()) waiter.reject(new Error(`this bee was evicted from the colony (${offence})`));
+        this.promised.clear();
         return undefined;
       }
     }
