@@ -11,7 +11,7 @@ import type { HiveWindow } from './fixtures.ts';
 const READY_TIMEOUT_MS = 30_000;
 
 interface Security {
-  links: { authenticated: number; refused: number; refusals: Record<string, number> };
+  links: { authenticated: number; bound: number; refused: number; refusals: Record<string, number> };
   envelopes: { signed: number; verified: number; verifyMs: number; forged: number; replayed: number; unsigned: number; duplicates: number };
   unreadable: number;
 }
@@ -132,6 +132,9 @@ test('a passphrase colony: two tabs with the right passphrase exchange messages,
   expect(await bodies(c!)).toEqual([]);
   expect(snapA!.security.links.refusals['wrong-passphrase']! + snapB!.security.links.refusals['wrong-passphrase']!).toBeGreaterThanOrEqual(1);
   expect([snapA!.security.unreadable, snapB!.security.unreadable]).toEqual([0, 0]);
+  // Every link's proofs were bound to its DTLS connection (the signaling server relays the SDP).
+  for (const snap of [snapA!, snapB!]) expect(snap.security.links.bound).toBe(snap.security.links.authenticated);
+  expect(snapA!.security.links.authenticated).toBeGreaterThan(0);
 
   // Neither the passphrase nor a message body went through a WebSocket (the signaling server's or PeerJS's).
   expect(frames.length).toBeGreaterThan(0);

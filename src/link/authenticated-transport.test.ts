@@ -6,7 +6,7 @@ import { bytesToBase64url } from '../crypto/encoding';
 import { createIdentity, type Identity } from '../crypto/identity';
 import { randomBytes } from '../crypto/random';
 import { MemoryNetwork, type MemoryTransport } from '../net/memory';
-import type { LinkEvent, Transport } from '../net/transport';
+import type { LinkEvent, LinkFingerprints, Transport } from '../net/transport';
 import { AuthenticatedTransport, type AuthOptions } from './authenticated-transport';
 import type { Refusal } from './handshake';
 
@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 /** Resolves once the condition holds, checking after each turn of the event loop. */
-async function until(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
@@ -146,6 +146,48 @@ describe('link authentication', () => {
     // next attempt gets a new handshake rather than an instant refusal.
     a.transport.link(wrong.identity.id);
     await until(() => a.transport.counters.refusals['wrong-passphrase'] === 2, 'a second handshake, refused again');
+  });
+
+  it('binds the proofs to the DTLS connection: a man in the middle with certificates of its own is refused', async () => {
+    // Each end reads its view of the link's certificate fingerprints, as its SDP states them.
+    const network = new MemoryNetwork();
+    const link = async (viewA: LinkFingerprints, viewB: LinkFingerprints) => {
+      const [a, b] = [createIdentity(), createIdentity()];
+      const rawA = Object.assign(network.transport(a.id), { fingerprints: () => viewA });
+      const rawB = Object.assign(network.transport(b.id), { fingerprints: () => viewB });
+      const refused: Refusal[] = [];
+      const wrap = (raw: Transport, identity: Identity) =>
+        new AuthenticatedTransport(raw, { secrets: { identity, colony: COLONY, colonyKey: null }, onRefused: (_, reason) => refused.push(reason) });
+      const [ta, tb] = [wrap(rawA, a), wrap(rawB, b)];
+      open.push(ta, tb);
+      const events: LinkEvent[] = [];
+      ta.subscribe((event) => events.push(event));
+      ta.link(b.id);
+      await until(() => events.length > 0, 'the link opens or closes');
+      return { event: events[0]?.type, refused, bound: ta.counters.bound };
+    };
+    expect(await link({ local: 'A', remote: 'B' }, { local: 'B', remote: 'A' })).toEqual({ event: 'open', refused: [], bound: 1 });
+    // Someone relaying the SDP gave each end its own certificate in place of the other's.
+    const attacked = await link({ local: 'A', remote: 'M1' }, { local: 'B', remote: 'M2' });
+    expect(attacked.event).toBe('closed');
+    expect(attacked.bound).toBe(0);
+    expect(attacked.refused).toContain('channel-mismatch');
+    expect(attacked.refused.every((reason) => reason === 'channel-mismatch')).toBe(true);
+  });
+
+  it('keeps a bee the driver does not admit (an evicted one) out, in either direction, with no handshake', async () => {
+    const network = new MemoryNetwork();
+    const banned = new Set<string>();
+    const guard = bee(network, { admit: (peer) => !banned.has(peer) });
+    const outcast = rawBee(network, createIdentity().id);
+    banned.add(outcast.transport.self);
+    guard.transport.link(outcast.transport.self);
+    await until(() => closed(guard, outcast.transport.self), 'our own attempt fails at once');
+    outcast.transport.link(guard.identity.id);
+    await until(() => guard.transport.counters.refusals.banned === 1, 'its attempt is refused');
+    expect(guard.refused).toEqual([[outcast.transport.self, 'banned']]);
+    expect(outcast.frames).toEqual([]); // not even a hello
+    expect(opened(guard, outcast.transport.self)).toBe(false);
   });
 
   it('refuses a protocol frame sent before the handshake', async () => {

@@ -22,6 +22,8 @@ const REFUSED_REMEMBERED = 1000;
 
 export interface LinkCounters {
   authenticated: number;
+  /** Of those, links whose proofs were bound to their DTLS connection. */
+  bound: number;
   refused: number;
   /** Refusals by reason. */
   refusals: Record<Refusal, number>;
@@ -35,11 +37,17 @@ export interface AuthOptions {
   random?: RandomSource;
   /** Told of each refused link, e.g. for the event log. */
   onRefused?: (peer: string, reason: Refusal) => void;
+  /**
+   * Whether to link with `peer` at all, asked before every link in either direction; false
+   * refuses it as `banned`, with no handshake. Eviction's hook: an evicted bee stays out.
+   */
+  admit?: (peer: string) => boolean;
 }
 
 export class AuthenticatedTransport implements Transport {
   readonly counters: LinkCounters = {
     authenticated: 0,
+    bound: 0,
     refused: 0,
     refusals: Object.fromEntries(REFUSALS.map((reason) => [reason, 0])) as Record<Refusal, number>,
   };
@@ -65,9 +73,9 @@ export class AuthenticatedTransport implements Transport {
   }
 
   link(peer: string): void {
-    if (this.refusedRecently(peer)) {
+    if (this.refusedRecently(peer) || !this.admitted(peer)) {
       // Fails like a link that never opened, so the protocol rests this bee and picks another.
-      queueMicrotask(() => this.listeners.emit({ type: 'closed', peer, reason: 'refused recently' }));
+      queueMicrotask(() => this.listeners.emit({ type: 'closed', peer, reason: 'refused' }));
       return;
     }
     this.raw.link(peer);
@@ -119,7 +127,12 @@ export class AuthenticatedTransport implements Transport {
       this.raw.unlink(peer);
       return;
     }
-    const handshake = new LinkHandshake(this.options.secrets, peer, this.options.random);
+    if (!this.admitted(peer)) {
+      this.count(peer, 'banned');
+      this.raw.unlink(peer);
+      return;
+    }
+    const handshake = new LinkHandshake(this.options.secrets, peer, () => this.raw.fingerprints?.(peer) ?? null, this.options.random);
     const timer = setTimeout(() => this.refuse(peer, 'timeout'), this.options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     this.pending.set(peer, { handshake, timer });
     this.raw.send(peer, handshake.hello);
@@ -137,6 +150,7 @@ export class AuthenticatedTransport implements Transport {
       this.end(peer);
       this.authenticated.add(peer);
       this.counters.authenticated++;
+      if (pending.handshake.bound) this.counters.bound++;
       this.listeners.emit({ type: 'open', peer });
     }
   }
@@ -144,15 +158,23 @@ export class AuthenticatedTransport implements Transport {
   private refuse(peer: string, reason: Refusal): void {
     if (!this.pending.has(peer)) return;
     this.end(peer);
-    this.counters.refused++;
-    this.counters.refusals[reason]++;
+    this.count(peer, reason);
     if (HELD_AGAINST.has(reason)) {
       this.refusedAt.delete(peer);
       this.refusedAt.set(peer, this.now());
       if (this.refusedAt.size > REFUSED_REMEMBERED) this.refusedAt.delete(this.refusedAt.keys().next().value as string);
     }
-    this.options.onRefused?.(peer, reason);
     this.raw.unlink(peer);
+  }
+
+  private count(peer: string, reason: Refusal): void {
+    this.counters.refused++;
+    this.counters.refusals[reason]++;
+    this.options.onRefused?.(peer, reason);
+  }
+
+  private admitted(peer: string): boolean {
+    return this.options.admit?.(peer) ?? true;
   }
 
   private end(peer: string): void {

@@ -20,7 +20,7 @@ afterEach(() => {
   for (const links of started.splice(0)) links.destroy();
 });
 
-async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const since = Date.now();
   while (!condition()) {
     if (Date.now() - since > timeoutMs) throw new Error(`timed out waiting until ${what}`);

@@ -23,6 +23,8 @@ export interface SecurityCounters {
 
 export interface SecureLinksOptions {
   onRefused?: (peer: string, reason: Refusal) => void;
+  /** See AuthOptions.admit: false keeps a bee out (banned) before any handshake. */
+  admit?: (peer: string) => boolean;
   onDropped?: GuardOptions['onDropped'];
   now?: () => number;
   random?: RandomSource;
@@ -35,9 +37,10 @@ export class SecureLinks {
   private readonly listeners = new Listeners<SecureLinkEvent>();
 
   constructor(raw: Transport, secrets: LinkSecrets, options: SecureLinksOptions = {}) {
-    const { now, random, onRefused, onDropped, handshakeTimeoutMs } = options;
+    const { now, random, onRefused, onDropped, handshakeTimeoutMs, admit } = options;
     this.links = new AuthenticatedTransport(raw, {
       secrets,
+      ...(admit ? { admit } : {}),
       ...(now ? { now } : {}),
       ...(random ? { random } : {}),
       ...(onRefused ? { onRefused } : {}),

@@ -4,7 +4,8 @@
 
 import { Peer, type DataConnection } from 'peerjs';
 import { SendQueue } from './send-queue';
-import { Listeners, type LinkEvent, type Transport, type TransportOptions } from './transport';
+import { linkFingerprints } from './dtls-fingerprints';
+import { Listeners, type LinkEvent, type LinkFingerprints, type Transport, type TransportOptions } from './transport';
 
 export const PEERJS_PATH = '/peerjs';
 /** A reloaded tab may reclaim its id before the server noticed the old tab went. */
@@ -51,6 +52,10 @@ export class PeerJsTransport implements Transport {
     const link = this.links.get(peer);
     if (link) this.drop(peer, link, 'closed here');
     else if (this.waiting.delete(peer)) this.listeners.emit({ type: 'closed', peer, reason: 'closed here' });
+  }
+
+  fingerprints(peer: string): LinkFingerprints | null {
+    return linkFingerprints(this.links.get(peer)?.conn.peerConnection);
   }
 
   subscribe(listener: (event: LinkEvent) => void): () => void {

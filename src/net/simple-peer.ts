@@ -5,7 +5,8 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { Instance as PeerInstance, SignalData } from 'simple-peer';
 import { SendQueue } from './send-queue';
-import { Listeners, type LinkEvent, type Signaler, type Transport, type TransportOptions } from './transport';
+import { linkFingerprints } from './dtls-fingerprints';
+import { Listeners, type LinkEvent, type LinkFingerprints, type Signaler, type Transport, type TransportOptions } from './transport';
 
 /** What travels through the Signaler: simple-peer's signal, tagged with the link it belongs to. */
 interface LinkSignal {
@@ -61,6 +62,11 @@ export class SimplePeerTransport implements Transport {
 
   unlink(peer: string): void {
     this.links.get(peer)?.peer.destroy();
+  }
+
+  fingerprints(peer: string): LinkFingerprints | null {
+    // simple-peer keeps its RTCPeerConnection private, as it does its data channel (below).
+    return linkFingerprints((this.links.get(peer)?.peer as unknown as { _pc?: RTCPeerConnection } | undefined)?._pc);
   }
 
   subscribe(listener: (event: LinkEvent) => void): () => void {

@@ -24,6 +24,17 @@ export interface Transport {
   subscribe(listener: (event: LinkEvent) => void): () => void;
   /** Close every link and stop accepting new ones. */
   destroy(): void;
+  /**
+   * The DTLS fingerprints of the open link to `peer` (see dtls-fingerprints.ts), for the link
+   * handshake to sign. Absent on transports without DTLS (in-memory).
+   */
+  fingerprints?(peer: string): LinkFingerprints | null;
+}
+
+/** DTLS certificate fingerprints of one link, as this end's SDP and the far end's state them. */
+export interface LinkFingerprints {
+  local: string;
+  remote: string;
 }
 
 /** How signals (SDP offers/answers, ICE candidates) travel between two bees before they are linked. */
