@@ -17,7 +17,13 @@ interface Ban {
   detail: string;
 }
 
-type ConductSnapshot = Snapshot & { conduct: { banned: Ban[]; evicted: Ban | null; refused: number } };
+type ConductSnapshot = Snapshot & {
+  conduct: { banned: Ban[]; evicted: Ban | null; refused: number };
+  security: { links: { refusals: { banned: number } } };
+};
+
+/** Links refused to banned bees, by the protocol or before any handshake. */
+const refusals = (snaps: readonly ConductSnapshot[]) => snaps.reduce((sum, snap) => sum + snap.conduct.refused + snap.security.links.refusals.banned, 0);
 type RogueWindow = HiveWindow & { hive: { goRogue(): void } };
 
 const conductOf = async (pages: readonly Page[]) => (await snapshots(pages)) as ConductSnapshot[];
@@ -85,7 +91,7 @@ test('the queen evicts a tab that goes rogue; the other five carry on, and a rel
   await exchange(honest, honestIds, 'after the eviction');
 
   // A reload: the same bee, no longer misbehaving, tries to link again and is refused everywhere.
-  const refusedBefore = (await conductOf(honest)).reduce((sum, snap) => sum + snap.conduct.refused, 0);
+  const refusedBefore = refusals(await conductOf(honest));
   await rogue.reload();
   await rogue.waitForFunction(() => 'hive' in window);
   await rogue.evaluate(() => (window as unknown as HiveWindow).hive.ready);
@@ -94,7 +100,7 @@ test('the queen evicts a tab that goes rogue; the other five carry on, and a rel
   await expect(async () => {
     const snaps = await conductOf(honest);
     for (const snap of snaps) if (snap.neighbours.includes(rogueId) || snap.roster.includes(rogueId)) everLinked.add(snap.id);
-    expect(snaps.reduce((sum, snap) => sum + snap.conduct.refused, 0)).toBeGreaterThan(refusedBefore);
+    expect(refusals(snaps)).toBeGreaterThan(refusedBefore);
   }).toPass({ timeout: 60_000, intervals: [100] });
   expect([...everLinked], 'honest tabs that took the reloaded rogue back').toEqual([]);
   expect((await conductOf([rogue]))[0]!.neighbours).toEqual([]);

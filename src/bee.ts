@@ -256,6 +256,7 @@ export class Bee implements HiveApi {
         : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signaling);
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
+      admit: (peer) => !this.protocol.refuses(peer, Date.now()),
       onDropped: (peer, reason, origin) => {
         this.note('security', `dropped a ${reason} envelope from ${origin ?? 'an unknown bee'} (via ${peer})`, { peer, reason, origin });
         this.step({ type: 'misconduct', peer, offence: reason });

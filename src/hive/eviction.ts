@@ -132,9 +132,14 @@ export class Warden {
     return this.bans.has(bee);
   }
 
+  /** Whether `peer` is banned or shut out for now. */
+  refuses(peer: string, now: number): boolean {
+    return this.bans.has(peer) || (this.quarantined.get(peer) ?? -Infinity) > now;
+  }
+
   /** Whether a link to or from `peer` may be used; counts the refusals. */
   admitsLink(peer: string, now: number): boolean {
-    if (!this.bans.has(peer) && !((this.quarantined.get(peer) ?? -Infinity) > now)) return true;
+    if (!this.refuses(peer, now)) return true;
     this.refused++;
     return false;
   }

@@ -287,6 +287,11 @@ export class Protocol {
     };
   }
 
+  /** Whether this bee keeps `peer` out (evicted, or shut out for misconduct): links to it are refused before they open. */
+  refuses(peer: string, now: number): boolean {
+    return this.warden.refuses(peer, now);
+  }
+
   private publicRole(): Role {
     if (this.warden.evicted) return 'evicted';
     return this.role === 'worker' && this.links.size === 0 && this.queen === null ? 'egg' : this.role;

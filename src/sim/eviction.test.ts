@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Offence } from '../hive/frames';
 import { ROGUE_MARK, ROGUE_KINDS, type RogueKind } from '../hive/rogue';
+import type { SecureLinks } from '../link/secure-links';
 import { MemoryColony, type MemoryBee } from './memory-colony';
 
 const BEES = 5;
@@ -16,6 +17,8 @@ const CATCH_MS = 10_000;
 const OFFENCE: Record<RogueKind, Offence> = { flood: 'flood', malformed: 'malformed', replay: 'replayed', forge: 'forged', usurp: 'usurp' };
 
 const snap = (bee: MemoryBee) => bee.protocol.snapshot();
+/** Links a bee refused to an evicted bee: at the protocol, or at the links before any handshake. */
+const refusals = (bee: MemoryBee) => snap(bee).conduct.refused + (bee.links as SecureLinks).counters.links.refusals.banned;
 const bans = (bee: MemoryBee, id: string) => snap(bee).conduct.banned.filter((ban) => ban.bee === id);
 
 async function settledColony(seed: number, options: { secure?: boolean } = {}): Promise<{ colony: MemoryColony; bees: MemoryBee[]; queen: MemoryBee }> {
@@ -99,7 +102,7 @@ describe('the queen destroys compromised workers', () => {
     const honest = bees.filter((bee) => bee !== rogue);
     rogue.goRogue();
     await runUntil(colony, CATCH_MS, () => honest.every((bee) => bans(bee, rogue.id).length > 0));
-    const refusedBefore = honest.reduce((sum, bee) => sum + snap(bee).conduct.refused, 0);
+    const refusedBefore = honest.reduce((sum, bee) => sum + refusals(bee), 0);
 
     // The rogue reloads: the same bee, no longer misbehaving, and it does not know it was evicted.
     rogue = colony.reload(rogue);
@@ -114,14 +117,14 @@ describe('the queen destroys compromised workers', () => {
     await runUntil(
       colony,
       20_000,
-      () => honest.reduce((sum, bee) => sum + snap(bee).conduct.refused, 0) >= refusedBefore + honest.length,
+      () => honest.reduce((sum, bee) => sum + refusals(bee), 0) >= refusedBefore + honest.length,
       () => {
         for (const bee of honest) if (snap(bee).neighbours.includes(rogue.id)) linkedOnce.push(bee.id);
       },
     );
     await colony.run(10_000);
     expect(linkedOnce).toEqual([]);
-    expect(honest.reduce((sum, bee) => sum + snap(bee).conduct.refused, 0)).toBeGreaterThanOrEqual(refusedBefore + honest.length);
+    expect(honest.reduce((sum, bee) => sum + refusals(bee), 0)).toBeGreaterThanOrEqual(refusedBefore + honest.length);
     for (const bee of honest) expect(snap(bee).roster).not.toContain(rogue.id);
     expect(snap(rogue).neighbours).toEqual([]);
     expect(colony.reign(honest)).toHaveProperty('queen');

@@ -94,7 +94,10 @@ export class MemoryBee {
     this.raw = colony.network.transport(identity.id);
     this.raw.subscribe((event) => event.type === 'frame' && this.rogue?.capture(event.frame));
     this.links = colony.secure
-      ? colony.secureLinks(this.raw, identity, (peer, offence) => this.step({ type: 'misconduct', peer, offence }))
+      ? colony.secureLinks(this.raw, identity, {
+          onMisconduct: (peer, offence) => this.step({ type: 'misconduct', peer, offence }),
+          admit: (peer) => !this.protocol.refuses(peer, colony.now),
+        })
       : plainLinks(this.raw);
     this.nextTickAt = firstTickAt;
     this.links.subscribe((event) => {
@@ -228,11 +231,20 @@ export class MemoryColony {
     return this.addBee(bee.identity, bee.bans);
   }
 
-  /** Authenticated links for `identity` over `raw`; `onMisconduct` hears of envelopes the guard dropped. */
-  secureLinks(raw: MemoryTransport, identity: Identity, onMisconduct?: (peer: string, offence: 'unsigned' | 'forged' | 'replayed') => void): SecureLinks {
+  /**
+   * Authenticated links for `identity` over `raw`, as a tab has them: `onMisconduct` hears of
+   * envelopes the guard dropped, `admit` keeps banned bees out before any handshake.
+   */
+  secureLinks(
+    raw: MemoryTransport,
+    identity: Identity,
+    hooks: { onMisconduct?: (peer: string, offence: 'unsigned' | 'forged' | 'replayed') => void; admit?: (peer: string) => boolean } = {},
+  ): SecureLinks {
+    const { onMisconduct, admit } = hooks;
     return new SecureLinks(raw, { identity, colony: COLONY, colonyKey: null }, {
       now: () => this.now,
       ...(onMisconduct ? { onDropped: (peer: string, reason: 'unsigned' | 'forged' | 'replayed') => onMisconduct(peer, reason) } : {}),
+      ...(admit ? { admit } : {}),
     });
   }
 
