@@ -66,14 +66,13 @@ test('the queen evicts a tab that goes rogue; the other five carry on, and a rel
 
   const started = Date.now();
   await rogue.evaluate(() => (window as unknown as RogueWindow).hive.goRogue());
-  await Promise.all(
-    honest.map((page) =>
-      waitForHive(page, (hive, bad: string) => {
-        const snap = hive.snapshot() as unknown as ConductSnapshot;
-        return snap.conduct.banned.some((ban) => ban.bee === bad) && !snap.neighbours.includes(bad);
-      }, rogueId),
-    ),
-  );
+  await expect(async () => {
+    const snaps = await conductOf(honest);
+    const missing = snaps.filter((snap) => !snap.conduct.banned.some((ban) => ban.bee === rogueId) || snap.neighbours.includes(rogueId));
+    const describe = (snap: ConductSnapshot) =>
+      `${snap.id} ${snap.role} term ${snap.term} queen ${snap.queen} links [${snap.neighbours.join(',')}] bans [${snap.conduct.banned.map((ban) => `${ban.bee}:${ban.offence}`).join(',')}]`;
+    expect(missing.map(describe), `honest tabs that have not banned rogue ${rogueId}`).toEqual([]);
+  }).toPass({ timeout: 60_000, intervals: [100] });
   const caughtMs = Date.now() - started;
   await waitForHive(rogue, (hive) => hive.snapshot().role === 'evicted');
   const [rogueSnap] = await conductOf([rogue]);

@@ -78,8 +78,11 @@ export interface WardenHost {
   readonly id: string;
   isQueen(): boolean;
   queen(): string | null;
+  /** The queen followed before the current one was lost (a notice may trail her departure). */
+  formerQueen(): string | null;
   term(): number;
-  /** Whom the bee at the far end of the link to `peer` last said it follows; undefined without a link. */
+  linked(peer: string): boolean;
+  /** Whom the bee at the far end of the link to `peer` last said it follows; undefined before its first heartbeat. */
   follows(peer: string): string | null | undefined;
   peers(): Iterable<string>;
   /** Originate an envelope of this bee's own (signed on the way out). */
@@ -153,7 +156,8 @@ export class Warden {
   /**
    * Judges an envelope the protocol has not seen before, from the link to `peer`; false drops it.
    * Its origin is authentic (the driver checked the signature), so floods and claims are charged
-   * to the origin; a claim is judged only where it enters the colony, on its origin's own link.
+   * to the origin. A claim is judged by what the claimant said of itself on its own link to this
+   * bee; without such a link this bee cannot judge it.
    */
   admits(peer: string, env: Envelope, now: number): boolean {
     if (this.bans.has(env.from) || this.bans.has(peer)) return false;
@@ -166,19 +170,20 @@ export class Warden {
         return false;
       }
     }
-    if (p.k === 'queen' && this.usurps(peer, env, p.term)) {
-      this.condemn(peer, 'usurp', `claimed the throne of term ${p.term} without campaigning, while following queen ${this.host.queen()}`, now);
+    if (p.k === 'queen' && this.usurps(peer, env.from, p.term)) {
+      this.condemn(env.from, 'usurp', `claimed the throne of term ${p.term} without campaigning, while following queen ${this.host.queen()}`, now);
       return false;
     }
     return true;
   }
 
   /**
-   * An eviction notice: the word of the queen this bee follows is law; anyone else's is ignored.
-   * Returns whether the flood goes on.
+   * An eviction notice: the word of the queen this bee follows (or followed until just now) is
+   * law; anyone else's is ignored. Returns whether the flood goes on.
    */
   onNotice(from: string, p: Extract<Payload, { k: 'evict' }>, now: number): boolean {
-    if (this.host.isQueen() || from !== this.host.queen()) return false;
+    const queen = this.host.queen() ?? this.host.formerQueen();
+    if (this.host.isQueen() || from !== queen) return false;
     const ban: Ban = { bee: p.bee, by: from, offence: p.offence, detail: p.detail, at: now };
     if (p.bee === this.host.id) {
       this.eviction = ban;
@@ -209,11 +214,17 @@ export class Warden {
     return { banned: [...this.bans.values()], evicted: this.eviction, condemned: { ...this.condemned }, refused: this.refused };
   }
 
-  /** A bee of our own hive that said it follows our queen now claims a throne it never ran for. */
-  private usurps(peer: string, env: Envelope, term: number): boolean {
+  /**
+   * A bee of our own hive that said it follows our queen now claims a throne it never ran for; or
+   * claims one on its own link before it said anything of itself there (an honest bee's first
+   * frame on a link is its heartbeat, and it campaigns before it claims).
+   */
+  private usurps(peer: string, claimant: string, term: number): boolean {
     const queen = this.host.queen();
-    if (env.from !== peer || queen === null || peer === queen || this.host.follows(peer) !== queen) return false;
-    return term >= this.host.term() && (this.campaigns.get(peer) ?? -1) < term;
+    if (queen === null || claimant === queen || !this.host.linked(claimant)) return false;
+    const follows = this.host.follows(claimant);
+    if (follows === undefined) return claimant === peer;
+    return follows === queen && term >= this.host.term() && (this.campaigns.get(claimant) ?? -1) < term;
   }
 
   /** Adds one to `offence`'s tally for `key` in its current window; returns the new count. */

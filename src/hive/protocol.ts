@@ -159,7 +159,8 @@ interface Outgoing {
 /** One open link and what the bee at its far end last said about itself. */
 interface LinkState extends WorkerFitness {
   lastFrameAt: number;
-  follows: string | null;
+  /** Undefined until its first heartbeat on this link. */
+  follows: string | null | undefined;
 }
 
 export class Protocol {
@@ -224,7 +225,9 @@ export class Protocol {
         id,
         isQueen: () => this.role === 'queen',
         queen: () => this.queen,
+        formerQueen: () => this.formerQueen,
         term: () => this.term,
+        linked: (peer) => this.links.has(peer),
         follows: (peer) => this.links.get(peer)?.follows,
         peers: () => this.links.keys(),
         announce: (to, p, now) => this.originate(to, p, now),
@@ -418,7 +421,7 @@ export class Protocol {
       this.out.push({ type: 'unlink', peer });
       return;
     }
-    this.links.set(peer, { lastFrameAt: now, follows: null, uptimeMs: 0, visible: true });
+    this.links.set(peer, { lastFrameAt: now, follows: undefined, uptimeMs: 0, visible: true });
     this.counters.linksOpened++;
     // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
     this.emitFrame(peer, this.heartbeat(now));

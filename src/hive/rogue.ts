@@ -14,7 +14,7 @@ export type RogueKind = (typeof ROGUE_KINDS)[number];
 export const ROGUE_MARK = '🐝💀 rogue';
 
 /** Per tick (250 ms): floods over any limit, a little of everything else on every link. */
-const FLOOD_PER_TICK = 100;
+const FLOOD_PER_TICK = 60;
 const MALFORMED_PER_LINK = 4;
 const REPLAYS_PER_LINK = 2;
 const FORGERIES_PER_LINK = 2;

@@ -11,8 +11,11 @@ import type { SecureLinks } from '../link/secure-links';
 import { MemoryColony, type MemoryBee } from './memory-colony';
 
 const BEES = 5;
-/** From goRogue() to every honest bee banning the rogue: generous (the limits trip within ~1 s). */
-const CATCH_MS = 10_000;
+/**
+ * From goRogue() to every honest bee banning the rogue: generous. Most limits trip within a
+ * second; replays count only once what they replay is older than REPLAY_GRACE_MS (5 s).
+ */
+const CATCH_MS = 20_000;
 
 const OFFENCE: Record<RogueKind, Offence> = { flood: 'flood', malformed: 'malformed', replay: 'replayed', forge: 'forged', usurp: 'usurp' };
 
