@@ -171,7 +171,7 @@ export class Warden {
       }
     }
     if (p.k === 'queen' && this.usurps(peer, env.from, p.term)) {
-      this.condemn(env.from, 'usurp', `claimed the throne of term ${p.term} without campaigning, while following queen ${this.host.queen()}`, now);
+      this.condemn(env.from, 'usurp', `claimed the throne of term ${p.term} without campaigning for it`, now);
       return false;
     }
     return true;
@@ -215,16 +215,18 @@ export class Warden {
   }
 
   /**
-   * A bee of our own hive that said it follows our queen now claims a throne it never ran for; or
-   * claims one on its own link before it said anything of itself there (an honest bee's first
-   * frame on a link is its heartbeat, and it campaigns before it claims).
+   * A bee linked to us claims a throne it never ran for. An honest claimant floods its campaign
+   * (a real `elect`, ahead of its claim on every link) before it claims, and says who it follows
+   * first thing on every new link: a queen already reigning when we linked says it follows
+   * itself. So a claim is false if it comes on the claimant's own link before any heartbeat there,
+   * or from a claimant whose heartbeat says it follows another (or none) and that we never saw
+   * campaign for the term. We cannot judge a claimant we have no link to, and do not.
    */
   private usurps(peer: string, claimant: string, term: number): boolean {
-    const queen = this.host.queen();
-    if (queen === null || claimant === queen || !this.host.linked(claimant)) return false;
+    if (!this.host.linked(claimant)) return false;
     const follows = this.host.follows(claimant);
     if (follows === undefined) return claimant === peer;
-    return follows === queen && term >= this.host.term() && (this.campaigns.get(claimant) ?? -1) < term;
+    return follows !== claimant && (this.campaigns.get(claimant) ?? -1) < term;
   }
 
   /** Adds one to `offence`'s tally for `key` in its current window; returns the new count. */
