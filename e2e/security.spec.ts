@@ -168,13 +168,14 @@ test('a forged envelope written onto a link (valid shape, wrong signature) is dr
     JSON.stringify({ t: 'env', id: `${n}`.repeat(16), from: claimedId, to, ttl: 8, route: [claimedId], p: { k: 'data', msg: `${n}`.repeat(16), body: `${forged} ${n}` }, auth });
   const seq = Date.now() * 1000 + 1e9; // ahead of any number the real bee has used
   const frames = [
+    // No signature at all.
+    envelope(4, null, undefined),
     // The claimed bee's real key, a signature that is not its own: direct and broadcast.
     envelope(1, victimId, { pub: claimedKey, seq, sig: 'A'.repeat(86) }),
     envelope(2, null, { pub: claimedKey, seq: seq + 1, sig: 'A'.repeat(86) }),
-    // The forger's own key in the claimed bee's name.
+    // The forger's own key in the claimed bee's name: the third forgery, which condemns the forger
+    // (docs/eviction.md), so it goes last.
     envelope(3, victimId, { pub: forgerKey, seq: seq + 2, sig: 'A'.repeat(86) }),
-    // No signature at all.
-    envelope(4, null, undefined),
   ];
   expect(await forger.evaluate(([to, list]) => list.map((frame) => (window as unknown as SecureWindow).hive.sendRaw(to, frame)), [victimId, frames] as const)).toEqual([true, true, true, true]);
 
@@ -182,11 +183,13 @@ test('a forged envelope written onto a link (valid shape, wrong signature) is dr
     const { envelopes } = (hive as unknown as SecureHive).snapshot().security;
     return envelopes.forged >= 3 && envelopes.unsigned >= 1;
   });
+  // Three forgeries on one link condemn its bee: the victim shuts the forger out (or, as queen, evicts it).
+  await waitForHive(victim, (hive, bad: string) => !hive.snapshot().neighbours.includes(bad), ids[forgerIndex]!);
   // A genuine message from the claimed bee, and a broadcast, fence everything sent before them.
   const fence = `genuine ${colony}`;
   await claimed.evaluate(([to, body]) => (window as unknown as HiveWindow).hive.send(to, body), [victimId, fence] as const);
   await claimed.evaluate((body) => (window as unknown as HiveWindow).hive.broadcast(body), `${fence} to all`);
-  await Promise.all(pages.filter((page) => page !== claimed).map((page) => waitForHive(page, (hive, wanted: string) => hive.inbox().some((e) => e.body === wanted), `${fence} to all`)));
+  await waitForHive(victim, (hive, wanted: string) => hive.inbox().some((e) => e.body === wanted), `${fence} to all`);
   expect(await bodies(victim)).toContain(fence);
   for (const page of pages) expect((await bodies(page)).filter((body) => String(body).startsWith(forged))).toEqual([]);
   const { security } = await secureSnapshot(victim);

@@ -1,10 +1,23 @@
 // Bad input gets a clear error or a close, is counted, and costs only the socket that sent it:
 // two honest bees of the same colony keep relaying signals throughout.
 
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_POLICY, CLOSE_TRY_LATER } from './relay';
 import { DEFAULT_LIMITS, startServer, type HiveServer, type Limits } from './server';
-import { beeId, TestBee } from './test-bee';
+import { beeId, TestBee, waitFor, within } from './test-bee';
+
+/** A raw TCP connection that sends nothing; resolves with it once connected. */
+function silentConnection(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+    socket.resume();
+  });
+}
+
+const closedSoon = (socket: net.Socket, what: string) =>
+  within(new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve()))), what, 5000);
 
 const servers: HiveServer[] = [];
 afterEach(async () => {
@@ -45,6 +58,12 @@ describe('bad frames', () => {
     { name: 'a bad bee id', frame: JSON.stringify({ type: 'signal', to: 'NOT-A-BEE', data: 1 }), code: 'ERR_MALFORMED' },
     { name: 'a signal without data', frame: JSON.stringify({ type: 'signal', to: HONEST_A }), code: 'ERR_MALFORMED' },
     {
+      // JSON.parse takes it; re-serialising it for the relay would overflow the stack.
+      name: 'a signal nested 5,000 deep',
+      frame: `{"type":"signal","to":"${HONEST_A}","data":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      code: 'ERR_MALFORMED',
+    },
+    {
       name: 'a binary frame',
       frame: Buffer.from(JSON.stringify({ type: 'signal', to: HONEST_A, data: 1 })),
       code: 'ERR_MALFORMED',
@@ -78,6 +97,15 @@ describe('bad frames', () => {
     expect((await rogue.waitClosed()).code).toBe(CLOSE_POLICY);
     expect(rogue.received.filter((f) => f.type === 'error')).toHaveLength(5);
     expect(server.stats().rejected.ERR_MALFORMED).toBe(5);
+    await expectHonestBeesUnharmed(a, b);
+  });
+
+  it('acts on nothing a socket sent after it was closed for abuse', async () => {
+    const { server, a, b, rogue } = await colonyWithRogue({ maxErrorsPerSocket: 3 });
+    for (let i = 0; i < 3; i++) rogue.send('nonsense');
+    for (let i = 0; i < 5; i++) rogue.send({ type: 'signal', to: HONEST_A, data: `late ${i}` });
+    expect((await rogue.waitClosed()).code).toBe(CLOSE_POLICY);
+    expect(server.stats().rejected).toEqual({ ERR_MALFORMED: 3 });
     await expectHonestBeesUnharmed(a, b);
   });
 
@@ -138,5 +166,50 @@ describe('limits', () => {
     expect(server.stats().rejected).toEqual({ ERR_SERVER_FULL: 1 });
     first.bee.send({ type: 'join', colony: 'demo', bee: beeId(1) });
     await first.bee.nextError('ERR_ALREADY_JOINED');
+  });
+
+  it('refuses /signal upgrades from one address beyond its connection rate (429)', async () => {
+    const server = await startServer({ port: 0, host: '127.0.0.1', limits: { connectionsPerS: 0.001, connectionBurst: 3 } });
+    servers.push(server);
+    const first = await TestBee.join(server.port, 'demo', beeId(1));
+    await TestBee.open(server.port);
+    await TestBee.open(server.port);
+    await expect(TestBee.open(server.port)).rejects.toThrow(/429/);
+    expect(server.stats().rejected).toEqual({ ERR_RATE_LIMIT: 1 });
+    first.bee.send({ type: 'sample' });
+    await first.bee.next((f) => f.type === 'sample');
+  });
+
+  it('closes a connection that sends no request in time, but not a joined bee', async () => {
+    const server = await startServer({ port: 0, host: '127.0.0.1', limits: { httpTimeoutMs: 300 } });
+    servers.push(server);
+    const a = (await TestBee.join(server.port, 'demo', HONEST_A)).bee;
+    const b = (await TestBee.join(server.port, 'demo', HONEST_B)).bee;
+    await closedSoon(await silentConnection(server.port), 'the silent connection to be closed');
+    // The bees joined before the silent connection opened: they have been up longer than it.
+    await expectHonestBeesUnharmed(a, b);
+  });
+
+  it('refuses TCP connections beyond maxSockets, and takes new ones once some close', async () => {
+    const server = await startServer({ port: 0, host: '127.0.0.1', limits: { maxSockets: 2 } });
+    servers.push(server);
+    const held = [await silentConnection(server.port), await silentConnection(server.port)];
+    await closedSoon(await silentConnection(server.port), 'the connection over the cap to be closed');
+    for (const socket of held) socket.destroy();
+    await waitFor(() => server.stats().sockets === 0, 'the server to see the held sockets close');    const health = await fetch(`http://127.0.0.1:${server.port}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('terminates a bee that does not read what is relayed to it', async () => {
+    const { server, a, rogue } = await colonyWithRogue({ maxBufferedBytes: 64 * 1024, messagesPerS: 1e6, messageBurst: 1e6 });
+    // The kernel buffers a few MiB of loopback traffic before the server's own buffer grows.
+    a.socket.pause();
+    const data = 'x'.repeat(DEFAULT_LIMITS.maxFrameBytes - 200);
+    for (let i = 0; i < 2000 && server.stats().bees === 3; i++) {
+      rogue.send({ type: 'signal', to: HONEST_A, data });
+      if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await rogue.next((f) => f.type === 'left')).toEqual({ type: 'left', bee: HONEST_A });
+    expect(server.stats().bees).toBe(2);
   });
 });

@@ -50,6 +50,8 @@ describe('GET /health', () => {
       bees: 2,
       connections: 2,
       peerjs: 0,
+      // The two bees' sockets and this request's.
+      sockets: 3,
       rejected: { ERR_MALFORMED: 1 },
     });
     expect(health.uptimeS).toEqual(expect.any(Number));

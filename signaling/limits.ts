@@ -17,6 +17,13 @@ export interface Limits {
   maxBees: number;
   /** Open /signal sockets, joined or not; upgrades beyond it get 503. */
   maxConnections: number;
+  /** New /signal sockets per client address: sustained per second, and at once (429 beyond). */
+  connectionsPerS: number;
+  connectionBurst: number;
+  /** TCP connections of any kind (pages, /signal, /peerjs); the OS closes ones beyond it at once. */
+  maxSockets: number;
+  /** A connection must send its request (headers included) within this, or it is closed. */
+  httpTimeoutMs: number;
   /** A socket that has not joined by then is closed. */
   joinTimeoutMs: number;
   /** Ping period; a socket that did not answer the previous ping is terminated. */
@@ -36,6 +43,13 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxBees: 5000,
   // Room above maxBees for tabs that are reloading or have not joined yet.
   maxConnections: 6000,
+  // A classroom behind one address (or a test) opens tens of tabs at once; churn beyond that is
+  // abuse: every bee that leaves is announced to its whole colony.
+  connectionsPerS: 20,
+  connectionBurst: 120,
+  // /signal and PeerJS sockets of every bee, plus page loads.
+  maxSockets: 12_000,
+  httpTimeoutMs: 10_000,
   joinTimeoutMs: 10_000,
   pingIntervalMs: 15_000,
   maxErrorsPerSocket: 20,

@@ -21,3 +21,29 @@ export function takeToken(bucket: Bucket, rate: Rate, nowMs: number): { allowed:
     ? { allowed: true, bucket: { tokens: tokens - 1, atMs } }
     : { allowed: false, bucket: { tokens, atMs } };
 }
+
+/**
+ * Token buckets by key (a client address), at most `maxKeys` of them: the least recently used
+ * goes first, so memory stays bounded however many addresses come and go.
+ */
+export class KeyedBuckets {
+  readonly #buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly rate: Rate,
+    private readonly maxKeys: number,
+  ) {}
+
+  take(key: string, nowMs: number): boolean {
+    const taken = takeToken(this.#buckets.get(key) ?? fullBucket(this.rate, nowMs), this.rate, nowMs);
+    // Re-inserting keeps the map in least-recently-used order.
+    this.#buckets.delete(key);
+    this.#buckets.set(key, taken.bucket);
+    if (this.#buckets.size > this.maxKeys) this.#buckets.delete(this.#buckets.keys().next().value as string);
+    return taken.allowed;
+  }
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+}

@@ -14,7 +14,10 @@ import {
 } from '../src/net/signal-protocol';
 import { Colonies } from './colonies';
 import type { Limits } from './limits';
-import { fullBucket, takeToken, type Bucket, type Rate } from './rate-limit';
+import { fullBucket, KeyedBuckets, takeToken, type Bucket, type Rate } from './rate-limit';
+
+/** Client addresses whose connection rate is tracked (about 100 bytes each). */
+const MAX_TRACKED_ADDRESSES = 10_000;
 
 /** Close codes the server uses; an error frame saying why precedes each. */
 export const CLOSE_POLICY = 1008;
@@ -67,6 +70,7 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
   const sessions = new Set<Session>();
   const rejected: Partial<Record<SignalErrorCode, number>> = {};
   const rate: Rate = { perS: limits.messagesPerS, burst: limits.messageBurst };
+  const connectionsByAddress = new KeyedBuckets({ perS: limits.connectionsPerS, burst: limits.connectionBurst }, MAX_TRACKED_ADDRESSES);
   // noServer: the HTTP server routes upgrades by path (see server.ts); maxPayload makes ws refuse
   // giant frames before buffering them.
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: limits.maxPayloadBytes });
@@ -106,6 +110,9 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
   }
 
   function onFrame(session: Session, data: RawData, isBinary: boolean): void {
+    // ws still hands over frames that were in flight when we closed a socket: nothing it sent
+    // after being shown the door is acted on (or counted).
+    if (session.socket.readyState !== session.socket.OPEN) return;
     const taken = takeToken(session.bucket, rate, performance.now());
     session.bucket = taken.bucket;
     if (!taken.allowed) return reject(session, 'ERR_RATE_LIMIT', `more than ${rate.perS} frames/s`);
@@ -219,6 +226,11 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
       if (sessions.size >= limits.maxConnections) {
         count('ERR_SERVER_FULL');
         refuseUpgrade(socket, 503, 'Service Unavailable');
+        return;
+      }
+      if (!connectionsByAddress.take(req.socket.remoteAddress ?? '', performance.now())) {
+        count('ERR_RATE_LIMIT');
+        refuseUpgrade(socket, 429, 'Too Many Requests');
         return;
       }
       wss.handleUpgrade(req, socket, head, accept);

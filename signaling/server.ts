@@ -34,6 +34,8 @@ export interface HiveStats extends RelayStats {
   uptimeS: number;
   /** Open PeerJS sockets. */
   peerjs: number;
+  /** Open TCP connections of every kind (bounded by maxSockets). */
+  sockets: number;
 }
 
 export interface HiveServer {
@@ -50,7 +52,22 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   const relay = createRelay({ limits, log });
   const app = express();
   app.disable('x-powered-by');
-  const server = http.createServer(app);
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often
+  // enough that a silent connection goes within about httpTimeoutMs.
+  const server = http.createServer(
+    {
+      headersTimeout: limits.httpTimeoutMs,
+      requestTimeout: limits.httpTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.httpTimeoutMs),
+    },
+    app,
+  );
+  server.maxConnections = limits.maxSockets;
+  let sockets = 0;
+  server.on('connection', (socket) => {
+    sockets++;
+    socket.once('close', () => sockets--);
+  });
 
   // peer attaches its own ws server with { server, path }, and such a server answers 400 to every
   // upgrade whose path is not its own, killing /signal. Its createWebSocketServer option
@@ -73,6 +90,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     uptimeS: Math.round((performance.now() - startedMs) / 1000),
     ...relay.stats(),
     peerjs: peerWss.clients.size,
+    sockets,
   });
 
   app.get('/health', (_req, res) => {

@@ -8,11 +8,13 @@ import { canonicalJson } from './crypto/envelope';
 import { createIdentity, type Identity } from './crypto/identity';
 import { EffectQueue } from './effect-queue';
 import { ELECTION_RULES } from './hive/election';
-import { MAX_BODY_BYTES } from './hive/frames';
+import { Pacer } from './hive/pacer';
+import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
+import { MAX_BODY_BYTES, MAX_BODY_DEPTH } from './hive/frames';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, type Snapshot } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { PeerJsTransport } from './net/peerjs';
-import { isBeeId } from './net/signal-protocol';
+import { isBeeId, jsonDepthWithin } from './net/signal-protocol';
 import { MeshSignaler } from './net/mesh-signaler';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
@@ -127,6 +129,12 @@ export interface HiveApi {
   sendRaw(peer: string, frame: string): boolean;
   /** Publishes the next colony config version, signed by this bee; resolves its version. */
   seedUpgrade(): Promise<number>;
+  /**
+   * This bee turns rogue (for the classroom to watch the queen catch it): it floods, writes
+   * malformed frames, replays and forges envelopes and claims a throne, or only the misdeeds
+   * named. A queen abdicates first, so that an honest queen is there to catch her.
+   */
+  goRogue(kinds?: readonly RogueKind[]): void;
 }
 
 type Settled = Extract<Effect, { type: 'settled' }>;
@@ -141,8 +149,9 @@ export interface Relayed {
 const randomHex = (bytes: number): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** A rejected promise for a body that cannot travel, or undefined when it can. */
+/** A rejected promise for a body that cannot travel (receivers would drop it), or undefined when it can. */
 function checkBody(body: unknown): Promise<never> | undefined {
+  if (!jsonDepthWithin(body, MAX_BODY_DEPTH)) return Promise.reject(new Error(`message body must nest at most ${MAX_BODY_DEPTH} levels deep`));
   const size = JSON.stringify(body ?? null).length;
   if (body === undefined || size > MAX_BODY_BYTES) {
     return Promise.reject(new Error(`message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${size})`));
@@ -199,6 +208,10 @@ export class Bee implements HiveApi {
   /** Colony configs refused before the core saw them: unsigned, forged, or not for this colony. */
   private forgedUpgrades = 0;
   private readonly signer: Identity;
+  /** Keeps this bee's own messages far below what a queen takes for a flood. */
+  private readonly pacer = new Pacer();
+  private rogue: Rogue | null = null;
+  private evicted = false;
   private nextRef = 1;
   private timer: ReturnType<typeof setInterval>;
 
@@ -253,7 +266,7 @@ export class Bee implements HiveApi {
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
     const upgrade = loaded.upgrade && { version: loaded.upgrade.version, config: loaded.upgrade.config, route: loaded.upgrade.route };
-    const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds(), upgrade };
+    const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds(), upgrade, bans: loaded.bans };
     const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
     const config = {
       ...DEFAULT_CONFIG,
@@ -264,6 +277,7 @@ export class Bee implements HiveApi {
     this.note('start', claimed.restored ? 'restored this bee after a reload' : 'hatched a new bee', {
       ...restored,
       deliveredIds: restored.deliveredIds.length,
+      bans: restored.bans.length,
       pending: this.sent.pending().length,
       storage: store.available,
     });
@@ -277,8 +291,14 @@ export class Bee implements HiveApi {
         : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signals);
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
-      onDropped: (peer, reason, origin) => this.note('security', `dropped a ${reason} envelope from ${origin ?? 'an unknown bee'} (via ${peer})`, { peer, reason, origin }),
+      admit: (peer) => !this.protocol.refuses(peer, Date.now()),
+      onDropped: (peer, reason, origin) => {
+        this.note('security', `dropped a ${reason} envelope from ${origin ?? 'an unknown bee'} (via ${peer})`, { peer, reason, origin });
+        this.step({ type: 'misconduct', peer, offence: reason });
+      },
     });
+    // A rogue replays and forges what it heard, signatures and all: it keeps the wire form.
+    raw.subscribe((event) => event.type === 'frame' && this.rogue?.capture(event.frame));
     this.publicKey = bytesToBase64url(claimed.identity.publicKey);
 
     this.ready = new Promise((resolve) => {
@@ -303,7 +323,7 @@ export class Bee implements HiveApi {
         this.note('security', `refused colony config version ${event.frame.version} from ${event.peer}: not signed by the bee it names`, { peer: event.peer });
       } else this.step(event);
     });
-    this.timer = setInterval(() => this.step({ type: 'tick' }), TICK_MS);
+    this.timer = setInterval(() => this.onTick(), TICK_MS);
     // A hidden tab has throttled timers and may be closed any moment: a poor queen.
     const visibility = () => this.step({ type: 'visibility', visible: document.visibilityState === 'visible' });
     document.addEventListener('visibilitychange', visibility);
@@ -372,6 +392,18 @@ export class Bee implements HiveApi {
     return this.links.sendRaw(peer, frame);
   }
 
+  goRogue(kinds: readonly RogueKind[] = ROGUE_KINDS): void {
+    const unknown = kinds.filter((kind) => !ROGUE_KINDS.includes(kind));
+    if (unknown.length > 0) throw new Error(`no such misdeed: ${unknown.join(', ')} (try ${ROGUE_KINDS.join(', ')})`);
+    const start = () => {
+      this.note('security', `went rogue: ${kinds.join(', ')}`, { kinds: [...kinds] });
+      this.rogue = new Rogue(seededRng(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0), kinds);
+      this.changes.emit();
+    };
+    if (this.protocol.snapshot().role === 'queen') this.abdicate().then(start, start);
+    else start();
+  }
+
   /** UI hook: called after anything that may change the snapshot, inbox or outbox. */
   subscribe(listener: () => void): () => void {
     return this.changes.add(listener);
@@ -403,19 +435,24 @@ export class Bee implements HiveApi {
 
   /** Writes the message to the outbox first, then hands it to the protocol once there is a link. */
   private async post(kind: OutboxKind, to: string | null, body: unknown): Promise<void> {
+    if (this.evicted) throw new Error('this bee was evicted from the colony: nobody takes its messages');
     const entry = await this.sent.add(randomHex(8), kind, to, body, Date.now());
     if (typeof entry === 'string') throw new Error(entry);
     const settled = new Promise<void>((resolve, reject) => this.promised.set(entry.id, { resolve, reject }));
     this.changes.emit();
-    if (this.hasLink()) this.submit(entry);
+    if (this.hasLink()) this.flushOutbox();
     else this.note('queued', `no link: ${entry.kind} ${entry.id} waits in the outbox`, { msg: entry.id, to });
     return settled;
   }
 
-  /** Hand messages that are waiting (after a reload, or for a link) to the protocol. */
+  /** Hand messages that are waiting (after a reload, for a link, or for the pacer) to the protocol. */
   private flushOutbox(): void {
     if (!this.hasLink()) return;
-    for (const entry of this.sent.pending()) if (!this.inFlight.has(entry.id)) this.submit(entry);
+    for (const entry of this.sent.pending()) {
+      if (this.inFlight.has(entry.id)) continue;
+      if (!this.pacer.take(Date.now(), this.inFlight.size)) return;
+      this.submit(entry);
+    }
   }
 
   private submit(entry: OutboxEntry): void {
@@ -459,6 +496,19 @@ export class Bee implements HiveApi {
     // Bees known before a reload are likely still here: the old queen and neighbours first.
     this.step({ type: 'welcome', peers: [...new Set([...this.hints, ...peers])] });
     this.hints = [];
+  }
+
+  private onTick(): void {
+    this.step({ type: 'tick' });
+    this.flushOutbox();
+    if (!this.rogue) return;
+    const { term, neighbours } = this.protocol.snapshot();
+    for (const act of this.rogue.acts({ id: this.id, term, peers: neighbours })) {
+      const wire = 'frame' in act ? this.links.encode(act.frame) : act.raw;
+      if (wire === null) continue;
+      if ('frame' in act) this.rogue.capture(wire);
+      this.links.sendRaw(act.peer, wire);
+    }
   }
 
   private step(event: HiveEvent): void {
@@ -514,6 +564,21 @@ export class Bee implements HiveApi {
         const handler = this.requests.get(effect.ref);
         this.requests.delete(effect.ref);
         handler?.(effect);
+        return undefined;
+      }
+      case 'banned': {
+        const { bee, by, offence, detail } = effect.ban;
+        this.note('security', `banned bee ${bee} for ${offence} (${detail}), on the word of queen ${by === this.id ? 'this bee' : by}`, { ...effect.ban });
+        void this.store.saveBan(effect.ban);
+        return undefined;
+      }
+      case 'evicted': {
+        const { by, offence, detail } = effect.ban;
+        this.evicted = true;
+        this.note('security', `evicted by queen ${by} for ${offence}: ${detail}`, { ...effect.ban });
+        this.problem(`evicted by queen ${by} for ${offence}: ${detail}`);
+        for (const waiter of this.promised.values()) waiter.reject(new Error(`this bee was evicted from the colony (${offence})`));
+        this.promised.clear();
         return undefined;
       }
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, MAX_HOPS, MAX_SIGNAL_BYTES, parseFrame, type Envelope, type Frame } from './frames';
+import { MAX_FRAME_BYTES } from '../net/transport';
+import { encodeFrame, MAX_BODY_DEPTH, MAX_HOPS, MAX_SIGNAL_BYTES, parseFrame, type Envelope, type Frame } from './frames';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -15,7 +16,7 @@ describe('parseFrame', () => {
       { ...data, p: { k: 'ack', msg: 'fedcba9876543210' } },
       { ...data, to: null, p: { k: 'elect', term: 4, electorate: 8, handover: false, pre: true, hive: null, local: false } },
       { ...data, p: { k: 'vote', term: 4, pre: false } },
-      { ...data, to: null, p: { k: 'queen', term: 4, heir: B } },
+      { ...data, to: null, p: { k: 'queen', term: 4, heir: B, mother: null } },
       { ...data, p: { k: 'breed', term: 4, workers: [A] } },
       { ...data, p: { k: 'move', to: B } },
       { ...data, p: { k: 'sig', data: { sdp: 'v=0' } } },
@@ -41,6 +42,8 @@ describe('parseFrame', () => {
     ['a hive with a bad worker', JSON.stringify({ t: 'hb', digest: [], hives: [{ queen: A, beat: 1, term: 1, workers: ['x'] }], term: 0, queen: null, uptimeMs: 0, visible: true })],
     ['a signal that is too big', JSON.stringify({ ...data, p: { k: 'sig', data: 'x'.repeat(MAX_SIGNAL_BYTES) } })],
     ['a heartbeat without a term', JSON.stringify({ t: 'hb', digest: [], queen: null, uptimeMs: 0, visible: true })],
+    ['a body nested too deep', JSON.stringify({ ...data, p: { k: 'data', msg: 'fedcba9876543210', body: JSON.parse(`${'['.repeat(MAX_BODY_DEPTH + 1)}${']'.repeat(MAX_BODY_DEPTH + 1)}`) } })],
+    ['a frame over the data-channel limit', encodeFrame({ ...data, p: { k: 'data', msg: 'fedcba9876543210', body: 'x'.repeat(MAX_FRAME_BYTES) } })],
   ])('rejects %s', (_name, raw) => {
     expect(parseFrame(raw)).toBeNull();
   });

@@ -1,7 +1,8 @@
 // Frames bees exchange over their links, and the one parser at the edge. Anything that does not
 // parse is dropped and counted by the caller; nothing malformed reaches the protocol.
 
-import { isBeeId } from '../net/signal-protocol';
+import { isBeeId, jsonDepthWithin } from '../net/signal-protocol';
+import { MAX_FRAME_BYTES } from '../net/transport';
 
 /** Longest route a frame may carry; also the flood TTL ceiling. */
 export const MAX_HOPS = 16;
@@ -14,8 +15,20 @@ export const MAX_HIVE_ENTRIES = 24;
 export const MAX_HIVE_WORKERS = 64;
 /** Serialized limit of a WebRTC signal relayed through the mesh (SDP with candidates fits). */
 export const MAX_SIGNAL_BYTES = 6 * 1024;
+/**
+ * Deepest nesting of a message body: any message a person writes, with room for the envelope
+ * around it within what the signer canonicalizes (16 levels). A body 8,000 levels deep fits in a
+ * frame, and re-encoding it to relay would overflow the stack.
+ */
+export const MAX_BODY_DEPTH = 8;
 
 const ID = /^[0-9a-f]{16,32}$/;
+
+/** What a queen evicts a bee for (eviction.ts says how each is detected). */
+export const OFFENCES = ['malformed', 'unsigned', 'forged', 'replayed', 'flood', 'usurp'] as const;
+export type Offence = (typeof OFFENCES)[number];
+/** Longest human-readable detail an eviction notice carries. */
+export const MAX_DETAIL_CHARS = 200;
 
 /** A bee's liveness as gossip carries it: [bee id, that bee's own clock at its last heartbeat]. */
 export type DigestEntry = [bee: string, beat: number];
@@ -62,9 +75,10 @@ export type Payload =
   | { k: 'vote'; term: number; pre: boolean }
   /**
    * A queen's claim to the throne, flooded a few hops every heartbeat. `heir` names the queen
-   * whose throne she took over by handover: that queen's workers follow her at once.
+   * whose throne she took over by handover: that queen's workers follow her at once. `mother`
+   * names the queen that bred her without an election (a split): only that queen can vouch for her.
    */
-  | { k: 'queen'; term: number; heir: string | null }
+  | { k: 'queen'; term: number; heir: string | null; mother: string | null }
   /** A queen over capacity makes the worker it is sent to the queen of `workers` (breeding). */
   | { k: 'breed'; term: number; workers: string[] }
   /** A queen tells her worker to follow queen `to` (a split, or a merge of two small hives). */
@@ -74,7 +88,9 @@ export type Payload =
   /** An abdicating queen asks her chosen successor to campaign at once. */
   | { k: 'crown'; term: number }
   /** Tells a candidate that a later term exists, so it campaigns above it. */
-  | { k: 'later'; term: number };
+  | { k: 'later'; term: number }
+  /** A queen destroys a compromised worker: every bee that follows her bans `bee` (eviction.ts). */
+  | { k: 'evict'; bee: string; offence: Offence; detail: string };
 
 /**
  * Anything that travels further than one link. `id` is unique per transmission (relays drop
@@ -145,7 +161,7 @@ function parsePayload(v: unknown): Payload | null {
   const p = v as Record<string, unknown>;
   switch (p.k) {
     case 'data':
-      return isId(p.msg) && p.body !== undefined ? { k: 'data', msg: p.msg, body: p.body } : null;
+      return isId(p.msg) && p.body !== undefined && jsonDepthWithin(p.body, MAX_BODY_DEPTH) ? { k: 'data', msg: p.msg, body: p.body } : null;
     case 'ack':
       return isId(p.msg) ? { k: 'ack', msg: p.msg } : null;
     case 'elect':
@@ -155,7 +171,9 @@ function parsePayload(v: unknown): Payload | null {
     case 'vote':
       return isCount(p.term) && typeof p.pre === 'boolean' ? { k: 'vote', term: p.term, pre: p.pre } : null;
     case 'queen':
-      return isCount(p.term) && isNullableId(p.heir) ? { k: 'queen', term: p.term, heir: p.heir } : null;
+      return isCount(p.term) && isNullableId(p.heir) && isNullableId(p.mother)
+        ? { k: 'queen', term: p.term, heir: p.heir, mother: p.mother }
+        : null;
     case 'breed':
       return isCount(p.term) && isWorkers(p.workers) ? { k: 'breed', term: p.term, workers: p.workers } : null;
     case 'move':
@@ -165,12 +183,18 @@ function parsePayload(v: unknown): Payload | null {
     case 'crown':
     case 'later':
       return isCount(p.term) ? { k: p.k, term: p.term } : null;
+    case 'evict':
+      return isBeeId(p.bee) && (OFFENCES as readonly unknown[]).includes(p.offence) && typeof p.detail === 'string' && p.detail.length <= MAX_DETAIL_CHARS
+        ? { k: 'evict', bee: p.bee, offence: p.offence as Offence, detail: p.detail }
+        : null;
     default:
       return null;
   }
 }
 
+/** The frame in `raw`, or null for anything oversized or malformed. */
 export function parseFrame(raw: string): Frame | null {
+  if (raw.length > MAX_FRAME_BYTES) return null;
   try {
     return parseFrameValue(JSON.parse(raw));
   } catch {

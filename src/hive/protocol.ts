@@ -4,6 +4,7 @@
 // replay any run from its seed. docs/protocol.md explains the rules.
 
 import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
+import { Warden, type Ban, type ConductSnapshot, type LinkOffence } from './eviction';
 import { MAX_DIGEST_ENTRIES, MAX_HIVE_ENTRIES, MAX_HOPS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload, type UpgradeFrame } from './frames';
 import { HiveMap, mergeTarget, overloaded, planBreeding } from './hives';
 import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
@@ -90,6 +91,10 @@ const ORPHAN_PATIENCE_ROUNDS = 3;
 const HIVE_DIGEST_ENTRIES = 24;
 /** Beats a new queen calls a bee of her hive by name before giving up on it. */
 const SUMMONS = 10;
+/** Beats a queen's relay load must stay over her limit before she breeds for it. */
+const RELAY_LOAD_BEATS = 4;
+/** Heirs a queen remembers breeding (to vouch for their claims). */
+const MAX_BRED = 64;
 
 export interface Delivered {
   id: string;
@@ -110,6 +115,8 @@ export type HiveEvent =
   | { type: 'frame'; peer: string; frame: Frame }
   /** A frame from `peer` failed to parse; counted, never acted on. */
   | { type: 'malformed'; peer: string }
+  /** The driver's guard dropped an envelope from `peer` (unsigned, forged or replayed). */
+  | { type: 'misconduct'; peer: string; offence: Exclude<LinkOffence, 'malformed'> }
   /** `msg` names the message end to end; a driver that stored it first passes the same id again after a reload. */
   | { type: 'send'; ref: number; to: string; body: unknown; msg?: string }
   | { type: 'broadcast'; ref: number; body: unknown; msg?: string }
@@ -139,7 +146,11 @@ export type Effect =
   | { type: 'roleChanged'; role: Role; term: number; queen: string | null }
   /** The outcome of a `send`, `broadcast` or `abdicate` event with this ref. */
   | { type: 'settled'; ref: number; ok: true; route: string[] }
-  | { type: 'settled'; ref: number; ok: false; reason: string };
+  | { type: 'settled'; ref: number; ok: false; reason: string }
+  /** This bee now refuses `ban.bee` (to be kept: bans outlive the page). */
+  | { type: 'banned'; ban: Ban }
+  /** This bee's queen evicted it. */
+  | { type: 'evicted'; ban: Ban };
 
 /** A colony config this bee runs, and the bees it passed to get here (the seeder first). */
 export interface Upgrade {
@@ -156,6 +167,7 @@ export interface Restored {
   votedFor: string | null;
   /** Message ids already delivered here; they are never delivered again. */
   deliveredIds: readonly string[];
+  bans?: readonly Ban[];
 }
 
 const NOTHING_RESTORED: Restored = { term: 0, votedFor: null, deliveredIds: [] };
@@ -195,6 +207,7 @@ export interface Snapshot {
   /** The colony config this bee runs (version 0: none yet). */
   upgrade: Upgrade | null;
   counters: Counters;
+  conduct: ConductSnapshot;
 }
 
 interface Outgoing {
@@ -210,7 +223,8 @@ interface Outgoing {
 /** One open link and what the bee at its far end last said about itself. */
 interface LinkState extends WorkerFitness {
   lastFrameAt: number;
-  follows: string | null;
+  /** Undefined until its first heartbeat on this link. */
+  follows: string | null | undefined;
   /** The config version the far end last reported, and the newest we pushed it. */
   version: number;
   pushed: number;
@@ -259,6 +273,10 @@ export class Protocol {
   private electionHive: string | null = null;
   /** For a queen: whose hive she took over (her orphans follow her at once); null for a founder. */
   private heirOf: string | null = null;
+  /** The queen that bred this one, while she reigns over the hive she was bred for. */
+  private mother: string | null = null;
+  /** Heirs this queen bred (they claim without an election; she vouches for them), bounded. */
+  private readonly bred = new Map<string, number>();
   private upgrade: Upgrade | null;
   /**
    * For a queen: bees of the hive she took over that do not follow her yet, and how many more
@@ -270,6 +288,8 @@ export class Protocol {
   /** For a queen: no split or merge before this (the last one is still settling). */
   private hiveSettledAt = 0;
   private relayRate = 0;
+  /** The relay rates of the last few beats: only a sustained load breeds (a flood is evicted first). */
+  private readonly relayRates: number[] = [];
   private forwardedAtBeat = 0;
   private votes = new Set<string>();
   /** A candidate still in its straw poll (pre-vote), before it raises the term. */
@@ -284,6 +304,7 @@ export class Protocol {
   private nextSampleAt = 0;
   private left = false;
   private out: Effect[] = [];
+  private readonly warden: Warden;
 
   constructor(
     readonly id: string,
@@ -298,11 +319,37 @@ export class Protocol {
     this.votedFor = restored.votedFor;
     this.deliveredBefore = new Set(restored.deliveredIds);
     this.upgrade = restored.upgrade ?? null;
+    this.warden = new Warden(
+      {
+        id,
+        isQueen: () => this.role === 'queen',
+        queen: () => this.queen,
+        formerQueen: () => this.formerQueen,
+        term: () => this.term,
+        linked: (peer) => this.links.has(peer),
+        follows: (peer) => this.links.get(peer)?.follows,
+        bred: (bee) => this.bred.has(bee),
+        peers: () => this.links.keys(),
+        announce: (to, p, now) => this.originate(to, p, now),
+        cut: (peer) => {
+          if (this.links.has(peer)) this.dropLink(peer);
+        },
+        forget: (bee, now) => this.forget(bee, now),
+        banned: (ban) => this.out.push({ type: 'banned', ban }),
+        evicted: (ban) => this.out.push({ type: 'evicted', ban }),
+      },
+      restored.bans,
+    );
   }
 
   step(event: HiveEvent, now: number): Effect[] {
     this.out = [];
     if (this.left) return this.out;
+    if (this.warden.evicted) {
+      // An evicted bee takes part in nothing; links others open to it are closed at once.
+      if (event.type === 'linkOpen') this.out.push({ type: 'unlink', peer: event.peer });
+      return this.out;
+    }
     if (Number.isNaN(this.startedAt)) this.startedAt = now;
     // What the UI shows, compared field by field after the event (this runs for every frame).
     const roleBefore = this.publicRole();
@@ -315,7 +362,8 @@ export class Protocol {
       case 'linkOpen': this.onLinkOpen(event.peer, now); break;
       case 'linkClosed': this.onLinkClosed(event.peer, now); break;
       case 'frame': this.onFrame(event.peer, event.frame, now); break;
-      case 'malformed': this.counters.malformed++; break;
+      case 'malformed': this.counters.malformed++; this.warden.onLinkOffence(event.peer, 'malformed', now); break;
+      case 'misconduct': this.warden.onLinkOffence(event.peer, event.offence, now); break;
       case 'send': this.submit(event.ref, event.to, event.body, now, event.msg); break;
       case 'broadcast': this.submit(event.ref, null, event.body, now, event.msg); break;
       case 'visibility': this.visible = event.visible; break;
@@ -346,12 +394,23 @@ export class Protocol {
       relayLimit: this.config.relayLimit,
       upgrade: this.upgrade,
       counters: { ...this.counters },
+      conduct: this.conduct(),
     };
   }
 
   /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */
   hiveView(): { workers: string[]; court: string[] } {
     return this.role === 'queen' ? { workers: this.workers(), court: this.court() } : { workers: [], court: [] };
+  }
+
+  /** Whom this bee refuses, and why; whether it was evicted itself. */
+  conduct(): ConductSnapshot {
+    return this.warden.snapshot();
+  }
+
+  /** Whether this bee keeps `peer` out (evicted, or shut out for misconduct): links to it are refused before they open. */
+  refuses(peer: string, now: number): boolean {
+    return this.warden.refuses(peer, now);
   }
 
   /** This queen's hive as she describes it in heartbeats, stamped with her clock. */
@@ -365,6 +424,7 @@ export class Protocol {
   }
 
   private publicRole(): Role {
+    if (this.warden.evicted) return 'evicted';
     return this.role === 'worker' && this.links.size === 0 && this.queen === null ? 'egg' : this.role;
   }
 
@@ -378,6 +438,8 @@ export class Protocol {
     if (Number.isNaN(this.electionAt)) this.electionAt = now + this.candidacyDelay(now);
     if (now >= this.nextBeatAt) {
       this.relayRate = Math.round(((this.counters.forwarded - this.forwardedAtBeat) * 1000) / this.config.heartbeatIntervalMs);
+      this.relayRates.push(this.relayRate);
+      if (this.relayRates.length > RELAY_LOAD_BEATS) this.relayRates.shift();
       this.forwardedAtBeat = this.counters.forwarded;
       this.nextBeatAt = now + this.config.heartbeatIntervalMs;
       const beat = this.heartbeat(now);
@@ -414,6 +476,7 @@ export class Protocol {
       this.out.push({ type: 'settled', ref: this.abdication.ref, ok: false, reason: 'no successor took the throne' });
       this.abdication = null;
     }
+    this.warden.onTick(now);
     this.forwarded.prune(now);
     this.delivered.prune(now);
     for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
@@ -491,19 +554,23 @@ export class Protocol {
   }
 
   private requestLink(peer: string, now: number): void {
-    if (peer === this.id || this.links.has(peer) || this.linking.has(peer)) return;
+    if (peer === this.id || this.links.has(peer) || this.linking.has(peer) || this.warden.isBanned(peer)) return;
     this.linking.set(peer, now);
     this.out.push({ type: 'link', peer });
   }
 
   private onLinkOpen(peer: string, now: number): void {
     const asked = this.linking.delete(peer);
+    if (!this.warden.admitsLink(peer, now)) {
+      this.out.push({ type: 'unlink', peer });
+      return;
+    }
     // Others' links are accepted while there is room; a queen takes every worker that comes.
     if (!asked && this.role !== 'queen' && this.links.size >= this.config.maxNeighbours) {
       this.out.push({ type: 'unlink', peer });
       return;
     }
-    this.links.set(peer, { lastFrameAt: now, follows: null, uptimeMs: 0, visible: true, version: 0, pushed: 0 });
+    this.links.set(peer, { lastFrameAt: now, follows: undefined, uptimeMs: 0, visible: true, version: 0, pushed: 0 });
     this.counters.linksOpened++;
     // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
     this.emitFrame(peer, this.heartbeat(now));
@@ -544,7 +611,8 @@ export class Protocol {
     this.counters.framesIn++;
     switch (frame.t) {
       case 'hb':
-        for (const [bee, beat] of frame.digest) this.roster.merge(bee, beat, now);
+        for (const [bee, beat] of frame.digest) if (!this.warden.isBanned(bee)) this.roster.merge(bee, beat, now);
+        if (this.role === 'queen' && frame.queen === this.id && link.follows !== this.id) this.warden.onNewWorker(peer, now);
         for (const hive of frame.hives) {
           if (!this.hives.merge(hive, now) || hive.queen !== this.queen) continue;
           // Fresh news of our queen's hive: she is alive, and these are the bees we would elect among.
@@ -610,6 +678,7 @@ export class Protocol {
       this.counters.duplicates++;
       return;
     }
+    if (!this.warden.admits(peer, env, now)) return;
     const route = [...env.route, this.id];
     this.rememberWay(env.from, peer);
     let onward = true;
@@ -648,6 +717,8 @@ export class Protocol {
       case 'crown':
         if ((env.from === this.queen || env.from === this.formerQueen) && p.term === this.term) this.campaign(now, true);
         return true;
+      case 'evict':
+        return this.warden.onNotice(env.from, p, now);
       case 'later':
         // Voters that lived through a term we missed refuse us until we campaign above it.
         if (this.role === 'candidate' && p.term > this.term) {
@@ -657,7 +728,7 @@ export class Protocol {
         }
         return true;
       case 'breed':
-        if (env.from === this.queen && this.role === 'worker') this.hatch(p.term, now);
+        if (env.from === this.queen && this.role === 'worker') this.hatch(env.from, p.term, now);
         return true;
       case 'move':
         if (env.from === this.queen && this.role === 'worker' && p.to !== this.id) this.follow(p.to, this.queenTerm, now);
@@ -917,11 +988,12 @@ export class Protocol {
     else this.becomeQueen(this.electionHive, now);
   }
 
-  private becomeQueen(heirOf: string | null, now: number): void {
+  private becomeQueen(heirOf: string | null, now: number, mother: string | null = null): void {
     this.role = 'queen';
     this.queen = this.id;
     this.queenTerm = this.term;
     this.heirOf = heirOf;
+    this.mother = mother;
     this.claimFlooded = false;
     this.summoned = new Map(this.hiveMembers.filter((bee) => bee !== this.id && bee !== heirOf).map((bee) => [bee, SUMMONS]));
     this.formerQueen = null;
@@ -937,7 +1009,7 @@ export class Protocol {
    * hear her heartbeats on their direct links.
    */
   private claimThrone(now: number): void {
-    const claim: Payload = { k: 'queen', term: this.term, heir: this.heirOf };
+    const claim: Payload = { k: 'queen', term: this.term, heir: this.heirOf, mother: this.mother };
     if (!this.claimFlooded) {
       this.claimFlooded = true;
       this.originate(null, claim, now, this.config.claimTtl);
@@ -998,7 +1070,7 @@ export class Protocol {
   }
 
   /** Our queen bred us: we are the queen of a new hive, and her chosen workers move to us. */
-  private hatch(term: number, now: number): void {
+  private hatch(mother: string, term: number, now: number): void {
     if (term > this.term) {
       this.term = term;
       this.votedFor = null;
@@ -1006,7 +1078,7 @@ export class Protocol {
     }
     // Her workers are the ones her mother moves to her; nobody else need be called.
     this.hiveMembers = [];
-    this.becomeQueen(null, now);
+    this.becomeQueen(null, now, mother);
   }
 
   /**
@@ -1024,9 +1096,12 @@ export class Protocol {
     }
     if (now < this.hiveSettledAt) return;
     const workers = this.workers();
-    if (overloaded({ workers: workers.length, capacity: this.config.capacity, relayRate: this.relayRate, relayLimit: this.config.relayLimit })) {
+    const relayRate = this.relayRates.length < RELAY_LOAD_BEATS ? 0 : Math.min(...this.relayRates);
+    if (overloaded({ workers: workers.length, capacity: this.config.capacity, relayRate, relayLimit: this.config.relayLimit })) {
       const fitness = new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState]));
       for (const brood of planBreeding(fitness, this.config.capacity, this.rng)) {
+        this.bred.set(brood.heir, this.term);
+        if (this.bred.size > MAX_BRED) this.bred.delete(this.bred.keys().next().value as string);
         this.originate(brood.heir, { k: 'breed', term: this.term, workers: brood.movers }, now);
         for (const mover of brood.movers) this.originate(mover, { k: 'move', to: brood.heir }, now);
         this.counters.splits++;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createIdentity } from '../crypto/identity';
 import type { Envelope, Heartbeat } from '../hive/frames';
 import { EnvelopeGuard } from './envelope-guard';
-import { ReplayWindows } from './replay-window';
+import { REPLAY_GRACE_MS, ReplayWindows } from './replay-window';
 
 const COLONY = 'guarded';
 const origin = createIdentity();
@@ -54,6 +54,18 @@ describe('the envelope guard', () => {
     expect(middle.counters).toMatchObject({ verified: 1, forged: 0 });
   });
 
+  it('takes its own envelope back under its own id for an echo, and under another id, once a flood is long past, for a replay', () => {
+    let now = 1000;
+    const guard = new EnvelopeGuard(origin, COLONY, { now: () => now });
+    const wire = guard.encode(envelope('6'.repeat(16)))!;
+    expect(guard.check(relay.id, wire)).toEqual({ dropped: 'duplicate', origin: origin.id });
+    const replayed = JSON.stringify({ ...JSON.parse(wire), id: '7'.repeat(16) });
+    expect(guard.check(relay.id, replayed)).toEqual({ dropped: 'duplicate', origin: origin.id });
+    now += REPLAY_GRACE_MS + 1;
+    expect(guard.check(relay.id, replayed)).toEqual({ dropped: 'replayed', origin: origin.id });
+    expect(guard.counters).toMatchObject({ duplicates: 2, replayed: 1 });
+  });
+
   it('does not relay an envelope it never checked', () => {
     const middle = new EnvelopeGuard(relay, COLONY);
     expect(middle.encode(envelope('5'.repeat(16)))).toBeNull();
@@ -78,30 +90,32 @@ describe('the envelope guard', () => {
 describe('replay windows', () => {
   it('tells a new number from a copy of the same transmission and from a replay', () => {
     const windows = new ReplayWindows(4, 2);
-    expect(windows.check('a', 10, 'x')).toBe('new');
-    windows.record('a', 10, 'x');
-    expect(windows.check('a', 10, 'x')).toBe('duplicate');
-    expect(windows.check('a', 10, 'y')).toBe('replayed');
+    expect(windows.check('a', 10, 'x', 0)).toBe('new');
+    windows.record('a', 10, 'x', 0);
+    expect(windows.check('a', 10, 'x', 0)).toBe('duplicate');
+    // Under another id: a copy racing the flood at first, a replay once the flood is long past.
+    expect(windows.check('a', 10, 'y', REPLAY_GRACE_MS)).toBe('duplicate');
+    expect(windows.check('a', 10, 'y', REPLAY_GRACE_MS + 1)).toBe('replayed');
     // Out of order is fine while inside the window.
-    windows.record('a', 12, 'z');
-    expect(windows.check('a', 11, 'w')).toBe('new');
+    windows.record('a', 12, 'z', 0);
+    expect(windows.check('a', 11, 'w', 0)).toBe('new');
   });
 
   it('treats numbers that fell out of the window as used', () => {
     const windows = new ReplayWindows(2, 10);
-    for (const seq of [1, 2, 3]) windows.record('a', seq, `e${seq}`);
-    expect(windows.check('a', 1, 'e1')).toBe('replayed');
-    expect(windows.check('a', 3, 'e3')).toBe('duplicate');
-    expect(windows.check('a', 4, 'e4')).toBe('new');
+    for (const seq of [1, 2, 3]) windows.record('a', seq, `e${seq}`, 0);
+    expect(windows.check('a', 1, 'e1', 0)).toBe('replayed');
+    expect(windows.check('a', 3, 'e3', 0)).toBe('duplicate');
+    expect(windows.check('a', 4, 'e4', 0)).toBe('new');
   });
 
   it('forgets the least recently heard origin beyond its limit', () => {
     const windows = new ReplayWindows(4, 2);
-    windows.record('a', 1, 'x');
-    windows.record('b', 1, 'y');
-    windows.record('a', 2, 'z');
-    windows.record('c', 1, 'w');
-    expect(windows.check('b', 1, 'y')).toBe('new');
-    expect(windows.check('a', 1, 'x')).toBe('duplicate');
+    windows.record('a', 1, 'x', 0);
+    windows.record('b', 1, 'y', 0);
+    windows.record('a', 2, 'z', 0);
+    windows.record('c', 1, 'w', 0);
+    expect(windows.check('b', 1, 'y', 0)).toBe('new');
+    expect(windows.check('a', 1, 'x', 0)).toBe('duplicate');
   });
 });

@@ -12,7 +12,7 @@ import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
 import { signFields, verifyFields } from '../crypto/envelope';
 import { idOf, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type Identity } from '../crypto/identity';
 import { parseFrameValue, type Envelope, type Frame } from '../hive/frames';
-import { ReplayWindows } from './replay-window';
+import { REPLAY_GRACE_MS, ReplayWindows } from './replay-window';
 
 /** What an envelope carries to prove its origin. */
 export interface EnvelopeAuth {
@@ -141,19 +141,24 @@ export class EnvelopeGuard {
   }
 
   private checkEnvelope(env: Envelope, raw: { p: unknown; auth?: unknown }): Exclude<Dropped, 'malformed'> | null {
-    if (env.from === this.identity.id) return 'duplicate';
     const parsed = parseAuth(raw.auth);
+    // Our own come back with the ids we sent them under; under another id, and signed (seq is our
+    // clock in µs) longer ago than a flood takes, they are replayed.
+    if (env.from === this.identity.id) {
+      const late = parsed !== null && this.now() - parsed.auth.seq / 1000 > REPLAY_GRACE_MS;
+      return this.own.has(env.id) || !late ? 'duplicate' : 'replayed';
+    }
     if (!parsed) return 'unsigned';
     const { auth, publicKey } = parsed;
     if (idOf(publicKey) !== env.from) return 'forged';
-    const seen = this.windows.check(env.from, auth.seq, env.id);
+    const seen = this.windows.check(env.from, auth.seq, env.id, this.now());
     if (seen !== 'new') return seen;
     const started = performance.now();
     const good = verifyFields(publicKey, 'envelope', signedFields(this.colony, env, raw.p, auth.seq), auth.sig);
     this.counters.verifyMs += performance.now() - started;
     this.counters.verified++;
     if (!good) return 'forged';
-    this.windows.record(env.from, auth.seq, env.id);
+    this.windows.record(env.from, auth.seq, env.id, this.now());
     remember(this.relayable, env.id, { auth, p: raw.p }, RELAY_CACHE);
     return null;
   }

@@ -7,14 +7,21 @@
 export const WINDOW_SEQS = 1024;
 /** Origins remembered; the least recently heard is forgotten first. */
 export const WINDOW_ORIGINS = 10_000;
+/**
+ * A second copy of a signed message under another envelope id, this soon after the first, is
+ * dropped as a duplicate rather than called a replay: a rogue that replays a flood at once races
+ * the flood itself, and the honest relay that loses the race must not be blamed for it. Honest
+ * copies all arrive within moments; a replay of anything older is called one.
+ */
+export const REPLAY_GRACE_MS = 5000;
 
 export type Seen = 'new' | 'duplicate' | 'replayed';
 
 interface Window {
   /** Every seq at or below this is taken as used. */
   floor: number;
-  /** Recent seqs, in arrival order, with the envelope id each came under. */
-  seqs: Map<number, string>;
+  /** Recent seqs, in arrival order, with the envelope id each came under and when it did. */
+  seqs: Map<number, { id: string; at: number }>;
 }
 
 export class ReplayWindows {
@@ -29,22 +36,22 @@ export class ReplayWindows {
    * Whether `origin` used `seq` before: under the same envelope id it is another copy of one
    * transmission (a flood arriving twice), under another id it is a replay.
    */
-  check(origin: string, seq: number, envelopeId: string): Seen {
+  check(origin: string, seq: number, envelopeId: string, now: number): Seen {
     const window = this.origins.get(origin);
     if (!window) return 'new';
-    const seenAs = window.seqs.get(seq);
-    if (seenAs !== undefined) return seenAs === envelopeId ? 'duplicate' : 'replayed';
+    const seen = window.seqs.get(seq);
+    if (seen !== undefined) return seen.id === envelopeId || now - seen.at <= REPLAY_GRACE_MS ? 'duplicate' : 'replayed';
     return seq <= window.floor ? 'replayed' : 'new';
   }
 
   /** Marks `seq` used by `origin` (after its signature checked out). */
-  record(origin: string, seq: number, envelopeId: string): void {
+  record(origin: string, seq: number, envelopeId: string, now: number): void {
     let window = this.origins.get(origin);
     if (window) this.origins.delete(origin);
     else window = { floor: -1, seqs: new Map() };
     this.origins.set(origin, window);
     if (this.origins.size > this.maxOrigins) this.origins.delete(this.origins.keys().next().value as string);
-    window.seqs.set(seq, envelopeId);
+    window.seqs.set(seq, { id: envelopeId, at: now });
     if (window.seqs.size > this.seqsPerOrigin) {
       const oldest = window.seqs.keys().next().value as number;
       window.seqs.delete(oldest);

@@ -11,13 +11,17 @@ import { ELECTION_RULES } from '../hive/election';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent } from '../hive/protocol';
 import { seededRng } from '../hive/rng';
 import { MemoryNetwork } from '../net/memory';
+import { REPLAY_GRACE_MS } from './replay-window';
 import { SecureLinks } from './secure-links';
 
 const COLONY = 'line';
 const started: SecureLinks[] = [];
+/** Added to every bee's clock: lets a test replay something long after it was first heard. */
+let laterMs = 0;
 
 afterEach(() => {
   for (const links of started.splice(0)) links.destroy();
+  laterMs = 0;
 });
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -41,7 +45,7 @@ class TestBee {
   constructor(network: MemoryNetwork, seed: number) {
     const raw = network.transport(this.identity.id);
     raw.subscribe((event) => event.type === 'frame' && this.wire.push({ peer: event.peer, frame: event.frame }));
-    this.links = new SecureLinks(raw, { identity: this.identity, colony: COLONY, colonyKey: null });
+    this.links = new SecureLinks(raw, { identity: this.identity, colony: COLONY, colonyKey: null }, { now: () => Date.now() + laterMs });
     started.push(this.links);
     this.protocol = new Protocol(this.identity.id, seededRng(seed), DEFAULT_CONFIG, ELECTION_RULES);
     this.links.subscribe((event) => {
@@ -121,7 +125,9 @@ describe('signed envelopes', () => {
     const { a, r, b } = await line();
     await sendThrough(a, b, 'once');
     const genuine = r.dataFrames()[0]!;
-    // Under a new envelope id and message id, as a replay that the protocol's de-duplication would miss.
+    // Under a new envelope id and message id, as a replay that the protocol's de-duplication would
+    // miss, well after the original (a copy racing the original is only a duplicate).
+    laterMs = REPLAY_GRACE_MS + 1000;
     r.links.sendRaw(b.id, JSON.stringify({ ...genuine, id: 'd'.repeat(16) }));
     r.links.sendRaw(b.id, JSON.stringify(genuine));
     await until(() => b.links.counters.envelopes.replayed === 1, 'B counts a replay');

@@ -72,8 +72,13 @@ export class SecureLinks {
 
   /** Sends a protocol frame: own envelopes signed, relayed ones with their origin's auth. */
   send(peer: string, frame: Frame): boolean {
-    const wire = this.guard.encode(frame);
+    const wire = this.encode(frame);
     return wire !== null && this.links.send(peer, wire);
+  }
+
+  /** `frame` as it goes on the wire: envelopes signed; null if it cannot be sent. */
+  encode(frame: Frame): string | null {
+    return this.guard.encode(frame);
   }
 
   /**

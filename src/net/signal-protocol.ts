@@ -7,6 +7,11 @@ export const SIGNAL_PATH = '/signal';
 export const MAX_SIGNAL_FRAME_BYTES = 16 * 1024;
 /** How many live bees a joining bee is told about. */
 export const SAMPLE_SIZE = 6;
+/**
+ * Deepest nesting a relayed signal may have. An SDP or ICE signal is 3–4 levels deep; 16 KiB of
+ * `[[[[…` is 8,000, which JSON.parse takes but JSON.stringify (re-sending it) overflows the stack on.
+ */
+export const MAX_SIGNAL_DEPTH = 16;
 
 const BEE_ID = /^[0-9a-f]{8,64}$/;
 const COLONY = /^[A-Za-z0-9_-]{1,64}$/;
@@ -14,6 +19,15 @@ const COLONY = /^[A-Za-z0-9_-]{1,64}$/;
 export const isBeeId = (value: unknown): value is string => typeof value === 'string' && BEE_ID.test(value);
 export const isColonyName = (value: unknown): value is string =>
   typeof value === 'string' && COLONY.test(value);
+
+/** Whether parsed JSON `value` nests at most `maxDepth` arrays/objects deep (a scalar is 0). */
+export function jsonDepthWithin(value: unknown, maxDepth: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (maxDepth === 0) return false;
+  // Recursion is bounded by maxDepth, not by the input.
+  for (const item of Object.values(value)) if (!jsonDepthWithin(item, maxDepth - 1)) return false;
+  return true;
+}
 
 /** Bee → server. */
 export type ClientMessage =
@@ -68,6 +82,7 @@ export function parseClientMessage(raw: string): Parsed<ClientMessage> {
     case 'signal':
       if (!isBeeId(msg.to)) return fail('ERR_MALFORMED', 'signal.to must be a bee id');
       if (msg.data === undefined || msg.data === null) return fail('ERR_MALFORMED', 'signal.data is missing');
+      if (!jsonDepthWithin(msg.data, MAX_SIGNAL_DEPTH)) return fail('ERR_MALFORMED', `signal.data nests deeper than ${MAX_SIGNAL_DEPTH}`);
       return { ok: true, message: { type: 'signal', to: msg.to, data: msg.data } };
     case 'sample':
       return { ok: true, message: { type: 'sample' } };
@@ -89,7 +104,9 @@ export function parseServerMessage(raw: string): ServerMessage | null {
     case 'sample':
       return Array.isArray(msg.peers) && msg.peers.every(isBeeId) ? { type: 'sample', peers: msg.peers } : null;
     case 'signal':
-      return isBeeId(msg.from) && msg.data !== undefined ? { type: 'signal', from: msg.from, data: msg.data } : null;
+      return isBeeId(msg.from) && msg.data !== undefined && jsonDepthWithin(msg.data, MAX_SIGNAL_DEPTH)
+        ? { type: 'signal', from: msg.from, data: msg.data }
+        : null;
     case 'left':
       return isBeeId(msg.bee) ? { type: 'left', bee: msg.bee } : null;
     case 'error':

@@ -61,10 +61,18 @@ export class InvariantChecker {
   /**
    * Invariants 2 and 3 once faults have stopped: every live bee follows exactly one live queen
    * (or is one) and that queen counts it among her workers; no queen is over capacity; the
-   * queens reach each other through the court.
+   * queens reach each other through the court. Every simulated bee is honest, so none may have
+   * been evicted or shut out: invariant 2 exempts evicted bees, and a false eviction would hide there.
    */
   checkSettled(capacity: number): void {
     const live = this.world.liveIds().map((id) => this.world.bees.get(id) as SimBee);
+    for (const bee of live) {
+      const { condemned, evicted } = bee.protocol.conduct();
+      const offences = Object.entries(condemned).filter(([, count]) => count > 0);
+      if (offences.length > 0 || evicted) {
+        this.fail(2, this.world.now, `honest bee ${bee.id} condemned ${offences.map(([o, n]) => `${n} for ${o}`).join(', ') || 'nobody'}${evicted ? `, was evicted for ${evicted.offence}` : ''}`);
+      }
+    }
     const queens = new Map(live.filter((bee) => bee.role === 'queen').map((bee) => [bee.id, bee.protocol.hiveView()]));
     if (queens.size === 0) {
       this.fail(2, this.world.now, `no queen among ${live.length} live bees`);

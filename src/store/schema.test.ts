@@ -70,7 +70,7 @@ describe('the schema', () => {
     await v2.add('inbox', { bee: OTHER, id: '1'.repeat(16), from: BEE, body: 'theirs', at: 11, route: [BEE, OTHER] });
     await v2.add('outbox', { bee: BEE, id: '2'.repeat(16), to: OTHER, body: 'pending', kind: 'send', status: 'pending', attempts: 1, createdAt: 5 });
     await v2.add('log', { bee: BEE, at: 6, kind: 'start', text: 'hatched' });
-    await v2.put('bans', { bee: BEE, banned: OTHER, at: 7, reason: 'test' });
+    await v2.put('bans', { bee: BEE, banned: OTHER, at: 7, by: OTHER, offence: 'flood', reason: 'test' });
     v2.close();
 
     // Opened at today's version: migrations 2 → 3 and on run in one upgrade.

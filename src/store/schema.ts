@@ -98,6 +98,9 @@ export interface BanRecord {
   bee: string;
   banned: string;
   at: number;
+  /** The queen whose word it is, and what the banned bee did (an Offence), and the details. */
+  by: string;
+  offence: string;
   reason: string;
 }
 

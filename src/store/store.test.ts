@@ -12,7 +12,7 @@ import { BeeStore, describeStorageError, type StoreCaps } from './store';
 
 const BEE = 'b'.repeat(16);
 const OTHER = 'c'.repeat(16);
-const SMALL: StoreCaps = { inbox: 5, log: 3, outbox: 2 };
+const SMALL: StoreCaps = { inbox: 5, log: 3, outbox: 2, bans: 2 };
 
 let db: HiveDb;
 let errors: string[];
@@ -67,6 +67,15 @@ describe('a bee store', () => {
     expect(loaded.inbox.map((m) => m.body)).toEqual(['m8', 'm9', 'm10', 'm11', 'm12']);
     expect(loaded.log.map((e) => e.text)).toEqual(['e10', 'e11', 'e12']);
     expect((await store(OTHER).load()).inbox.map((m) => m.body)).toEqual(['m99']);
+  });
+
+  it('keeps bans across a restart, the newest up to the cap', async () => {
+    const first = store();
+    await first.load();
+    const ban = (n: number) => ({ bee: n.toString(16).padStart(32, '0'), by: OTHER, offence: 'flood' as const, detail: `flood ${n}`, at: n });
+    for (const n of [1, 2, 3]) expect(await first.saveBan(ban(n))).toBe(true);
+    expect((await store().load()).bans).toEqual([ban(2), ban(3)]);
+    expect((await store(OTHER).load()).bans).toEqual([]);
   });
 
   it('commits writes that arrive together in shared transactions (group commit), in order', async () => {
@@ -128,7 +137,7 @@ describe('a bee store', () => {
     await s.saveVote(2, BEE);
     await s.addInbox(message(1));
     await s.appendLog({ at: 1, kind: 'start', text: 'hatched' });
-    await db.put('bans', { bee: BEE, banned: OTHER, at: 1, reason: 'test' });
+    await db.put('bans', { bee: BEE, banned: OTHER, at: 1, by: OTHER, offence: 'flood', reason: 'test' });
     await store(OTHER).addInbox(message(2));
 
     expect(await s.forget()).toBe(true);

@@ -4,6 +4,8 @@
 // and the bee keeps running on what it holds in memory.
 
 import type { IDBPObjectStore, IDBPTransaction } from 'idb';
+import { OFFENCES, type Offence } from '../hive/frames';
+import type { Ban } from '../hive/eviction';
 import type { HiveDb, HiveSchema, InboxRecord, LogRecord, OutboxRecord, RosterRecord, UpgradeRecord, VoteRecord } from './schema';
 
 export interface StoreCaps {
@@ -13,9 +15,11 @@ export interface StoreCaps {
   log: number;
   /** Unsettled and failed messages per bee; a new message beyond it is refused. */
   outbox: number;
+  /** Bees banned; the oldest ban goes first. */
+  bans: number;
 }
 
-export const DEFAULT_CAPS: StoreCaps = { inbox: 1000, log: 2000, outbox: 200 };
+export const DEFAULT_CAPS: StoreCaps = { inbox: 1000, log: 2000, outbox: 200, bans: 256 };
 
 /** `what` names the operation that failed, e.g. "inbox", "vote". */
 export type StorageErrorListener = (what: string, err: unknown) => void;
@@ -29,6 +33,7 @@ export interface Loaded {
   inbox: InboxRecord[];
   outbox: OutboxRecord[];
   log: LogRecord[];
+  bans: Ban[];
 }
 
 export interface StoreStats {
@@ -40,7 +45,9 @@ export interface StoreStats {
   errors: number;
 }
 
-const NOTHING: Loaded = { vote: null, upgrade: null, roster: null, inbox: [], outbox: [], log: [] };
+const NOTHING: Loaded = { vote: null, upgrade: null, roster: null, inbox: [], outbox: [], log: [], bans: [] };
+
+const isOffence = (value: string): value is Offence => (OFFENCES as readonly string[]).includes(value);
 
 /** Stores written in batches; one transaction covers them all. */
 const BATCHED = ['upgrades', 'rosters', 'inbox', 'outbox', 'log'] as const;
@@ -100,17 +107,22 @@ export class BeeStore {
   /** Everything of this bee, in one read; also learns the counts the caps are kept by. */
   async load(): Promise<Loaded> {
     const loaded = await this.attempt('load', async (db) => {
-      const tx = db.transaction(['votes', 'upgrades', 'rosters', 'inbox', 'outbox', 'log']);
-      const [vote, upgrade, roster, inbox, outbox, log] = await Promise.all([
+      const tx = db.transaction(['votes', 'upgrades', 'rosters', 'inbox', 'outbox', 'log', 'bans']);
+      const [vote, upgrade, roster, inbox, outbox, log, bans] = await Promise.all([
         tx.objectStore('votes').get(this.bee),
         tx.objectStore('upgrades').get(this.bee),
         tx.objectStore('rosters').get(this.bee),
         tx.objectStore('inbox').index('by-bee').getAll(this.bee),
         tx.objectStore('outbox').index('by-bee').getAll(this.bee),
         tx.objectStore('log').index('by-bee').getAll(this.bee),
+        tx.objectStore('bans').index('by-bee').getAll(this.bee),
         tx.done,
       ]);
-      return { vote: vote ?? null, upgrade: upgrade ?? null, roster: roster ?? null, inbox, outbox, log };
+      const kept = bans
+        .filter((ban) => isOffence(ban.offence))
+        .sort((a, b) => a.at - b.at)
+        .map((ban) => ({ bee: ban.banned, by: ban.by, offence: ban.offence as Offence, detail: ban.reason, at: ban.at }));
+      return { vote: vote ?? null, upgrade: upgrade ?? null, roster: roster ?? null, inbox, outbox, log, bans: kept };
     });
     this.counts.inbox = loaded?.inbox.length ?? 0;
     this.counts.log = loaded?.log.length ?? 0;
@@ -132,6 +144,22 @@ export class BeeStore {
 
   async saveUpgrade(version: number, config: Record<string, unknown>, route: string[]): Promise<boolean> {
     return (await this.enqueue('upgrade', (tx) => tx.objectStore('upgrades').put({ bee: this.bee, version, config, route }))) !== undefined;
+  }
+
+  /** Keeps a ban (bans outlive the page: a reloaded rogue stays out); the oldest beyond the cap go. */
+  async saveBan(ban: Ban): Promise<boolean> {
+    const started = performance.now();
+    const done = await this.attempt('ban', async (db) => {
+      const tx = db.transaction('bans', 'readwrite');
+      const record = { bee: this.bee, banned: ban.bee, at: ban.at, by: ban.by, offence: ban.offence, reason: ban.detail };
+      await tx.store.put(record);
+      const all = await tx.store.index('by-bee').getAll(this.bee);
+      const excess = all.sort((a, b) => a.at - b.at).slice(0, Math.max(0, all.length - this.caps.bans));
+      await Promise.all([...excess.map((old) => tx.store.delete([this.bee, old.banned])), tx.done]);
+      return true;
+    });
+    if (done) this.counted(1, started);
+    return done ?? false;
   }
 
   async saveRoster(queen: string | null, peers: string[], at: number): Promise<boolean> {

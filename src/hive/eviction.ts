@@ -1,0 +1,273 @@
+// The queen's second job: destroying compromised workers. Every bee tallies the misconduct it can
+// see for itself, per link (malformed, unsigned, forged and replayed frames: an honest relay drops
+// those before passing them on, so the link they came on is the culprit) and per signed origin
+// (floods, false throne claims). Limits sit far above what honest bees do. A queen evicts a bee
+// that crosses one: a signed notice floods the colony, every bee that follows her bans the bee,
+// drops its envelopes and closes its links. A worker that sees misconduct only shuts that
+// neighbour out for a while; banning is the queen's word.
+
+import type { Envelope, Offence, Payload } from './frames';
+import { MAX_DETAIL_CHARS, OFFENCES } from './frames';
+
+export interface ConductLimits {
+  /** Counted offences add up over windows this long. */
+  windowMs: number;
+  /** Offences of each kind, on one link within one window, that condemn its bee. */
+  malformed: number;
+  unsigned: number;
+  forged: number;
+  replayed: number;
+  /** Suspect throne claims from one bee within one window that condemn it. */
+  usurp: number;
+  /**
+   * Envelopes other than acks one bee may originate per floodWindowMs. An honest driver paces its
+   * messages (pacer.ts) far below: DEFAULT_PACE allows about 90 a second with retransmissions.
+   */
+  floodEnvelopes: number;
+  floodWindowMs: number;
+  /** How long a worker keeps a misbehaving neighbour out. */
+  quarantineMs: number;
+  /** A banned bee's link stays open this long, so the eviction notice reaches it too. */
+  cutAfterMs: number;
+  /** Bans kept; the oldest go first. */
+  maxBans: number;
+  /** Bans a queen hands each new worker, newest first. */
+  bansForNewWorkers: number;
+}
+
+export const CONDUCT_LIMITS: ConductLimits = {
+  windowMs: 10_000,
+  malformed: 10,
+  unsigned: 3,
+  forged: 3,
+  replayed: 5,
+  usurp: 3,
+  floodEnvelopes: 400,
+  floodWindowMs: 2000,
+  quarantineMs: 60_000,
+  cutAfterMs: 500,
+  maxBans: 256,
+  bansForNewWorkers: 32,
+};
+
+/** Bees and origins whose tallies are kept (a limit on everything). */
+const MAX_TALLIES = 10_000;
+
+/** Offences the driver reports about a link (the rest the warden sees in the frames themselves). */
+export type LinkOffence = Extract<Offence, 'malformed' | 'unsigned' | 'forged' | 'replayed'>;
+
+export interface Ban {
+  bee: string;
+  /** The queen whose word it is. */
+  by: string;
+  offence: Offence;
+  detail: string;
+  at: number;
+}
+
+export interface ConductSnapshot {
+  /** Bees this bee refuses, oldest first. */
+  banned: Ban[];
+  /** Why this bee was evicted, or null. */
+  evicted: Ban | null;
+  /** Bees condemned here, by offence. */
+  condemned: Record<Offence, number>;
+  /** Links refused because the far end is banned or shut out. */
+  refused: number;
+}
+
+/** What the warden needs of the protocol it guards. */
+export interface WardenHost {
+  readonly id: string;
+  isQueen(): boolean;
+  queen(): string | null;
+  /** The queen followed before the current one was lost (a notice may trail her departure). */
+  formerQueen(): string | null;
+  term(): number;
+  linked(peer: string): boolean;
+  /** Whom the bee at the far end of the link to `peer` last said it follows; undefined before its first heartbeat. */
+  follows(peer: string): string | null | undefined;
+  /** Whether this queen bred `bee` (a split: the heir claims without an election). */
+  bred(bee: string): boolean;
+  peers(): Iterable<string>;
+  /** Originate an envelope of this bee's own (signed on the way out). */
+  announce(to: string | null, p: Payload, now: number): void;
+  /** Close the link to `peer`, if there is one. */
+  cut(peer: string): void;
+  /** Drop `bee` from the roster. */
+  forget(bee: string, now: number): void;
+  banned(ban: Ban): void;
+  evicted(ban: Ban): void;
+}
+
+interface Tally {
+  since: number;
+  count: number;
+}
+
+const bounded = <K, V>(map: Map<K, V>, key: K, value: V, limit: number) => {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value as K);
+};
+
+export class Warden {
+  private readonly bans = new Map<string, Ban>();
+  /** `${offence} ${peer}` → its tally in the current window. */
+  private readonly tallies = new Map<string, Tally>();
+  /** The latest term each bee campaigned for (a real election, not a straw poll). */
+  private readonly campaigns = new Map<string, number>();
+  private readonly quarantined = new Map<string, number>();
+  /** Banned bees whose links close once the notice has had time to reach them. */
+  private readonly cuts = new Map<string, number>();
+  private readonly condemned = Object.fromEntries(OFFENCES.map((offence) => [offence, 0])) as Record<Offence, number>;
+  private refused = 0;
+  private eviction: Ban | null = null;
+
+  constructor(
+    private readonly host: WardenHost,
+    restored: readonly Ban[] = [],
+    private readonly limits: ConductLimits = CONDUCT_LIMITS,
+  ) {
+    for (const ban of restored) bounded(this.bans, ban.bee, ban, limits.maxBans);
+  }
+
+  get evicted(): boolean {
+    return this.eviction !== null;
+  }
+
+  isBanned(bee: string): boolean {
+    return this.bans.has(bee);
+  }
+
+  /** Whether `peer` is banned or shut out for now. */
+  refuses(peer: string, now: number): boolean {
+    return this.bans.has(peer) || (this.quarantined.get(peer) ?? -Infinity) > now;
+  }
+
+  /** Whether a link to or from `peer` may be used; counts the refusals. */
+  admitsLink(peer: string, now: number): boolean {
+    if (!this.refuses(peer, now)) return true;
+    this.refused++;
+    return false;
+  }
+
+  /** What the driver saw on a link: a frame that did not parse, or an envelope its guard dropped. */
+  onLinkOffence(peer: string, offence: LinkOffence, now: number): void {
+    const count = this.tally(offence, peer, this.limits.windowMs, now);
+    if (count >= this.limits[offence]) this.condemn(peer, offence, `${count} ${offence} frames in ${this.limits.windowMs / 1000} s`, now);
+  }
+
+  /**
+   * Judges an envelope the protocol has not seen before, from the link to `peer`; false drops it.
+   * Its origin is authentic (the driver checked the signature), so floods and claims are charged
+   * to the origin. A claim is judged by what the claimant said of itself on its own link to this
+   * bee; without such a link this bee cannot judge it.
+   */
+  admits(peer: string, env: Envelope, now: number): boolean {
+    if (this.bans.has(env.from) || this.bans.has(peer)) return false;
+    const p = env.p;
+    if (p.k === 'elect' && !p.pre) bounded(this.campaigns, env.from, Math.max(p.term, this.campaigns.get(env.from) ?? 0), MAX_TALLIES);
+    if (p.k !== 'ack') {
+      const count = this.tally('flood', env.from, this.limits.floodWindowMs, now);
+      if (count > this.limits.floodEnvelopes) {
+        this.condemn(env.from, 'flood', `over ${this.limits.floodEnvelopes} envelopes in ${this.limits.floodWindowMs / 1000} s`, now);
+        return false;
+      }
+    }
+    if (p.k === 'queen' && this.usurps(env.from, p.term, p.mother)) {
+      // An honest claim can overtake its campaign on another path once; a usurper keeps claiming.
+      const count = this.tally('usurp', env.from, this.limits.windowMs, now);
+      if (count >= this.limits.usurp) this.condemn(env.from, 'usurp', `claimed the throne of term ${p.term} without campaigning for it`, now);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * An eviction notice: the word of the queen this bee follows (or followed until just now) is
+   * law; anyone else's is ignored. Returns whether the flood goes on.
+   */
+  onNotice(from: string, p: Extract<Payload, { k: 'evict' }>, now: number): boolean {
+    const queen = this.host.queen() ?? this.host.formerQueen();
+    if (this.host.isQueen() || from !== queen) return false;
+    const ban: Ban = { bee: p.bee, by: from, offence: p.offence, detail: p.detail, at: now };
+    if (p.bee === this.host.id) {
+      this.eviction = ban;
+      for (const peer of [...this.host.peers()]) this.host.cut(peer);
+      this.host.evicted(ban);
+      return false;
+    }
+    if (!this.bans.has(p.bee)) this.ban(ban, now);
+    return true;
+  }
+
+  /** A bee just became this queen's worker: it learns whom the hive has banned. */
+  onNewWorker(peer: string, now: number): void {
+    const recent = [...this.bans.values()].slice(-this.limits.bansForNewWorkers);
+    for (const ban of recent) this.host.announce(peer, { k: 'evict', bee: ban.bee, offence: ban.offence, detail: ban.detail }, now);
+  }
+
+  onTick(now: number): void {
+    for (const [bee, at] of this.cuts) {
+      if (at > now) continue;
+      this.cuts.delete(bee);
+      this.host.cut(bee);
+    }
+    for (const [bee, until] of this.quarantined) if (until <= now) this.quarantined.delete(bee);
+  }
+
+  snapshot(): ConductSnapshot {
+    return { banned: [...this.bans.values()], evicted: this.eviction, condemned: { ...this.condemned }, refused: this.refused };
+  }
+
+  /**
+   * A bee linked to us claims a throne it never ran for. An honest claimant floods its campaign
+   * (a real `elect`, ahead of its claim on every link) before it claims, and its heartbeats say
+   * it follows itself from then on. So a claim is suspect from a worker of a queen (by its own
+   * latest heartbeat to us) that we never saw campaign for the term. Two honest queens win
+   * without a campaign we see: a heir bred by her queen in a split (only that queen, her
+   * `mother`, can vouch for her), and an egg founding a hive among its egg neighbours (the vote
+   * is local; it said it follows none). A claimant we have no link to, or that has not said
+   * whom it follows yet, we cannot judge, and do not.
+   */
+  private usurps(claimant: string, term: number, mother: string | null): boolean {
+    if (!this.host.linked(claimant)) return false;
+    const follows = this.host.follows(claimant);
+    if (follows === undefined || follows === null || follows === claimant) return false;
+    if ((this.campaigns.get(claimant) ?? -1) >= term) return false;
+    if (mother !== null && follows === mother) return mother === this.host.id && !this.host.bred(claimant);
+    return true;
+  }
+
+  /** Adds one to `offence`'s tally for `key` in its current window; returns the new count. */
+  private tally(offence: Offence, key: string, windowMs: number, now: number): number {
+    const id = `${offence} ${key}`;
+    let tally = this.tallies.get(id);
+    if (!tally || now - tally.since >= windowMs) {
+      tally = { since: now, count: 0 };
+      bounded(this.tallies, id, tally, MAX_TALLIES);
+    }
+    return ++tally.count;
+  }
+
+  private condemn(bee: string, offence: Offence, detail: string, now: number): void {
+    if (bee === this.host.id || this.bans.has(bee)) return;
+    this.condemned[offence]++;
+    if (this.host.isQueen()) {
+      const ban: Ban = { bee, by: this.host.id, offence, detail: detail.slice(0, MAX_DETAIL_CHARS), at: now };
+      this.ban(ban, now);
+      this.host.announce(null, { k: 'evict', bee, offence, detail: ban.detail }, now);
+    } else if (bee !== this.host.queen()) {
+      bounded(this.quarantined, bee, now + this.limits.quarantineMs, MAX_TALLIES);
+      this.host.cut(bee);
+    }
+  }
+
+  private ban(ban: Ban, now: number): void {
+    bounded(this.bans, ban.bee, ban, this.limits.maxBans);
+    this.cuts.set(ban.bee, now + this.limits.cutAfterMs);
+    this.host.forget(ban.bee, now);
+    this.host.banned(ban);
+  }
+}
