@@ -20,7 +20,7 @@ describe('parseFrame', () => {
       { ...data, p: { k: 'breed', term: 4, workers: [A] } },
       { ...data, p: { k: 'move', to: B } },
       { ...data, p: { k: 'sig', data: { sdp: 'v=0' } } },
-      { ...data, p: { k: 'crown', term: 4 } },
+      { ...data, p: { k: 'crown', term: 4, hive: [A, B] } },
       { ...data, p: { k: 'later', term: 5 } },
       { t: 'bye' },
     ];

@@ -85,8 +85,11 @@ export type Payload =
   | { k: 'move'; to: string }
   /** A WebRTC signal relayed through the mesh instead of the signaling server. */
   | { k: 'sig'; data: unknown }
-  /** An abdicating queen asks her chosen successor to campaign at once. */
-  | { k: 'crown'; term: number }
+  /**
+   * An abdicating queen asks her chosen successor to campaign at once among `hive` (her and her
+   * workers): the electorate her voters count too.
+   */
+  | { k: 'crown'; term: number; hive: string[] }
   /** Tells a candidate that a later term exists, so it campaigns above it. */
   | { k: 'later'; term: number }
   /** A queen destroys a compromised worker: every bee that follows her bans `bee` (eviction.ts). */
@@ -135,6 +138,8 @@ function isDigest(v: unknown): v is DigestEntry[] {
 
 const isNullableId = (v: unknown): v is string | null => v === null || isBeeId(v);
 const isWorkers = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_HIVE_WORKERS && v.every(isBeeId);
+/** A queen and her workers. */
+const isHiveMembers = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_HIVE_WORKERS + 1 && v.every(isBeeId);
 
 function isHives(v: unknown): v is HiveEntry[] {
   return (
@@ -181,8 +186,9 @@ function parsePayload(v: unknown): Payload | null {
     case 'sig':
       return fitsSignal(p.data) ? { k: 'sig', data: p.data } : null;
     case 'crown':
+      return isCount(p.term) && isHiveMembers(p.hive) ? { k: 'crown', term: p.term, hive: p.hive } : null;
     case 'later':
-      return isCount(p.term) ? { k: p.k, term: p.term } : null;
+      return isCount(p.term) ? { k: 'later', term: p.term } : null;
     case 'evict':
       return isBeeId(p.bee) && (OFFENCES as readonly unknown[]).includes(p.offence) && typeof p.detail === 'string' && p.detail.length <= MAX_DETAIL_CHARS
         ? { k: 'evict', bee: p.bee, offence: p.offence as Offence, detail: p.detail }

@@ -715,7 +715,12 @@ export class Protocol {
       case 'queen':
         return this.onClaim(env.from, p, now);
       case 'crown':
-        if ((env.from === this.queen || env.from === this.formerQueen) && p.term === this.term) this.campaign(now, true);
+        // A worker that joined the hive after its election (bred, moved) is behind her term.
+        if ((env.from === this.queen || env.from === this.formerQueen) && p.term >= this.term) {
+          this.term = p.term; // campaign() persists the term above it with its own vote
+          this.hiveMembers = p.hive;
+          this.campaign(now, true);
+        }
         return true;
       case 'evict':
         return this.warden.onNotice(env.from, p, now);
@@ -762,8 +767,11 @@ export class Protocol {
     }
     // Across hives: a queen hands a message to the queen of the receiver's hive (the court), even
     // when she happens to link the receiver too: each queen routes her own hive's traffic.
-    const ownWorker = env.to !== null && this.links.get(env.to)?.follows === this.id;
-    const hiveQueen = env.to === null || this.role !== 'queen' || ownWorker ? undefined : this.hives.queenOf(env.to);
+    // A receiver we link says whom it follows in every heartbeat: fresher than the hive map.
+    const follows = env.to === null ? undefined : this.links.get(env.to)?.follows;
+    const ownWorker = follows === this.id;
+    const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
+    const hiveQueen = env.to === null || this.role !== 'queen' || ownWorker ? undefined : (theirQueen ?? this.hives.queenOf(env.to));
     if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
       this.forward(hiveQueen, env);
       return;
@@ -892,8 +900,10 @@ export class Protocol {
   }
 
   /** Votes an election among this bee's voters needs: its hive's bees for an orphan, every bee it knows for an egg. */
+  /** The bees of this bee's hive, as its queen last described it; the colony's roster for an egg. */
   private electorateSize(): number {
-    return this.formerQueen !== null && this.hiveMembers.length > 0 ? this.hiveMembers.length : this.roster.electorate();
+    const inHive = this.queen !== null || this.formerQueen !== null;
+    return inHive && this.hiveMembers.length > 0 ? this.hiveMembers.length : this.roster.electorate();
   }
 
   /**
@@ -1133,9 +1143,9 @@ export class Protocol {
     const workers = this.workers();
     const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState])));
     if (successor === undefined) return false;
-    this.originate(successor, { k: 'crown', term: this.term }, now);
     // She votes in her successor's election as a member of the hive she hands over.
     this.hiveMembers = [this.id, ...workers];
+    this.originate(successor, { k: 'crown', term: this.term, hive: this.hiveMembers }, now);
     this.role = 'worker';
     this.queen = null;
     this.formerQueen = this.id;

@@ -56,6 +56,20 @@ describe('colony growth', () => {
     expect(layout()).toBe(settledLayout);
   });
 
+  it('a queen of one hive among several abdicates: her chosen worker takes her hive at once', () => {
+    const { world, checker } = grow(24, 35);
+    settle(world, checker);
+    const queen = queens(world)[0]!;
+    const hive = [queen, ...world.bees.get(queen)!.protocol.hiveView().workers];
+    world.schedule(queen, { type: 'abdicate', ref: 7 }, 0);
+    world.runFor(2000);
+    expect(world.bees.get(queen)!.settled).toEqual([expect.objectContaining({ ref: 7, ok: true })]);
+    const successor = world.bees.get(queen)!.queen!;
+    expect(hive).toContain(successor);
+    expect(world.bees.get(successor)!.role).toBe('queen');
+    settle(world, checker);
+  });
+
   it('when several queens die at once their orphans crown successors or join hives with room', () => {
     const { world, checker } = grow(40, 33);
     settle(world, checker);
