@@ -17,6 +17,8 @@ export const DEFAULT_SIGNAL_BEES = 1_000;
 const COLONY_SIZE = 100;
 /** Joins in flight at once: a burst, as when a whole school opens the page, but not 1,000 SYNs at once. */
 const CONCURRENCY = 100;
+/** Loopback addresses the bees connect from (each stays within the per-address socket limits). */
+const CLIENT_ADDRESSES = 50;
 /** Signals each bee sends to random members of its colony once all have joined (within the 40/s limit). */
 const SIGNALS_PER_BEE = 5;
 /** A signal the size of a small SDP offer. */
@@ -102,10 +104,17 @@ interface Client {
   signals: number;
 }
 
+/**
+ * The loopback address bee `n` connects from. The server limits new sockets per address (a
+ * classroom's worth at once, then 20 a second); a thousand bees come from many machines.
+ */
+const clientAddress = (n: number): string => `127.0.0.${2 + (n % CLIENT_ADDRESSES)}`;
+
 /** Opens a socket, joins, and resolves at the welcome; errors count by code. */
 function joinOne(port: number, n: number, errors: Record<string, number>, onSignal: () => void): Promise<{ client: Client; latencyMs: number }> {
   const started = performance.now();
-  const client: Client = { socket: new WebSocket(`ws://127.0.0.1:${port}${SIGNAL_PATH}`), id: beeId(n), colony: `bench-${Math.floor(n / COLONY_SIZE)}`, signals: 0 };
+  const socket = new WebSocket(`ws://127.0.0.1:${port}${SIGNAL_PATH}`, { localAddress: clientAddress(n) });
+  const client: Client = { socket, id: beeId(n), colony: `bench-${Math.floor(n / COLONY_SIZE)}`, signals: 0 };
   return new Promise((resolve, reject) => {
     client.socket.once('open', () => client.socket.send(JSON.stringify({ type: 'join', colony: client.colony, bee: client.id })));
     client.socket.once('error', reject);
@@ -280,7 +289,7 @@ export async function runSignalingBench(bees: number, rounds: number, log: (line
     notes: refused.length === 0 ? [] : [`the server refused: ${refused.map(([code, n]) => `${code} ×${n}`).join(', ')}`],
     figures: figures(hive, bare),
     details: [
-      `${bees} bees in colonies of ${COLONY_SIZE}, ${CONCURRENCY} joins in flight, over loopback to a server in a child process (default limits; join logging counted, not printed). ` +
+      `${bees} bees in colonies of ${COLONY_SIZE}, ${CONCURRENCY} joins in flight, from ${CLIENT_ADDRESSES} loopback addresses to a server in a child process (default limits; join logging counted, not printed). ` +
         `Then each bee sends ${SIGNALS_PER_BEE} signals to random bees of its colony. Memory after a full GC. ` +
         `${rounds} rounds alternating with the bare server; figures from each kind's median round (by joins/s). ` +
         'The load generator shares the 2 cores with the server: joins/s and signals/s bound the pair; server CPU per join is the server\'s own cost.',

@@ -106,21 +106,21 @@ export class HiveMap {
   }
 
   /**
-   * What a heartbeat tells of hives: our own first (when we are a queen), then the freshest,
-   * then a rotating slice so that every hive of a big colony is mentioned now and then.
+   * What a heartbeat tells of hives, at most `limit`: our own first (when we are a queen), then
+   * the freshest, then a rotating slice so that every hive of a big colony is mentioned now and then.
    */
-  digest(own: HiveEntry | null): HiveEntry[] {
+  digest(own: HiveEntry | null, limit = MAX_HIVE_ENTRIES): HiveEntry[] {
     const chosen = new Map<string, HiveEntry>();
     if (own) chosen.set(own.queen, own);
-    if (this.hives.size + chosen.size <= MAX_HIVE_ENTRIES) {
+    if (this.hives.size + chosen.size <= limit) {
       for (const hive of this.hives.values()) chosen.set(hive.queen, strip(hive));
       return [...chosen.values()];
     }
-    for (let i = this.recent.length - 1; i >= 0 && chosen.size < MAX_HIVE_ENTRIES / 2; i--) {
+    for (let i = this.recent.length - 1; i >= 0 && chosen.size < limit / 2; i--) {
       const hive = this.hives.get(this.recent[i] as string);
       if (hive && !chosen.has(hive.queen)) chosen.set(hive.queen, strip(hive));
     }
-    for (let visited = 0; visited < this.hives.size && chosen.size < MAX_HIVE_ENTRIES; visited++) {
+    for (let visited = 0; visited < this.hives.size && chosen.size < limit; visited++) {
       let next = this.rotation.next();
       if (next.done) {
         this.rotation = this.hives.values();

@@ -87,6 +87,8 @@ const ROSTER_TIMEOUT_ROUNDS = 4;
 const SEEN_TTL_MS = 120_000;
 /** Queen timeouts an orphan waits for its hive's successor before it joins another live hive. */
 const ORPHAN_PATIENCE_ROUNDS = 3;
+/** Hives a worker's heartbeat tells of (a queen's and an egg's: MAX_HIVE_ENTRIES). */
+const WORKER_HIVE_ENTRIES = 8;
 /** Roster entries a heartbeat carries from a bee in a hive: the news, not the census. */
 const HIVE_DIGEST_ENTRIES = 24;
 /** Beats a new queen calls a bee of her hive by name before giving up on it. */
@@ -501,12 +503,14 @@ export class Protocol {
   private heartbeat(now: number): Heartbeat {
     // Inside a hive the queen's heartbeats carry liveness, and hive gossip tells where every bee
     // works: a bee there passes on only roster news, not a colony-wide census (at 10,000 bees that
-    // census cost more than everything else together).
+    // census cost more than everything else together). Queens (for the court) and eggs (to find
+    // a hive) need the hive map most; a worker passes on a little of it.
     const inHive = this.role === 'queen' || this.queen !== null;
+    const worker = inHive && this.role !== 'queen';
     return {
       t: 'hb',
       digest: this.roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : MAX_DIGEST_ENTRIES),
-      hives: this.hives.digest(this.role === 'queen' ? this.ownHive(now) : null),
+      hives: this.hives.digest(this.role === 'queen' ? this.ownHive(now) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
       term: this.term,
       queen: this.queen,
       uptimeMs: now - this.startedAt,
@@ -787,8 +791,13 @@ export class Protocol {
     }
     // The queen has already fanned this broadcast out to every bee she links; don't echo it.
     if (isData && env.to === null && queenLinked && from === this.queen) return;
-    for (const peer of this.links.keys()) {
-      if (peer !== from && !env.route.includes(peer)) this.forward(peer, env);
+    // A queen who does not know the receiver's way asks the court (and queenless bees): a worker
+    // of hers would be the receiver itself, and another hive's worker is its queen's to reach.
+    const viaCourt = isData && env.to !== null && this.role === 'queen';
+    for (const [peer, link] of this.links) {
+      if (peer === from || env.route.includes(peer)) continue;
+      if (viaCourt && typeof link.follows === 'string' && link.follows !== peer) continue;
+      this.forward(peer, env);
     }
   }
 
