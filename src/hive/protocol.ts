@@ -227,6 +227,8 @@ interface LinkState extends WorkerFitness {
   lastFrameAt: number;
   /** Undefined until its first heartbeat on this link. */
   follows: string | null | undefined;
+  /** The term the far end last reported. */
+  term: number;
   /** The config version the far end last reported, and the newest we pushed it. */
   version: number;
   pushed: number;
@@ -574,7 +576,7 @@ export class Protocol {
       this.out.push({ type: 'unlink', peer });
       return;
     }
-    this.links.set(peer, { lastFrameAt: now, follows: undefined, uptimeMs: 0, visible: true, version: 0, pushed: 0 });
+    this.links.set(peer, { lastFrameAt: now, follows: undefined, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0 });
     this.counters.linksOpened++;
     // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
     this.emitFrame(peer, this.heartbeat(now));
@@ -624,6 +626,7 @@ export class Protocol {
           this.queenHeardAt = now;
         }
         link.follows = frame.queen;
+        link.term = frame.term;
         link.uptimeMs = frame.uptimeMs;
         link.visible = frame.visible;
         link.version = frame.version;
@@ -719,9 +722,9 @@ export class Protocol {
       case 'queen':
         return this.onClaim(env.from, p, now);
       case 'crown':
-        // A worker that joined the hive after its election (bred, moved) is behind her term.
-        if ((env.from === this.queen || env.from === this.formerQueen) && p.term >= this.term) {
-          this.term = p.term; // campaign() persists the term above it with its own vote
+        // The crown's term is the highest in the hive: campaigning above it, no voter is ahead.
+        if (env.from === this.queen || env.from === this.formerQueen) {
+          this.term = Math.max(this.term, p.term); // campaign() persists the term above it with its own vote
           this.hiveMembers = p.hive;
           this.campaign(now, true);
         }
@@ -908,7 +911,6 @@ export class Protocol {
     return best;
   }
 
-  /** Votes an election among this bee's voters needs: its hive's bees for an orphan, every bee it knows for an egg. */
   /** The bees of this bee's hive, as its queen last described it; the colony's roster for an egg. */
   private electorateSize(): number {
     const inHive = this.queen !== null || this.formerQueen !== null;
@@ -930,7 +932,11 @@ export class Protocol {
 
   private loseQueen(now: number): void {
     if (this.queen !== null) this.hives.remove(this.queen);
-    this.formerQueen = this.queen;
+    // An orphan elects among its hive as its queen described it; one whose queen died before
+    // naming any other worker to it has no hive to elect among, and starts again as an egg.
+    const hiveKnown = this.hiveMembers.some((bee) => bee !== this.queen && bee !== this.id);
+    this.formerQueen = hiveKnown ? this.queen : null;
+    if (!hiveKnown) this.hiveMembers = [];
     this.queen = null;
     this.orphanedAt = now;
     if (this.role === 'candidate') return;
@@ -1152,9 +1158,11 @@ export class Protocol {
     const workers = this.workers();
     const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState])));
     if (successor === undefined) return false;
-    // She votes in her successor's election as a member of the hive she hands over.
+    // She votes in her successor's election as a member of the hive she hands over. Workers that
+    // joined after her election, or voted in a failed one, may be on other terms than hers.
     this.hiveMembers = [this.id, ...workers];
-    this.originate(successor, { k: 'crown', term: this.term, hive: this.hiveMembers }, now);
+    const term = Math.max(this.term, ...workers.map((bee) => (this.links.get(bee) as LinkState).term));
+    this.originate(successor, { k: 'crown', term, hive: this.hiveMembers }, now);
     this.role = 'worker';
     this.queen = null;
     this.formerQueen = this.id;

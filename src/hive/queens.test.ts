@@ -92,6 +92,25 @@ describe('queens', () => {
     expect(checker.violations).toEqual([]);
   });
 
+  it('a queen who dies moments into her reign, before her hive is described to it, is still replaced', () => {
+    for (const seed of [16, 17, 18]) {
+      const { world, checker } = colony(8, seed);
+      const [queen] = queenOf(world) as [string];
+      world.schedule(queen, { type: 'abdicate', ref: 1 }, 0);
+      // The moment every bee follows her successor, before her first heartbeat lists her workers.
+      let successor: string | undefined;
+      const followed = () => successor !== undefined && world.liveIds().every((id) => id === successor || world.bees.get(id)!.queen === successor);
+      while (!followed() && world.now < 60_000) {
+        world.runFor(10);
+        successor = queenOf(world).find((id) => id !== queen);
+      }
+      world.crashBee(successor!);
+      world.runFor(15_000);
+      checker.checkSettled(CAPACITY);
+      expect(checker.violations, `seed ${seed}`).toEqual([]);
+    }
+  });
+
   it('prefers a visible bee: a hidden tab does not take the throne while visible ones can', () => {
     for (const seed of [21, 22, 23, 24, 25]) {
       const world = new World({ seed, config: { capacity: CAPACITY } });
