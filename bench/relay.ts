@@ -13,6 +13,8 @@ import type { TransportName } from './samples.ts';
 import { oneHiveProblem, openColony, queenOf, waitForColony, type Colony } from './tabs.ts';
 
 const ELECTION_CAP_MS = 30_000;
+/** Longest one agent call may take (a bulk run takes seconds). */
+const CALL_CAP_MS = 120_000;
 /** Small bodies for latency; bulk bodies of 4 KiB (the app takes up to 8 KiB per message). */
 const PING_PAD_BYTES = 64;
 const BULK_PAD_BYTES = 4_096;
@@ -47,9 +49,18 @@ export interface RelayRun {
 }
 
 /** Runs `fn(agent, arg)` in `page` with its agent; `fn` travels as source, so it may use only its parameters. */
-function call<T, A = null>(page: Page, fn: (agent: Agent, arg: A) => Promise<T> | T, arg?: A): Promise<T> {
+/** One call into the page's agent; a message that never settles fails the run instead of hanging the suite. */
+async function call<T, A = null>(page: Page, fn: (agent: Agent, arg: A) => Promise<T> | T, arg?: A): Promise<T> {
   const run = (key: string, method: (agent: Agent, value: A) => Promise<T> | T, value: A) => method((window as unknown as Record<string, Agent>)[key]!, value);
-  return page.evaluate(pageScript(run, AGENT_KEY, { fn }, arg ?? null)) as Promise<T>;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the agent did not answer within ${CALL_CAP_MS / 1000} s`)), CALL_CAP_MS);
+  });
+  try {
+    return await Promise.race([page.evaluate(pageScript(run, AGENT_KEY, { fn }, arg ?? null)) as Promise<T>, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function openDirect(a: Page, b: Page): Promise<void> {

@@ -104,6 +104,7 @@ describe('queens', () => {
         world.runFor(10);
         successor = queenOf(world).find((id) => id !== queen);
       }
+      expect(followed(), `seed ${seed}: every bee follows the successor`).toBe(true);
       world.crashBee(successor!);
       world.runFor(15_000);
       checker.checkSettled(CAPACITY);
