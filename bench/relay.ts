@@ -54,7 +54,7 @@ async function call<T, A = null>(page: Page, fn: (agent: Agent, arg: A) => Promi
   const run = (key: string, method: (agent: Agent, value: A) => Promise<T> | T, value: A) => method((window as unknown as Record<string, Agent>)[key]!, value);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stuck = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the agent did not answer within ${CALL_CAP_MS / 1000} s`)), CALL_CAP_MS);
+    timer = setTimeout(() => reject(new Error(`the agent did not answer ${String(fn).replace(/\s+/g, ' ').slice(0, 60)} within ${CALL_CAP_MS / 1000} s`)), CALL_CAP_MS);
   });
   try {
     return await Promise.race([page.evaluate(pageScript(run, AGENT_KEY, { fn }, arg ?? null)) as Promise<T>, stuck]);

@@ -436,9 +436,15 @@ export class Bee implements HiveApi {
   /** Writes the message to the outbox first, then hands it to the protocol once there is a link. */
   private async post(kind: OutboxKind, to: string | null, body: unknown): Promise<void> {
     if (this.evicted) throw new Error('this bee was evicted from the colony: nobody takes its messages');
-    const entry = await this.sent.add(randomHex(8), kind, to, body, Date.now());
-    if (typeof entry === 'string') throw new Error(entry);
-    const settled = new Promise<void>((resolve, reject) => this.promised.set(entry.id, { resolve, reject }));
+    // The waiter comes first: while the entry is being stored a tick may already hand it to the
+    // protocol, and its acknowledgement may come before the store does (the relay benchmark hung so).
+    const id = randomHex(8);
+    const settled = new Promise<void>((resolve, reject) => this.promised.set(id, { resolve, reject }));
+    const entry = await this.sent.add(id, kind, to, body, Date.now());
+    if (typeof entry === 'string') {
+      this.promised.delete(id);
+      throw new Error(entry);
+    }
     this.changes.emit();
     if (this.hasLink()) this.flushOutbox();
     else this.note('queued', `no link: ${entry.kind} ${entry.id} waits in the outbox`, { msg: entry.id, to });
