@@ -509,12 +509,7 @@ export class Bee implements HiveApi {
     this.flushOutbox();
     if (!this.rogue) return;
     const { term, neighbours } = this.protocol.snapshot();
-    for (const act of this.rogue.acts({ id: this.id, term, peers: neighbours })) {
-      const wire = 'frame' in act ? this.links.encode(act.frame) : act.raw;
-      if (wire === null) continue;
-      if ('frame' in act) this.rogue.capture(wire);
-      this.links.sendRaw(act.peer, wire);
-    }
+    this.rogue.play({ id: this.id, term, peers: neighbours }, this.links);
   }
 
   private step(event: HiveEvent): void {

@@ -1,10 +1,10 @@
 // What a compromised worker does (window.hive.goRogue(), for the classroom to watch the queen
 // catch it). Each tick it picks from its misdeeds: floods signed envelopes far past any honest
 // pace, writes malformed frames, replays floods it heard (with fresh envelope ids, same
-// signatures), forges messages in other bees' names and claims a throne it never ran for. Pure:
-// the driver signs what it returns, and feeds it what arrived on its links and the signed form
-// of its own floods. A quiet hive floods little, so a rogue that replays or forges floods bait of
-// its own: a straw poll, which binds nobody and reaches every bee.
+// signatures), forges messages in other bees' names and claims a throne it never ran for. No I/O
+// of its own: the driver hands it its links (to sign its frames and write bytes unchecked) and
+// what arrived on them. A quiet hive floods little, so a rogue that replays or forges floods bait
+// of its own (a straw poll, which binds nobody and reaches every bee) and keeps it as signed.
 
 import type { Envelope, Frame } from './frames';
 import type { Rng } from './rng';
@@ -31,7 +31,13 @@ export interface RogueView {
 }
 
 /** A frame for the driver to sign and send (its own envelopes), or bytes to write as they are. */
-export type RogueAct = { peer: string; frame: Frame } | { peer: string; raw: string };
+type RogueAct = { peer: string; frame: Frame } | { peer: string; raw: string };
+
+/** The driver's links as a rogue uses them: signing its own frames, and writing bytes unchecked. */
+export interface RogueWire {
+  encode(frame: Frame): string | null;
+  sendRaw(peer: string, raw: string): boolean;
+}
 
 const JUNK = ['{', 'null', '[]', '{"t":"env"}', '{"t":"hb","digest":"lots"}', '\u0000\u0001', '{"t":"env","p":{"k":"vote","term":-1}}'];
 
@@ -61,7 +67,17 @@ export class Rogue {
     if (this.captured.length > CAPTURED) this.captured.shift();
   }
 
-  acts(view: RogueView): RogueAct[] {
+  /** One tick of misdeeds on `wire`; its own floods, as signed, become material to replay and forge. */
+  play(view: RogueView, wire: RogueWire): void {
+    for (const act of this.acts(view)) {
+      const raw = 'frame' in act ? wire.encode(act.frame) : act.raw;
+      if (raw === null) continue;
+      if ('frame' in act) this.capture(raw);
+      wire.sendRaw(act.peer, raw);
+    }
+  }
+
+  private acts(view: RogueView): RogueAct[] {
     const acts: RogueAct[] = [];
     if (view.peers.length === 0) return acts;
     const has = (kind: RogueKind) => this.kinds.includes(kind);

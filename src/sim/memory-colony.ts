@@ -128,12 +128,7 @@ export class MemoryBee {
     this.pump();
     if (!this.rogue) return;
     const { term, neighbours } = this.protocol.snapshot();
-    for (const act of this.rogue.acts({ id: this.id, term, peers: neighbours })) {
-      const wire = 'frame' in act ? this.links.encode(act.frame) : act.raw;
-      if (wire === null) continue;
-      if ('frame' in act) this.rogue.capture(wire);
-      this.links.sendRaw(act.peer, wire);
-    }
+    this.rogue.play({ id: this.id, term, peers: neighbours }, this.links);
   }
 
   /** One event through the protocol and its effects through the links, as the tab's driver does. */
