@@ -899,7 +899,7 @@ export class Protocol {
    * a majority); in a big one it asks its egg neighbours (askForVotes).
    */
   private canElect(now: number): boolean {
-    if (this.formerQueen !== null) return this.hiveMembers.length > 1;
+    if (this.formerQueen !== null) return this.electorateSize() > 1;
     if (this.roster.electorate() > 2 * this.config.capacity) return [...this.links.values()].some((link) => link.follows === null);
     return this.roster.size > 0 && now - this.roster.changedAt >= this.config.rosterSettleMs;
   }
@@ -911,10 +911,14 @@ export class Protocol {
     return best;
   }
 
-  /** The bees of this bee's hive, as its queen last described it; the colony's roster for an egg. */
+  /**
+   * The bees of this bee's hive, as its queen last described it; the colony's roster for an egg,
+   * and for a bee whose queen has not described her hive yet (she may die moments into her reign:
+   * her orphans still elect within her hive, counting everyone they know).
+   */
   private electorateSize(): number {
     const inHive = this.queen !== null || this.formerQueen !== null;
-    return inHive && this.hiveMembers.length > 0 ? this.hiveMembers.length : this.roster.electorate();
+    return inHive && this.hiveMembers.length > 1 ? this.hiveMembers.length : this.roster.electorate();
   }
 
   /**
@@ -932,11 +936,7 @@ export class Protocol {
 
   private loseQueen(now: number): void {
     if (this.queen !== null) this.hives.remove(this.queen);
-    // An orphan elects among its hive as its queen described it; one whose queen died before
-    // naming any other worker to it has no hive to elect among, and starts again as an egg.
-    const hiveKnown = this.hiveMembers.some((bee) => bee !== this.queen && bee !== this.id);
-    this.formerQueen = hiveKnown ? this.queen : null;
-    if (!hiveKnown) this.hiveMembers = [];
+    this.formerQueen = this.queen;
     this.queen = null;
     this.orphanedAt = now;
     if (this.role === 'candidate') return;
