@@ -30,7 +30,8 @@ const info = (pages: readonly Page[]) => snapshots(pages) as Promise<HiveInfo[]>
 
 /**
  * Why `snaps` are not settled hives (every bee a worker of a live queen that counts it, no queen
- * over capacity, at least `minHives` queens, each linking every other), or null when they are.
+ * over capacity, at least `minHives` queens, each linking every other and knowing the others'
+ * hives as they are), or null when they are.
  */
 function hivesProblem(snaps: readonly HiveInfo[], minHives: number): string | null {
   const queens = new Map(snaps.filter((snap) => snap.role === 'queen').map((snap) => [snap.id, snap]));
@@ -45,6 +46,12 @@ function hivesProblem(snaps: readonly HiveInfo[], minHives: number): string | nu
     if (queen.workers.length > queen.capacity) return `${queen.id} has ${queen.workers.length} workers, capacity ${queen.capacity}`;
     const missing = [...queens.keys()].filter((other) => other !== queen.id && !queen.court.includes(other));
     if (missing.length > 0) return `${queen.id}'s court lacks ${missing.join(', ')}`;
+    for (const other of queens.values()) {
+      const known = queen.hives.find((hive) => hive.queen === other.id);
+      if (other !== queen && [...(known?.workers ?? [])].sort().join() !== [...other.workers].sort().join()) {
+        return `${queen.id} does not know ${other.id}'s hive as it is yet`;
+      }
+    }
   }
   return null;
 }
