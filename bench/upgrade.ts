@@ -176,7 +176,7 @@ export async function runUpgradeBench(browser: Browser, options: UpgradeOptions,
     notes,
     figures: upgradeFigures(runs, options.size),
     details: [
-      `${options.runs} colonies of ${options.size} tabs per mode (${options.transport}). Discovery mode: seeded once every tab has the full roster and a link and before any queen (the first election comes ~5 s after start); a run where some tab was attached to a queen before adopting is not counted. ` +
+      `${options.runs} colonies of ${options.size} tabs per mode (${options.transport}). Discovery mode: the tabs open with ?queens=off, so no queen is elected; seeded once every tab has the full roster and a link; a run where some tab was attached to a queen before adopting is not counted. ` +
         'Queen mode: seeded by a worker once the colony is one hive. Per tab: from the seedUpgrade() call to the probe seeing the new version (10 ms polls); the seeder is not counted.',
     ],
     settings: { ...options, settleCapMs: SETTLE_CAP_MS, spreadCapMs: SPREAD_CAP_MS },
