@@ -72,7 +72,7 @@ async function fakeIndexedDb(messages: number): Promise<Figures> {
 
   const receiverStore = new BeeStore(db, RECEIVER, fail);
   const inbox = new Inbox(receiverStore, (await receiverStore.load()).inbox);
-  await receiverStore.saveVote(3, QUEEN);
+  await receiverStore.saveVote({ term: 3, votedFor: QUEEN, membership: null, seal: null });
   await receiverStore.saveRoster(QUEEN, [QUEEN, SENDER], Date.now());
   let started = performance.now();
   for (let n = 0; n < messages; n++) {

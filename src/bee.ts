@@ -7,11 +7,10 @@ import { bytesToBase64url } from './crypto/encoding';
 import { canonicalJson } from './crypto/envelope';
 import { createIdentity, type Identity } from './crypto/identity';
 import { EffectQueue } from './effect-queue';
-import { ELECTION_RULES } from './hive/election';
 import { Pacer } from './hive/pacer';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
 import { MAX_BODY_BYTES, MAX_BODY_DEPTH } from './hive/frames';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, type Snapshot } from './hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, type Persisted, type Snapshot } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { PeerJsTransport } from './net/peerjs';
 import { isBeeId, jsonDepthWithin } from './net/signal-protocol';
@@ -19,6 +18,7 @@ import { MeshSignaler } from './net/mesh-signaler';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
 import { Listeners, type TransportKind } from './net/transport';
+import { identityNotary } from './link/notary';
 import { openBody, sealBody } from './link/sealed-body';
 import { SecureLinks, type SecurityCounters } from './link/secure-links';
 import { TabIdentity, type Claimed } from './store/identity';
@@ -266,16 +266,26 @@ export class Bee implements HiveApi {
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
     const upgrade = loaded.upgrade && { version: loaded.upgrade.version, config: loaded.upgrade.config, route: loaded.upgrade.route };
-    const restored = { term: this.vote?.term ?? 0, votedFor: this.vote?.votedFor ?? null, deliveredIds: this.received.deliveredIds(), upgrade, bans: loaded.bans };
+    const restored = {
+      term: this.vote?.term ?? 0,
+      votedFor: this.vote?.votedFor ?? null,
+      membership: loaded.vote?.membership ?? null,
+      seal: loaded.vote?.seal ?? null,
+      deliveredIds: this.received.deliveredIds(),
+      upgrade,
+      bans: loaded.bans,
+    };
     const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
     const config = {
       ...DEFAULT_CONFIG,
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
       ...(options.elections === undefined ? {} : { elections: options.elections }),
     };
-    this.protocol = new Protocol(this.id, seededRng(seed), config, ELECTION_RULES, restored);
+    this.protocol = new Protocol(this.id, seededRng(seed), identityNotary(claimed.identity), { config, restored });
     this.note('start', claimed.restored ? 'restored this bee after a reload' : 'hatched a new bee', {
       ...restored,
+      membership: restored.membership && `${restored.membership.members.length} members of hive ${restored.membership.hive}`,
+      seal: undefined,
       deliveredIds: restored.deliveredIds.length,
       bans: restored.bans.length,
       pending: this.sent.pending().length,
@@ -508,8 +518,8 @@ export class Bee implements HiveApi {
     this.step({ type: 'tick' });
     this.flushOutbox();
     if (!this.rogue) return;
-    const { term, neighbours } = this.protocol.snapshot();
-    this.rogue.play({ id: this.id, term, peers: neighbours }, this.links);
+    const { term, neighbours, hive } = this.protocol.snapshot();
+    this.rogue.play({ id: this.id, hive, term, peers: neighbours }, this.links);
   }
 
   private step(event: HiveEvent): void {
@@ -540,7 +550,7 @@ export class Bee implements HiveApi {
         this.signals.deliver(effect.from, effect.data);
         return undefined;
       case 'persist':
-        return this.persistVote(effect.term, effect.votedFor);
+        return this.persist(effect);
       case 'send': {
         const frame = effect.frame;
         this.links.send(effect.peer, frame);
@@ -595,11 +605,20 @@ export class Bee implements HiveApi {
     return null;
   }
 
-  /** The vote reaches storage before the frames after it leave (see EffectQueue). */
-  private persistVote(term: number, votedFor: string | null): Promise<boolean> | undefined {
+  /**
+   * The vote and membership reach storage before the frames after them leave, and a write that
+   * failed holds those frames back for good (see EffectQueue): a vote not on disk is not cast.
+   */
+  private persist(standing: Persisted): Promise<boolean> | undefined {
+    const { term, votedFor, membership } = standing;
+    if (this.vote === null || this.vote.term !== term || this.vote.votedFor !== votedFor) {
+      this.note('vote', votedFor === null ? `term ${term} began` : `voted for ${votedFor === this.id ? 'itself' : votedFor} in term ${term}`, { term, votedFor });
+    } else if (membership) {
+      const { hive, members } = membership;
+      this.note('hive', `stored hive ${hive}: ${members.length} members (version ${membership.term}.${membership.epoch})`, { hive, term: membership.term, epoch: membership.epoch, members });
+    } else this.note('hive', 'left its hive');
     this.vote = { term, votedFor };
-    this.note('vote', votedFor === null ? `term ${term} began` : `voted for ${votedFor === this.id ? 'itself' : votedFor} in term ${term}`, { term, votedFor });
-    return this.store.available ? this.store.saveVote(term, votedFor) : undefined;
+    return this.store.available ? this.store.saveVote(standing) : undefined;
   }
 
   // ---- roster -----------------------------------------------------------------------------

@@ -61,13 +61,42 @@ describe('the effect queue', () => {
     expect(done).toEqual(['write:w', 'send:a', 'send:b']);
   });
 
-  it('goes on after a failed write (the bee keeps running in memory)', async () => {
+  it('never sends the frames held behind a failed write (a vote not on disk is not cast), and goes on after it', async () => {
     const write = deferred();
     const { q, done } = queue({ w: write.promise });
-    q.push(['write:w', 'send:after']);
+    q.push(['write:w', 'send:vote']);
     write.reject(new Error('quota'));
     await settle();
-    expect(done).toEqual(['write:w', 'send:after']);
+    expect(done).toEqual(['write:w']);
+    expect(q.dropped).toBe(1);
+    q.push(['send:heartbeat']);
+    expect(done).toEqual(['write:w', 'send:heartbeat']);
+  });
+
+  it('takes a write that resolves false (the store could not write) for a failed one', async () => {
+    const done: string[] = [];
+    const q = new EffectQueue<string>(
+      (effect) => {
+        done.push(effect);
+        return effect === 'write' ? Promise.resolve(false) : undefined;
+      },
+      (effect) => effect.startsWith('send:'),
+    );
+    q.push(['write', 'send:vote']);
+    await settle();
+    expect(done).toEqual(['write']);
+  });
+
+  it('keeps the frames held before a failed write, which did not wait on it', async () => {
+    const first = deferred();
+    const second = deferred();
+    const { q, done } = queue({ first: first.promise, second: second.promise });
+    q.push(['write:first', 'send:a', 'write:second', 'send:b']);
+    second.reject(new Error('quota'));
+    await settle();
+    first.resolve();
+    await settle();
+    expect(done).toEqual(['write:first', 'write:second', 'send:a']);
   });
 
   it('drops what it holds when cleared (the page is going away)', async () => {

@@ -4,7 +4,9 @@
 // message is in the inbox before its acknowledgement leaves, so a reload can neither vote twice in
 // a term nor lose a message its sender was told arrived. Local effects (memory, timers, links
 // being opened) do not wait, and a frame waits only for writes issued before it, never for later
-// ones: under a steady stream of deliveries heartbeats still go out.
+// ones: under a steady stream of deliveries heartbeats still go out. A write that fails (rejects
+// or resolves false) takes the frames held behind it with it: a vote that is not on disk must
+// never be cast, and an ack not sent only makes its sender try again.
 
 interface Held<E> {
   effect: E;
@@ -37,11 +39,12 @@ export class EffectQueue<E> {
       if (write === undefined) continue;
       const number = ++this.issued;
       this.writing.add(number);
-      const done = () => {
+      const done = (ok: boolean) => {
         this.writing.delete(number);
+        if (!ok) this.dropAfter(number);
         this.release();
       };
-      write.then(done, done);
+      write.then((result) => done(result !== false), () => done(false));
     }
   }
 
@@ -53,9 +56,19 @@ export class EffectQueue<E> {
     this.held.length = 0;
   }
 
+  /** Effects dropped because a write before them failed. */
+  dropped = 0;
+
   /** Effects waiting behind a write. */
   get waiting(): number {
     return this.held.length;
+  }
+
+  /** Drops the held effects issued after write `number`, which failed. */
+  private dropAfter(number: number): void {
+    const kept = this.held.filter((held) => held.after < number);
+    this.dropped += this.held.length - kept.length;
+    this.held.splice(0, this.held.length, ...kept);
   }
 
   private release(): void {

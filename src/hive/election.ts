@@ -1,6 +1,9 @@
 // The small pure questions an election asks: how many votes win, how long a bee waits before
 // it is fed royal jelly (becomes a candidate), and whom an abdicating queen crowns.
 
+import { certifies, type Claim, type Notary, type Seal, type Statement } from './certificate';
+import type { Payload } from './frames';
+import { compareVersions, isMember, majority, sameMembership, type Membership } from './membership';
 import type { Rng } from './rng';
 
 export interface CandidacyTiming {
@@ -19,29 +22,75 @@ export interface Fitness {
   links: number;
 }
 
-/** What a bee weighs when a candidate asks for its vote. */
-export interface Ballot {
-  /** Whom this bee already voted for in the candidate's term, if anyone. */
-  votedFor: string | null;
-  candidate: string;
-  /** How many voters the candidate counts, and how many this bee knows of (itself included). */
-  candidateElectorate: number;
-  ownElectorate: number;
-}
-
-/** The rules an election runs by; the simulator swaps in broken ones to prove its checker works. */
+/** The rules an election runs by; the simulator swaps in broken ones to prove its checker can see. */
 export interface ElectionRules {
-  grantsVote(ballot: Ballot): boolean;
+  /** One vote per term: whether a bee that voted for `votedFor` (or nobody) may vote for `candidate`. */
+  grantsVote(votedFor: string | null, candidate: string): boolean;
+  /** Whether `voter`'s vote counts toward a majority of `membership`. */
+  countsVote(voter: string, membership: Membership): boolean;
+  /** How many votes make a queen of `membership` (`linked`: the members a candidate links now). */
+  needed(membership: Membership, linked: (bee: string) => boolean): number;
+  /** Whether a claim's certificate holds (certificate.ts). */
+  certifies(claimant: string, claim: Claim, notary: Notary): boolean;
 }
 
 export const ELECTION_RULES: ElectionRules = {
-  // One vote per term; and a candidate counting fewer voters than we know of could otherwise
-  // win with a minority of them.
-  grantsVote: (b) => (b.votedFor === null || b.votedFor === b.candidate) && b.candidateElectorate >= b.ownElectorate,
+  grantsVote: (votedFor, candidate) => votedFor === null || votedFor === candidate,
+  // Only the committed membership votes: bees that merely know of the hive do not count.
+  countsVote: (voter, membership) => isMember(membership, voter),
+  // The whole membership, reachable or not: a cut-off minority never makes a majority.
+  needed: (membership) => majority(membership.members.length),
+  certifies,
 };
 
-/** Votes needed to win among `electorate` bees: a strict majority. */
-export const majority = (electorate: number): number => Math.floor(electorate / 2) + 1;
+/** What a voter knows when a candidate asks for its vote. */
+export interface Voter {
+  self: string;
+  term: number;
+  membership: Membership | null;
+  /** The queen it follows, alive (null if none or presumed dead), and the one it lost. */
+  liveQueen: string | null;
+  formerQueen: string | null;
+  /** The hive and term of the queen it follows or lost. */
+  hive: string | null;
+  reign: number;
+  notary: Notary;
+}
+
+/**
+ * What a voter does with a candidate's `elect`: `ignore` it (not its hive's election), `refuse`
+ * it, tell the candidate of a `later` term, or `consider` it (the vote itself is one per term).
+ * A bee votes only as a member of the candidate's membership, and only if that membership is not
+ * older than its own: an older one may have been replaced behind the voter's back, and its
+ * majority may no longer meet the current one. A newer one it takes on the word of the queen it
+ * trusts (her seal). While its queen lives it votes only for the successor she crowned.
+ */
+export function judge(voter: Voter, candidate: string, p: Extract<Payload, { k: 'elect' }>): 'ignore' | 'refuse' | 'later' | 'consider' {
+  const { membership } = p;
+  if (!isMember(membership, voter.self)) return 'ignore';
+  const own = voter.membership;
+  if (own === null) {
+    // An egg votes only to found a hive: members no queen has reigned over yet.
+    if (membership.term !== 0 || membership.epoch !== 0 || voter.liveQueen !== null) return 'ignore';
+  } else {
+    if (own.hive !== membership.hive) return 'ignore';
+    const order = compareVersions(membership, own);
+    if (order < 0 || (order === 0 && !sameMembership(membership, own))) return 'refuse';
+    if (order > 0 && !trusted(voter, { k: 'membership', membership }, p.seal)) return 'refuse';
+  }
+  if (voter.liveQueen !== null) {
+    const crown = { k: 'crown' as const, hive: membership.hive, term: voter.reign, successor: candidate };
+    if (p.crown === null || p.crown.bee !== voter.liveQueen || !voter.notary.verify(crown, p.crown)) return 'ignore';
+  }
+  if (p.term < voter.term || (p.pre && p.term === voter.term)) return 'later';
+  return 'consider';
+}
+
+/** Whether `seal` over `statement` is by the queen this voter follows or lost, in its hive. */
+function trusted(voter: Voter, statement: Statement, seal: Seal | null): boolean {
+  const queen = voter.liveQueen ?? voter.formerQueen;
+  return seal !== null && queen !== null && seal.bee === queen && voter.notary.verify(statement, seal);
+}
 
 /**
  * Randomised candidacy timeout. Hidden tabs (throttled timers, likely to be closed) and freshly

@@ -1,13 +1,15 @@
 // The queen's second job: destroying compromised workers. Every bee tallies the misconduct it can
 // see for itself, per link (malformed, unsigned, forged and replayed frames: an honest relay drops
 // those before passing them on, so the link they came on is the culprit) and per signed origin
-// (floods, false throne claims). Limits sit far above what honest bees do. A queen evicts a bee
+// (floods, throne claims whose certificate does not verify). Limits sit far above what honest
+// bees do, but for a forged certificate, which is proof. A queen evicts a bee
 // that crosses one: a signed notice floods the colony, every bee that follows her bans the bee,
 // drops its envelopes and closes its links. A worker that sees misconduct only shuts that
 // neighbour out for a while; banning is the queen's word.
 
 import type { Envelope, Offence, Payload } from './frames';
 import { MAX_DETAIL_CHARS, OFFENCES } from './frames';
+import { remember } from './bounded';
 
 export interface ConductLimits {
   /** Counted offences add up over windows this long. */
@@ -17,7 +19,7 @@ export interface ConductLimits {
   unsigned: number;
   forged: number;
   replayed: number;
-  /** Suspect throne claims from one bee within one window that condemn it. */
+  /** Claims with a certificate that does not verify, from one bee within one window, that condemn it. */
   usurp: number;
   /**
    * Envelopes other than acks one bee may originate per floodWindowMs. An honest driver paces its
@@ -41,7 +43,8 @@ export const CONDUCT_LIMITS: ConductLimits = {
   unsigned: 3,
   forged: 3,
   replayed: 5,
-  usurp: 3,
+  // One is proof: an honest queen's certificate verifies everywhere, and only she signs her claim.
+  usurp: 1,
   floodEnvelopes: 400,
   floodWindowMs: 2000,
   quarantineMs: 60_000,
@@ -83,12 +86,6 @@ export interface WardenHost {
   queen(): string | null;
   /** The queen followed before the current one was lost (a notice may trail her departure). */
   formerQueen(): string | null;
-  term(): number;
-  linked(peer: string): boolean;
-  /** Whom the bee at the far end of the link to `peer` last said it follows; undefined before its first heartbeat. */
-  follows(peer: string): string | null | undefined;
-  /** Whether this queen bred `bee` (a split: the heir claims without an election). */
-  bred(bee: string): boolean;
   peers(): Iterable<string>;
   /** Originate an envelope of this bee's own (signed on the way out). */
   announce(to: string | null, p: Payload, now: number): void;
@@ -105,18 +102,11 @@ interface Tally {
   count: number;
 }
 
-const bounded = <K, V>(map: Map<K, V>, key: K, value: V, limit: number) => {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > limit) map.delete(map.keys().next().value as K);
-};
 
 export class Warden {
   private readonly bans = new Map<string, Ban>();
   /** `${offence} ${peer}` → its tally in the current window. */
   private readonly tallies = new Map<string, Tally>();
-  /** The latest term each bee campaigned for (a real election, not a straw poll). */
-  private readonly campaigns = new Map<string, number>();
   private readonly quarantined = new Map<string, number>();
   /** Banned bees whose links close once the notice has had time to reach them. */
   private readonly cuts = new Map<string, number>();
@@ -129,7 +119,7 @@ export class Warden {
     restored: readonly Ban[] = [],
     private readonly limits: ConductLimits = CONDUCT_LIMITS,
   ) {
-    for (const ban of restored) bounded(this.bans, ban.bee, ban, limits.maxBans);
+    for (const ban of restored) remember(this.bans, ban.bee, ban, limits.maxBans);
   }
 
   get evicted(): boolean {
@@ -166,22 +156,23 @@ export class Warden {
    */
   admits(peer: string, env: Envelope, now: number): boolean {
     if (this.bans.has(env.from) || this.bans.has(peer)) return false;
-    const p = env.p;
-    if (p.k === 'elect' && !p.pre) bounded(this.campaigns, env.from, Math.max(p.term, this.campaigns.get(env.from) ?? 0), MAX_TALLIES);
-    if (p.k !== 'ack') {
+    if (env.p.k !== 'ack') {
       const count = this.tally('flood', env.from, this.limits.floodWindowMs, now);
       if (count > this.limits.floodEnvelopes) {
         this.condemn(env.from, 'flood', `over ${this.limits.floodEnvelopes} envelopes in ${this.limits.floodWindowMs / 1000} s`, now);
         return false;
       }
     }
-    if (p.k === 'queen' && this.usurps(env.from, p.term, p.mother)) {
-      // An honest claim can overtake its campaign on another path once; a usurper keeps claiming.
-      const count = this.tally('usurp', env.from, this.limits.windowMs, now);
-      if (count >= this.limits.usurp) this.condemn(env.from, 'usurp', `claimed the throne of term ${p.term} without campaigning for it`, now);
-      return false;
-    }
     return true;
+  }
+
+  /**
+   * A claim whose certificate does not verify: its claimant signed a throne it was never given
+   * (an honest queen's certificate verifies everywhere, and relays cannot touch what she signed).
+   */
+  onForgedClaim(claimant: string, now: number): void {
+    const count = this.tally('usurp', claimant, this.limits.windowMs, now);
+    if (count >= this.limits.usurp) this.condemn(claimant, 'usurp', `claimed a throne with a certificate that does not verify (${count} times)`, now);
   }
 
   /**
@@ -221,32 +212,13 @@ export class Warden {
     return { banned: [...this.bans.values()], evicted: this.eviction, condemned: { ...this.condemned }, refused: this.refused };
   }
 
-  /**
-   * A bee linked to us claims a throne it never ran for. An honest claimant floods its campaign
-   * (a real `elect`, ahead of its claim on every link) before it claims, and its heartbeats say
-   * it follows itself from then on. So a claim is suspect from a worker of a queen (by its own
-   * latest heartbeat to us) that we never saw campaign for the term. Two honest queens win
-   * without a campaign we see: a heir bred by her queen in a split (only that queen, her
-   * `mother`, can vouch for her), and an egg founding a hive among its egg neighbours (the vote
-   * is local; it said it follows none). A claimant we have no link to, or that has not said
-   * whom it follows yet, we cannot judge, and do not.
-   */
-  private usurps(claimant: string, term: number, mother: string | null): boolean {
-    if (!this.host.linked(claimant)) return false;
-    const follows = this.host.follows(claimant);
-    if (follows === undefined || follows === null || follows === claimant) return false;
-    if ((this.campaigns.get(claimant) ?? -1) >= term) return false;
-    if (mother !== null && follows === mother) return mother === this.host.id && !this.host.bred(claimant);
-    return true;
-  }
-
   /** Adds one to `offence`'s tally for `key` in its current window; returns the new count. */
   private tally(offence: Offence, key: string, windowMs: number, now: number): number {
     const id = `${offence} ${key}`;
     let tally = this.tallies.get(id);
     if (!tally || now - tally.since >= windowMs) {
       tally = { since: now, count: 0 };
-      bounded(this.tallies, id, tally, MAX_TALLIES);
+      remember(this.tallies, id, tally, MAX_TALLIES);
     }
     return ++tally.count;
   }
@@ -259,13 +231,13 @@ export class Warden {
       this.ban(ban, now);
       this.host.announce(null, { k: 'evict', bee, offence, detail: ban.detail }, now);
     } else if (bee !== this.host.queen()) {
-      bounded(this.quarantined, bee, now + this.limits.quarantineMs, MAX_TALLIES);
+      remember(this.quarantined, bee, now + this.limits.quarantineMs, MAX_TALLIES);
       this.host.cut(bee);
     }
   }
 
   private ban(ban: Ban, now: number): void {
-    bounded(this.bans, ban.bee, ban, this.limits.maxBans);
+    remember(this.bans, ban.bee, ban, this.limits.maxBans);
     this.cuts.set(ban.bee, now + this.limits.cutAfterMs);
     this.host.forget(ban.bee, now);
     this.host.banned(ban);

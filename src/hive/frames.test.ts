@@ -4,23 +4,32 @@ import { encodeFrame, MAX_BODY_DEPTH, MAX_HOPS, MAX_SIGNAL_BYTES, parseFrame, ty
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
+const HIVE = '0123456789abcdef';
+const membership = { hive: HIVE, term: 3, epoch: 2, members: [A, B] };
+const seal = { bee: A, pub: 'cHVi', sig: 'c2ln' };
 const data: Envelope = { t: 'env', id: '0123456789abcdef', from: A, to: B, ttl: 3, route: [A], p: { k: 'data', msg: 'fedcba9876543210', body: 'hi' } };
 
 describe('parseFrame', () => {
   it('round-trips every well-formed frame', () => {
     const frames: Frame[] = [
-      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, beat: 9, term: 3, workers: [A] }], term: 3, queen: B, uptimeMs: 1200, visible: true, version: 2 },
+      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, hive: HIVE, beat: 9, term: 3, workers: [A] }], term: 3, queen: B, hive: HIVE, uptimeMs: 1200, visible: true, version: 2 },
       { t: 'up', version: 2, config: { colour: '#f5b700', note: 'hi' }, route: [A, B] },
       data,
       { ...data, to: null },
       { ...data, p: { k: 'ack', msg: 'fedcba9876543210' } },
-      { ...data, to: null, p: { k: 'elect', term: 4, electorate: 8, handover: false, pre: true, hive: null, local: false } },
-      { ...data, p: { k: 'vote', term: 4, pre: false } },
-      { ...data, to: null, p: { k: 'queen', term: 4, heir: B, mother: null } },
-      { ...data, p: { k: 'breed', term: 4, workers: [A] } },
-      { ...data, p: { k: 'move', to: B } },
+      { ...data, to: null, p: { k: 'elect', term: 4, pre: true, membership, seal: null, crown: null } },
+      { ...data, to: null, p: { k: 'elect', term: 4, pre: false, membership, seal, crown: seal } },
+      { ...data, p: { k: 'vote', term: 4, pre: false, ballot: seal } },
+      { ...data, p: { k: 'vote', term: 4, pre: true, ballot: null } },
+      { ...data, to: null, p: { k: 'queen', term: 4, membership, authority: { by: 'votes', ballots: [seal] } } },
+      { ...data, to: null, p: { k: 'queen', term: 1, membership, authority: { by: 'split', seal } } },
+      { ...data, p: { k: 'members', membership, seal } },
+      { ...data, p: { k: 'stored', hive: HIVE, term: 3, epoch: 2 } },
+      { ...data, p: { k: 'breed', membership, seal } },
+      { ...data, p: { k: 'move', to: B, membership, seal } },
+      { ...data, p: { k: 'move', to: B, membership: null, seal: null } },
       { ...data, p: { k: 'sig', data: { sdp: 'v=0' } } },
-      { ...data, p: { k: 'crown', term: 4, hive: [A, B] } },
+      { ...data, p: { k: 'crown', term: 4, seal } },
       { ...data, p: { k: 'later', term: 5 } },
       { t: 'bye' },
     ];
@@ -40,6 +49,11 @@ describe('parseFrame', () => {
     ['a route that is too long', encodeFrame({ ...data, route: Array<string>(MAX_HOPS + 2).fill(A) })],
     ['a digest with a bad beat', JSON.stringify({ t: 'hb', digest: [[A, -1]], term: 0, queen: null, uptimeMs: 0, visible: true })],
     ['a hive with a bad worker', JSON.stringify({ t: 'hb', digest: [], hives: [{ queen: A, beat: 1, term: 1, workers: ['x'] }], term: 0, queen: null, uptimeMs: 0, visible: true })],
+    ['members out of order (one spelling per membership, as signed)', JSON.stringify({ ...data, p: { k: 'members', membership: { ...membership, members: [B, A] }, seal } })],
+    ['a member twice', JSON.stringify({ ...data, p: { k: 'members', membership: { ...membership, members: [A, A] }, seal } })],
+    ['a membership of nobody', JSON.stringify({ ...data, p: { k: 'members', membership: { ...membership, members: [] }, seal } })],
+    ['a seal that is not base64url', JSON.stringify({ ...data, p: { k: 'crown', term: 4, seal: { ...seal, sig: 'not base64!' } } })],
+    ['a claim without its certificate', JSON.stringify({ ...data, p: { k: 'queen', term: 4, membership } })],
     ['a signal that is too big', JSON.stringify({ ...data, p: { k: 'sig', data: 'x'.repeat(MAX_SIGNAL_BYTES) } })],
     ['a heartbeat without a term', JSON.stringify({ t: 'hb', digest: [], queen: null, uptimeMs: 0, visible: true })],
     ['a body nested too deep', JSON.stringify({ ...data, p: { k: 'data', msg: 'fedcba9876543210', body: JSON.parse(`${'['.repeat(MAX_BODY_DEPTH + 1)}${']'.repeat(MAX_BODY_DEPTH + 1)}`) } })],

@@ -3,6 +3,8 @@
 
 import { isBeeId, jsonDepthWithin } from '../net/signal-protocol';
 import { MAX_FRAME_BYTES } from '../net/transport';
+import type { Authority, Claim, Seal } from './certificate';
+import type { Membership } from './membership';
 
 /** Longest route a frame may carry; also the flood TTL ceiling. */
 export const MAX_HOPS = 16;
@@ -39,6 +41,8 @@ export type DigestEntry = [bee: string, beat: number];
  */
 export interface HiveEntry {
   queen: string;
+  /** The hive's id (membership.ts). */
+  hive: string;
   beat: number;
   term: number;
   workers: string[];
@@ -53,6 +57,8 @@ export interface Heartbeat {
   term: number;
   /** The queen this bee follows (itself if it is one), or null. */
   queen: string | null;
+  /** The hive this bee belongs to (its queen's), or null. */
+  hive: string | null;
   /** How long this bee has been up, and whether its page is visible: what makes a good queen. */
   uptimeMs: number;
   visible: boolean;
@@ -66,30 +72,35 @@ export type Payload =
   | { k: 'data'; msg: string; body: unknown }
   | { k: 'ack'; msg: string }
   /**
-   * A candidate asks for votes in `term`, counting `electorate` bees that can vote. `pre` is the
-   * straw poll before a real campaign: "would you vote for me?", which changes nobody's term.
-   * `hive` names the lost queen whose hive elects (null: eggs founding a hive). `local`: an egg
-   * in a colony too big to count asks only its neighbours, and founds a hive of them.
+   * A candidate asks the members of `membership` for votes in `term`. `pre` is the straw poll
+   * before a real campaign: "would you vote for me?", which changes nobody's term. `seal` is the
+   * queen's who proposed `membership` (null for a hive's founding members), for voters that
+   * missed it; `crown` is an abdicating queen's, naming the candidate: her workers may vote while
+   * she still lives.
    */
-  | { k: 'elect'; term: number; electorate: number; handover: boolean; pre: boolean; hive: string | null; local: boolean }
-  | { k: 'vote'; term: number; pre: boolean }
+  | { k: 'elect'; term: number; pre: boolean; membership: Membership; seal: Seal | null; crown: Seal | null }
+  /** A vote (or a straw-poll yes) for the candidate it is sent to; a real vote carries its signed ballot. */
+  | { k: 'vote'; term: number; pre: boolean; ballot: Seal | null }
+  /** A queen's claim with its certificate (certificate.ts): flooded a few hops once, then named to bees. */
+  | ({ k: 'queen' } & Claim)
+  /** The queen proposes the next membership of her hive; members store it and say so. */
+  | { k: 'members'; membership: Membership; seal: Seal }
+  /** A member stored (or, having left the hive, no longer votes under anything older than) this version. */
+  | { k: 'stored'; hive: string; term: number; epoch: number }
+  /** A queen over capacity makes the worker it is sent to the first queen of the new hive `membership`. */
+  | { k: 'breed'; membership: Membership; seal: Seal }
   /**
-   * A queen's claim to the throne, flooded a few hops every heartbeat. `heir` names the queen
-   * whose throne she took over by handover: that queen's workers follow her at once. `mother`
-   * names the queen that bred her without an election (a split): only that queen can vouch for her.
+   * A queen tells her worker to follow queen `to`: in a split, of the new hive `membership` her
+   * `seal` bred; in a merge (null), of a hive the worker joins like any egg.
    */
-  | { k: 'queen'; term: number; heir: string | null; mother: string | null }
-  /** A queen over capacity makes the worker it is sent to the queen of `workers` (breeding). */
-  | { k: 'breed'; term: number; workers: string[] }
-  /** A queen tells her worker to follow queen `to` (a split, or a merge of two small hives). */
-  | { k: 'move'; to: string }
+  | { k: 'move'; to: string; membership: Membership | null; seal: Seal | null }
   /** A WebRTC signal relayed through the mesh instead of the signaling server. */
   | { k: 'sig'; data: unknown }
   /**
-   * An abdicating queen asks her chosen successor to campaign at once among `hive` (her and her
-   * workers): the electorate her voters count too.
+   * An abdicating queen asks her chosen successor to campaign at once, above `term` (the highest
+   * term of her hive's heartbeats); `seal` is her signed crown, which her workers check.
    */
-  | { k: 'crown'; term: number; hive: string[] }
+  | { k: 'crown'; term: number; seal: Seal }
   /** Tells a candidate that a later term exists, so it campaigns above it. */
   | { k: 'later'; term: number }
   /** A queen destroys a compromised worker: every bee that follows her bans `bee` (eviction.ts). */
@@ -138,8 +149,43 @@ function isDigest(v: unknown): v is DigestEntry[] {
 
 const isNullableId = (v: unknown): v is string | null => v === null || isBeeId(v);
 const isWorkers = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_HIVE_WORKERS && v.every(isBeeId);
-/** A queen and her workers. */
-const isHiveMembers = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_HIVE_WORKERS + 1 && v.every(isBeeId);
+
+/** Base64url of a key or signature, with room for any scheme a notary uses. */
+const SEAL_PART = /^[A-Za-z0-9_-]{1,128}$/;
+
+function parseSeal(v: unknown): Seal | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const s = v as Record<string, unknown>;
+  return isBeeId(s.bee) && typeof s.pub === 'string' && SEAL_PART.test(s.pub) && typeof s.sig === 'string' && SEAL_PART.test(s.sig)
+    ? { bee: s.bee, pub: s.pub, sig: s.sig }
+    : null;
+}
+
+/** Members are sorted and distinct: one spelling per membership, as its signers signed it. */
+function parseMembership(v: unknown): Membership | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const m = v as Record<string, unknown>;
+  const members = m.members;
+  if (!isId(m.hive) || !isCount(m.term) || !isCount(m.epoch) || !Array.isArray(members)) return null;
+  if (members.length === 0 || members.length > MAX_HIVE_WORKERS + 1 || !members.every(isBeeId)) return null;
+  for (let i = 1; i < members.length; i++) if ((members[i - 1] as string) >= (members[i] as string)) return null;
+  return { hive: m.hive, term: m.term, epoch: m.epoch, members: [...(members as string[])] };
+}
+
+/** Null for a missing seal, undefined for a malformed one. */
+const parseOptionalSeal = (v: unknown): Seal | null | undefined => (v === null ? null : (parseSeal(v) ?? undefined));
+
+function parseAuthority(v: unknown): Authority | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const a = v as Record<string, unknown>;
+  if (a.by === 'split') {
+    const seal = parseSeal(a.seal);
+    return seal && { by: 'split', seal };
+  }
+  if (a.by !== 'votes' || !Array.isArray(a.ballots) || a.ballots.length > MAX_HIVE_WORKERS + 1) return null;
+  const ballots = a.ballots.map(parseSeal);
+  return ballots.every((b): b is Seal => b !== null) ? { by: 'votes', ballots } : null;
+}
 
 function isHives(v: unknown): v is HiveEntry[] {
   return (
@@ -148,7 +194,7 @@ function isHives(v: unknown): v is HiveEntry[] {
     v.every((e) => {
       if (typeof e !== 'object' || e === null) return false;
       const h = e as Record<string, unknown>;
-      return isBeeId(h.queen) && isCount(h.beat) && isCount(h.term) && isWorkers(h.workers);
+      return isBeeId(h.queen) && isId(h.hive) && isCount(h.beat) && isCount(h.term) && isWorkers(h.workers);
     })
   );
 }
@@ -169,24 +215,48 @@ function parsePayload(v: unknown): Payload | null {
       return isId(p.msg) && p.body !== undefined && jsonDepthWithin(p.body, MAX_BODY_DEPTH) ? { k: 'data', msg: p.msg, body: p.body } : null;
     case 'ack':
       return isId(p.msg) ? { k: 'ack', msg: p.msg } : null;
-    case 'elect':
-      return isCount(p.term) && isCount(p.electorate) && typeof p.handover === 'boolean' && typeof p.pre === 'boolean' && isNullableId(p.hive) && typeof p.local === 'boolean'
-        ? { k: 'elect', term: p.term, electorate: p.electorate, handover: p.handover, pre: p.pre, hive: p.hive, local: p.local }
+    case 'elect': {
+      const membership = parseMembership(p.membership);
+      const seal = parseOptionalSeal(p.seal);
+      const crown = parseOptionalSeal(p.crown);
+      return membership && seal !== undefined && crown !== undefined && isCount(p.term) && typeof p.pre === 'boolean'
+        ? { k: 'elect', term: p.term, pre: p.pre, membership, seal, crown }
         : null;
-    case 'vote':
-      return isCount(p.term) && typeof p.pre === 'boolean' ? { k: 'vote', term: p.term, pre: p.pre } : null;
-    case 'queen':
-      return isCount(p.term) && isNullableId(p.heir) && isNullableId(p.mother)
-        ? { k: 'queen', term: p.term, heir: p.heir, mother: p.mother }
+    }
+    case 'vote': {
+      const ballot = parseOptionalSeal(p.ballot);
+      return isCount(p.term) && typeof p.pre === 'boolean' && ballot !== undefined ? { k: 'vote', term: p.term, pre: p.pre, ballot } : null;
+    }
+    case 'queen': {
+      const membership = parseMembership(p.membership);
+      const authority = parseAuthority(p.authority);
+      return membership && authority && isCount(p.term) ? { k: 'queen', term: p.term, membership, authority } : null;
+    }
+    case 'members': {
+      const membership = parseMembership(p.membership);
+      const seal = parseSeal(p.seal);
+      return membership && seal ? { k: 'members', membership, seal } : null;
+    }
+    case 'stored':
+      return isId(p.hive) && isCount(p.term) && isCount(p.epoch) ? { k: 'stored', hive: p.hive, term: p.term, epoch: p.epoch } : null;
+    case 'breed': {
+      const membership = parseMembership(p.membership);
+      const seal = parseSeal(p.seal);
+      return membership && seal ? { k: 'breed', membership, seal } : null;
+    }
+    case 'move': {
+      const membership = p.membership === null ? null : parseMembership(p.membership);
+      const seal = parseOptionalSeal(p.seal);
+      return isBeeId(p.to) && (p.membership === null) === (membership === null) && seal !== undefined
+        ? { k: 'move', to: p.to, membership, seal }
         : null;
-    case 'breed':
-      return isCount(p.term) && isWorkers(p.workers) ? { k: 'breed', term: p.term, workers: p.workers } : null;
-    case 'move':
-      return isBeeId(p.to) ? { k: 'move', to: p.to } : null;
+    }
     case 'sig':
       return fitsSignal(p.data) ? { k: 'sig', data: p.data } : null;
-    case 'crown':
-      return isCount(p.term) && isHiveMembers(p.hive) ? { k: 'crown', term: p.term, hive: p.hive } : null;
+    case 'crown': {
+      const seal = parseSeal(p.seal);
+      return isCount(p.term) && seal ? { k: 'crown', term: p.term, seal } : null;
+    }
     case 'later':
       return isCount(p.term) ? { k: 'later', term: p.term } : null;
     case 'evict':
@@ -214,8 +284,8 @@ export function parseFrameValue(value: unknown): Frame | null {
   const f = value as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
-      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version)
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version }
+      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version)
+        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version }
         : null;
     case 'up':
       return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0

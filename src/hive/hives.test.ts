@@ -9,30 +9,30 @@ const fit = (uptimeMs: number, visible = true): WorkerFitness => ({ uptimeMs, vi
 describe('HiveMap', () => {
   it('keeps the newest stamp of each hive and indexes its workers', () => {
     const map = new HiveMap(bee(0));
-    expect(map.merge({ queen: bee(1), beat: 5, term: 1, workers: [bee(2), bee(3)] }, 100)).toBe(true);
-    expect(map.merge({ queen: bee(1), beat: 4, term: 1, workers: [bee(9)] }, 200)).toBe(false);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, workers: [bee(2), bee(3)] }, 100)).toBe(true);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 4, term: 1, workers: [bee(9)] }, 200)).toBe(false);
     expect(map.queenOf(bee(2))).toBe(bee(1));
-    expect(map.merge({ queen: bee(1), beat: 6, term: 1, workers: [bee(3)] }, 300)).toBe(true);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 6, term: 1, workers: [bee(3)] }, 300)).toBe(true);
     expect(map.queenOf(bee(2))).toBeUndefined();
     expect(map.queenOf(bee(3))).toBe(bee(1));
-    expect(map.merge({ queen: bee(0), beat: 9, term: 1, workers: [] }, 300)).toBe(false);
+    expect(map.merge({ queen: bee(0), hive: bee(0 + 100), beat: 9, term: 1, workers: [] }, 300)).toBe(false);
   });
 
   it('forgets a hive whose stamp stops advancing, and stale gossip does not bring it back', () => {
     const map = new HiveMap(bee(0));
-    map.merge({ queen: bee(1), beat: 5, term: 1, workers: [bee(2)] }, 0);
-    map.merge({ queen: bee(4), beat: 5, term: 1, workers: [] }, 5000);
+    map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, workers: [bee(2)] }, 0);
+    map.merge({ queen: bee(4), hive: bee(4 + 100), beat: 5, term: 1, workers: [] }, 5000);
     map.expire(7000, 6000);
     expect(map.queens()).toEqual([bee(4)]);
-    expect(map.merge({ queen: bee(1), beat: 5, term: 1, workers: [bee(2)] }, 7100)).toBe(false);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, workers: [bee(2)] }, 7100)).toBe(false);
     // She reigns again: a later stamp is news.
-    expect(map.merge({ queen: bee(1), beat: 50, term: 2, workers: [] }, 7200)).toBe(true);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 50, term: 2, workers: [] }, 7200)).toBe(true);
   });
 
   it('tells of at most 24 hives a heartbeat, its own first, and rotates through the rest', () => {
     const map = new HiveMap(bee(0));
-    for (let i = 1; i <= 100; i++) map.merge({ queen: bee(i), beat: 1, term: 1, workers: [] }, i);
-    const own = { queen: bee(0), beat: 7, term: 1, workers: [] };
+    for (let i = 1; i <= 100; i++) map.merge({ queen: bee(i), hive: bee(i + 100), beat: 1, term: 1, workers: [] }, i);
+    const own = { queen: bee(0), hive: bee(0 + 100), beat: 7, term: 1, workers: [] };
     const told = new Set<string>();
     for (let beat = 0; beat < 10; beat++) {
       const digest = map.digest(own);
@@ -71,8 +71,8 @@ describe('breeding and merging', () => {
 
   it('merges only hives that fit together with room to spare, the smaller into the larger', () => {
     const hives = [
-      { queen: bee(1), beat: 1, term: 1, workers: [bee(10), bee(11)] },
-      { queen: bee(2), beat: 1, term: 1, workers: [bee(12), bee(13), bee(14), bee(15)] },
+      { queen: bee(1), hive: bee(1 + 100), beat: 1, term: 1, workers: [bee(10), bee(11)] },
+      { queen: bee(2), hive: bee(2 + 100), beat: 1, term: 1, workers: [bee(12), bee(13), bee(14), bee(15)] },
     ];
     expect(mergeRoom(8)).toBe(6);
     expect(mergeTarget(bee(3), 1, hives, 8)).toBe(bee(2)); // both fit: the larger takes it

@@ -5,6 +5,7 @@
 
 import { betterQueen, type WorkerFitness } from './election';
 import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type HiveEntry } from './frames';
+import { remember } from './bounded';
 import type { Rng } from './rng';
 
 /** Forgotten hives remembered, oldest dropped first. */
@@ -48,6 +49,7 @@ export class HiveMap {
         this.index(known);
       }
       known.beat = entry.beat;
+      known.hive = entry.hive;
       known.term = entry.term;
       known.heardAt = now;
       this.hives.delete(entry.queen);
@@ -70,9 +72,7 @@ export class HiveMap {
     if (!known) return;
     this.hives.delete(queen);
     this.unindex(known);
-    this.forgotten.delete(queen);
-    this.forgotten.set(queen, known.beat);
-    if (this.forgotten.size > MAX_FORGOTTEN) this.forgotten.delete(this.forgotten.keys().next().value as string);
+    remember(this.forgotten, queen, known.beat, MAX_FORGOTTEN);
   }
 
   /** Forgets hives whose stamp has not advanced for `timeoutMs`; the stalest come first. */
@@ -147,7 +147,7 @@ function sameWorkers(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-const strip = ({ queen, beat, term, workers }: Known): HiveEntry => ({ queen, beat, term, workers: workers.slice(0, MAX_HIVE_WORKERS) });
+const strip = ({ queen, hive, beat, term, workers }: Known): HiveEntry => ({ queen, hive, beat, term, workers: workers.slice(0, MAX_HIVE_WORKERS) });
 
 /** How a queen's hive is doing: the numbers the split and merge rules look at. */
 export interface HiveLoad {

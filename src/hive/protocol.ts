@@ -1,402 +1,169 @@
 // One bee's protocol as a state machine: `step(event, now)` returns the effects the driver must
 // carry out. No timers, sockets, clocks or storage in here — time arrives as `now` and as `tick`
-// events, randomness from the injected Rng — so the simulator can run thousands of these and
-// replay any run from its seed. docs/protocol.md explains the rules.
+// events, randomness from the injected Rng, signatures from the injected Notary — so the
+// simulator runs thousands of these and replays any run from its seed. This file dispatches
+// events and holds the role changes (one place each); links, routing, delivery, upgrades,
+// the queen's reign and the election rules live in their own modules. docs/protocol.md explains.
 
-import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, majority, type ElectionRules, type WorkerFitness } from './election';
-import { Warden, type Ban, type ConductSnapshot, type LinkOffence } from './eviction';
-import { MAX_DIGEST_ENTRIES, MAX_HIVE_ENTRIES, MAX_HOPS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload, type UpgradeFrame } from './frames';
-import { HiveMap, mergeTarget, overloaded, planBreeding } from './hives';
-import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
+import { Campaign } from './campaign';
+import { Verdicts, type Claim, type Notary, type Seal } from './certificate';
+import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, judge, type ElectionRules, type Voter } from './election';
+import { Postbox } from './delivery';
+import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type Effect, type HiveConfig, type HiveEvent, type Restored, type Role, type Snapshot } from './events';
+import { Warden, type ConductSnapshot } from './eviction';
+import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload } from './frames';
+import { HiveMap } from './hives';
+import { Links, type LinkState } from './links';
+import { compareVersions, founding, isMember, sameMembership, type Membership } from './membership';
+import { Reign, RELAY_LOAD_BEATS } from './queen';
 import type { Rng } from './rng';
-import { SeenIds } from './seen';
+import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
+import { Router } from './routing';
+import { Standing } from './standing';
+import { Upgrades } from './upgrades';
 
-export type Role = 'egg' | 'worker' | 'candidate' | 'queen' | 'evicted';
+export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Restored, Role, Snapshot, Upgrade } from './events';
+export { DEFAULT_CONFIG } from './events';
 
-export interface HiveConfig {
-  heartbeatIntervalMs: number;
-  /** A bee whose beat has not advanced this long leaves the roster. */
-  rosterTimeoutMs: number;
-  /** An open link that carried nothing this long is presumed dead (silent departures). */
-  linkTimeoutMs: number;
-  /** Give up on a link that has not opened after this long. */
-  linkAttemptTimeoutMs: number;
-  targetNeighbours: number;
-  maxNeighbours: number;
-  floodTtl: number;
-  ackTimeoutMs: number;
-  /** Transmissions of one message before its sender is told it failed. */
-  maxAttempts: number;
-  /** No claim from the queen for this long and she is presumed dead. */
-  queenTimeoutMs: number;
-  electionMinMs: number;
-  electionSpreadMs: number;
-  matureAfterMs: number;
-  /** A bee campaigns only once its roster has not changed for this long: it knows its electorate. */
-  rosterSettleMs: number;
-  /** How often a queen asks the signaling server for bees she may not know (heals split meshes). */
-  resampleIntervalMs: number;
-  /** How long a bee that fell silent (crash or partition) still counts as a voter. */
-  missingVoterMs: number;
-  /** Workers one queen takes; more and she breeds a new queen. */
-  capacity: number;
-  /** Envelopes per second a queen relays before she counts as overloaded. */
-  relayLimit: number;
-  /** Hops a queen's claim floods; farther bees learn of her from hive gossip. */
-  claimTtl: number;
-  /** Links a queen keeps to other queens (the court). */
-  courtLinks: number;
-  /** A queen that bred or took in a hive waits this long before she splits or merges again. */
-  hiveSettleMs: number;
-  /** A hive whose queen's stamp has not advanced this long is forgotten. */
-  hiveTimeoutMs: number;
-  /** False keeps the colony in discovery mode: nobody campaigns (demos, the upgrade benchmark). */
-  elections: boolean;
-}
-
-export const DEFAULT_CONFIG: HiveConfig = {
-  heartbeatIntervalMs: 1000,
-  rosterTimeoutMs: 6000,
-  linkTimeoutMs: 5000,
-  linkAttemptTimeoutMs: 10_000,
-  targetNeighbours: 3,
-  maxNeighbours: 6,
-  floodTtl: 8,
-  ackTimeoutMs: 2000,
-  maxAttempts: 8,
-  // Tolerates hidden tabs, whose timers fire about once a second.
-  queenTimeoutMs: 3500,
-  electionMinMs: 1000,
-  electionSpreadMs: 1500,
-  matureAfterMs: 3000,
-  rosterSettleMs: 2000,
-  resampleIntervalMs: 10_000,
-  missingVoterMs: 30_000,
-  capacity: 8,
-  relayLimit: 400,
-  claimTtl: 2,
-  courtLinks: 8,
-  hiveSettleMs: 5000,
-  hiveTimeoutMs: 6000,
-  elections: true,
-};
-
-const SEEN_CAPACITY = 20_000;
 /** Rotation rounds without news of a bee (or a hive) before it is forgotten in a big colony. */
 const ROSTER_TIMEOUT_ROUNDS = 4;
-const SEEN_TTL_MS = 120_000;
-/** Queen timeouts an orphan waits for its hive's successor before it joins another live hive. */
+/** Queen timeouts an orphan waits for its hive's new queen before it joins another live hive. */
 const ORPHAN_PATIENCE_ROUNDS = 3;
 /** Hives a worker's heartbeat tells of (a queen's and an egg's: MAX_HIVE_ENTRIES). */
 const WORKER_HIVE_ENTRIES = 8;
 /** Roster entries a heartbeat carries from a bee in a hive: the news, not the census. */
 const HIVE_DIGEST_ENTRIES = 24;
-/** Beats a new queen calls a bee of her hive by name before giving up on it. */
-const SUMMONS = 10;
-/** Beats a queen's relay load must stay over her limit before she breeds for it. */
-const RELAY_LOAD_BEATS = 4;
-/** Heirs a queen remembers breeding (to vouch for their claims). */
-const MAX_BRED = 64;
+/** Queen timeouts an abdication may take before it is reported as failed. */
+const ABDICATION_ROUNDS = 4;
 
-export interface Delivered {
-  id: string;
-  from: string;
-  body: unknown;
-  at: number;
-  route: string[];
-}
-
-export type HiveEvent =
-  | { type: 'tick' }
-  /** The signaling server introduced these live bees. */
-  | { type: 'welcome'; peers: string[] }
-  /** The signaling server saw this bee go. */
-  | { type: 'beeLeft'; bee: string }
-  | { type: 'linkOpen'; peer: string }
-  | { type: 'linkClosed'; peer: string }
-  | { type: 'frame'; peer: string; frame: Frame }
-  /** A frame from `peer` failed to parse; counted, never acted on. */
-  | { type: 'malformed'; peer: string }
-  /** The driver's guard dropped an envelope from `peer` (unsigned, forged or replayed). */
-  | { type: 'misconduct'; peer: string; offence: Exclude<LinkOffence, 'malformed'> }
-  /** `msg` names the message end to end; a driver that stored it first passes the same id again after a reload. */
-  | { type: 'send'; ref: number; to: string; body: unknown; msg?: string }
-  | { type: 'broadcast'; ref: number; body: unknown; msg?: string }
-  | { type: 'visibility'; visible: boolean }
-  /** A queen hands her throne to her best worker. */
-  | { type: 'abdicate'; ref: number }
-  /** This bee seeds a new colony config (the driver signed it); adopted if newer than ours. */
-  | { type: 'seed'; version: number; config: Record<string, unknown> }
-  /** The driver relays a WebRTC signal through the mesh (the signaling server is out of reach). */
-  | { type: 'signal'; to: string; data: unknown }
-  /** This bee is going away on purpose (a queen abdicates first). */
-  | { type: 'leave' };
-
-export type Effect =
-  | { type: 'link'; peer: string }
-  | { type: 'unlink'; peer: string }
-  /** Ask the signaling server for a fresh sample of live bees (answered with `welcome`). */
-  | { type: 'sample' }
-  | { type: 'send'; peer: string; frame: Frame }
-  | { type: 'deliver'; message: Delivered }
-  /** This bee adopted a newer colony config; stored so that it survives a reload. */
-  | { type: 'adopt'; upgrade: Upgrade }
-  /** A WebRTC signal for this bee arrived through the mesh. */
-  | { type: 'signal'; from: string; data: unknown }
-  /** Must be stored before the frames that follow it are sent (one vote per term). */
-  | { type: 'persist'; term: number; votedFor: string | null }
-  | { type: 'roleChanged'; role: Role; term: number; queen: string | null }
-  /** The outcome of a `send`, `broadcast` or `abdicate` event with this ref. */
-  | { type: 'settled'; ref: number; ok: true; route: string[] }
-  | { type: 'settled'; ref: number; ok: false; reason: string }
-  /** This bee now refuses `ban.bee` (to be kept: bans outlive the page). */
-  | { type: 'banned'; ban: Ban }
-  /** This bee's queen evicted it. */
-  | { type: 'evicted'; ban: Ban };
-
-/** A colony config this bee runs, and the bees it passed to get here (the seeder first). */
-export interface Upgrade {
-  version: number;
-  config: Record<string, unknown>;
-  route: string[];
-}
-
-/** What a bee kept from an earlier life (a reload): safety and exactly-once depend on it. */
-export interface Restored {
-  /** The colony config it had adopted. */
-  upgrade?: Upgrade | null;
-  term: number;
-  votedFor: string | null;
-  /** Message ids already delivered here; they are never delivered again. */
-  deliveredIds: readonly string[];
-  bans?: readonly Ban[];
-}
-
-const NOTHING_RESTORED: Restored = { term: 0, votedFor: null, deliveredIds: [] };
-
-export interface Counters {
-  framesIn: number;
-  malformed: number;
-  duplicates: number;
-  forwarded: number;
-  delivered: number;
-  linksOpened: number;
-  elections: number;
-  /** Colony configs adopted (each a newer version). */
-  upgrades: number;
-  /** Hives this bee bred as a queen, and small hives it merged into another. */
-  splits: number;
-  merges: number;
-}
-
-export interface Snapshot {
-  id: string;
-  role: Role;
-  term: number;
-  queen: string | null;
-  workers: string[];
-  neighbours: string[];
-  roster: string[];
-  /** Every queen this bee knows of (its own first). */
-  queens: string[];
-  /** The colony's hives as this bee knows them. */
-  hives: HiveEntry[];
-  /** For a queen: the other queens she links (the court). */
-  court: string[];
-  capacity: number;
-  relayRate: number;
-  relayLimit: number;
-  /** The colony config this bee runs (version 0: none yet). */
-  upgrade: Upgrade | null;
-  counters: Counters;
-  conduct: ConductSnapshot;
-}
-
-interface Outgoing {
-  ref: number;
-  to: string | null;
-  body: unknown;
-  attempt: number;
-  nextAttemptAt: number;
-  /** The last attempt found no link to go out on. */
-  stalled: boolean;
-}
-
-/** One open link and what the bee at its far end last said about itself. */
-interface LinkState extends WorkerFitness {
-  lastFrameAt: number;
-  /** Undefined until its first heartbeat on this link. */
-  follows: string | null | undefined;
-  /** The term the far end last reported. */
-  term: number;
-  /** The config version the far end last reported, and the newest we pushed it. */
-  version: number;
-  pushed: number;
+export interface ProtocolOptions {
+  config?: HiveConfig;
+  /** The rules elections run by (the simulator breaks them on purpose to test its checker). */
+  rules?: ElectionRules;
+  restored?: Restored;
 }
 
 export class Protocol {
+  private readonly config: HiveConfig;
+  private readonly rules: ElectionRules;
+  private readonly fx = new Effects();
+  private readonly counters: Counters = noCounters();
   private readonly roster: Roster;
-  private readonly links = new Map<string, LinkState>();
-  /** Links we asked for and when, until they open or time out. */
-  private readonly linking = new Map<string, number>();
-  /** Bees the signaling server introduced: link candidates before gossip fills the roster. */
-  private readonly introduced = new Set<string>();
-  /** When a link to a bee last failed or was refused; such bees rest before we try again. */
-  private readonly failedAt = new Map<string, number>();
-  private readonly outgoing = new Map<string, Outgoing>();
-  /** Envelope ids already handled: each transmission is relayed once. */
-  private readonly forwarded = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
-  /** Message ids already delivered here: delivery is exactly once across retransmissions. */
-  private readonly delivered = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
-  /**
-   * Breadcrumbs: for each bee we heard an envelope from, the link it first arrived on. A reply
-   * (a vote, an ack, a message) follows them back hop by hop instead of flooding the colony.
-   */
-  private readonly towards = new Map<string, string>();
-  /** Ids delivered in an earlier life of this bee; unlike `delivered` they do not expire. */
-  private readonly deliveredBefore: ReadonlySet<string>;
-  private readonly counters: Counters = { framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0, upgrades: 0, splits: 0, merges: 0 };
   private readonly hives: HiveMap;
-  private role: Exclude<Role, 'egg' | 'evicted'> = 'worker';
-  private term = 0;
-  private votedFor: string | null = null;
-  private queen: string | null = null;
-  /** The term of the queen we follow; our own term can run ahead of it while we vote. */
-  private queenTerm = 0;
-  /** The queen we followed last, kept after she is lost: her `crown` may trail her departure. */
-  private formerQueen: string | null = null;
-  private queenHeardAt = 0;
-  /**
-   * The hive this bee belongs to as its queen last described it (the queen first): when she is
-   * lost, her orphans elect among these bees. Empty for an egg, and for a queen.
-   */
-  private hiveMembers: string[] = [];
-  /** When this bee lost its queen; an orphan whose hive cannot elect becomes an egg again. */
-  private orphanedAt = Number.NaN;
-  /** The lost queen whose hive this candidate stands for (null: an egg founding a hive). */
-  private electionHive: string | null = null;
-  /** For a queen: whose hive she took over (her orphans follow her at once); null for a founder. */
-  private heirOf: string | null = null;
-  /** The queen that bred this one, while she reigns over the hive she was bred for. */
-  private mother: string | null = null;
-  /** Heirs this queen bred (they claim without an election; she vouches for them), bounded. */
-  private readonly bred = new Map<string, number>();
-  private upgrade: Upgrade | null;
-  /**
-   * For a queen: bees of the hive she took over that do not follow her yet, and how many more
-   * beats she calls them. A claim flooded every beat by every queen would cost the colony more
-   * than all its data; a new queen floods once and then calls the stragglers by name.
-   */
-  private summoned = new Map<string, number>();
-  private claimFlooded = false;
-  /** For a queen: no split or merge before this (the last one is still settling). */
-  private hiveSettledAt = 0;
-  private relayRate = 0;
-  /** The relay rates of the last few beats: only a sustained load breeds (a flood is evicted first). */
-  private readonly relayRates: number[] = [];
-  private forwardedAtBeat = 0;
-  private votes = new Set<string>();
-  /** A candidate still in its straw poll (pre-vote), before it raises the term. */
-  private polling = false;
-  private electorate = 0;
+  private readonly links: Links;
+  private readonly router: Router;
+  private readonly postbox: Postbox;
+  private readonly upgrades: Upgrades;
+  private readonly standing: Standing;
+  private readonly warden: Warden;
+  private readonly verdicts: Verdicts;
+  /** Her reign, while this bee is queen. */
+  private reign: Reign | null = null;
+  /** Its candidacy, while this bee is a candidate. */
+  private campaign: Campaign | null = null;
   /** When this bee campaigns if there is still no queen (NaN until the first tick). */
   private electionAt = Number.NaN;
-  private abdication: { ref: number; term: number; until: number } | null = null;
+  private abdication: { ref: number; until: number } | null = null;
   private visible = true;
   private startedAt = Number.NaN;
   private nextBeatAt = 0;
   private nextSampleAt = 0;
+  private relayRate = 0;
+  /** The relay rates of the last few beats: only a sustained load breeds (a flood is evicted first). */
+  private readonly relayRates: number[] = [];
+  private forwardedAtBeat = 0;
   private left = false;
-  private out: Effect[] = [];
-  private readonly warden: Warden;
 
   constructor(
     readonly id: string,
     private readonly rng: Rng,
-    private readonly config: HiveConfig = DEFAULT_CONFIG,
-    private readonly rules: ElectionRules = ELECTION_RULES,
-    restored: Restored = NOTHING_RESTORED,
+    private readonly notary: Notary,
+    options: ProtocolOptions = {},
   ) {
-    this.roster = new Roster(id, config.rosterTimeoutMs, config.missingVoterMs);
+    const restored = options.restored ?? NOTHING_RESTORED;
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.rules = options.rules ?? ELECTION_RULES;
+    this.roster = new Roster(id, this.config.rosterTimeoutMs, this.config.missingVoterMs);
     this.hives = new HiveMap(id);
-    this.term = restored.term;
-    this.votedFor = restored.votedFor;
-    this.deliveredBefore = new Set(restored.deliveredIds);
-    this.upgrade = restored.upgrade ?? null;
+    this.standing = new Standing(this.fx, restored);
+    this.verdicts = new Verdicts((claimant, claim) => this.rules.certifies(claimant, claim, notary));
     this.warden = new Warden(
       {
         id,
-        isQueen: () => this.role === 'queen',
-        queen: () => this.queen,
-        formerQueen: () => this.formerQueen,
-        term: () => this.term,
-        linked: (peer) => this.links.has(peer),
-        follows: (peer) => this.links.get(peer)?.follows,
-        bred: (bee) => this.bred.has(bee),
-        peers: () => this.links.keys(),
-        announce: (to, p, now) => this.originate(to, p, now),
-        cut: (peer) => {
-          if (this.links.has(peer)) this.dropLink(peer);
-        },
+        isQueen: () => this.standing.duty === 'queen',
+        queen: () => this.standing.queen,
+        formerQueen: () => this.standing.formerQueen,
+        peers: () => this.links.open.keys(),
+        announce: (to, p, now) => this.router.originate(to, p, now),
+        cut: (peer) => this.links.has(peer) && this.links.drop(peer),
         forget: (bee, now) => this.forget(bee, now),
-        banned: (ban) => this.out.push({ type: 'banned', ban }),
-        evicted: (ban) => this.out.push({ type: 'evicted', ban }),
+        banned: (ban) => this.fx.push({ type: 'banned', ban }),
+        evicted: (ban) => this.fx.push({ type: 'evicted', ban }),
       },
       restored.bans,
     );
+    this.links = new Links(id, this.config, rng, this.fx, (bee) => this.warden.isBanned(bee));
+    this.router = new Router(id, this.config, rng, this.links, {
+      isQueen: () => this.standing.duty === 'queen',
+      queen: () => (this.standing.duty === 'queen' ? null : this.standing.queen),
+      queenOf: (bee) => this.hives.queenOf(bee),
+    }, this.fx, this.counters);
+    this.postbox = new Postbox(id, this.config, rng, this.router, { links: () => this.links.size, known: () => this.roster.size }, this.fx, this.counters, restored.deliveredIds);
+    this.upgrades = new Upgrades(id, this.links, this.fx, this.counters, restored.upgrade ?? null);
   }
 
   step(event: HiveEvent, now: number): Effect[] {
-    this.out = [];
-    if (this.left) return this.out;
+    if (this.left) return [];
     if (this.warden.evicted) {
       // An evicted bee takes part in nothing; links others open to it are closed at once.
-      if (event.type === 'linkOpen') this.out.push({ type: 'unlink', peer: event.peer });
-      return this.out;
+      return event.type === 'linkOpen' ? [{ type: 'unlink', peer: event.peer }] : [];
     }
     if (Number.isNaN(this.startedAt)) this.startedAt = now;
     // What the UI shows, compared field by field after the event (this runs for every frame).
-    const roleBefore = this.publicRole();
-    const termBefore = this.term;
-    const queenBefore = this.queen;
+    const before = this.shown();
     switch (event.type) {
       case 'tick': this.onTick(now); break;
       case 'welcome': this.onWelcome(event.peers, now); break;
       case 'beeLeft': this.forget(event.bee, now); break;
       case 'linkOpen': this.onLinkOpen(event.peer, now); break;
-      case 'linkClosed': this.onLinkClosed(event.peer, now); break;
+      case 'linkClosed': this.links.closed(event.peer, now); break;
       case 'frame': this.onFrame(event.peer, event.frame, now); break;
       case 'malformed': this.counters.malformed++; this.warden.onLinkOffence(event.peer, 'malformed', now); break;
       case 'misconduct': this.warden.onLinkOffence(event.peer, event.offence, now); break;
-      case 'send': this.submit(event.ref, event.to, event.body, now, event.msg); break;
-      case 'broadcast': this.submit(event.ref, null, event.body, now, event.msg); break;
+      case 'send': this.postbox.submit(event.ref, event.to, event.body, now, event.msg); break;
+      case 'broadcast': this.postbox.submit(event.ref, null, event.body, now, event.msg); break;
       case 'visibility': this.visible = event.visible; break;
       case 'abdicate': this.abdicate(event.ref, now); break;
-      case 'signal': this.originate(event.to, { k: 'sig', data: event.data }, now); break;
-      case 'seed': this.adopt({ version: event.version, config: event.config, route: [this.id] }); break;
+      case 'signal': this.router.originate(event.to, { k: 'sig', data: event.data }, now); break;
+      case 'seed': this.upgrades.adopt({ version: event.version, config: event.config, route: [this.id] }, this.whereabouts()); break;
       case 'leave': this.onLeave(now); break;
     }
-    const role = this.publicRole();
-    if (role !== roleBefore || this.term !== termBefore || this.queen !== queenBefore) this.out.push({ type: 'roleChanged', role, term: this.term, queen: this.queen });
-    return this.out;
+    const after = this.shown();
+    if (after.role !== before.role || after.term !== before.term || after.queen !== before.queen || after.hive !== before.hive || after.reign !== before.reign) {
+      this.fx.push({ type: 'roleChanged', ...after });
+    }
+    return this.fx.take();
   }
 
   snapshot(): Snapshot {
+    const workers = this.workers();
     return {
       id: this.id,
       role: this.publicRole(),
-      term: this.term,
-      queen: this.queen,
-      workers: this.role === 'queen' ? this.workers() : [],
-      neighbours: [...this.links.keys()].sort(),
+      term: this.standing.term,
+      queen: this.standing.queen,
+      hive: this.shown().hive,
+      membership: this.standing.membership,
+      workers,
+      neighbours: [...this.links.open.keys()].sort(),
       roster: [this.id, ...this.roster.others()].sort(),
-      queens: [...new Set([...(this.queen ? [this.queen] : []), ...this.hives.queens()])],
-      hives: [...(this.role === 'queen' ? [this.ownHive(0)] : []), ...this.hives.entries()],
-      court: this.role === 'queen' ? this.court() : [],
+      queens: [...new Set([...(this.standing.queen ? [this.standing.queen] : []), ...this.hives.queens()])],
+      hives: [...(this.reign ? [this.reign.entry(0, workers)] : []), ...this.hives.entries()],
+      court: this.reign ? this.links.queens() : [],
       capacity: this.config.capacity,
       relayRate: this.relayRate,
       relayLimit: this.config.relayLimit,
-      upgrade: this.upgrade,
+      upgrade: this.upgrades.upgrade,
       counters: { ...this.counters },
       conduct: this.conduct(),
     };
@@ -404,7 +171,7 @@ export class Protocol {
 
   /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */
   hiveView(): { workers: string[]; court: string[] } {
-    return this.role === 'queen' ? { workers: this.workers(), court: this.court() } : { workers: [], court: [] };
+    return this.reign ? { workers: this.workers(), court: this.links.queens() } : { workers: [], court: [] };
   }
 
   /** Whom this bee refuses, and why; whether it was evicted itself. */
@@ -417,73 +184,128 @@ export class Protocol {
     return this.warden.refuses(peer, now);
   }
 
-  /** This queen's hive as she describes it in heartbeats, stamped with her clock. */
-  private ownHive(now: number): HiveEntry {
-    return { queen: this.id, beat: now, term: this.term, workers: this.workers() };
-  }
-
-  /** The queens this queen links. */
-  private court(): string[] {
-    return [...this.links].filter(([peer, link]) => link.follows === peer).map(([peer]) => peer).sort();
+  private shown(): { role: Role; term: number; queen: string | null; hive: string | null; reign: number } {
+    const { term, queen, hive, reign, membership } = this.standing;
+    return { role: this.publicRole(), term, queen, hive: queen !== null ? hive : (membership?.hive ?? null), reign: queen !== null ? reign : 0 };
   }
 
   private publicRole(): Role {
     if (this.warden.evicted) return 'evicted';
-    return this.role === 'worker' && this.links.size === 0 && this.queen === null ? 'egg' : this.role;
+    const { duty, queen } = this.standing;
+    return duty === 'worker' && this.links.size === 0 && queen === null ? 'egg' : duty;
   }
 
   private workers(): string[] {
-    return [...this.links].filter(([, link]) => link.follows === this.id).map(([peer]) => peer).sort();
+    return this.reign ? this.links.followers(this.id) : [];
+  }
+
+  private whereabouts(): { isQueen: boolean; queen: string | null } {
+    return { isQueen: this.standing.duty === 'queen', queen: this.standing.queen };
+  }
+
+  // ---- roles: each is entered in one place ---------------------------------------------------
+
+  /** Follows `queen`, of `hive`, reigning in `reign`: links to her and routes through her. */
+  private becomeWorker(queen: string, hive: string, reign: number, now: number): void {
+    const s = this.standing;
+    s.enterTerm(reign);
+    if (s.duty === 'candidate') this.electionAt = now + this.candidacyDelay(now);
+    s.duty = 'worker';
+    s.queen = queen;
+    s.hive = hive;
+    s.reign = reign;
+    s.heardAt = now;
+    s.formerQueen = null;
+    s.orphanedAt = Number.NaN;
+    this.campaign = null;
+    this.reign = null;
+    if (this.abdication && queen !== this.id) {
+      this.fx.push({ type: 'settled', ref: this.abdication.ref, ok: true, route: [this.id, queen] });
+      this.abdication = null;
+    }
+    this.links.request(queen, now);
+  }
+
+  /** Out of every hive: it joins one it hears of, or founds one with other eggs. */
+  private becomeEgg(now: number): void {
+    const s = this.standing;
+    if (s.membership !== null) s.store(null, null);
+    s.duty = 'worker';
+    s.queen = null;
+    s.hive = null;
+    s.reign = 0;
+    s.formerQueen = null;
+    s.orphanedAt = Number.NaN;
+    this.campaign = null;
+    this.reign = null;
+    this.electionAt = now + this.candidacyDelay(now);
+  }
+
+  private becomeCandidate(campaign: Campaign, now: number): void {
+    this.standing.duty = 'candidate';
+    this.campaign = campaign;
+    this.electionAt = now + this.candidacyDelay(now);
+    this.router.originate(null, campaign.request(), now);
+  }
+
+  private becomeQueen(claim: Claim, now: number): void {
+    const s = this.standing;
+    s.duty = 'queen';
+    s.queen = this.id;
+    s.hive = claim.membership.hive;
+    s.reign = claim.term;
+    s.formerQueen = null;
+    s.orphanedAt = Number.NaN;
+    this.campaign = null;
+    this.reign = new Reign(this.court(), claim, now);
+    this.nextBeatAt = 0; // claim the throne on the next tick rather than a beat later
+  }
+
+  private court() {
+    return {
+      self: this.id, config: this.config, rng: this.rng, notary: this.notary, links: this.links, hives: this.hives,
+      router: this.router, standing: this.standing, counters: this.counters,
+      joinHive: (queen: string, now: number) => {
+        this.becomeEgg(now);
+        this.links.request(queen, now);
+      },
+    };
   }
 
   // ---- time ------------------------------------------------------------------------------
 
   private onTick(now: number): void {
     if (Number.isNaN(this.electionAt)) this.electionAt = now + this.candidacyDelay(now);
-    if (now >= this.nextBeatAt) {
-      this.relayRate = Math.round(((this.counters.forwarded - this.forwardedAtBeat) * 1000) / this.config.heartbeatIntervalMs);
-      this.relayRates.push(this.relayRate);
-      if (this.relayRates.length > RELAY_LOAD_BEATS) this.relayRates.shift();
-      this.forwardedAtBeat = this.counters.forwarded;
-      this.nextBeatAt = now + this.config.heartbeatIntervalMs;
-      const beat = this.heartbeat(now);
-      for (const peer of this.links.keys()) this.emitFrame(peer, beat);
-      if (this.role === 'queen') {
-        this.claimThrone(now);
-        this.tendHive(now);
-      }
-    }
+    if (now >= this.nextBeatAt) this.onBeat(now);
     // A queen, or a queenless bee, looks for parts of the colony it does not know (a healed
     // partition, a split mesh); a bee with no link at all needs fresh introductions anyway.
-    if ((this.role === 'queen' || this.queen === null) && now >= this.nextSampleAt) {
+    if ((this.reign || this.standing.queen === null) && now >= this.nextSampleAt) {
       this.nextSampleAt = now + this.config.resampleIntervalMs;
-      this.out.push({ type: 'sample' });
+      this.fx.push({ type: 'sample' });
     }
-    for (const bee of this.roster.expire(now, this.rosterTimeout())) this.introduced.delete(bee);
+    for (const bee of this.roster.expire(now, this.rosterTimeout())) this.links.forget(bee);
     this.hives.expire(now, this.hiveTimeout());
-    for (const [peer, link] of this.links) {
-      if (now - link.lastFrameAt > this.config.linkTimeoutMs) this.dropLink(peer);
-    }
-    for (const [peer, since] of this.linking) {
-      if (now - since > this.config.linkAttemptTimeoutMs) {
-        this.linking.delete(peer);
-        this.failedAt.set(peer, now);
-        this.out.push({ type: 'unlink', peer });
-      }
-    }
-    this.keepNeighbours(now);
-    this.watchQueen(now);
-    for (const [id, message] of this.outgoing) {
-      if (now >= message.nextAttemptAt) this.transmit(id, message, now);
-    }
+    this.links.expire(now);
+    this.links.keepNeighbours(this.roster.others(), now);
+    if (!this.reign) this.watchQueen(now);
+    this.postbox.onTick(now);
     if (this.abdication && now > this.abdication.until) {
-      this.out.push({ type: 'settled', ref: this.abdication.ref, ok: false, reason: 'no successor took the throne' });
+      this.fx.push({ type: 'settled', ref: this.abdication.ref, ok: false, reason: 'no successor took the throne' });
       this.abdication = null;
     }
     this.warden.onTick(now);
-    this.forwarded.prune(now);
-    this.delivered.prune(now);
-    for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
+    this.router.prune(now);
+  }
+
+  private onBeat(now: number): void {
+    this.relayRate = Math.round(((this.counters.forwarded - this.forwardedAtBeat) * 1000) / this.config.heartbeatIntervalMs);
+    this.relayRates.push(this.relayRate);
+    if (this.relayRates.length > RELAY_LOAD_BEATS) this.relayRates.shift();
+    this.forwardedAtBeat = this.counters.forwarded;
+    this.nextBeatAt = now + this.config.heartbeatIntervalMs;
+    const beat = this.heartbeat(now);
+    for (const peer of this.links.open.keys()) this.router.emit(peer, beat);
+    this.reign?.onBeat(now, this.workers(), this.relayRates);
   }
 
   /**
@@ -504,20 +326,21 @@ export class Protocol {
 
   private heartbeat(now: number): Heartbeat {
     // Inside a hive the queen's heartbeats carry liveness, and hive gossip tells where every bee
-    // works: a bee there passes on only roster news, not a colony-wide census (at 10,000 bees that
-    // census cost more than everything else together). Queens (for the court) and eggs (to find
-    // a hive) need the hive map most; a worker passes on a little of it.
-    const inHive = this.role === 'queen' || this.queen !== null;
-    const worker = inHive && this.role !== 'queen';
+    // works: a bee there passes on only roster news, not a colony-wide census. Queens (for the
+    // court) and eggs (to find a hive) need the hive map most; a worker passes on a little of it.
+    const { queen, term } = this.standing;
+    const inHive = queen !== null;
+    const worker = inHive && !this.reign;
     return {
       t: 'hb',
-      digest: this.roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : MAX_DIGEST_ENTRIES),
-      hives: this.hives.digest(this.role === 'queen' ? this.ownHive(now) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
-      term: this.term,
-      queen: this.queen,
+      digest: this.roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : undefined),
+      hives: this.hives.digest(this.reign ? this.reign.entry(now, this.workers()) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
+      term,
+      queen,
+      hive: this.shown().hive,
       uptimeMs: now - this.startedAt,
       visible: this.visible,
-      version: this.upgrade?.version ?? 0,
+      version: this.upgrades.version,
     };
   }
 
@@ -525,86 +348,331 @@ export class Protocol {
     return candidacyDelayMs({ uptimeMs: now - this.startedAt, visible: this.visible, links: this.links.size }, this.config, this.rng);
   }
 
+  // ---- queenless bees ----------------------------------------------------------------------
+
+  private queenAlive(now: number): boolean {
+    const { queen, heardAt } = this.standing;
+    return this.reign !== null || (queen !== null && now - heardAt <= this.config.queenTimeoutMs);
+  }
+
+  /** Follow the queen: keep a link to her, notice when she falls silent; orphans and eggs find a queen. */
+  private watchQueen(now: number): void {
+    const s = this.standing;
+    if (s.queen !== null) {
+      if (!this.queenAlive(now)) this.loseQueen(now);
+      else this.links.request(s.queen, now);
+      return;
+    }
+    if (s.membership !== null && Number.isNaN(s.orphanedAt)) s.orphanedAt = now; // restored after a reload
+    // An orphan whose hive could not crown a new queen in time leaves it and is an egg again.
+    if (s.membership !== null && now - s.orphanedAt > this.config.missingVoterMs) this.becomeEgg(now);
+    // An egg that hears of a live hive asks to join it rather than founding another (its queen
+    // answers with her claim); so does an orphan whose own hive crowns nobody it hears of.
+    if (this.impatient(now)) {
+      const hive = this.roomiestHive();
+      if (hive !== undefined) {
+        this.links.request(hive.queen, now);
+        return;
+      }
+    }
+    if (now < this.electionAt || this.links.size === 0 || !this.config.elections) return;
+    const membership = s.membership ?? this.foundingMembers(now);
+    if (membership !== null && membership.members.length > 1 && isMember(membership, this.id)) this.poll(membership, now);
+  }
+
+  /** Whether this queenless bee may join another hive: an egg, or an orphan done waiting for its own. */
+  private impatient(now: number): boolean {
+    const { membership, orphanedAt } = this.standing;
+    return membership === null || now - orphanedAt > ORPHAN_PATIENCE_ROUNDS * this.config.queenTimeoutMs;
+  }
+
+  private loseQueen(now: number): void {
+    const s = this.standing;
+    if (s.queen !== null) this.hives.remove(s.queen);
+    s.formerQueen = s.queen;
+    s.queen = null;
+    s.orphanedAt = now;
+    if (s.duty !== 'candidate') this.electionAt = now + this.candidacyDelay(now);
+  }
+
+  /** The known hive with the most room (the least full when all are full), if any. */
+  private roomiestHive(): HiveEntry | undefined {
+    let best: HiveEntry | undefined;
+    for (const hive of this.hives.values()) if (!best || hive.workers.length < best.workers.length) best = hive;
+    return best;
+  }
+
+  /**
+   * The members an egg founds a hive with: in a small colony everyone on its roster, once the
+   * roster has settled; in one too big to count (beyond twice a hive's capacity), its egg
+   * neighbours. Several hives may hatch at once from different eggs; they then merge.
+   */
+  private foundingMembers(now: number): Membership | null {
+    const others = this.roster.others();
+    let bees: string[];
+    if (others.length + 1 <= 2 * this.config.capacity) {
+      if (others.length === 0 || now - this.roster.changedAt < this.config.rosterSettleMs) return null;
+      bees = others;
+    } else bees = [...this.links.open].filter(([, link]) => link.follows === null).map(([peer]) => peer);
+    return founding(this.rng.hex(8), [this.id, ...bees.slice(0, MAX_HIVE_WORKERS)]);
+  }
+
+  // ---- elections ---------------------------------------------------------------------------
+
+  /**
+   * Royal jelly, first taste: ask whether the members would elect us before raising the term. A
+   * bee cut off from its hive gets no majority and so cannot inflate terms (Raft's pre-vote).
+   */
+  private poll(membership: Membership, now: number): void {
+    const seal = this.standing.membership ? this.standing.seal : null;
+    const campaign = new Campaign(this.standing.term + 1, true, membership, seal, null);
+    campaign.count(this.id, null, this.rules, () => true);
+    this.becomeCandidate(campaign, now);
+  }
+
+  /** Royal jelly: a candidate for the next term (above `above`), asking the members for votes. */
+  private run(membership: Membership, seal: Seal | null, crown: Seal | null, now: number, above = 0): void {
+    const s = this.standing;
+    s.enterTerm(Math.max(s.term, above) + 1);
+    s.vote(this.id);
+    this.counters.elections++;
+    const campaign = new Campaign(s.term, false, membership, seal, crown);
+    campaign.count(this.id, this.notary.seal({ k: 'ballot', term: s.term, candidate: this.id, membership }), this.rules, () => true);
+    this.becomeCandidate(campaign, now);
+  }
+
+  private voter(now: number): Voter {
+    const s = this.standing;
+    return {
+      self: this.id, term: s.term, membership: s.membership, liveQueen: this.queenAlive(now) ? s.queen : null,
+      formerQueen: s.formerQueen, hive: s.hive, reign: s.reign, notary: this.notary,
+    };
+  }
+
+  /** A candidate asks for our vote; returns whether its flood goes on. */
+  private onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
+    if (this.reign) return true;
+    const verdict = judge(this.voter(now), candidate, p);
+    if (verdict === 'ignore') return true;
+    if (verdict === 'refuse') return false;
+    if (verdict === 'later') {
+      this.router.originate(candidate, { k: 'later', term: this.standing.term }, now);
+      return false;
+    }
+    if (p.pre) {
+      // A straw poll binds nobody: answer it without touching our term or vote.
+      this.router.originate(candidate, { k: 'vote', term: p.term, pre: true, ballot: null }, now);
+      return true;
+    }
+    const s = this.standing;
+    if (p.term > s.term) {
+      s.enterTerm(p.term);
+      if (s.duty === 'candidate') {
+        s.duty = 'worker';
+        this.campaign = null;
+      }
+    }
+    if (!this.rules.grantsVote(s.votedFor, candidate)) return true;
+    s.vote(candidate);
+    this.electionAt = now + this.candidacyDelay(now);
+    const ballot = this.notary.seal({ k: 'ballot', term: p.term, candidate, membership: p.membership });
+    this.router.originate(candidate, { k: 'vote', term: p.term, pre: false, ballot }, now);
+    return true;
+  }
+
+  private onVote(voter: string, p: Extract<Payload, { k: 'vote' }>, now: number): void {
+    const campaign = this.campaign;
+    if (this.standing.duty !== 'candidate' || !campaign || p.pre !== campaign.pre || p.term !== campaign.term) return;
+    if (!campaign.count(voter, p.ballot, this.rules, (bee) => this.links.has(bee))) return;
+    if (campaign.pre) this.run(campaign.membership, campaign.seal, null, now);
+    else this.becomeQueen({ term: campaign.term, membership: campaign.membership, authority: { by: 'votes', ballots: campaign.ballots() } }, now);
+  }
+
+  // ---- claims and the queen's word -----------------------------------------------------------
+
+  /**
+   * A queen's claim. It is followed only once its certificate verified; one that does not verify
+   * is the claimant's own misconduct (it signed it). A claim older than the reign this bee
+   * knows of its hive is stale: dropped, and held against nobody (replays of old claims are).
+   */
+  private onClaim(claimant: string, p: Extract<Payload, { k: 'queen' }>, now: number): boolean {
+    if (claimant === this.id) return true;
+    const claim: Claim = { term: p.term, membership: p.membership, authority: p.authority };
+    if (!this.verdicts.certifies(claimant, claim)) {
+      this.counters.uncertified++;
+      this.warden.onForgedClaim(claimant, now);
+      return false;
+    }
+    if (this.stale(claim, now)) {
+      this.counters.stale++;
+      return false;
+    }
+    if (claim.authority.by === 'split' && !this.trustsMother(claim.authority.seal.bee)) return true;
+    if (this.mayFollow(claimant, claim, now)) this.follow(claimant, claim, now);
+    return true;
+  }
+
+  /**
+   * Whether a certified claim is older than what this bee holds of its hive: the reign it follows,
+   * or the membership it stored (a later queen proposed it). A bee that holds nothing of the hive
+   * has nothing a claim could be older than.
+   */
+  private stale(claim: Claim, now: number): boolean {
+    const s = this.standing;
+    const hive = claim.membership.hive;
+    if ((this.reign || this.queenAlive(now)) && hive === s.hive && claim.term < s.reign) return true;
+    return s.membership !== null && hive === s.membership.hive && claim.term < s.membership.term;
+  }
+
+  /** An heir's mother vouches for her to the hive she was bred from, and to eggs. */
+  private trustsMother(mother: string): boolean {
+    const s = this.standing;
+    return (s.queen === null && s.membership === null) || mother === s.queen || mother === s.formerQueen;
+  }
+
+  private mayFollow(claimant: string, claim: Claim, now: number): boolean {
+    const s = this.standing;
+    const hive = claim.membership.hive;
+    if (this.reign) return hive === s.hive && claim.term > s.reign;
+    if (this.queenAlive(now)) return hive === s.hive && (claimant === s.queen || claim.term > s.reign);
+    if (s.membership !== null && hive === s.membership.hive) return true;
+    return this.impatient(now);
+  }
+
+  /** Follows a certified queen; a member of her hive takes its membership if it had none of it. */
+  private follow(queen: string, claim: Claim, now: number): void {
+    const s = this.standing;
+    const hive = claim.membership.hive;
+    const own = s.membership;
+    if (own === null || own.hive !== hive) {
+      if (isMember(claim.membership, this.id)) s.store(claim.membership, null);
+      else if (own !== null) s.store(null, null);
+    }
+    this.becomeWorker(queen, hive, claim.term, now);
+  }
+
+  /** The queen proposes her hive's next membership: store it, then say so (in that order). */
+  private onMembers(from: string, p: Extract<Payload, { k: 'members' }>, now: number): void {
+    const s = this.standing;
+    const { membership } = p;
+    const stored = { k: 'stored' as const, hive: membership.hive, term: membership.term, epoch: membership.epoch };
+    if (s.left && from === s.left.queen && membership.hive === s.left.hive) {
+      this.router.originate(from, stored, now);
+      return;
+    }
+    if (from !== s.queen || this.reign || membership.hive !== s.hive) return;
+    const own = s.membership;
+    const order = own === null || own.hive !== membership.hive ? 1 : compareVersions(membership, own);
+    if (order < 0 || (order === 0 && !sameMembership(membership, own))) return;
+    if (order > 0) s.store(isMember(membership, this.id) ? membership : null, p.seal);
+    this.router.originate(from, stored, now);
+  }
+
+  /** Our queen moves us: to the heir she bred (on her word and seal), or into another hive (a merge). */
+  private onMove(from: string, p: Extract<Payload, { k: 'move' }>, now: number): void {
+    const s = this.standing;
+    if (from !== s.queen || s.duty !== 'worker' || p.to === this.id || s.hive === null) return;
+    if (p.membership && p.seal && !(p.seal.bee === from && this.notary.verify({ k: 'split', heir: p.to, membership: p.membership }, p.seal))) return;
+    s.left = { hive: s.hive, queen: from };
+    if (p.membership) {
+      s.store(p.membership, null);
+      this.becomeWorker(p.to, p.membership.hive, 1, now);
+    } else {
+      this.becomeEgg(now);
+      this.links.request(p.to, now);
+    }
+  }
+
+  /** Our queen bred us: we are the first queen of a new hive, reigning in its first term. */
+  private onBreed(from: string, p: Extract<Payload, { k: 'breed' }>, now: number): void {
+    const s = this.standing;
+    const split = { k: 'split' as const, heir: this.id, membership: p.membership };
+    if (from !== s.queen || s.duty !== 'worker' || s.hive === null || p.seal.bee !== from || !this.notary.verify(split, p.seal)) return;
+    s.left = { hive: s.hive, queen: from };
+    s.store(p.membership, null);
+    this.becomeQueen({ term: 1, membership: p.membership, authority: { by: 'split', seal: p.seal } }, now);
+  }
+
+  /** Our queen crowned us: campaign at once, with her crown, above the highest term of her hive. */
+  private onCrown(from: string, p: Extract<Payload, { k: 'crown' }>, now: number): void {
+    const s = this.standing;
+    const membership = s.membership;
+    if (from !== s.queen || s.duty === 'queen' || !membership || membership.hive !== s.hive || p.seal.bee !== from) return;
+    if (!this.notary.verify({ k: 'crown', hive: membership.hive, term: s.reign, successor: this.id }, p.seal)) return;
+    this.run(membership, s.seal, p.seal, now, p.term);
+  }
+
+  private abdicate(ref: number, now: number): void {
+    if (!this.reign) {
+      this.fx.push({ type: 'settled', ref, ok: false, reason: 'only a queen can abdicate' });
+      return;
+    }
+    if (!this.crownSuccessor(now)) {
+      this.fx.push({ type: 'settled', ref, ok: false, reason: 'no worker to hand the throne to' });
+      return;
+    }
+    this.abdication = { ref, until: now + ABDICATION_ROUNDS * this.config.queenTimeoutMs };
+  }
+
+  /**
+   * Step down and crown the best worker among the members: she campaigns at once, and this bee
+   * votes for her as a member. It steps aside with jitter so that it does not campaign itself.
+   */
+  private crownSuccessor(now: number): boolean {
+    const reign = this.reign;
+    if (!reign) return false;
+    const members = reign.members();
+    const workers = this.workers().filter((bee) => members.has(bee));
+    const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState])));
+    if (successor === undefined) return false;
+    const s = this.standing;
+    const seal = this.notary.seal({ k: 'crown', hive: reign.hive, term: s.reign, successor });
+    // Workers that joined after her election, or voted in a failed one, may be on later terms than hers.
+    const term = Math.max(s.term, ...workers.map((bee) => (this.links.get(bee) as LinkState).term));
+    this.router.originate(successor, { k: 'crown', term, seal }, now);
+    this.reign = null;
+    s.duty = 'worker';
+    s.formerQueen = this.id;
+    s.queen = null;
+    s.orphanedAt = now;
+    this.electionAt = now + this.config.queenTimeoutMs + this.rng.int(this.config.electionSpreadMs);
+    return true;
+  }
+
   // ---- links and roster ------------------------------------------------------------------
 
   private forget(bee: string, now: number): void {
     this.roster.remove(bee, now);
     this.hives.remove(bee);
-    this.introduced.delete(bee);
-    if (bee === this.queen && this.role !== 'queen') this.loseQueen(now);
+    this.links.forget(bee);
+    if (bee === this.standing.queen && !this.reign) this.loseQueen(now);
   }
 
   private onWelcome(peers: string[], now: number): void {
-    for (const peer of peers) this.introduced.add(peer);
-    for (let i = 0; i < this.config.targetNeighbours; i++) this.keepNeighbours(now);
+    this.links.introduce(peers);
+    for (let i = 0; i < this.config.targetNeighbours; i++) this.links.keepNeighbours(this.roster.others(), now);
     // A queen (or a queenless bee) introduced to a bee it has never heard of is looking at
     // another part of the colony: one link joins the two, and gossip and claims do the rest.
-    if (this.role === 'queen' || (this.queen === null && this.links.size < this.config.maxNeighbours)) {
+    if (this.reign || (this.standing.queen === null && !this.links.full())) {
       const stranger = peers.find((peer) => peer !== this.id && !this.roster.has(peer) && !this.links.has(peer));
-      if (stranger !== undefined) this.requestLink(stranger, now);
+      if (stranger !== undefined) this.links.request(stranger, now);
     }
-  }
-
-  /** Keep about targetNeighbours links, adding one per call at most to bound churn. */
-  private keepNeighbours(now: number): void {
-    if (this.links.size + this.linking.size >= this.config.targetNeighbours) return;
-    const known = new Set([...this.roster.others(), ...this.introduced]);
-    const candidates = [...known].filter(
-      (bee) =>
-        !this.links.has(bee) &&
-        !this.linking.has(bee) &&
-        now - (this.failedAt.get(bee) ?? -Infinity) > this.config.linkAttemptTimeoutMs,
-    );
-    const peer = this.rng.pick(candidates);
-    if (peer !== undefined) this.requestLink(peer, now);
-  }
-
-  private requestLink(peer: string, now: number): void {
-    if (peer === this.id || this.links.has(peer) || this.linking.has(peer) || this.warden.isBanned(peer)) return;
-    this.linking.set(peer, now);
-    this.out.push({ type: 'link', peer });
   }
 
   private onLinkOpen(peer: string, now: number): void {
-    const asked = this.linking.delete(peer);
-    if (!this.warden.admitsLink(peer, now)) {
-      this.out.push({ type: 'unlink', peer });
-      return;
-    }
     // Others' links are accepted while there is room; a queen takes every worker that comes.
-    if (!asked && this.role !== 'queen' && this.links.size >= this.config.maxNeighbours) {
-      this.out.push({ type: 'unlink', peer });
-      return;
-    }
-    this.links.set(peer, { lastFrameAt: now, follows: undefined, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0 });
+    const kept = this.links.opened(peer, now, (asked) => this.warden.admitsLink(peer, now) && (asked || this.reign !== null || !this.links.full()));
+    if (!kept) return;
     this.counters.linksOpened++;
     // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
-    this.emitFrame(peer, this.heartbeat(now));
-    for (const [id, message] of this.outgoing) {
-      if (message.stalled) this.transmit(id, message, now);
-    }
-  }
-
-  private onLinkClosed(peer: string, now: number): void {
-    if (this.linking.delete(peer)) {
-      this.failedAt.set(peer, now);
-      this.introduced.delete(peer);
-    }
-    this.links.delete(peer);
-  }
-
-  private dropLink(peer: string): void {
-    this.links.delete(peer);
-    this.out.push({ type: 'unlink', peer });
+    this.router.emit(peer, this.heartbeat(now));
+    this.postbox.onLinkOpen(now);
   }
 
   private onLeave(now: number): void {
-    if (this.role === 'queen') this.crownSuccessor(now);
-    for (const peer of this.links.keys()) this.emitFrame(peer, { t: 'bye' });
-    for (const [, message] of this.outgoing) {
-      this.out.push({ type: 'settled', ref: message.ref, ok: false, reason: 'this bee left the colony' });
-    }
-    this.outgoing.clear();
+    if (this.reign) this.crownSuccessor(now);
+    for (const peer of this.links.open.keys()) this.router.emit(peer, { t: 'bye' });
+    this.postbox.leave();
     this.left = true;
   }
 
@@ -616,558 +684,70 @@ export class Protocol {
     link.lastFrameAt = now;
     this.counters.framesIn++;
     switch (frame.t) {
-      case 'hb':
-        for (const [bee, beat] of frame.digest) if (!this.warden.isBanned(bee)) this.roster.merge(bee, beat, now);
-        if (this.role === 'queen' && frame.queen === this.id && link.follows !== this.id) this.warden.onNewWorker(peer, now);
-        for (const hive of frame.hives) {
-          if (!this.hives.merge(hive, now) || hive.queen !== this.queen) continue;
-          // Fresh news of our queen's hive: she is alive, and these are the bees we would elect among.
-          this.hiveMembers = [hive.queen, ...hive.workers];
-          this.queenHeardAt = now;
-        }
-        link.follows = frame.queen;
-        link.term = frame.term;
-        link.uptimeMs = frame.uptimeMs;
-        link.visible = frame.visible;
-        link.version = frame.version;
-        if (this.upgrade && frame.version < this.upgrade.version) this.spreadUpgrade();
-        // The queen's own heartbeat on a direct link is as good as her flooded claim.
-        if (peer === this.queen && frame.queen === peer && this.role !== 'queen') {
-          this.queenHeardAt = now;
-          this.queenTerm = frame.term;
-        }
-        break;
+      case 'hb': this.onHeartbeat(peer, link, frame, now); break;
       case 'bye':
         this.forget(peer, now);
-        this.dropLink(peer);
+        this.links.drop(peer);
         break;
-      case 'env':
-        this.onEnvelope(peer, frame, now);
-        break;
+      case 'env': this.onEnvelope(peer, frame, now); break;
       case 'up':
         link.version = Math.max(link.version, frame.version);
-        this.adopt({ version: frame.version, config: frame.config, route: [...frame.route, this.id] });
+        this.upgrades.adopt({ version: frame.version, config: frame.config, route: [...frame.route, this.id] }, this.whereabouts());
         break;
     }
   }
 
-  // ---- upgrades --------------------------------------------------------------------------
-
-  /** Takes a colony config newer than ours and passes it on. */
-  private adopt(upgrade: Upgrade): void {
-    if (upgrade.version <= (this.upgrade?.version ?? 0) || upgrade.route.length > MAX_HOPS + 1) return;
-    this.upgrade = upgrade;
-    this.counters.upgrades++;
-    this.out.push({ type: 'adopt', upgrade });
-    this.spreadUpgrade();
-  }
-
-  /**
-   * Before there is a queen an upgrade moves neighbour to neighbour; with one, it goes up to the
-   * queen, and she pushes it to her workers and the court.
-   */
-  private spreadUpgrade(): void {
-    const upgrade = this.upgrade;
-    if (!upgrade) return;
-    const frame: UpgradeFrame = { t: 'up', version: upgrade.version, config: upgrade.config, route: upgrade.route };
-    const queenLinked = this.role !== 'queen' && this.queen !== null && this.links.has(this.queen);
-    for (const [peer, link] of this.links) {
-      if (link.version >= upgrade.version || link.pushed >= upgrade.version || upgrade.route.includes(peer)) continue;
-      const allowed = this.role === 'queen' ? link.follows === this.id || link.follows === peer : queenLinked ? peer === this.queen : true;
-      if (!allowed) continue;
-      link.pushed = upgrade.version;
-      this.emitFrame(peer, frame);
+  private onHeartbeat(peer: string, link: LinkState, frame: Heartbeat, now: number): void {
+    const s = this.standing;
+    for (const [bee, beat] of frame.digest) if (!this.warden.isBanned(bee)) this.roster.merge(bee, beat, now);
+    if (this.reign && frame.queen === this.id && link.follows !== this.id) this.warden.onNewWorker(peer, now);
+    // Fresh news of our queen's hive: she is alive.
+    for (const hive of frame.hives) if (this.hives.merge(hive, now) && hive.queen === s.queen) s.heardAt = now;
+    link.follows = frame.queen;
+    link.hive = frame.hive;
+    link.term = frame.term;
+    link.uptimeMs = frame.uptimeMs;
+    link.visible = frame.visible;
+    link.version = frame.version;
+    if (this.upgrades.version > frame.version) this.upgrades.spread(this.whereabouts());
+    // The queen's own heartbeat on a direct link is as good as her claim.
+    if (peer === s.queen && frame.queen === peer && !this.reign) s.heardAt = now;
+    if (this.reign) {
+      this.reign.heard(peer, now);
+      if (frame.queen !== this.id) this.reign.offerClaim(peer, link, now);
     }
   }
 
   private onEnvelope(peer: string, env: Envelope, now: number): void {
-    if (env.from === this.id || !this.forwarded.add(env.id, now)) {
-      this.counters.duplicates++;
-      return;
-    }
-    if (!this.warden.admits(peer, env, now)) return;
+    if (!this.router.fresh(env, now) || !this.warden.admits(peer, env, now)) return;
     const route = [...env.route, this.id];
-    this.rememberWay(env.from, peer);
-    let onward = true;
-    if (env.to === null || env.to === this.id) onward = this.consume(env, route, now);
-    if (env.to === this.id || !onward || env.ttl === 0 || route.length > MAX_HOPS) return;
-    this.relay({ ...env, ttl: env.ttl - 1, route }, peer);
+    this.router.cameFrom(env.from, peer);
+    const onward = env.to === null || env.to === this.id ? this.consume(env, route, now) : true;
+    if (env.to !== this.id && onward) this.router.passOn(env, route, peer);
   }
 
   /** Act on an envelope addressed to this bee or to everyone; false stops a flood here. */
   private consume(env: Envelope, route: string[], now: number): boolean {
     const p = env.p;
     switch (p.k) {
-      case 'data':
-        if (!this.deliveredBefore.has(p.msg) && this.delivered.add(p.msg, now)) {
-          this.counters.delivered++;
-          this.out.push({ type: 'deliver', message: { id: p.msg, from: env.from, body: p.body, at: now, route } });
-        }
-        // Acknowledge every attempt: the previous ack may be the thing that got lost.
-        if (env.to === this.id) this.originate(env.from, { k: 'ack', msg: p.msg }, now);
+      case 'data': this.postbox.onData(env, p, route, now); return true;
+      case 'ack': this.postbox.onAck(p.msg, route); return true;
+      case 'elect': return this.onElect(env.from, p, now);
+      case 'vote': this.onVote(env.from, p, now); return true;
+      case 'queen': return this.onClaim(env.from, p, now);
+      case 'members': this.onMembers(env.from, p, now); return true;
+      case 'stored':
+        if (this.reign && p.hive === this.reign.hive) this.reign.onStored(env.from, p.term, p.epoch, now, this.workers());
         return true;
-      case 'ack': {
-        const message = this.outgoing.get(p.msg);
-        if (message) {
-          this.outgoing.delete(p.msg);
-          this.out.push({ type: 'settled', ref: message.ref, ok: true, route });
-        }
-        return true;
-      }
-      case 'elect':
-        return this.onElect(env.from, p, now);
-      case 'vote':
-        this.onVote(env.from, p, now);
-        return true;
-      case 'queen':
-        return this.onClaim(env.from, p, now);
-      case 'crown':
-        // The crown's term is the highest in the hive: campaigning above it, no voter is ahead.
-        if (env.from === this.queen || env.from === this.formerQueen) {
-          this.term = Math.max(this.term, p.term); // campaign() persists the term above it with its own vote
-          this.hiveMembers = p.hive;
-          this.campaign(now, true);
-        }
-        return true;
-      case 'evict':
-        return this.warden.onNotice(env.from, p, now);
+      case 'crown': this.onCrown(env.from, p, now); return true;
+      case 'evict': return this.warden.onNotice(env.from, p, now);
       case 'later':
         // Voters that lived through a term we missed refuse us until we campaign above it.
-        if (this.role === 'candidate' && p.term > this.term) {
-          this.term = p.term;
-          this.votedFor = null;
-          this.out.push({ type: 'persist', term: this.term, votedFor: null });
-        }
+        if (this.standing.duty === 'candidate') this.standing.enterTerm(p.term);
         return true;
-      case 'breed':
-        if (env.from === this.queen && this.role === 'worker') this.hatch(env.from, p.term, now);
-        return true;
-      case 'move':
-        if (env.from === this.queen && this.role === 'worker' && p.to !== this.id) this.follow(p.to, this.queenTerm, now);
-        return true;
-      case 'sig':
-        this.out.push({ type: 'signal', from: env.from, data: p.data });
-        return true;
+      case 'breed': this.onBreed(env.from, p, now); return true;
+      case 'move': this.onMove(env.from, p, now); return true;
+      case 'sig': this.fx.push({ type: 'signal', from: env.from, data: p.data }); return true;
     }
-  }
-
-  // ---- routing ---------------------------------------------------------------------------
-
-  /** Start an envelope of our own. */
-  private originate(to: string | null, p: Payload, now: number, ttl = this.config.floodTtl): void {
-    const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.id, to, ttl, route: [this.id], p };
-    this.forwarded.add(env.id, now);
-    this.relay(env, null);
-  }
-
-  /**
-   * Where an envelope goes next. With a queen, data goes through her ("communicate solely
-   * through her") and she fans broadcasts out to her links; elections and claims always flood
-   * the mesh, which is also the fallback while there is no queen link.
-   */
-  private relay(env: Envelope, from: string | null): void {
-    const isData = env.p.k === 'data' || env.p.k === 'ack' || env.p.k === 'sig';
-    const queenLinked = this.role !== 'queen' && this.queen !== null && this.links.has(this.queen);
-    if (isData && queenLinked && from !== this.queen && env.to !== this.queen) {
-      this.forward(this.queen as string, env);
-      return;
-    }
-    // Across hives: a queen hands a message to the queen of the receiver's hive (the court), even
-    // when she happens to link the receiver too: each queen routes her own hive's traffic.
-    // A receiver we link says whom it follows in every heartbeat: fresher than the hive map.
-    const follows = env.to === null ? undefined : this.links.get(env.to)?.follows;
-    const ownWorker = follows === this.id;
-    const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
-    const hiveQueen = env.to === null || this.role !== 'queen' || ownWorker ? undefined : (theirQueen ?? this.hives.queenOf(env.to));
-    if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
-      this.forward(hiveQueen, env);
-      return;
-    }
-    if (env.to !== null && this.links.has(env.to)) {
-      this.forward(env.to, env);
-      return;
-    }
-    const way = env.to === null ? undefined : this.towards.get(env.to);
-    if (way !== undefined && way !== from && this.links.has(way) && !env.route.includes(way)) {
-      this.forward(way, env);
-      return;
-    }
-    // The queen has already fanned this broadcast out to every bee she links; don't echo it.
-    if (isData && env.to === null && queenLinked && from === this.queen) return;
-    // A queen who does not know the receiver's way asks the court (and queenless bees): a worker
-    // of hers would be the receiver itself, and another hive's worker is its queen's to reach.
-    const viaCourt = isData && env.to !== null && this.role === 'queen';
-    for (const [peer, link] of this.links) {
-      if (peer === from || env.route.includes(peer)) continue;
-      if (viaCourt && typeof link.follows === 'string' && link.follows !== peer) continue;
-      this.forward(peer, env);
-    }
-  }
-
-  /** Keep the freshest way towards `bee`, bounded like every other memory here. */
-  private rememberWay(bee: string, peer: string): void {
-    this.towards.delete(bee);
-    this.towards.set(bee, peer);
-    if (this.towards.size > SEEN_CAPACITY) this.towards.delete(this.towards.keys().next().value as string);
-  }
-
-  private forward(peer: string, env: Envelope): void {
-    this.emitFrame(peer, env);
-    this.counters.forwarded++;
-  }
-
-  private emitFrame(peer: string, frame: Frame): void {
-    this.out.push({ type: 'send', peer, frame });
-  }
-
-  // ---- messages --------------------------------------------------------------------------
-
-  private submit(ref: number, to: string | null, body: unknown, now: number, msg?: string): void {
-    const id = msg ?? this.rng.hex(8);
-    if (to === this.id) {
-      this.delivered.add(id, now);
-      this.out.push({ type: 'deliver', message: { id, from: this.id, body, at: now, route: [this.id] } });
-      this.out.push({ type: 'settled', ref, ok: true, route: [this.id] });
-      return;
-    }
-    const message: Outgoing = { ref, to, body, attempt: 0, nextAttemptAt: now, stalled: false };
-    this.outgoing.set(id, message);
-    this.transmit(id, message, now);
-  }
-
-  /** Send (or resend) one of our messages. Broadcasts settle once handed to a link. */
-  private transmit(id: string, message: Outgoing, now: number): void {
-    if (message.to === null && this.links.size === 0 && this.roster.size === 0) {
-      this.outgoing.delete(id);
-      this.out.push({ type: 'settled', ref: message.ref, ok: true, route: [this.id] });
-      return;
-    }
-    if (message.attempt >= this.config.maxAttempts) {
-      this.outgoing.delete(id);
-      const reason = message.to === null ? 'no neighbour to broadcast to' : `no acknowledgement from ${message.to}`;
-      this.out.push({ type: 'settled', ref: message.ref, ok: false, reason });
-      return;
-    }
-    message.nextAttemptAt = now + this.config.ackTimeoutMs;
-    message.attempt++;
-    // Without links the attempt is spent waiting; a link opening retransmits at once.
-    message.stalled = this.links.size === 0;
-    if (message.stalled) return;
-    this.originate(message.to, { k: 'data', msg: id, body: message.body }, now);
-    if (message.to === null) {
-      this.outgoing.delete(id);
-      this.out.push({ type: 'settled', ref: message.ref, ok: true, route: [this.id] });
-    }
-  }
-
-  // ---- queens ----------------------------------------------------------------------------
-
-  private queenAlive(now: number): boolean {
-    return this.role === 'queen' || (this.queen !== null && now - this.queenHeardAt <= this.config.queenTimeoutMs);
-  }
-
-  /** Follow the queen: keep a direct link to her, notice when she falls silent, campaign when orphaned. */
-  private watchQueen(now: number): void {
-    if (this.role === 'queen') return;
-    if (this.queen !== null) {
-      if (!this.queenAlive(now)) this.loseQueen(now);
-      else this.requestLink(this.queen, now);
-      return;
-    }
-    // An orphan whose hive could not crown a new queen in time gives up on it and is an egg again.
-    if (this.formerQueen !== null && now - this.orphanedAt > this.config.missingVoterMs) {
-      this.formerQueen = null;
-      this.hiveMembers = [];
-    }
-    // An egg that hears of a live hive joins it rather than founding another; so does an orphan
-    // whose own hive has not crowned a successor it heard of by now (joining is always safe: only
-    // crowning needs the hive's votes).
-    if (this.formerQueen === null || now - this.orphanedAt > ORPHAN_PATIENCE_ROUNDS * this.config.queenTimeoutMs) {
-      const hive = this.roomiestHive();
-      if (hive !== undefined) {
-        this.follow(hive.queen, hive.term, now);
-        return;
-      }
-    }
-    if (now < this.electionAt || this.links.size === 0 || !this.config.elections) return;
-    if (this.canElect(now)) this.poll(now);
-  }
-
-  /**
-   * A lone bee has nobody to be queen of. An orphan's hive was fixed when its queen was lost; an
-   * egg in a small colony waits until its roster stops changing (it must know how many votes make
-   * a majority); in a big one it asks its egg neighbours (askForVotes).
-   */
-  private canElect(now: number): boolean {
-    if (this.formerQueen !== null) return this.electorateSize() > 1;
-    if (this.roster.electorate() > 2 * this.config.capacity) return [...this.links.values()].some((link) => link.follows === null);
-    return this.roster.size > 0 && now - this.roster.changedAt >= this.config.rosterSettleMs;
-  }
-
-  /** The known hive with the most room (the least full when all are full), if any. */
-  private roomiestHive(): HiveEntry | undefined {
-    let best: HiveEntry | undefined;
-    for (const hive of this.hives.values()) if (!best || hive.workers.length < best.workers.length) best = hive;
-    return best;
-  }
-
-  /**
-   * The bees of this bee's hive, as its queen last described it; the colony's roster for an egg,
-   * and for a bee whose queen has not described her hive yet (she may die moments into her reign:
-   * her orphans still elect within her hive, counting everyone they know).
-   */
-  private electorateSize(): number {
-    const inHive = this.queen !== null || this.formerQueen !== null;
-    return inHive && this.hiveMembers.length > 1 ? this.hiveMembers.length : this.roster.electorate();
-  }
-
-  /**
-   * Royal jelly, first taste: ask whether the hive would elect us before raising the term. A
-   * bee cut off from a live hive gets no majority and so cannot inflate terms (Raft's pre-vote).
-   */
-  private poll(now: number): void {
-    this.role = 'candidate';
-    this.polling = true;
-    this.votes = new Set([this.id]);
-    this.electionHive = this.formerQueen;
-    this.electionAt = now + this.candidacyDelay(now);
-    this.askForVotes(this.term + 1, false, true, now);
-  }
-
-  private loseQueen(now: number): void {
-    if (this.queen !== null) this.hives.remove(this.queen);
-    this.formerQueen = this.queen;
-    this.queen = null;
-    this.orphanedAt = now;
-    if (this.role === 'candidate') return;
-    this.electionAt = now + this.candidacyDelay(now);
-  }
-
-  /** Royal jelly: become a candidate for the next term and ask the hive for votes. */
-  private campaign(now: number, handover: boolean): void {
-    this.electionHive = this.queen ?? this.formerQueen;
-    this.formerQueen = this.electionHive;
-    this.term++;
-    this.role = 'candidate';
-    this.polling = false;
-    this.queen = null;
-    this.votedFor = this.id;
-    this.votes = new Set([this.id]);
-    this.electionAt = now + this.candidacyDelay(now);
-    this.counters.elections++;
-    this.out.push({ type: 'persist', term: this.term, votedFor: this.id });
-    this.askForVotes(this.term, handover, false, now);
-  }
-
-  /**
-   * An egg in a colony too big to count (its roster beyond twice a hive's capacity) asks only its
-   * egg neighbours and founds a hive of them; several such hives may hatch at once, each from
-   * different voters, and then merge or split. Every other election floods the colony.
-   */
-  private askForVotes(term: number, handover: boolean, pre: boolean, now: number): void {
-    const local = this.electionHive === null && this.roster.electorate() > 2 * this.config.capacity;
-    const voters = local ? [...this.links].filter(([, link]) => link.follows === null).map(([peer]) => peer) : [];
-    this.electorate = local ? 1 + voters.length : this.electorateSize();
-    const elect: Payload = { k: 'elect', term, electorate: this.electorate, handover, pre, hive: this.electionHive, local };
-    if (!local) this.originate(null, elect, now);
-    else for (const voter of voters) this.originate(voter, elect, now);
-  }
-
-  private onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
-    const queenAlive = this.queenAlive(now);
-    // Each hive elects its own queen: a bee votes for candidates of the hive it belongs to (its
-    // queen's, for a handover), or, as an egg, for eggs founding a hive.
-    const ownHive = queenAlive ? this.queen : this.formerQueen;
-    if (p.hive !== ownHive || this.role === 'queen') return true;
-    if (p.term < this.term) {
-      if (!queenAlive) this.originate(candidate, { k: 'later', term: this.term }, now);
-      return false;
-    }
-    // A hive with a live queen ignores candidates unless she backs the election (her successor).
-    if (queenAlive && !p.handover) return false;
-    // A local election counts the candidate's neighbours, not ours: only the one vote per term binds.
-    const ownElectorate = p.local ? p.electorate : this.electorateSize();
-    if (p.pre) {
-      // A straw poll binds nobody: answer it without touching our term or vote.
-      const ballot = { votedFor: null, candidate, candidateElectorate: p.electorate, ownElectorate };
-      if (p.term > this.term && this.rules.grantsVote(ballot)) this.originate(candidate, { k: 'vote', term: p.term, pre: true }, now);
-      return true;
-    }
-    if (p.term > this.term) this.adoptTerm(p.term, now);
-    const ballot = { votedFor: this.votedFor, candidate, candidateElectorate: p.electorate, ownElectorate };
-    if (this.rules.grantsVote(ballot)) {
-      this.votedFor = candidate;
-      this.electionAt = now + this.candidacyDelay(now);
-      this.out.push({ type: 'persist', term: this.term, votedFor: candidate });
-      this.originate(candidate, { k: 'vote', term: p.term, pre: false }, now);
-    }
-    return true;
-  }
-
-  private onVote(voter: string, p: Extract<Payload, { k: 'vote' }>, now: number): void {
-    if (this.role !== 'candidate' || p.pre !== this.polling) return;
-    if (p.term !== (this.polling ? this.term + 1 : this.term)) return;
-    this.votes.add(voter);
-    if (this.votes.size < majority(this.electorate)) return;
-    if (this.polling) this.campaign(now, false);
-    else this.becomeQueen(this.electionHive, now);
-  }
-
-  private becomeQueen(heirOf: string | null, now: number, mother: string | null = null): void {
-    this.role = 'queen';
-    this.queen = this.id;
-    this.queenTerm = this.term;
-    this.heirOf = heirOf;
-    this.mother = mother;
-    this.claimFlooded = false;
-    this.summoned = new Map(this.hiveMembers.filter((bee) => bee !== this.id && bee !== heirOf).map((bee) => [bee, SUMMONS]));
-    this.formerQueen = null;
-    this.hiveMembers = [];
-    this.votes.clear();
-    this.hiveSettledAt = now + this.config.hiveSettleMs;
-    this.nextBeatAt = 0; // claim the throne on the next tick rather than a beat later
-  }
-
-  /**
-   * A new queen floods her claim once, a few hops (eggs farther away learn of her hive from
-   * gossip), then names it to each bee of her hive that does not follow her yet; her workers
-   * hear her heartbeats on their direct links.
-   */
-  private claimThrone(now: number): void {
-    const claim: Payload = { k: 'queen', term: this.term, heir: this.heirOf, mother: this.mother };
-    if (!this.claimFlooded) {
-      this.claimFlooded = true;
-      this.originate(null, claim, now, this.config.claimTtl);
-    }
-    const workers = new Set(this.workers());
-    for (const [bee, left] of this.summoned) {
-      if (workers.has(bee) || left === 0) this.summoned.delete(bee);
-      else {
-        this.summoned.set(bee, left - 1);
-        this.originate(bee, claim, now);
-      }
-    }
-  }
-
-  /**
-   * A queen's claim. Eggs and orphans follow a claim they hear; a bee with a live queen follows
-   * only its own queen, or the heir who took over her throne. Other hives' queens are neighbours,
-   * not rivals: the court links them, and small hives merge.
-   */
-  private onClaim(claimant: string, p: Extract<Payload, { k: 'queen' }>, now: number): boolean {
-    if (this.role === 'queen') return true;
-    const own = claimant === this.queen;
-    const heir = p.heir !== null && (p.heir === this.queen || p.heir === this.formerQueen);
-    if (own || heir) {
-      this.follow(claimant, p.term, now);
-      return true;
-    }
-    // An orphan waits for its own hive's new queen; it gives up on its hive after a while.
-    if (this.queenAlive(now) || this.formerQueen !== null) return true;
-    this.follow(claimant, p.term, now);
-    return true;
-  }
-
-  /** Follow `queen`: link to her and route through her once the link is open. */
-  private follow(queen: string, term: number, now: number): void {
-    if (queen !== this.queen) this.hiveMembers = [];
-    if (this.role === 'candidate') this.electionAt = now + this.candidacyDelay(now);
-    this.role = 'worker';
-    this.queen = queen;
-    this.queenTerm = term;
-    this.queenHeardAt = now;
-    this.formerQueen = null;
-    if (this.abdication && queen !== this.id) {
-      this.out.push({ type: 'settled', ref: this.abdication.ref, ok: true, route: [this.id, queen] });
-      this.abdication = null;
-    }
-    this.requestLink(queen, now);
-  }
-
-  private adoptTerm(term: number, now: number): void {
-    this.term = term;
-    this.votedFor = null;
-    this.out.push({ type: 'persist', term, votedFor: null });
-    if (this.role === 'candidate') {
-      this.role = 'worker';
-      this.electionAt = now + this.candidacyDelay(now);
-    }
-  }
-
-  /** Our queen bred us: we are the queen of a new hive, and her chosen workers move to us. */
-  private hatch(mother: string, term: number, now: number): void {
-    if (term > this.term) {
-      this.term = term;
-      this.votedFor = null;
-      this.out.push({ type: 'persist', term, votedFor: null });
-    }
-    // Her workers are the ones her mother moves to her; nobody else need be called.
-    this.hiveMembers = [];
-    this.becomeQueen(null, now, mother);
-  }
-
-  /**
-   * A queen's care for her hive: keep the court linked, breed a new queen when over capacity,
-   * and move a small hive into another one where both fit with room to spare.
-   */
-  private tendHive(now: number): void {
-    const court = this.court().length;
-    if (court < this.config.courtLinks) {
-      for (const { queen } of this.hives.values()) {
-        if (this.links.has(queen) || this.linking.has(queen) || this.failedAt.has(queen)) continue;
-        this.requestLink(queen, now);
-        break;
-      }
-    }
-    if (now < this.hiveSettledAt) return;
-    const workers = this.workers();
-    const relayRate = this.relayRates.length < RELAY_LOAD_BEATS ? 0 : Math.min(...this.relayRates);
-    if (overloaded({ workers: workers.length, capacity: this.config.capacity, relayRate, relayLimit: this.config.relayLimit })) {
-      const fitness = new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState]));
-      for (const brood of planBreeding(fitness, this.config.capacity, this.rng)) {
-        this.bred.set(brood.heir, this.term);
-        if (this.bred.size > MAX_BRED) this.bred.delete(this.bred.keys().next().value as string);
-        this.originate(brood.heir, { k: 'breed', term: this.term, workers: brood.movers }, now);
-        for (const mover of brood.movers) this.originate(mover, { k: 'move', to: brood.heir }, now);
-        this.counters.splits++;
-      }
-      this.hiveSettledAt = now + this.config.hiveSettleMs;
-      return;
-    }
-    const target = mergeTarget(this.id, workers.length, this.hives.values(), this.config.capacity);
-    if (target === undefined) return;
-    for (const worker of workers) this.originate(worker, { k: 'move', to: target }, now);
-    this.counters.merges++;
-    this.follow(target, this.hives.get(target)?.term ?? 0, now);
-  }
-
-  private abdicate(ref: number, now: number): void {
-    if (this.role !== 'queen') {
-      this.out.push({ type: 'settled', ref, ok: false, reason: 'only a queen can abdicate' });
-      return;
-    }
-    if (!this.crownSuccessor(now)) {
-      this.out.push({ type: 'settled', ref, ok: false, reason: 'no worker to hand the throne to' });
-      return;
-    }
-    this.abdication = { ref, term: this.term, until: now + 4 * this.config.queenTimeoutMs };
-  }
-
-  /** Step down and ask the best worker to campaign at once; she keeps relaying meanwhile. */
-  private crownSuccessor(now: number): boolean {
-    const workers = this.workers();
-    const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState])));
-    if (successor === undefined) return false;
-    // She votes in her successor's election as a member of the hive she hands over. Workers that
-    // joined after her election, or voted in a failed one, may be on other terms than hers.
-    this.hiveMembers = [this.id, ...workers];
-    const term = Math.max(this.term, ...workers.map((bee) => (this.links.get(bee) as LinkState).term));
-    this.originate(successor, { k: 'crown', term, hive: this.hiveMembers }, now);
-    this.role = 'worker';
-    this.queen = null;
-    this.formerQueen = this.id;
-    this.orphanedAt = now;
-    this.electionAt = now + this.config.queenTimeoutMs;
-    return true;
   }
 }

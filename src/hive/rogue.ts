@@ -1,12 +1,13 @@
 // What a compromised worker does (window.hive.goRogue(), for the classroom to watch the queen
 // catch it). Each tick it picks from its misdeeds: floods signed envelopes far past any honest
 // pace, writes malformed frames, replays floods it heard (with fresh envelope ids, same
-// signatures), forges messages in other bees' names and claims a throne it never ran for. No I/O
+// signatures), forges messages in other bees' names and claims a throne with ballots it forged. No I/O
 // of its own: the driver hands it its links (to sign its frames and write bytes unchecked) and
 // what arrived on them. A quiet hive floods little, so a rogue that replays or forges floods bait
 // of its own (a straw poll, which binds nobody and reaches every bee) and keeps it as signed.
 
-import type { Envelope, Frame } from './frames';
+import type { Envelope, Frame, Payload } from './frames';
+import { founding } from './membership';
 import type { Rng } from './rng';
 
 export const ROGUE_KINDS = ['flood', 'malformed', 'replay', 'forge', 'usurp'] as const;
@@ -26,6 +27,8 @@ const CAPTURED = 64;
 /** What the rogue knows of itself when it acts. */
 export interface RogueView {
   id: string;
+  /** The hive it belongs to, if any: the one it claims. */
+  hive: string | null;
   term: number;
   peers: readonly string[];
 }
@@ -77,12 +80,22 @@ export class Rogue {
     }
   }
 
+  /**
+   * A throne it was never given: its neighbours' hive, with ballots in their names that it could
+   * not have signed (their keys, garbage signatures).
+   */
+  private usurpation(view: RogueView): Payload {
+    const membership = founding(view.hive ?? this.rng.hex(8), [view.id, ...view.peers]);
+    const ballots = membership.members.map((bee) => ({ bee, pub: this.rng.hex(32), sig: this.rng.hex(64) }));
+    return { k: 'queen', term: view.term + 1, membership, authority: { by: 'votes', ballots } };
+  }
+
   private acts(view: RogueView): RogueAct[] {
     const acts: RogueAct[] = [];
     if (view.peers.length === 0) return acts;
     const has = (kind: RogueKind) => this.kinds.includes(kind);
     if (has('replay') || has('forge')) {
-      const bait = { k: 'elect' as const, term: view.term + 1, electorate: 1, handover: false, pre: true, hive: null, local: false };
+      const bait = { k: 'elect' as const, term: view.term + 1, pre: true, membership: founding(this.rng.hex(8), [view.id, ...view.peers]), seal: null, crown: null };
       acts.push({ peer: view.peers[0]!, frame: { t: 'env', id: this.rng.hex(8), from: view.id, to: null, ttl: 8, route: [view.id], p: bait } });
     }
     if (has('flood')) {
@@ -94,9 +107,7 @@ export class Rogue {
     }
     for (const peer of view.peers) {
       if (has('malformed')) for (let i = 0; i < MALFORMED_PER_LINK; i++) acts.push({ peer, raw: this.rng.pick(JUNK)! });
-      if (has('usurp')) {
-        acts.push({ peer, frame: { t: 'env', id: this.rng.hex(8), from: view.id, to: null, ttl: 8, route: [view.id], p: { k: 'queen', term: view.term + 1, heir: null, mother: null } } });
-      }
+      if (has('usurp')) acts.push({ peer, frame: { t: 'env', id: this.rng.hex(8), from: view.id, to: null, ttl: 8, route: [view.id], p: this.usurpation(view) } });
       if (this.captured.length === 0) continue;
       if (has('replay')) {
         for (let i = 0; i < REPLAYS_PER_LINK; i++) acts.push({ peer, raw: JSON.stringify({ ...this.rng.pick(this.captured)!, id: this.rng.hex(8), route: [view.id] }) });

@@ -196,7 +196,7 @@ describe('link authentication', () => {
     const rude = rawBee(network, createIdentity().id);
     rude.transport.link(honest.identity.id);
     await until(() => rude.frames.length >= 1, 'hello arrives');
-    rude.transport.send(honest.identity.id, JSON.stringify({ t: 'hb', digest: [], term: 0, queen: null, uptimeMs: 0, visible: true }));
+    rude.transport.send(honest.identity.id, JSON.stringify({ t: 'hb', digest: [], term: 0, queen: null, hive: null, uptimeMs: 0, visible: true }));
     await until(() => honest.refused.length > 0, 'refused');
     expect(honest.refused[0]?.[1]).toBe('bad-handshake');
     expect(honest.events.some((e) => e.type === 'frame')).toBe(false);

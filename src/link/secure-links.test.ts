@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bytesToBase64url } from '../crypto/encoding';
 import { signFields } from '../crypto/envelope';
 import { createIdentity, type Identity } from '../crypto/identity';
-import { ELECTION_RULES } from '../hive/election';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent } from '../hive/protocol';
+import { identityNotary } from './notary';
+import { Protocol, type Delivered, type Effect, type HiveEvent } from '../hive/protocol';
 import { seededRng } from '../hive/rng';
 import { MemoryNetwork } from '../net/memory';
 import { REPLAY_GRACE_MS } from './replay-window';
@@ -47,7 +47,7 @@ class TestBee {
     raw.subscribe((event) => event.type === 'frame' && this.wire.push({ peer: event.peer, frame: event.frame }));
     this.links = new SecureLinks(raw, { identity: this.identity, colony: COLONY, colonyKey: null }, { now: () => Date.now() + laterMs });
     started.push(this.links);
-    this.protocol = new Protocol(this.identity.id, seededRng(seed), DEFAULT_CONFIG, ELECTION_RULES);
+    this.protocol = new Protocol(this.identity.id, seededRng(seed), identityNotary(this.identity));
     this.links.subscribe((event) => {
       if (event.type === 'open') this.step({ type: 'linkOpen', peer: event.peer });
       else if (event.type === 'closed') this.step({ type: 'linkClosed', peer: event.peer });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, parseFrame } from '../hive/frames';
 import { Protocol, type Delivered, type HiveEvent } from '../hive/protocol';
 import { seededRng } from '../hive/rng';
+import { simNotary } from '../sim/notary';
 import { MemoryNetwork } from './memory';
 import type { LinkEvent } from './transport';
 
@@ -48,7 +49,7 @@ describe('MemoryTransport', () => {
     let now = 0;
     const inboxes = new Map<string, Delivered[]>(ids.map((id) => [id, []]));
     const bees = ids.map((id, i) => {
-      const protocol = new Protocol(id, seededRng(i));
+      const protocol = new Protocol(id, seededRng(i), simNotary(id, 1));
       const transport = network.transport(id);
       const step = (event: HiveEvent) => {
         for (const effect of protocol.step(event, now)) {

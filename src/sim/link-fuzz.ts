@@ -17,6 +17,15 @@ export interface LinkFuzzFrame {
 const hexId = fc.string({ minLength: 16, maxLength: 16, unit: fc.constantFrom(...'0123456789abcdef') });
 /** Terms a colony could plausibly be at. A bee claiming a term far beyond is an insider's attack, not noise. */
 const term = fc.nat({ max: 1000 });
+/** A hive's membership naming bees that do not exist (or honest ones), and seals nobody made. */
+const membership = fc.record({
+  hive: hexId,
+  term,
+  epoch: fc.nat({ max: 50 }),
+  members: fc.uniqueArray(hexId, { minLength: 1, maxLength: 5 }).map((bees) => bees.sort()),
+});
+const base64url = fc.string({ minLength: 4, maxLength: 86, unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') });
+const seal = fc.record({ bee: hexId, pub: base64url, sig: base64url });
 const anything = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string(), fc.integer(), fc.double(), fc.constant(undefined));
 
 /**
@@ -30,9 +39,13 @@ export function linkFrameArbitrary(self: string, honest: readonly string[]): fc.
   const payload = fc.oneof(
     fc.record({ k: fc.constant('data'), msg: hexId, body: fc.jsonValue({ maxDepth: 3 }).filter((b) => b !== null) }),
     fc.record({ k: fc.constant('ack'), msg: hexId }),
-    fc.record({ k: fc.constant('elect'), term, electorate: fc.nat({ max: 50 }), handover: fc.boolean(), pre: fc.boolean() }),
-    fc.record({ k: fc.constant('vote'), term, pre: fc.boolean() }),
-    fc.record({ k: fc.constantFrom('queen', 'crown', 'later'), term }),
+    fc.record({ k: fc.constant('elect'), term, pre: fc.boolean(), membership, seal: fc.oneof(fc.constant(null), seal), crown: fc.oneof(fc.constant(null), seal) }),
+    fc.record({ k: fc.constant('vote'), term, pre: fc.boolean(), ballot: fc.oneof(fc.constant(null), seal) }),
+    fc.record({ k: fc.constant('queen'), term, membership, authority: fc.record({ by: fc.constant('votes'), ballots: fc.array(seal, { maxLength: 4 }) }) }),
+    fc.record({ k: fc.constant('members'), membership, seal }),
+    fc.record({ k: fc.constant('stored'), hive: hexId, term, epoch: fc.nat({ max: 50 }) }),
+    fc.record({ k: fc.constant('crown'), term, seal }),
+    fc.record({ k: fc.constant('later'), term }),
   );
   const envelope = fc.record({
     t: fc.constant('env'),
@@ -48,6 +61,7 @@ export function linkFrameArbitrary(self: string, honest: readonly string[]): fc.
     digest: fc.array(fc.tuple(hexId, fc.nat()), { maxLength: 20 }),
     term,
     queen: fc.oneof(fc.constant(null), hexId),
+    hive: fc.oneof(fc.constant(null), hexId),
     uptimeMs: fc.nat(),
     visible: fc.boolean(),
   });

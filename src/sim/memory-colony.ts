@@ -13,7 +13,7 @@ import { SecureLinks, type SecureLinkEvent } from '../link/secure-links';
 import { encodeFrame, parseFrame, type Frame } from '../hive/frames';
 import { MemoryNetwork, type MemoryTransport } from '../net/memory';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
-import { ELECTION_RULES } from '../hive/election';
+import { identityNotary } from '../link/notary';
 
 type Settled = Extract<Effect, { type: 'settled' }>;
 
@@ -90,7 +90,7 @@ export class MemoryBee {
     firstTickAt: number,
     restoredBans: readonly Ban[],
   ) {
-    this.protocol = new Protocol(identity.id, rng, config, ELECTION_RULES, { term: 0, votedFor: null, deliveredIds: [], bans: restoredBans });
+    this.protocol = new Protocol(identity.id, rng, identityNotary(identity), { config, restored: { term: 0, votedFor: null, deliveredIds: [], bans: restoredBans } });
     this.bans.push(...restoredBans);
     this.pacer = new Pacer(pace);
     this.raw = colony.network.transport(identity.id);
@@ -127,8 +127,8 @@ export class MemoryBee {
     this.step({ type: 'tick' });
     this.pump();
     if (!this.rogue) return;
-    const { term, neighbours } = this.protocol.snapshot();
-    this.rogue.play({ id: this.id, term, peers: neighbours }, this.links);
+    const { term, neighbours, hive } = this.protocol.snapshot();
+    this.rogue.play({ id: this.id, hive, term, peers: neighbours }, this.links);
   }
 
   /** One event through the protocol and its effects through the links, as the tab's driver does. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ElectionRules } from '../hive/election';
+import { ELECTION_RULES, type ElectionRules } from '../hive/election';
 import { planScenario, runScenario, shrink } from './scenario';
 
 const SEEDS = 300;
@@ -17,7 +17,7 @@ describe('seeded fault scenarios', () => {
   }, HEAVY_TIMEOUT_MS);
 
   it('catches a deliberately broken rule (a bee votes for every candidate) and shrinks the trace', () => {
-    const voteForAnyone: ElectionRules = { grantsVote: () => true };
+    const voteForAnyone: ElectionRules = { ...ELECTION_RULES, grantsVote: () => true };
     let caught: { seed: number; actions: number; invariants: number[] } | null = null;
     for (let seed = 1; seed <= 50 && !caught; seed++) {
       const actions = planScenario(seed, 20);

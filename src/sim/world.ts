@@ -6,6 +6,7 @@ import type { Frame } from '../hive/frames';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent, type Role } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
+import { simNotary } from './notary';
 import { EventQueue } from './queue';
 
 const NO_NEIGHBOURS: ReadonlySet<string> = new Set();
@@ -82,9 +83,13 @@ export class World {
   private readonly tickMs: number;
   readonly config: HiveConfig;
   private readonly rules: ElectionRules;
+  /** The world's signing secret (notary.ts): seals made without it do not verify. */
+  readonly notaryKey: number;
 
   constructor(options: WorldOptions) {
     this.rng = seededRng(options.seed);
+    // Drawn apart from the world's own sequence, so adding the notary changed no seed's run.
+    this.notaryKey = seededRng(~options.seed).int(2 ** 31);
     this.latency = options.latencyMs ?? [5, 40];
     this.loss = options.loss ?? 0;
     this.tickMs = options.tickMs ?? 250;
@@ -95,7 +100,7 @@ export class World {
   /** A new bee opens the colony: the (simulated) signaling server welcomes it with a sample. */
   addBee(): string {
     const id = this.rng.hex(8);
-    const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), this.config, this.rules);
+    const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), simNotary(id, this.notaryKey), { config: this.config, rules: this.rules });
     this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0, role: 'egg', term: 0, queen: null, elections: 0 });
     if (this.live) {
       this.liveIndex.set(id, this.live.length);

@@ -3,6 +3,7 @@
 // an older database runs each migration after its version in order, inside the upgrade
 // transaction: either all of them apply or the database stays as it was.
 
+import type { Persisted } from '../hive/events';
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { createIdentity, serializeIdentity, type StoredIdentity } from '../crypto/identity';
 
@@ -29,8 +30,12 @@ export interface MovedIdentityRecord {
 
 export type IdentityRecord = KeyedIdentityRecord | MovedIdentityRecord;
 
-/** The protocol state safety depends on: one vote per bee per term, across reloads. */
-export interface VoteRecord {
+/**
+ * The protocol state safety depends on: one vote per bee per term, and the membership of its
+ * hive it stored (it votes under nothing older), across reloads. Records written before
+ * memberships existed have none: such a bee comes back outside any hive.
+ */
+export interface VoteRecord extends Partial<Pick<Persisted, 'membership' | 'seal'>> {
   bee: string;
   term: number;
   votedFor: string | null;
@@ -74,7 +79,7 @@ export interface OutboxRecord {
   reason?: string;
 }
 
-export type LogKind = 'start' | 'role' | 'vote' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget' | 'security' | 'upgrade';
+export type LogKind = 'start' | 'role' | 'vote' | 'hive' | 'join' | 'leave' | 'queued' | 'sent' | 'failed' | 'storage' | 'forget' | 'security' | 'upgrade';
 
 export interface LogRecord {
   seq?: number;

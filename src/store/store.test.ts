@@ -31,18 +31,21 @@ afterEach(() => {
   db.close();
 });
 
+const MEMBERSHIP = { hive: '9'.repeat(16), term: 3, epoch: 1, members: [BEE, OTHER].sort() };
+const SEAL = { bee: OTHER, pub: 'cHVi', sig: 'c2ln' };
+
 describe('a bee store', () => {
-  it('gives back after a restart what the bee wrote: vote, roster, inbox, outbox, log', async () => {
+  it('gives back after a restart what the bee wrote: vote and membership, roster, inbox, outbox, log', async () => {
     const first = store();
     await first.load();
-    expect(await first.saveVote(3, OTHER)).toBe(true);
+    expect(await first.saveVote({ term: 3, votedFor: OTHER, membership: MEMBERSHIP, seal: SEAL })).toBe(true);
     await first.saveRoster(OTHER, [OTHER], 7);
     await first.addInbox(message(1));
     await first.putOutbox({ id: '2'.repeat(16), to: OTHER, body: 'hi', kind: 'send', status: 'pending', attempts: 1, createdAt: 9 });
     await first.appendLog({ at: 1, kind: 'vote', text: 'voted', data: { term: 3 } });
 
     const again = await store().load();
-    expect(again.vote).toEqual({ bee: BEE, term: 3, votedFor: OTHER });
+    expect(again.vote).toEqual({ bee: BEE, term: 3, votedFor: OTHER, membership: MEMBERSHIP, seal: SEAL });
     expect(again.roster).toEqual({ bee: BEE, queen: OTHER, peers: [OTHER], at: 7 });
     expect(again.inbox.map((m) => m.body)).toEqual(['m1']);
     expect(again.outbox.map((m) => [m.body, m.attempts])).toEqual([['hi', 1]]);
@@ -117,7 +120,7 @@ describe('a bee store', () => {
     vi.spyOn(FakeObjectStore.prototype, 'put').mockImplementation(() => {
       throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
     });
-    expect(await s.saveVote(4, OTHER)).toBe(false);
+    expect(await s.saveVote({ term: 4, votedFor: OTHER, membership: null, seal: null })).toBe(false);
     expect(errors).toHaveLength(1);
   });
 
@@ -125,7 +128,7 @@ describe('a bee store', () => {
     const none = new BeeStore(null, BEE, report);
     expect(none.available).toBe(false);
     expect(await none.load()).toMatchObject({ vote: null, inbox: [] });
-    expect(await none.saveVote(1, null)).toBe(false);
+    expect(await none.saveVote({ term: 1, votedFor: null, membership: null, seal: null })).toBe(false);
     expect(errors).toEqual([]);
   });
 
@@ -134,7 +137,7 @@ describe('a bee store', () => {
     await db.put('identities', { id: OTHER, createdAt: 1, keys: serializeIdentity(createIdentity()) });
     const s = store();
     await s.load();
-    await s.saveVote(2, BEE);
+    await s.saveVote({ term: 2, votedFor: BEE, membership: null, seal: null });
     await s.addInbox(message(1));
     await s.appendLog({ at: 1, kind: 'start', text: 'hatched' });
     await db.put('bans', { bee: BEE, banned: OTHER, at: 1, by: OTHER, offence: 'flood', reason: 'test' });

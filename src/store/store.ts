@@ -6,6 +6,7 @@
 import type { IDBPObjectStore, IDBPTransaction } from 'idb';
 import { OFFENCES, type Offence } from '../hive/frames';
 import type { Ban } from '../hive/eviction';
+import type { Persisted } from '../hive/events';
 import type { HiveDb, HiveSchema, InboxRecord, LogRecord, OutboxRecord, RosterRecord, UpgradeRecord, VoteRecord } from './schema';
 
 export interface StoreCaps {
@@ -130,12 +131,12 @@ export class BeeStore {
   }
 
   /** Resolves true once the vote is on disk; the protocol's next frames may carry it. */
-  async saveVote(term: number, votedFor: string | null): Promise<boolean> {
+  async saveVote({ term, votedFor, membership, seal }: Persisted): Promise<boolean> {
     const started = performance.now();
     const done = await this.attempt('vote', async (db) => {
       // Strict: flushed to disk before it counts as written, so an OS crash cannot undo a vote.
       const tx = db.transaction('votes', 'readwrite', { durability: 'strict' });
-      await Promise.all([tx.store.put({ bee: this.bee, term, votedFor }), tx.done]);
+      await Promise.all([tx.store.put({ bee: this.bee, term, votedFor, membership, seal }), tx.done]);
       return true;
     });
     if (done) this.counted(1, started);

@@ -65,7 +65,7 @@ describe('the colony as one bee knows it', () => {
     const snap = snapshot({
       id: Q, role: 'queen', queen: Q, queens: [Q, Q2], workers: [W1], neighbours: [W1, Q2], roster: [Q, Q2, W1, W2],
       capacity: 3, hive: Q, court: [Q2],
-      hives: [{ queen: Q, beat: 1, term: 1, workers: [W1] }, { queen: Q2, beat: 1, term: 2, workers: [W2] }],
+      hives: [{ queen: Q, hive: Q, beat: 1, term: 1, workers: [W1] }, { queen: Q2, hive: Q2, beat: 1, term: 2, workers: [W2] }],
     });
     expect(knownColony(snap)).toMatchObject({ capacity: 3, queens: [Q, Q2], court: [Q2] });
     const graph = graphFromSnapshot(snap);

@@ -1,0 +1,132 @@
+// A bee's links: the ones open and what the bee at each far end last said of itself, the ones
+// being opened, the bees the signaling server introduced, and the bees that recently failed to
+// link (they rest before another try). Keeps about `targetNeighbours` links in discovery mode.
+
+import type { WorkerFitness } from './election';
+import type { Effects, HiveConfig } from './events';
+import type { Rng } from './rng';
+
+/** One open link and what the bee at its far end last said about itself. */
+export interface LinkState extends WorkerFitness {
+  lastFrameAt: number;
+  /** Undefined until its first heartbeat on this link. */
+  follows: string | null | undefined;
+  /** The hive the far end says it belongs to. */
+  hive: string | null;
+  /** The term the far end last reported. */
+  term: number;
+  /** The config version the far end last reported, and the newest we pushed it. */
+  version: number;
+  pushed: number;
+  /** For a queen: when she last sent this bee her claim (it did not follow her yet). */
+  claimedAt: number;
+}
+
+export class Links {
+  readonly open = new Map<string, LinkState>();
+  /** Links we asked for and when, until they open or time out. */
+  private readonly linking = new Map<string, number>();
+  /** Bees the signaling server introduced: link candidates before gossip fills the roster. */
+  private readonly introduced = new Set<string>();
+  /** When a link to a bee last failed or was refused; such bees rest before we try again. */
+  private readonly failedAt = new Map<string, number>();
+
+  constructor(
+    private readonly self: string,
+    private readonly config: HiveConfig,
+    private readonly rng: Rng,
+    private readonly fx: Effects,
+    /** Bees this bee refuses (banned): never asked for a link. */
+    private readonly banned: (bee: string) => boolean,
+  ) {}
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  has(peer: string): boolean {
+    return this.open.has(peer);
+  }
+
+  get(peer: string): LinkState | undefined {
+    return this.open.get(peer);
+  }
+
+  /** Whether a link to `peer` is open, being opened, or resting after a failure. */
+  busy(peer: string): boolean {
+    return this.open.has(peer) || this.linking.has(peer) || this.failedAt.has(peer);
+  }
+
+  request(peer: string, now: number): void {
+    if (peer === this.self || this.open.has(peer) || this.linking.has(peer) || this.banned(peer)) return;
+    this.linking.set(peer, now);
+    this.fx.push({ type: 'link', peer });
+  }
+
+  introduce(peers: readonly string[]): void {
+    for (const peer of peers) this.introduced.add(peer);
+  }
+
+  forget(bee: string): void {
+    this.introduced.delete(bee);
+  }
+
+  /** A link opened: kept if `keep` says so (`asked`: this bee asked for it), closed otherwise. */
+  opened(peer: string, now: number, keep: (asked: boolean) => boolean): boolean {
+    const asked = this.linking.delete(peer);
+    if (!keep(asked)) {
+      this.fx.push({ type: 'unlink', peer });
+      return false;
+    }
+    this.open.set(peer, { lastFrameAt: now, follows: undefined, hive: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, claimedAt: -Infinity });
+    return true;
+  }
+
+  /** Whether this bee has all the links it takes from others. */
+  full(): boolean {
+    return this.open.size >= this.config.maxNeighbours;
+  }
+
+  closed(peer: string, now: number): void {
+    if (this.linking.delete(peer)) {
+      this.failedAt.set(peer, now);
+      this.introduced.delete(peer);
+    }
+    this.open.delete(peer);
+  }
+
+  drop(peer: string): void {
+    this.open.delete(peer);
+    this.fx.push({ type: 'unlink', peer });
+  }
+
+  /** Drops links silent for the link timeout, gives up on attempts that never opened, rests failures. */
+  expire(now: number): void {
+    for (const [peer, link] of this.open) if (now - link.lastFrameAt > this.config.linkTimeoutMs) this.drop(peer);
+    for (const [peer, since] of this.linking) {
+      if (now - since <= this.config.linkAttemptTimeoutMs) continue;
+      this.linking.delete(peer);
+      this.failedAt.set(peer, now);
+      this.fx.push({ type: 'unlink', peer });
+    }
+    for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
+  }
+
+  /** Keep about targetNeighbours links, adding one per call at most to bound churn. */
+  keepNeighbours(known: Iterable<string>, now: number): void {
+    if (this.open.size + this.linking.size >= this.config.targetNeighbours) return;
+    const candidates = [...new Set([...known, ...this.introduced])].filter((bee) => !this.busy(bee));
+    const peer = this.rng.pick(candidates);
+    if (peer !== undefined) this.request(peer, now);
+  }
+
+  /** Bees linked to us that say they follow `queen`, sorted. */
+  followers(queen: string): string[] {
+    return [...this.open].filter(([, link]) => link.follows === queen).map(([peer]) => peer).sort();
+  }
+
+  /** Linked bees that say they are queens. */
+  queens(): string[] {
+    return [...this.open].filter(([peer, link]) => link.follows === peer).map(([peer]) => peer).sort();
+  }
+}

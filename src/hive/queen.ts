@@ -1,0 +1,206 @@
+// A queen's reign: she claims her throne with her certificate, keeps her hive's membership
+// committed (joins, silent members removed, one change at a time), keeps the court linked,
+// breeds a new queen when over capacity and moves a small hive into a bigger one.
+
+import type { Claim, Notary } from './certificate';
+import type { Counters, HiveConfig } from './events';
+import { MAX_HIVE_WORKERS, type HiveEntry } from './frames';
+import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
+import type { LinkState, Links } from './links';
+import { founding, isMember, nextVersion, type Membership } from './membership';
+import { MembershipChanges } from './membership-changes';
+import type { Rng } from './rng';
+import type { Router } from './routing';
+import type { Standing } from './standing';
+
+/** Beats a new queen calls a member of her hive by name before giving up on it. */
+const SUMMONS = 10;
+/** Beats a queen's relay load must stay over her limit before she breeds for it. */
+export const RELAY_LOAD_BEATS = 4;
+
+/** What a reign needs from the rest of the bee. */
+export interface Court {
+  readonly self: string;
+  readonly config: HiveConfig;
+  readonly rng: Rng;
+  readonly notary: Notary;
+  readonly links: Links;
+  readonly hives: HiveMap;
+  readonly router: Router;
+  readonly standing: Standing;
+  readonly counters: Counters;
+  /** The queen steps down and joins the hive of `queen` (a merge). */
+  joinHive(queen: string, now: number): void;
+}
+
+export class Reign {
+  private readonly changes: MembershipChanges;
+  /** Members that do not follow her yet, and how many more beats she calls them. */
+  private readonly summoned = new Map<string, number>();
+  private claimFlooded = false;
+  /** No split or merge before this (the last one is still settling). */
+  private settledAt: number;
+  /** When each member was last heard on a link: a member silent too long is removed. */
+  private readonly heardAt = new Map<string, number>();
+
+  constructor(
+    private readonly court: Court,
+    readonly claim: Claim,
+    now: number,
+  ) {
+    const { standing, self } = court;
+    this.changes = new MembershipChanges(self, claim.membership);
+    for (const bee of claim.membership.members) {
+      this.heardAt.set(bee, now);
+      if (bee !== self) this.summoned.set(bee, SUMMONS);
+    }
+    this.settledAt = now + court.config.hiveSettleMs;
+    // Her first change restamps the membership in her own term: a version an older queen
+    // proposed but never committed can then never win against hers (Raft's rule that a new
+    // leader commits an entry of her own term before she changes the configuration).
+    this.propose(nextVersion(claim.membership, standing.reign, claim.membership.members), now);
+  }
+
+  get hive(): string {
+    return this.claim.membership.hive;
+  }
+
+  /** Her hive as she describes it in heartbeats, stamped with her clock. */
+  entry(now: number, workers: string[]): HiveEntry {
+    return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, workers };
+  }
+
+  committed(): Membership {
+    return this.changes.committed;
+  }
+
+  /** One beat of her reign. */
+  onBeat(now: number, workers: string[], relayRates: readonly number[]): void {
+    this.claimThrone(now, workers);
+    this.tendMembers(now, workers);
+    this.tendHive(now, workers, relayRates);
+  }
+
+  /** A frame from `peer`: if it is a member, it is alive. */
+  heard(peer: string, now: number): void {
+    if (this.heardAt.has(peer)) this.heardAt.set(peer, now);
+  }
+
+  /** A bee on a link that does not follow her: an egg, or a member that has not heard of her reign. */
+  offerClaim(peer: string, link: LinkState, now: number): void {
+    const stranger = link.follows === null || link.follows === undefined;
+    const member = this.changes.members().has(peer) && link.follows !== this.court.self;
+    if (!(stranger || member) || now - link.claimedAt < this.court.config.queenTimeoutMs) return;
+    link.claimedAt = now;
+    this.court.router.originate(peer, { k: 'queen', ...this.claim }, now);
+  }
+
+  /** A bee stored a version of her membership. */
+  onStored(bee: string, term: number, epoch: number, now: number, workers: string[]): void {
+    if (!this.changes.stored(bee, term, epoch)) return;
+    this.court.counters.commits++;
+    this.tendMembers(now, workers);
+  }
+
+  /** Whether she can hand her throne over: the successor must be a committed member. */
+  members(): Set<string> {
+    return this.changes.members();
+  }
+
+  /**
+   * A new queen floods her claim once, a few hops (eggs farther away learn of her hive from
+   * gossip), then names it to each member that does not follow her yet.
+   */
+  private claimThrone(now: number, workers: string[]): void {
+    const claim = { k: 'queen' as const, ...this.claim };
+    if (!this.claimFlooded) {
+      this.claimFlooded = true;
+      this.court.router.originate(null, claim, now, this.court.config.claimTtl);
+    }
+    const following = new Set(workers);
+    for (const [bee, left] of this.summoned) {
+      if (following.has(bee) || left === 0) this.summoned.delete(bee);
+      else {
+        this.summoned.set(bee, left - 1);
+        this.court.router.originate(bee, claim, now);
+      }
+    }
+  }
+
+  /**
+   * Keeps the membership true, one committed change at a time: asks again whoever has not
+   * stored the change in flight; otherwise removes a member that left (follows another queen)
+   * or fell silent, or adds a worker that follows her without being a member yet.
+   */
+  private tendMembers(now: number, workers: string[]): void {
+    const { links, router, self, config } = this.court;
+    for (const peer of links.open.keys()) this.heard(peer, now);
+    const pending = this.changes.pending;
+    if (pending) {
+      const p = { k: 'members' as const, membership: pending, seal: this.changes.pendingSeal! };
+      for (const bee of this.changes.waitingFor()) router.originate(bee, p, now);
+      return;
+    }
+    const committed = this.changes.committed;
+    // A member gone to another hive says so in its heartbeats; one that still names this hive
+    // (it may not have heard of her reign yet) stays until it falls silent.
+    const gone = committed.members.find((bee) => {
+      if (bee === self) return false;
+      const link = links.get(bee);
+      const left = link !== undefined && link.follows !== undefined && link.hive !== this.hive;
+      return left || now - (this.heardAt.get(bee) ?? now) > config.memberTimeoutMs;
+    });
+    if (gone !== undefined) {
+      this.propose(nextVersion(committed, this.court.standing.reign, committed.members.filter((bee) => bee !== gone)), now);
+      return;
+    }
+    if (committed.members.length > MAX_HIVE_WORKERS) return;
+    const joiner = workers.find((bee) => !isMember(committed, bee));
+    if (joiner !== undefined) this.propose(nextVersion(committed, this.court.standing.reign, [...committed.members, joiner]), now);
+  }
+
+  private propose(membership: Membership, now: number): void {
+    const { notary, standing, router, self } = this.court;
+    const seal = notary.seal({ k: 'membership', membership });
+    standing.store(membership, seal);
+    this.changes.propose(membership, seal);
+    for (const bee of membership.members) if (!this.heardAt.has(bee)) this.heardAt.set(bee, now);
+    const p = { k: 'members' as const, membership, seal };
+    for (const bee of this.changes.waitingFor()) if (bee !== self) router.originate(bee, p, now);
+  }
+
+  /**
+   * A queen's care for her hive: keep the court linked, breed a new queen when over capacity,
+   * and move a small hive into another one where both fit with room to spare.
+   */
+  private tendHive(now: number, workers: string[], relayRates: readonly number[]): void {
+    const { links, hives, config, rng, notary, router, counters, self } = this.court;
+    if (links.queens().length < config.courtLinks) {
+      for (const { queen } of hives.values()) {
+        if (links.busy(queen)) continue;
+        links.request(queen, now);
+        break;
+      }
+    }
+    if (now < this.settledAt) return;
+    const relayRate = relayRates.length < RELAY_LOAD_BEATS ? 0 : Math.min(...relayRates);
+    if (overloaded({ workers: workers.length, capacity: config.capacity, relayRate, relayLimit: config.relayLimit })) {
+      const fitness = new Map(workers.map((bee) => [bee, links.get(bee) as LinkState]));
+      for (const brood of planBreeding(fitness, config.capacity, rng)) {
+        // The heir's hive is new: a fresh id, so its terms can never collide with another's.
+        const membership = founding(rng.hex(8), [brood.heir, ...brood.movers]);
+        const seal = notary.seal({ k: 'split', heir: brood.heir, membership });
+        router.originate(brood.heir, { k: 'breed', membership, seal }, now);
+        for (const mover of brood.movers) router.originate(mover, { k: 'move', to: brood.heir, membership, seal }, now);
+        counters.splits++;
+      }
+      this.settledAt = now + config.hiveSettleMs;
+      return;
+    }
+    const target = mergeTarget(self, workers.length, hives.values(), config.capacity);
+    if (target === undefined) return;
+    for (const worker of workers) router.originate(worker, { k: 'move', to: target, membership: null, seal: null }, now);
+    counters.merges++;
+    this.court.joinHive(target, now);
+  }
+}

@@ -1,0 +1,126 @@
+// How envelopes travel. With a queen, data goes through her ("communicate solely through her"),
+// queens hand another hive's traffic to its queen (the court), and everything else floods the
+// mesh with a TTL, each transmission relayed once. Replies follow breadcrumbs back.
+
+import { remember } from './bounded';
+import type { Counters, Effects, HiveConfig } from './events';
+import { MAX_HOPS, type Envelope, type Frame, type Payload } from './frames';
+import type { Links } from './links';
+import type { Rng } from './rng';
+import { SeenIds } from './seen';
+
+export const SEEN_CAPACITY = 20_000;
+export const SEEN_TTL_MS = 120_000;
+
+/** What routing needs to know of the bee's place in the colony. */
+export interface Whereabouts {
+  isQueen(): boolean;
+  /** The queen this bee follows (null for a queen herself, and for eggs and orphans). */
+  queen(): string | null;
+  /** The queen of the hive `bee` works in, as far as this bee knows. */
+  queenOf(bee: string): string | undefined;
+}
+
+export class Router {
+  /** Envelope ids already handled: each transmission is relayed once. */
+  private readonly forwarded = new SeenIds(SEEN_CAPACITY, SEEN_TTL_MS);
+  /**
+   * Breadcrumbs: for each bee we heard an envelope from, the link it first arrived on. A reply
+   * (a vote, an ack, a message) follows them back hop by hop instead of flooding the colony.
+   */
+  private readonly towards = new Map<string, string>();
+
+  constructor(
+    private readonly self: string,
+    private readonly config: HiveConfig,
+    private readonly rng: Rng,
+    private readonly links: Links,
+    private readonly where: Whereabouts,
+    private readonly fx: Effects,
+    private readonly counters: Counters,
+  ) {}
+
+  /** Start an envelope of our own. */
+  originate(to: string | null, p: Payload, now: number, ttl = this.config.floodTtl): void {
+    const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.self, to, ttl, route: [this.self], p };
+    this.forwarded.add(env.id, now);
+    this.relay(env, null);
+  }
+
+  /** Whether an envelope is new here: not our own come back, not a transmission already handled. */
+  fresh(env: Envelope, now: number): boolean {
+    if (env.from !== this.self && this.forwarded.add(env.id, now)) return true;
+    this.counters.duplicates++;
+    return false;
+  }
+
+  /** The freshest way back towards `bee`: the link its envelope came in on. */
+  cameFrom(bee: string, peer: string): void {
+    remember(this.towards, bee, peer, SEEN_CAPACITY);
+  }
+
+  /** Passes a received envelope on, one hop further along `route`. */
+  passOn(env: Envelope, route: string[], from: string): void {
+    if (env.ttl === 0 || route.length > MAX_HOPS) return;
+    this.relay({ ...env, ttl: env.ttl - 1, route }, from);
+  }
+
+  prune(now: number): void {
+    this.forwarded.prune(now);
+  }
+
+  emit(peer: string, frame: Frame): void {
+    this.fx.push({ type: 'send', peer, frame });
+  }
+
+  /**
+   * Where an envelope goes next. With a queen, data goes through her and she fans broadcasts out
+   * to her links; elections and claims always flood the mesh, which is also the fallback while
+   * there is no queen link.
+   */
+  private relay(env: Envelope, from: string | null): void {
+    const isData = env.p.k === 'data' || env.p.k === 'ack' || env.p.k === 'sig';
+    const isQueen = this.where.isQueen();
+    const queen = this.where.queen();
+    const queenLinked = !isQueen && queen !== null && this.links.has(queen);
+    if (isData && queenLinked && from !== queen && env.to !== queen) {
+      this.forward(queen as string, env);
+      return;
+    }
+    // Across hives: a queen hands a message to the queen of the receiver's hive (the court), even
+    // when she happens to link the receiver too: each queen routes her own hive's traffic.
+    // A receiver we link says whom it follows in every heartbeat: fresher than the hive map.
+    const follows = env.to === null ? undefined : this.links.get(env.to)?.follows;
+    const ownWorker = follows === this.self;
+    const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
+    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? this.where.queenOf(env.to));
+    if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
+      this.forward(hiveQueen, env);
+      return;
+    }
+    if (env.to !== null && this.links.has(env.to)) {
+      this.forward(env.to, env);
+      return;
+    }
+    const way = env.to === null ? undefined : this.towards.get(env.to);
+    if (way !== undefined && way !== from && this.links.has(way) && !env.route.includes(way)) {
+      this.forward(way, env);
+      return;
+    }
+    // The queen has already fanned this broadcast out to every bee she links; don't echo it.
+    if (isData && env.to === null && queenLinked && from === queen) return;
+    // A queen who does not know the receiver's way asks the court (and queenless bees): a worker
+    // of hers would be the receiver itself, and another hive's worker is its queen's to reach.
+    const viaCourt = isData && env.to !== null && isQueen;
+    for (const [peer, link] of this.links.open) {
+      if (peer === from || env.route.includes(peer)) continue;
+      if (viaCourt && typeof link.follows === 'string' && link.follows !== peer) continue;
+      this.forward(peer, env);
+    }
+  }
+
+  private forward(peer: string, env: Envelope): void {
+    this.emit(peer, env);
+    this.counters.forwarded++;
+  }
+}
