@@ -185,6 +185,7 @@ export function runColony(options: ColonyOptions): ColonyReport {
     perform({ at: world.now, kind: 'crash', queen: true });
     failoverMs = converge();
   }
+  checker.checkFollowedQueens();
   const wallMs = performance.now() - started;
   return {
     bees,

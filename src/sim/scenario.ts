@@ -5,7 +5,7 @@
 import type { ElectionRules } from '../hive/election';
 import { seededRng } from '../hive/rng';
 import { InvariantChecker, type Violation } from './invariants';
-import { World } from './world';
+import { World, type SimBee } from './world';
 
 export type Action =
   | { at: number; kind: 'join' }
@@ -52,6 +52,8 @@ export interface SentMessage {
   to: string;
   body: string;
   ref: number;
+  /** The sender's page load (SimBee.lives): the simulator keeps no outbox across a reload. */
+  life: number;
 }
 
 /** A world under a plan: carries out actions one at a time, with the invariant checker watching. */
@@ -95,7 +97,7 @@ export function stage(seed: number, rules?: ElectionRules): Stage {
         const [from, to] = [pick(false), pick(false)];
         if (from && to && from !== to) {
           const ref = sent.length + 1;
-          sent.push({ from, to, body: `m${ref}`, ref });
+          sent.push({ from, to, body: `m${ref}`, ref, life: (world.bees.get(from) as SimBee).lives });
           world.send(from, to, `m${ref}`, ref);
         }
         break;
@@ -115,6 +117,7 @@ export function runScenario(seed: number, actions: Action[], rules?: ElectionRul
   world.runFor(settleMs);
   if (world.liveIds().length >= 2) checker.checkSettled(world.config.capacity);
   checker.checkDelivery(sent);
+  checker.checkFollowedQueens();
   return {
     seed,
     actions,
