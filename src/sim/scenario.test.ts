@@ -7,7 +7,7 @@ const SEEDS = 300;
 const HEAVY_TIMEOUT_MS = 240_000;
 
 describe('seeded fault scenarios', () => {
-  it(`keep invariants 1 to 4 over ${SEEDS} seeds of crashes, partitions, loss and joins`, () => {
+  it(`keep invariants 1 to 4 over ${SEEDS} seeds of crashes, reloads, frozen tabs, failed writes, clock jumps, partitions, loss and joins`, () => {
     const failures: string[] = [];
     for (let seed = 1; seed <= SEEDS; seed++) {
       const result = runScenario(seed, planScenario(seed));
