@@ -26,6 +26,11 @@ export interface Fitness {
 export interface ElectionRules {
   /** One vote per term: whether a bee that voted for `votedFor` (or nobody) may vote for `candidate`. */
   grantsVote(votedFor: string | null, candidate: string): boolean;
+  /**
+   * Whether `voter` has a say in an election among `membership`: a member of it and of its hive
+   * (or, as an egg, of a hive being founded).
+   */
+  mayVote(voter: Voter, membership: Membership): boolean;
   /** Whether `voter`'s vote counts toward a majority of `membership`. */
   countsVote(voter: string, membership: Membership): boolean;
   /** How many votes make a queen of `membership` (`linked`: the members a candidate links now). */
@@ -36,6 +41,10 @@ export interface ElectionRules {
 
 export const ELECTION_RULES: ElectionRules = {
   grantsVote: (votedFor, candidate) => votedFor === null || votedFor === candidate,
+  // An egg votes only to found a hive: members no queen has reigned over yet.
+  mayVote: (voter, membership) =>
+    isMember(membership, voter.self) &&
+    (voter.membership === null ? membership.term === 0 && membership.epoch === 0 && voter.liveQueen === null : voter.membership.hive === membership.hive),
   // Only the committed membership votes: bees that merely know of the hive do not count.
   countsVote: (voter, membership) => isMember(membership, voter),
   // The whole membership, reachable or not: a cut-off minority never makes a majority.
@@ -65,15 +74,11 @@ export interface Voter {
  * majority may no longer meet the current one. A newer one it takes on the word of the queen it
  * trusts (her seal). While its queen lives it votes only for the successor she crowned.
  */
-export function judge(voter: Voter, candidate: string, p: Extract<Payload, { k: 'elect' }>): 'ignore' | 'refuse' | 'later' | 'consider' {
+export function judge(voter: Voter, candidate: string, p: Extract<Payload, { k: 'elect' }>, rules: ElectionRules): 'ignore' | 'refuse' | 'later' | 'consider' {
   const { membership } = p;
-  if (!isMember(membership, voter.self)) return 'ignore';
+  if (!rules.mayVote(voter, membership)) return 'ignore';
   const own = voter.membership;
-  if (own === null) {
-    // An egg votes only to found a hive: members no queen has reigned over yet.
-    if (membership.term !== 0 || membership.epoch !== 0 || voter.liveQueen !== null) return 'ignore';
-  } else {
-    if (own.hive !== membership.hive) return 'ignore';
+  if (own !== null && own.hive === membership.hive) {
     const order = compareVersions(membership, own);
     if (order < 0 || (order === 0 && !sameMembership(membership, own))) return 'refuse';
     if (order > 0 && !trusted(voter, { k: 'membership', membership }, p.seal)) return 'refuse';

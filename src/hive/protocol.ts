@@ -174,6 +174,11 @@ export class Protocol {
     return this.reign ? { workers: this.workers(), court: this.links.queens() } : { workers: [], court: [] };
   }
 
+  /** A queen's claim to her throne, with its certificate (checkers verify it); null for any other bee. */
+  claim(): Claim | null {
+    return this.reign?.claim ?? null;
+  }
+
   /** Whom this bee refuses, and why; whether it was evicted itself. */
   conduct(): ConductSnapshot {
     return this.warden.snapshot();
@@ -452,7 +457,7 @@ export class Protocol {
   /** A candidate asks for our vote; returns whether its flood goes on. */
   private onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
     if (this.reign) return true;
-    const verdict = judge(this.voter(now), candidate, p);
+    const verdict = judge(this.voter(now), candidate, p, this.rules);
     if (verdict === 'ignore') return true;
     if (verdict === 'refuse') return false;
     if (verdict === 'later') {
@@ -568,19 +573,28 @@ export class Protocol {
     this.router.originate(from, stored, now);
   }
 
-  /** Our queen moves us: to the heir she bred (on her word and seal), or into another hive (a merge). */
+  /**
+   * Our queen moves us: into the new hive of the heir she bred (we are its members; we follow the
+   * heir once her claim, vouched for by our queen's seal, reaches us), or into another hive (a
+   * merge: we join it like any egg).
+   */
   private onMove(from: string, p: Extract<Payload, { k: 'move' }>, now: number): void {
     const s = this.standing;
     if (from !== s.queen || s.duty !== 'worker' || p.to === this.id || s.hive === null) return;
-    if (p.membership && p.seal && !(p.seal.bee === from && this.notary.verify({ k: 'split', heir: p.to, membership: p.membership }, p.seal))) return;
     s.left = { hive: s.hive, queen: from };
-    if (p.membership) {
-      s.store(p.membership, null);
-      this.becomeWorker(p.to, p.membership.hive, 1, now);
-    } else {
-      this.becomeEgg(now);
-      this.links.request(p.to, now);
-    }
+    const { membership, seal } = p;
+    if (membership && seal && seal.bee === from && this.notary.verify({ k: 'split', heir: p.to, membership }, seal)) {
+      s.store(membership, null);
+      // Queenless until the heir's claim comes, with our queen's word to trust it by.
+      s.formerQueen = from;
+      s.queen = null;
+      s.hive = membership.hive;
+      s.reign = 0;
+      s.orphanedAt = now;
+      this.electionAt = now + this.candidacyDelay(now);
+    } else if (!membership) this.becomeEgg(now);
+    else return;
+    this.links.request(p.to, now);
   }
 
   /** Our queen bred us: we are the first queen of a new hive, reigning in its first term. */

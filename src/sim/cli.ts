@@ -32,7 +32,7 @@ const { values } = parseArgs({
   },
 });
 
-/** A saved trace: runScenario(seed, actions, undefined, settleMs) replays it. */
+/** A saved trace: runScenario(seed, actions, {}, settleMs) replays it. */
 interface Trace {
   seed: number;
   settleMs: number;
@@ -56,7 +56,7 @@ function printViolations(seed: number, violations: Violation[]): void {
 
 /** Shrink the trace when that is affordable, save it, and say how to replay it. */
 function printTrace(seed: number, actions: Action[], settleMs: number, rerun: string): void {
-  const trace = actions.length <= MAX_SHRINK_ACTIONS ? shrink(seed, actions, undefined, settleMs) : actions;
+  const trace = actions.length <= MAX_SHRINK_ACTIONS ? shrink(seed, actions, {}, settleMs) : actions;
   const file = `sim-trace-${seed}.json`;
   const saved: Trace = { seed, settleMs, actions: trace };
   writeFileSync(file, `${JSON.stringify(saved)}\n`);
@@ -92,7 +92,7 @@ function runSuite(range: string): number {
 
 function replay(file: string): number {
   const { seed, settleMs, actions } = JSON.parse(readFileSync(file, 'utf8')) as Trace;
-  const result = runScenario(seed, actions, undefined, settleMs);
+  const result = runScenario(seed, actions, {}, settleMs);
   console.log(`replayed ${actions.length} actions with seed ${seed}: ${result.bees} bees, ${result.elections} elections, term ${result.maxTerm}`);
   if (result.violations.length === 0) {
     console.log('no invariant violated');

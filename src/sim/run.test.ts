@@ -31,7 +31,7 @@ describe('a colony run', () => {
     expect(report.failoverMs).toBeNull();
     expect(report.killedQueen).toBe(false);
     expect(report.violations.map((v) => v.invariant)).toEqual([2]);
-    const replayed = runScenario(3, report.actions, undefined, report.convergeTimeoutMs);
+    const replayed = runScenario(3, report.actions, {}, report.convergeTimeoutMs);
     expect(replayed.violations).toEqual(report.violations);
   });
 

@@ -90,11 +90,12 @@ export function settledHives(world: World): number | null {
     else workers++;
   }
   let counted = 0;
-  for (const [, hive] of queens) {
+  for (const [queen, hive] of queens) {
     if (hive.workers.length > world.config.capacity) return null;
     for (const worker of hive.workers) {
       const bee = world.bees.get(worker);
-      if (!bee?.alive || bee.queen === null || !queens.has(bee.queen)) return null;
+      // Her view of a worker trails its own by a heartbeat: both must name her.
+      if (!bee?.alive || bee.queen !== queen) return null;
       counted++;
     }
   }
@@ -185,6 +186,7 @@ export function runColony(options: ColonyOptions): ColonyReport {
     perform({ at: world.now, kind: 'crash', queen: true });
     failoverMs = converge();
   }
+  checker.checkFollowedQueens();
   const wallMs = performance.now() - started;
   return {
     bees,

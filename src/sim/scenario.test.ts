@@ -7,7 +7,7 @@ const SEEDS = 300;
 const HEAVY_TIMEOUT_MS = 240_000;
 
 describe('seeded fault scenarios', () => {
-  it(`keep invariants 1 to 4 over ${SEEDS} seeds of crashes, partitions, loss and joins`, () => {
+  it(`keep invariants 1 to 4 over ${SEEDS} seeds of crashes, reloads, frozen tabs, failed writes, clock jumps, partitions, loss and joins`, () => {
     const failures: string[] = [];
     for (let seed = 1; seed <= SEEDS; seed++) {
       const result = runScenario(seed, planScenario(seed));
@@ -21,12 +21,12 @@ describe('seeded fault scenarios', () => {
     let caught: { seed: number; actions: number; invariants: number[] } | null = null;
     for (let seed = 1; seed <= 50 && !caught; seed++) {
       const actions = planScenario(seed, 20);
-      const result = runScenario(seed, actions, voteForAnyone);
+      const result = runScenario(seed, actions, { rules: voteForAnyone });
       if (result.violations.length > 0) {
-        const minimal = shrink(seed, actions, voteForAnyone);
+        const minimal = shrink(seed, actions, { rules: voteForAnyone });
         caught = { seed, actions: minimal.length, invariants: result.violations.map((v) => v.invariant) };
         expect(minimal.length).toBeLessThan(actions.length);
-        expect(runScenario(seed, minimal, voteForAnyone).violations.length).toBeGreaterThan(0);
+        expect(runScenario(seed, minimal, { rules: voteForAnyone }).violations.length).toBeGreaterThan(0);
       }
     }
     expect(caught?.invariants).toContain(1);

@@ -1,15 +1,19 @@
 // A deterministic world of simulated bees: real Protocol instances over a virtual network and a
-// virtual clock. One seed drives latency, loss, ids and every bee's RNG, so any run replays.
+// virtual clock, with a tab's faults (reloads, failed writes, frozen pages, clocks running ahead).
+// One seed drives latency, loss, faults, ids and every bee's RNG, so any run replays.
 
 import { ELECTION_RULES, type ElectionRules } from '../hive/election';
+import type { Ban } from '../hive/eviction';
 import type { Frame } from '../hive/frames';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent, type Role } from '../hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent, type Restored, type Role } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
 import { simNotary } from './notary';
 import { EventQueue } from './queue';
 
 const NO_NEIGHBOURS: ReadonlySet<string> = new Set();
+/** How long a reloading tab is gone before the same bee opens the colony again. */
+const RELOAD_MS: [number, number] = [200, 1500];
 
 export interface WorldOptions {
   seed: number;
@@ -21,12 +25,42 @@ export interface WorldOptions {
   config?: Partial<HiveConfig>;
   /** Election rules every bee runs by (tests swap in broken ones). */
   rules?: ElectionRules;
+  /** Probability that a bee's persist write fails (storage full, private mode, a crash mid-write). */
+  storageFailRate?: number;
+  /**
+   * Whether the frames after a write wait for it, and stay back if it fails (the driver's rule;
+   * default). False is a broken driver that casts votes before they are on disk: tests break the
+   * rule on purpose to see the checker catch it.
+   */
+  framesWaitForWrites?: boolean;
 }
 
+/**
+ * Events for a bee carry the life (SimBee.lives) they were meant for: a reload ends a page, and
+ * what was on its way to the old page (its timers, frames on its closed links, links it asked
+ * for) never reaches the new one.
+ */
 type WorldEvent =
-  | { kind: 'tick'; bee: string }
-  | { kind: 'hive'; bee: string; event: HiveEvent }
-  | { kind: 'open'; a: string; b: string };
+  | { kind: 'tick'; bee: string; life: number }
+  | { kind: 'hive'; bee: string; life: number; event: HiveEvent; senderLife?: number }
+  | { kind: 'open'; a: string; b: string; lifeA: number; lifeB: number }
+  | { kind: 'rejoin'; bee: string }
+  | { kind: 'thaw'; bee: string; life: number };
+
+type Persisted = Omit<Extract<Effect, { type: 'persist' }>, 'type'>;
+
+/**
+ * What a bee's storage holds, as the tab keeps it: every field of its last persisted state
+ * (copied whole, so fields the core adds flow through), the ids it delivered, its bans and its
+ * colony config. A reload restores the bee from it.
+ */
+export type Disk = Restored & Persisted & { deliveredIds: string[]; bans: Ban[] };
+
+/** A bee whose JavaScript is stopped (a closed laptop lid): what reached it meanwhile, in order. */
+interface Frozen {
+  untilMs: number;
+  backlog: HiveEvent[];
+}
 
 export interface SimBee {
   id: string;
@@ -45,9 +79,18 @@ export interface SimBee {
   queen: string | null;
   /** Campaigns the bee started (its counters.elections): each persists a vote for itself. */
   elections: number;
+  /** Page loads of this bee: 1, and one more per reload (same id, a new Protocol from its disk). */
+  lives: number;
+  disk: Disk;
+  /** How far this bee's clock runs ahead of the world's; it only grows. */
+  clockOffsetMs: number;
+  frozen: Frozen | null;
 }
 
-/** Sees what bees decide (votes, roles) as it happens: the invariant checker hooks in here. */
+/**
+ * Sees what bees decide as it happens: votes once written (a failed write is no vote), roles as
+ * announced. The invariant checker hooks in here.
+ */
 export type Observer = (bee: SimBee, effect: Extract<Effect, { type: 'persist' | 'roleChanged' }>, now: number) => void;
 
 /** Sees every frame put on an open link (lost or not): benchmarks count traffic per bee with it. */
@@ -60,8 +103,13 @@ export class World {
   readonly bees = new Map<string, SimBee>();
   framesSent = 0;
   framesLost = 0;
+  /** Persist writes that failed (storageFailRate); the frames after each in its step never left. */
+  writesFailed = 0;
   /** Probability that a frame is lost in flight; scenarios change it as they go. */
   loss: number;
+  /** Probability that a persist write fails; scenarios change it as they go. */
+  storageFailRate: number;
+  private readonly framesWaitForWrites: boolean;
   /**
    * Whether the signaling server is up. While it is down nobody is introduced or told of
    * departures; bees already linked carry on over the mesh (the simulator links bees directly,
@@ -92,6 +140,8 @@ export class World {
     this.notaryKey = seededRng(~options.seed).int(2 ** 31);
     this.latency = options.latencyMs ?? [5, 40];
     this.loss = options.loss ?? 0;
+    this.storageFailRate = options.storageFailRate ?? 0;
+    this.framesWaitForWrites = options.framesWaitForWrites ?? true;
     this.tickMs = options.tickMs ?? 250;
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.rules = options.rules ?? ELECTION_RULES;
@@ -101,14 +151,59 @@ export class World {
   addBee(): string {
     const id = this.rng.hex(8);
     const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), simNotary(id, this.notaryKey), { config: this.config, rules: this.rules });
-    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0, role: 'egg', term: 0, queen: null, elections: 0 });
+    const disk: Disk = { term: 0, votedFor: null, membership: null, seal: null, deliveredIds: [], bans: [], upgrade: null };
+    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0, role: 'egg', term: 0, queen: null, elections: 0, lives: 1, disk, clockOffsetMs: 0, frozen: null });
     if (this.live) {
       this.liveIndex.set(id, this.live.length);
       this.live.push(id);
     }
     this.introduce(id);
-    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: id });
+    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: id, life: 1 });
     return id;
+  }
+
+  /**
+   * The tab reloads: the page closes as closeBee closes it, and a moment later the same bee opens
+   * the colony again, a new Protocol restored from its disk and nothing else.
+   */
+  reload(id: string): void {
+    if (!this.bees.get(id)?.alive) return;
+    this.closeBee(id);
+    const [min, max] = RELOAD_MS;
+    this.queue.push(this.now + min + this.rng.int(max - min + 1), { kind: 'rejoin', bee: id });
+  }
+
+  private rejoin(bee: SimBee): void {
+    bee.lives++;
+    bee.protocol = new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: this.config, rules: this.rules, restored: bee.disk });
+    bee.alive = true;
+    bee.role = 'egg';
+    bee.term = bee.disk.term;
+    bee.queen = null;
+    bee.frozen = null;
+    this.live = null;
+    this.introduce(bee.id);
+    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: bee.id, life: bee.lives });
+  }
+
+  /**
+   * The bee's JavaScript stops for `ms` (a closed laptop lid): no ticks, frames pile up unread,
+   * its links stay open. It then reads them all in order and goes on with stale state, its clock
+   * having jumped `ms` ahead.
+   */
+  freeze(id: string, ms: number): void {
+    const bee = this.bees.get(id);
+    if (!bee?.alive) return;
+    const untilMs = Math.max(bee.frozen?.untilMs ?? 0, this.now + ms);
+    bee.frozen = { untilMs, backlog: bee.frozen?.backlog ?? [] };
+    this.queue.push(untilMs, { kind: 'thaw', bee: id, life: bee.lives });
+  }
+
+  /** This bee's clock runs `ms` further ahead from now on (clocks here never run backwards). */
+  jumpClock(id: string, ms: number): void {
+    if (ms < 0) throw new RangeError(`a clock jump must be forward, got ${ms} ms`);
+    const bee = this.bees.get(id);
+    if (bee) bee.clockOffsetMs += ms;
   }
 
   /** The simulated signaling server answers with a random sample of other live bees. */
@@ -201,22 +296,56 @@ export class World {
 
   private handle(item: WorldEvent): void {
     if (item.kind === 'open') {
-      this.open(item.a, item.b);
+      this.open(item);
       return;
     }
     const bee = this.bees.get(item.bee);
-    if (!bee?.alive) return;
+    if (!bee) return;
+    if (item.kind === 'rejoin') {
+      this.rejoin(bee);
+      return;
+    }
+    if (!bee.alive || item.life !== bee.lives) return;
+    if (item.kind === 'thaw') {
+      this.thaw(bee);
+      return;
+    }
     if (item.kind === 'tick') {
       this.queue.push(this.now + this.tickMs, item);
-      this.apply(bee, bee.protocol.step({ type: 'tick' }, this.now));
+      if (!bee.frozen) this.step(bee, { type: 'tick' });
       return;
     }
     const event = item.event;
-    if (event.type === 'frame' && !this.linked(bee.id, event.peer)) return;
-    this.apply(bee, bee.protocol.step(event, this.now));
+    if (event.type === 'frame' && !this.carried(bee.id, event.peer, item.senderLife)) return;
+    if (bee.frozen) bee.frozen.backlog.push(event);
+    else this.step(bee, event);
   }
 
+  /** The bee runs again: it reads what piled up while it was frozen, in the order it arrived. */
+  private thaw(bee: SimBee): void {
+    if (!bee.frozen || this.now < bee.frozen.untilMs) return;
+    const { backlog } = bee.frozen;
+    bee.frozen = null;
+    for (const event of backlog) this.step(bee, event);
+  }
+
+  /** Whether a frame from `peer` reaches `id`: the link it left on is still open, from the same page. */
+  private carried(id: string, peer: string, senderLife: number | undefined): boolean {
+    return this.linked(id, peer) && (senderLife === undefined || senderLife === this.bees.get(peer)?.lives);
+  }
+
+  /** One protocol step at this bee's own clock. */
+  private step(bee: SimBee, event: HiveEvent): void {
+    this.apply(bee, bee.protocol.step(event, this.now + bee.clockOffsetMs));
+  }
+
+  /**
+   * Carries out a step's effects in order, as the tab's EffectQueue does: a frame emitted after a
+   * persist leaves only once that write is done, so when the write fails the step's later frames
+   * never leave (a failed write is no vote). The protocol is not told, as a tab does not tell it.
+   */
   private apply(bee: SimBee, effects: Effect[]): void {
+    let writeFailed = false;
     for (const effect of effects) {
       switch (effect.type) {
         case 'link':
@@ -229,18 +358,35 @@ export class World {
           this.introduce(bee.id);
           break;
         case 'send':
-          this.transmit(bee.id, effect.peer, effect.frame);
+          if (!writeFailed) this.transmit(bee.id, effect.peer, effect.frame);
           break;
         case 'deliver':
           bee.inbox.push(effect.message);
+          bee.disk.deliveredIds.push(effect.message.id);
           break;
         case 'settled':
           bee.settled.push(effect);
           break;
-        case 'persist':
+        case 'banned':
+          bee.disk.bans.push(effect.ban);
+          break;
+        case 'adopt':
+          bee.disk.upgrade = effect.upgrade;
+          break;
+        case 'persist': {
           if (effect.votedFor === bee.id) bee.elections++;
+          if (this.storageFailRate > 0 && this.rng.next() < this.storageFailRate) {
+            this.writesFailed++;
+            writeFailed = this.framesWaitForWrites;
+            // A broken driver casts the vote anyway: the frame leaves, the disk never hears of it.
+            if (!this.framesWaitForWrites) this.observer?.(bee, effect, this.now);
+            break;
+          }
+          const { type: _persist, ...persisted } = effect;
+          bee.disk = { ...bee.disk, ...persisted };
           this.observer?.(bee, effect, this.now);
           break;
+        }
         case 'roleChanged':
           bee.role = effect.role;
           bee.term = effect.term;
@@ -256,15 +402,17 @@ export class World {
     bee.connections++;
     if (this.reachable(bee.id, peer)) {
       // Offer and answer: about a round trip before the channel opens.
-      this.queue.push(this.now + this.delay() + this.delay(), { kind: 'open', a: bee.id, b: peer });
+      const lifeB = (this.bees.get(peer) as SimBee).lives;
+      this.queue.push(this.now + this.delay() + this.delay(), { kind: 'open', a: bee.id, b: peer, lifeA: bee.lives, lifeB });
     } else {
       this.schedule(bee.id, { type: 'linkClosed', peer }, this.delay() * 10);
     }
   }
 
-  private open(a: string, b: string): void {
-    if (this.linked(a, b)) return;
-    if (!this.reachable(a, b)) {
+  /** A link opens between the pages that asked for it and answered; a reload at either end meanwhile fails it. */
+  private open({ a, b, lifeA, lifeB }: Extract<WorldEvent, { kind: 'open' }>): void {
+    if (this.linked(a, b) || this.bees.get(a)?.lives !== lifeA) return;
+    if (!this.reachable(a, b) || this.bees.get(b)?.lives !== lifeB) {
       if (this.bees.get(a)?.alive) this.schedule(a, { type: 'linkClosed', peer: b });
       return;
     }
@@ -299,7 +447,7 @@ export class World {
       this.framesLost++;
       return;
     }
-    this.schedule(to, { type: 'frame', peer: from, frame });
+    this.schedule(to, { type: 'frame', peer: from, frame }, this.delay(), (this.bees.get(from) as SimBee).lives);
   }
 
   private adjacencyOf(bee: string): Set<string> {
@@ -313,9 +461,13 @@ export class World {
     return this.bees.get(b)?.alive === true && (this.partition.get(a) ?? -1) === (this.partition.get(b) ?? -1);
   }
 
-  /** Deliver a protocol event to a bee after a delay (network latency by default). */
-  schedule(bee: string, event: HiveEvent, delayMs = this.delay()): void {
-    this.queue.push(this.now + delayMs, { kind: 'hive', bee, event });
+  /**
+   * Deliver a protocol event to a bee's present page after a delay (network latency by default);
+   * a frame names the sender's page too, since it travels over that page's link.
+   */
+  schedule(bee: string, event: HiveEvent, delayMs = this.delay(), senderLife?: number): void {
+    const life = this.bees.get(bee)?.lives ?? 0;
+    this.queue.push(this.now + delayMs, senderLife === undefined ? { kind: 'hive', bee, life, event } : { kind: 'hive', bee, life, event, senderLife });
   }
 
   private delay(): number {
