@@ -59,6 +59,8 @@ export interface Heartbeat {
   queen: string | null;
   /** The hive this bee belongs to (its queen's), or null. */
   hive: string | null;
+  /** The version (term, epoch) of that hive's membership it holds: its queen sends a laggard the current one. */
+  hiveVersion: [term: number, epoch: number] | null;
   /** How long this bee has been up, and whether its page is visible: what makes a good queen. */
   uptimeMs: number;
   visible: boolean;
@@ -148,6 +150,7 @@ function isDigest(v: unknown): v is DigestEntry[] {
 }
 
 const isNullableId = (v: unknown): v is string | null => v === null || isBeeId(v);
+const isVersion = (v: unknown): v is [number, number] | null => v === null || (Array.isArray(v) && v.length === 2 && isCount(v[0]) && isCount(v[1]));
 const isWorkers = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_HIVE_WORKERS && v.every(isBeeId);
 
 /** Base64url of a key or signature, with room for any scheme a notary uses. */
@@ -284,8 +287,8 @@ export function parseFrameValue(value: unknown): Frame | null {
   const f = value as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
-      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version)
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version }
+      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version)
+        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version }
         : null;
     case 'up':
       return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0

@@ -11,15 +11,17 @@ export interface LinkState extends WorkerFitness {
   lastFrameAt: number;
   /** Undefined until its first heartbeat on this link. */
   follows: string | null | undefined;
-  /** The hive the far end says it belongs to. */
+  /** The hive the far end says it belongs to, and the version of its membership it holds. */
   hive: string | null;
+  hiveVersion: [number, number] | null;
   /** The term the far end last reported. */
   term: number;
   /** The config version the far end last reported, and the newest we pushed it. */
   version: number;
   pushed: number;
-  /** For a queen: when she last sent this bee her claim (it did not follow her yet). */
+  /** For a queen: when she last sent this bee her claim (it did not follow her yet), and her membership (it lagged). */
   claimedAt: number;
+  updatedAt: number;
 }
 
 export class Links {
@@ -78,7 +80,7 @@ export class Links {
       this.fx.push({ type: 'unlink', peer });
       return false;
     }
-    this.open.set(peer, { lastFrameAt: now, follows: undefined, hive: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, claimedAt: -Infinity });
+    this.open.set(peer, { lastFrameAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, claimedAt: -Infinity, updatedAt: -Infinity });
     return true;
   }
 

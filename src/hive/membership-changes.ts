@@ -14,6 +14,8 @@ interface Proposal {
 
 export class MembershipChanges {
   private proposal: Proposal | null = null;
+  /** Her seal on the committed version; null until her first change took effect. */
+  committedSeal: Seal | null = null;
 
   constructor(
     private readonly self: string,
@@ -40,6 +42,7 @@ export class MembershipChanges {
     proposal.stored.add(bee);
     if (!reached(this.committed, proposal.stored) || !reached(proposal.membership, proposal.stored)) return false;
     this.committed = proposal.membership;
+    this.committedSeal = proposal.seal;
     this.proposal = null;
     return true;
   }

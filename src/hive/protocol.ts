@@ -229,6 +229,8 @@ export class Protocol {
       this.abdication = null;
     }
     this.links.request(queen, now);
+    // Say so at once: the queen counts her workers by what their heartbeats say.
+    this.announce(now);
   }
 
   /** Out of every hive: it joins one it hears of, or founds one with other eggs. */
@@ -263,7 +265,14 @@ export class Protocol {
     s.orphanedAt = Number.NaN;
     this.campaign = null;
     this.reign = new Reign(this.court(), claim, now);
-    this.nextBeatAt = 0; // claim the throne on the next tick rather than a beat later
+    // Claim the throne now, not a beat later: her hive waits for her word.
+    this.onBeat(now);
+  }
+
+  /** A heartbeat to every link now, between beats: what this bee follows has just changed. */
+  private announce(now: number): void {
+    const beat = this.heartbeat(now);
+    for (const peer of this.links.open.keys()) this.router.emit(peer, beat);
   }
 
   private court() {
@@ -308,8 +317,7 @@ export class Protocol {
     if (this.relayRates.length > RELAY_LOAD_BEATS) this.relayRates.shift();
     this.forwardedAtBeat = this.counters.forwarded;
     this.nextBeatAt = now + this.config.heartbeatIntervalMs;
-    const beat = this.heartbeat(now);
-    for (const peer of this.links.open.keys()) this.router.emit(peer, beat);
+    this.announce(now);
     this.reign?.onBeat(now, this.workers(), this.relayRates);
   }
 
@@ -343,6 +351,7 @@ export class Protocol {
       term,
       queen,
       hive: this.shown().hive,
+      hiveVersion: this.standing.membership && [this.standing.membership.term, this.standing.membership.epoch],
       uptimeMs: now - this.startedAt,
       visible: this.visible,
       version: this.upgrades.version,
@@ -635,8 +644,8 @@ export class Protocol {
   private crownSuccessor(now: number): boolean {
     const reign = this.reign;
     if (!reign) return false;
-    const members = reign.members();
-    const workers = this.workers().filter((bee) => members.has(bee));
+    // A member behind on the membership would campaign under a version the others refuse.
+    const workers = this.workers().filter((bee) => reign.current(bee, this.links.get(bee) as LinkState));
     const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState])));
     if (successor === undefined) return false;
     const s = this.standing;
@@ -719,6 +728,7 @@ export class Protocol {
     for (const hive of frame.hives) if (this.hives.merge(hive, now) && hive.queen === s.queen) s.heardAt = now;
     link.follows = frame.queen;
     link.hive = frame.hive;
+    link.hiveVersion = frame.hiveVersion;
     link.term = frame.term;
     link.uptimeMs = frame.uptimeMs;
     link.visible = frame.visible;
@@ -729,6 +739,7 @@ export class Protocol {
     if (this.reign) {
       this.reign.heard(peer, now);
       if (frame.queen !== this.id) this.reign.offerClaim(peer, link, now);
+      else this.reign.update(peer, link, now);
     }
   }
 

@@ -4,10 +4,10 @@
 
 import type { Claim, Notary } from './certificate';
 import type { Counters, HiveConfig } from './events';
-import { MAX_HIVE_WORKERS, type HiveEntry } from './frames';
+import { MAX_HIVE_WORKERS, type HiveEntry, type Payload } from './frames';
 import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
 import type { LinkState, Links } from './links';
-import { founding, isMember, nextVersion, type Membership } from './membership';
+import { compareVersions, founding, isMember, nextVersion, type Membership } from './membership';
 import { MembershipChanges } from './membership-changes';
 import type { Rng } from './rng';
 import type { Router } from './routing';
@@ -40,6 +40,8 @@ export class Reign {
   private claimFlooded = false;
   /** No split or merge before this (the last one is still settling). */
   private settledAt: number;
+  /** When the members were last asked to store the change in flight. */
+  private askedAt = -Infinity;
   /** When each member was last heard on a link: a member silent too long is removed. */
   private readonly heardAt = new Map<string, number>();
 
@@ -95,6 +97,32 @@ export class Reign {
     this.court.router.originate(peer, { k: 'queen', ...this.claim }, now);
   }
 
+  /**
+   * A worker of hers says where it stands: one that has not stored the change in flight (it may
+   * have heard of it before it heard of her) is asked again at once; one behind on the committed
+   * membership (it missed a change) is sent it. At most once a beat per worker.
+   */
+  update(peer: string, link: LinkState, now: number): void {
+    if (now - link.updatedAt < this.court.config.heartbeatIntervalMs) return;
+    const { committed, committedSeal, pending, pendingSeal } = this.changes;
+    const version = link.hiveVersion;
+    let p: Extract<Payload, { k: 'members' }> | null = null;
+    if (pending && pendingSeal && this.changes.waitingFor().includes(peer)) p = { k: 'members', membership: pending, seal: pendingSeal };
+    else if (!pending && committedSeal && isMember(committed, peer) && (version === null || compareVersions({ term: version[0], epoch: version[1] }, committed) < 0)) {
+      p = { k: 'members', membership: committed, seal: committedSeal };
+    }
+    if (!p) return;
+    link.updatedAt = now;
+    this.court.router.originate(peer, p, now);
+  }
+
+  /** Whether the worker on `link` is a committed member holding the committed version: a fit successor. */
+  current(peer: string, link: LinkState): boolean {
+    const committed = this.changes.committed;
+    const version = link.hiveVersion;
+    return isMember(committed, peer) && version !== null && version[0] === committed.term && version[1] === committed.epoch;
+  }
+
   /** A bee stored a version of her membership. */
   onStored(bee: string, term: number, epoch: number, now: number, workers: string[]): void {
     if (!this.changes.stored(bee, term, epoch)) return;
@@ -137,6 +165,8 @@ export class Reign {
     for (const peer of links.open.keys()) this.heard(peer, now);
     const pending = this.changes.pending;
     if (pending) {
+      if (now - this.askedAt < config.heartbeatIntervalMs) return;
+      this.askedAt = now;
       const p = { k: 'members' as const, membership: pending, seal: this.changes.pendingSeal! };
       for (const bee of this.changes.waitingFor()) router.originate(bee, p, now);
       return;
@@ -164,6 +194,7 @@ export class Reign {
     const seal = notary.seal({ k: 'membership', membership });
     standing.store(membership, seal);
     this.changes.propose(membership, seal);
+    this.askedAt = now;
     for (const bee of membership.members) if (!this.heardAt.has(bee)) this.heardAt.set(bee, now);
     const p = { k: 'members' as const, membership, seal };
     for (const bee of this.changes.waitingFor()) if (bee !== self) router.originate(bee, p, now);

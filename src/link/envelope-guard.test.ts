@@ -33,7 +33,7 @@ describe('the envelope guard', () => {
 
   it('passes heartbeats through unsigned, as they are link-local', () => {
     const guard = new EnvelopeGuard(origin, COLONY);
-    const hb: Heartbeat = { t: 'hb', digest: [], hives: [], term: 1, queen: null, hive: null, uptimeMs: 5, visible: true, version: 0 };
+    const hb: Heartbeat = { t: 'hb', digest: [], hives: [], term: 1, queen: null, hive: null, hiveVersion: null, uptimeMs: 5, visible: true, version: 0 };
     expect(JSON.parse(guard.encode(hb)!)).toEqual(hb);
     expect(new EnvelopeGuard(receiver, COLONY).check(origin.id, JSON.stringify(hb))).toEqual({ frame: hb });
   });

@@ -5,11 +5,13 @@
 //   npm run sim -- --bees 1000 --seed 7 [--join-ms 10000] [--no-kill-queen] [--timeout-ms 90000]
 //   npm run sim -- --seeds 1..300
 //   npm run sim -- --replay sim-trace-7.json
+//   npm run sim -- --handovers 1000
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Violation } from './invariants';
 import { DEFAULT_CONVERGE_TIMEOUT_MS, defaultJoinSpreadMs, runColony, type ColonyReport, type Progress } from './run';
+import { HANDOVER_DEADLINE_MS, measureHandovers } from './handover';
 import { planScenario, runScenario, SETTLE_MS, shrink, type Action } from './scenario';
 
 /** Shrinking reruns the plan once per action; beyond this many actions that takes too long. */
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     'timeout-ms': { type: 'string', default: String(DEFAULT_CONVERGE_TIMEOUT_MS) },
     seeds: { type: 'string' },
     replay: { type: 'string' },
+    handovers: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -102,6 +105,19 @@ function replay(file: string): number {
   return 1;
 }
 
+function runHandovers(raw: string): number {
+  const { report, runs } = measureHandovers(count('handovers', raw));
+  console.log(`${report.runs} handovers (half in fresh colonies, half after 1–2 failovers; 4–12 bees; links 5–40 ms one way)`);
+  console.log(`done within ${HANDOVER_DEADLINE_MS} ms   ${report.runs - report.failed}; failed ${report.failed}; old queen re-elected ${report.reelected}`);
+  console.log(`abdication → all follow one queen   p50 ${report.p50Ms} ms, p95 ${report.p95Ms} ms, max ${report.maxMs} ms (virtual)`);
+  console.log(`invariant violations   ${report.violations}`);
+  for (const run of runs.filter((r) => r.ms === null || r.reelected || r.violations.length > 0)) {
+    console.log(`  seed ${run.seed} (${run.bees} bees, ${run.failovers} failovers): ${run.ms === null ? 'failed' : `${run.ms} ms`}${run.reelected ? ', old queen re-elected' : ''}`);
+    printViolations(run.seed, run.violations);
+  }
+  return report.failed + report.reelected + report.violations === 0 ? 0 : 1;
+}
+
 function printProgress(p: Progress): void {
   const wall = (p.wallMs / 1000).toFixed(1);
   console.log(`  t=${seconds(p.nowMs)}: ${p.live} live, ${p.queens} queens, ${p.following} follow a live queen, ${p.framesSent} frames (wall ${wall} s)`);
@@ -144,7 +160,10 @@ function runOne(): number {
 }
 
 try {
-  process.exitCode = values.replay !== undefined ? replay(values.replay) : values.seeds !== undefined ? runSuite(values.seeds) : runOne();
+  if (values.replay !== undefined) process.exitCode = replay(values.replay);
+  else if (values.seeds !== undefined) process.exitCode = runSuite(values.seeds);
+  else if (values.handovers !== undefined) process.exitCode = runHandovers(values.handovers);
+  else process.exitCode = runOne();
 } catch (error) {
   console.error((error as Error).message);
   process.exitCode = 2;
