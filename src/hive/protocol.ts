@@ -252,7 +252,11 @@ export class Protocol {
     this.standing.duty = 'candidate';
     this.campaign = campaign;
     this.electionAt = now + this.candidacyDelay(now);
-    this.router.originate(null, campaign.request(), now);
+    // Members all linked to us (eggs founding a hive of their neighbours) are asked over their
+    // links; otherwise the request floods, once, for members we have no way to.
+    const others = campaign.membership.members.filter((bee) => bee !== this.id);
+    if (others.every((bee) => this.links.has(bee))) for (const bee of others) this.router.originate(bee, campaign.request(), now);
+    else this.router.originate(null, campaign.request(), now);
   }
 
   private becomeQueen(claim: Claim, now: number): void {

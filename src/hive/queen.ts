@@ -97,6 +97,14 @@ export class Reign {
     this.court.router.originate(peer, { k: 'queen', ...this.claim }, now);
   }
 
+  /** Whether `bee` is known to work in another hive (its heartbeats, or hive gossip, say so). */
+  private elsewhere(bee: string): boolean {
+    const link = this.court.links.get(bee);
+    if (link !== undefined && link.follows !== undefined) return link.hive !== this.hive && link.hive !== null;
+    const queen = this.court.hives.queenOf(bee);
+    return queen !== undefined && queen !== this.court.self;
+  }
+
   /**
    * A worker of hers says where it stands: one that has not stored the change in flight (it may
    * have heard of it before it heard of her) is asked again at once; one behind on the committed
@@ -146,11 +154,14 @@ export class Reign {
       this.court.router.originate(null, claim, now, this.court.config.claimTtl);
     }
     const following = new Set(workers);
+    const members = this.changes.members();
     for (const [bee, left] of this.summoned) {
-      if (following.has(bee) || left === 0) this.summoned.delete(bee);
+      if (following.has(bee) || left === 0 || !members.has(bee) || this.elsewhere(bee)) this.summoned.delete(bee);
       else {
         this.summoned.set(bee, left - 1);
-        this.court.router.originate(bee, claim, now);
+        // Members of her hive are near her (they linked her predecessor and each other): a short
+        // flood finds them, where a colony-wide one per member per beat would drown a big colony.
+        this.court.router.originate(bee, claim, now, this.court.config.claimTtl);
       }
     }
   }
@@ -168,7 +179,8 @@ export class Reign {
       if (now - this.askedAt < config.heartbeatIntervalMs) return;
       this.askedAt = now;
       const p = { k: 'members' as const, membership: pending, seal: this.changes.pendingSeal! };
-      for (const bee of this.changes.waitingFor()) router.originate(bee, p, now);
+      // A member that follows her links her: the others hear of it when they do (update()).
+      for (const bee of this.changes.waitingFor()) if (links.has(bee)) router.originate(bee, p, now);
       return;
     }
     const committed = this.changes.committed;
@@ -197,7 +209,8 @@ export class Reign {
     this.askedAt = now;
     for (const bee of membership.members) if (!this.heardAt.has(bee)) this.heardAt.set(bee, now);
     const p = { k: 'members' as const, membership, seal };
-    for (const bee of this.changes.waitingFor()) if (bee !== self) router.originate(bee, p, now);
+    // Over her links only: a member that is not linked to her hears of it when it links (update()).
+    for (const bee of this.changes.waitingFor()) if (bee !== self && this.court.links.has(bee)) router.originate(bee, p, now);
   }
 
   /**

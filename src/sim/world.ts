@@ -79,6 +79,8 @@ export interface SimBee {
   queen: string | null;
   /** Campaigns the bee started (its counters.elections): each persists a vote for itself. */
   elections: number;
+  /** The term of its latest campaign. */
+  campaignedIn: number;
   /** Page loads of this bee: 1, and one more per reload (same id, a new Protocol from its disk). */
   lives: number;
   disk: Disk;
@@ -152,7 +154,7 @@ export class World {
     const id = this.rng.hex(8);
     const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), simNotary(id, this.notaryKey), { config: this.config, rules: this.rules });
     const disk: Disk = { term: 0, votedFor: null, membership: null, seal: null, deliveredIds: [], bans: [], upgrade: null };
-    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0, role: 'egg', term: 0, queen: null, elections: 0, lives: 1, disk, clockOffsetMs: 0, frozen: null });
+    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0, role: 'egg', term: 0, queen: null, elections: 0, campaignedIn: 0, lives: 1, disk, clockOffsetMs: 0, frozen: null });
     if (this.live) {
       this.liveIndex.set(id, this.live.length);
       this.live.push(id);
@@ -374,7 +376,11 @@ export class World {
           bee.disk.upgrade = effect.upgrade;
           break;
         case 'persist': {
-          if (effect.votedFor === bee.id) bee.elections++;
+          // A campaign is a vote for itself in a new term; the same vote stored again with a membership is not.
+          if (effect.votedFor === bee.id && effect.term > bee.campaignedIn) {
+            bee.campaignedIn = effect.term;
+            bee.elections++;
+          }
           if (this.storageFailRate > 0 && this.rng.next() < this.storageFailRate) {
             this.writesFailed++;
             writeFailed = this.framesWaitForWrites;
