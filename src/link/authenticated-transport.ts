@@ -4,6 +4,7 @@
 // for bees that proved their ids, and never a frame from any other.
 
 import type { RandomSource } from '../crypto/random';
+import { remember } from '../hive/bounded';
 import { Listeners, type LinkEvent, type Transport } from '../net/transport';
 import { LinkHandshake, type LinkSecrets, type Refusal, REFUSALS } from './handshake';
 
@@ -164,9 +165,7 @@ export class AuthenticatedTransport implements Transport {
     this.end(peer);
     this.count(peer, reason);
     if (HELD_AGAINST.has(reason)) {
-      this.refusedAt.delete(peer);
-      this.refusedAt.set(peer, this.now());
-      if (this.refusedAt.size > REFUSED_REMEMBERED) this.refusedAt.delete(this.refusedAt.keys().next().value as string);
+      remember(this.refusedAt, peer, this.now(), REFUSED_REMEMBERED);
     }
     this.raw.unlink(peer);
   }

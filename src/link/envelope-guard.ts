@@ -11,6 +11,7 @@
 import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
 import { signFields, verifyFields } from '../crypto/envelope';
 import { idOf, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type Identity } from '../crypto/identity';
+import { remember } from '../hive/bounded';
 import { parseFrameValue, type Envelope, type Frame } from '../hive/frames';
 import { REPLAY_GRACE_MS, ReplayWindows } from './replay-window';
 
@@ -75,12 +76,6 @@ function parseAuth(value: unknown): { auth: EnvelopeAuth; publicKey: Uint8Array 
   const publicKey = base64urlToBytes(a.pub, PUBLIC_KEY_BYTES);
   if (publicKey === null || base64urlToBytes(a.sig, SIGNATURE_BYTES) === null) return null;
   return { auth: { pub: a.pub, seq: a.seq as number, sig: a.sig }, publicKey };
-}
-
-/** A Map used as a bounded cache: the oldest entry goes first. */
-function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
-  map.set(key, value);
-  if (map.size > limit) map.delete(map.keys().next().value as K);
 }
 
 export class EnvelopeGuard {

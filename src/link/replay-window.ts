@@ -3,6 +3,8 @@
 // each origin keeps a window of recent numbers rather than just the highest one; everything at or
 // below the window's floor counts as used.
 
+import { remember } from '../hive/bounded';
+
 /** Sequence numbers remembered per origin; older ones fall below the floor. */
 export const WINDOW_SEQS = 1024;
 /** Origins remembered; the least recently heard is forgotten first. */
@@ -46,11 +48,8 @@ export class ReplayWindows {
 
   /** Marks `seq` used by `origin` (after its signature checked out). */
   record(origin: string, seq: number, envelopeId: string, now: number): void {
-    let window = this.origins.get(origin);
-    if (window) this.origins.delete(origin);
-    else window = { floor: -1, seqs: new Map() };
-    this.origins.set(origin, window);
-    if (this.origins.size > this.maxOrigins) this.origins.delete(this.origins.keys().next().value as string);
+    const window = this.origins.get(origin) ?? { floor: -1, seqs: new Map() };
+    remember(this.origins, origin, window, this.maxOrigins);
     window.seqs.set(seq, { id: envelopeId, at: now });
     if (window.seqs.size > this.seqsPerOrigin) {
       const oldest = window.seqs.keys().next().value as number;
