@@ -1,7 +1,8 @@
 // A hive's committed membership (Raft's configuration): its id, the members, and where this
-// version stands in the hive's history. Only the hive's queen changes it, one member at a time,
-// and a change counts once a majority of the old members and a majority of the new ones stored
-// it (membership-changes.ts). Link timeouts never shrink it. Pure data and pure questions.
+// version stands in the hive's history. Only the hive's queen changes it, one member at a time
+// (or several that left the hive, queen.ts), and a change counts once a majority of the old
+// members and a majority of the new ones stored it (membership-changes.ts). Link timeouts never
+// shrink it. Pure data and pure questions.
 
 /** The hive's membership at one point of its history. */
 export interface Membership {
@@ -47,13 +48,3 @@ export function reached(membership: Membership, stored: ReadonlySet<string>): bo
   return count >= majority(membership.members.length);
 }
 
-/**
- * How many members `a` and `b` differ by. The queen changes one member at a time: then any
- * majority of the old and any majority of the new share a bee, so the two versions can never
- * crown two queens in one term.
- */
-export function difference(a: Membership, b: Membership): number {
-  const inB = new Set(b.members);
-  const inA = new Set(a.members);
-  return a.members.filter((bee) => !inB.has(bee)).length + b.members.filter((bee) => !inA.has(bee)).length;
-}

@@ -172,10 +172,17 @@ export class Reign {
    * or fell silent, or adds a worker that follows her without being a member yet.
    */
   private tendMembers(now: number, workers: string[]): void {
-    const { links, router, self, config } = this.court;
+    const { links, router, self, config, counters } = this.court;
     for (const peer of links.open.keys()) this.heard(peer, now);
     const pending = this.changes.pending;
     if (pending) {
+      // A member that left says so in its heartbeats: that is its answer (it votes here no more).
+      for (const bee of this.changes.waitingFor()) {
+        if (!this.hasLeft(bee) || !this.changes.stored(bee, pending.term, pending.epoch)) continue;
+        counters.commits++;
+        this.tendMembers(now, workers);
+        return;
+      }
       if (now - this.askedAt < config.heartbeatIntervalMs) return;
       this.askedAt = now;
       const p = { k: 'members' as const, membership: pending, seal: this.changes.pendingSeal! };
@@ -184,21 +191,33 @@ export class Reign {
       return;
     }
     const committed = this.changes.committed;
-    // A member gone to another hive says so in its heartbeats; one that still names this hive
-    // (it may not have heard of her reign yet) stays until it falls silent.
-    const gone = committed.members.find((bee) => {
-      if (bee === self) return false;
-      const link = links.get(bee);
-      const left = link !== undefined && link.follows !== undefined && link.hive !== this.hive;
-      return left || now - (this.heardAt.get(bee) ?? now) > config.memberTimeoutMs;
-    });
-    if (gone !== undefined) {
-      this.propose(nextVersion(committed, this.court.standing.reign, committed.members.filter((bee) => bee !== gone)), now);
+    const reign = this.court.standing.reign;
+    // Members that left go in one change: they vote in this hive no more, so the majorities of
+    // the old and the new membership are drawn from the same voters (docs/protocol.md).
+    const left = committed.members.filter((bee) => bee !== self && this.hasLeft(bee));
+    if (left.length > 0) {
+      this.propose(nextVersion(committed, reign, committed.members.filter((bee) => !left.includes(bee))), now);
+      return;
+    }
+    // A silent member may be alive behind a partition: one at a time.
+    const silent = committed.members.find((bee) => bee !== self && now - (this.heardAt.get(bee) ?? now) > config.memberTimeoutMs);
+    if (silent !== undefined) {
+      this.propose(nextVersion(committed, reign, committed.members.filter((bee) => bee !== silent)), now);
       return;
     }
     if (committed.members.length > MAX_HIVE_WORKERS) return;
     const joiner = workers.find((bee) => !isMember(committed, bee));
-    if (joiner !== undefined) this.propose(nextVersion(committed, this.court.standing.reign, [...committed.members, joiner]), now);
+    if (joiner !== undefined) this.propose(nextVersion(committed, reign, [...committed.members, joiner]), now);
+  }
+
+  /**
+   * Whether `bee` said on its own link that it belongs to another hive. A member that names no
+   * hive may not have heard of her yet (a founding member before her claim reaches it), and one
+   * that names this hive is hers: both stay until they fall silent.
+   */
+  private hasLeft(bee: string): boolean {
+    const hive = this.court.links.get(bee)?.hive;
+    return hive !== undefined && hive !== null && hive !== this.hive;
   }
 
   private propose(membership: Membership, now: number): void {
