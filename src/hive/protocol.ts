@@ -3,18 +3,20 @@
 // events, randomness from the injected Rng, signatures from the injected Notary — so the
 // simulator runs thousands of these and replays any run from its seed. This file dispatches
 // events and holds the role changes (one place each); links, routing, delivery, upgrades,
-// the queen's reign and the election rules live in their own modules. docs/protocol.md explains.
+// elections (candidacy.ts), whom the bee follows (allegiance.ts), the queen's reign and the
+// election rules live in their own modules. docs/protocol.md explains.
 
-import { Campaign } from './campaign';
-import { Verdicts, type Claim, type Notary, type Seal } from './certificate';
-import { candidacyDelayMs, chooseSuccessor, ELECTION_RULES, judge, type ElectionRules, type Voter } from './election';
+import { Allegiance } from './allegiance';
+import type { Campaign } from './campaign';
+import { Candidacy } from './candidacy';
+import type { Claim, Notary } from './certificate';
+import { ELECTION_RULES, type ElectionRules } from './election';
 import { Postbox } from './delivery';
 import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type Effect, type HiveConfig, type HiveEvent, type Restored, type Role, type Snapshot } from './events';
 import { Warden, type ConductSnapshot } from './eviction';
-import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type Envelope, type Frame, type Heartbeat, type HiveEntry, type Payload } from './frames';
+import { MAX_HIVE_ENTRIES, type Envelope, type Frame, type Heartbeat } from './frames';
 import { HiveMap } from './hives';
 import { Links, type LinkState } from './links';
-import { compareVersions, founding, isMember, sameMembership, type Membership } from './membership';
 import { Reign, RELAY_LOAD_BEATS } from './queen';
 import type { Rng } from './rng';
 import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
@@ -27,14 +29,10 @@ export { DEFAULT_CONFIG } from './events';
 
 /** Rotation rounds without news of a bee (or a hive) before it is forgotten in a big colony. */
 const ROSTER_TIMEOUT_ROUNDS = 4;
-/** Queen timeouts an orphan waits for its hive's new queen before it joins another live hive. */
-const ORPHAN_PATIENCE_ROUNDS = 3;
 /** Hives a worker's heartbeat tells of (a queen's and an egg's: MAX_HIVE_ENTRIES). */
 const WORKER_HIVE_ENTRIES = 8;
 /** Roster entries a heartbeat carries from a bee in a hive: the news, not the census. */
 const HIVE_DIGEST_ENTRIES = 24;
-/** Queen timeouts an abdication may take before it is reported as failed. */
-const ABDICATION_ROUNDS = 4;
 
 export interface ProtocolOptions {
   config?: HiveConfig;
@@ -56,14 +54,12 @@ export class Protocol {
   private readonly upgrades: Upgrades;
   private readonly standing: Standing;
   private readonly warden: Warden;
-  private readonly verdicts: Verdicts;
+  private readonly candidacy: Candidacy;
+  private readonly allegiance: Allegiance;
   /** Her reign, while this bee is queen. */
   private reign: Reign | null = null;
-  /** Its candidacy, while this bee is a candidate. */
+  /** Its campaign, while this bee is a candidate. */
   private campaign: Campaign | null = null;
-  /** When this bee campaigns if there is still no queen (NaN until the first tick). */
-  private electionAt = Number.NaN;
-  private abdication: { ref: number; until: number } | null = null;
   private visible = true;
   private startedAt = Number.NaN;
   private nextBeatAt = 0;
@@ -86,7 +82,6 @@ export class Protocol {
     this.roster = new Roster(id, this.config.rosterTimeoutMs, this.config.missingVoterMs);
     this.hives = new HiveMap(id);
     this.standing = new Standing(this.fx, restored);
-    this.verdicts = new Verdicts((claimant, claim) => this.rules.certifies(claimant, claim, notary));
     this.warden = new Warden(
       {
         id,
@@ -110,6 +105,27 @@ export class Protocol {
     }, this.fx, this.counters);
     this.postbox = new Postbox(id, this.config, rng, this.router, { links: () => this.links.size, known: () => this.roster.size }, this.fx, this.counters, restored.deliveredIds);
     this.upgrades = new Upgrades(id, this.links, this.fx, this.counters, restored.upgrade ?? null);
+    const { config, rules, standing, links, roster, hives, router, counters, fx } = this;
+    this.candidacy = new Candidacy({
+      self: id, config, rules, rng, notary, standing, links, roster, router, counters,
+      campaign: () => this.campaign,
+      reigning: () => this.reign !== null,
+      queenAlive: (now) => this.allegiance.queenAlive(now),
+      fitness: (now) => ({ uptimeMs: now - this.startedAt, visible: this.visible, links: this.links.size }),
+      becomeCandidate: (campaign, now) => this.becomeCandidate(campaign, now),
+      standDown: () => this.standDown(),
+      becomeQueen: (claim, now) => this.becomeQueen(claim, now),
+    });
+    this.allegiance = new Allegiance({
+      self: id, config, rules, notary, fx, standing, links, hives, router, counters, candidacy: this.candidacy,
+      reign: () => this.reign,
+      workers: () => this.workers(),
+      forgedClaim: (claimant, now) => this.warden.onForgedClaim(claimant, now),
+      becomeWorker: (queen, hive, reign, now) => this.becomeWorker(queen, hive, reign, now),
+      becomeEgg: (now) => this.becomeEgg(now),
+      becomeQueen: (claim, now) => this.becomeQueen(claim, now),
+      stepDown: (now) => this.stepDown(now),
+    });
   }
 
   step(event: HiveEvent, now: number): Effect[] {
@@ -133,7 +149,7 @@ export class Protocol {
       case 'send': this.postbox.submit(event.ref, event.to, event.body, now, event.msg); break;
       case 'broadcast': this.postbox.submit(event.ref, null, event.body, now, event.msg); break;
       case 'visibility': this.visible = event.visible; break;
-      case 'abdicate': this.abdicate(event.ref, now); break;
+      case 'abdicate': this.allegiance.abdicate(event.ref, now); break;
       case 'signal': this.router.originate(event.to, { k: 'sig', data: event.data }, now); break;
       case 'seed': this.upgrades.adopt({ version: event.version, config: event.config, route: [this.id] }, this.whereabouts()); break;
       case 'leave': this.onLeave(now); break;
@@ -214,7 +230,7 @@ export class Protocol {
   private becomeWorker(queen: string, hive: string, reign: number, now: number): void {
     const s = this.standing;
     s.enterTerm(reign);
-    if (s.duty === 'candidate') this.electionAt = now + this.candidacyDelay(now);
+    if (s.duty === 'candidate') this.candidacy.postpone(now);
     s.duty = 'worker';
     s.queen = queen;
     s.hive = hive;
@@ -224,10 +240,7 @@ export class Protocol {
     s.orphanedAt = Number.NaN;
     this.campaign = null;
     this.reign = null;
-    if (this.abdication && queen !== this.id) {
-      this.fx.push({ type: 'settled', ref: this.abdication.ref, ok: true, route: [this.id, queen] });
-      this.abdication = null;
-    }
+    this.allegiance.followed(queen);
     this.links.request(queen, now);
     // Say so at once: the queen counts her workers by what their heartbeats say.
     this.announce(now);
@@ -245,18 +258,24 @@ export class Protocol {
     s.orphanedAt = Number.NaN;
     this.campaign = null;
     this.reign = null;
-    this.electionAt = now + this.candidacyDelay(now);
+    this.candidacy.postpone(now);
   }
 
   private becomeCandidate(campaign: Campaign, now: number): void {
     this.standing.duty = 'candidate';
     this.campaign = campaign;
-    this.electionAt = now + this.candidacyDelay(now);
+    this.candidacy.postpone(now);
     // Members all linked to us (eggs founding a hive of their neighbours) are asked over their
     // links; otherwise the request floods, once, for members we have no way to.
     const others = campaign.membership.members.filter((bee) => bee !== this.id);
     if (others.every((bee) => this.links.has(bee))) for (const bee of others) this.router.originate(bee, campaign.request(), now);
     else this.router.originate(null, campaign.request(), now);
+  }
+
+  /** A candidate that hears of a later term's election stands down to vote in it. */
+  private standDown(): void {
+    this.standing.duty = 'worker';
+    this.campaign = null;
   }
 
   private becomeQueen(claim: Claim, now: number): void {
@@ -279,6 +298,17 @@ export class Protocol {
     for (const peer of this.links.open.keys()) this.router.emit(peer, beat);
   }
 
+  /** A queen who crowned her successor steps down: an orphan of her hive until the successor's claim comes. */
+  private stepDown(now: number): void {
+    const s = this.standing;
+    this.reign = null;
+    s.duty = 'worker';
+    s.formerQueen = this.id;
+    s.queen = null;
+    s.orphanedAt = now;
+    this.candidacy.stepAside(now);
+  }
+
   private court() {
     return {
       self: this.id, config: this.config, rng: this.rng, notary: this.notary, links: this.links, hives: this.hives,
@@ -293,7 +323,7 @@ export class Protocol {
   // ---- time ------------------------------------------------------------------------------
 
   private onTick(now: number): void {
-    if (Number.isNaN(this.electionAt)) this.electionAt = now + this.candidacyDelay(now);
+    this.candidacy.start(now);
     if (now >= this.nextBeatAt) this.onBeat(now);
     // A queen, or a queenless bee, looks for parts of the colony it does not know (a healed
     // partition, a split mesh); a bee with no link at all needs fresh introductions anyway.
@@ -305,12 +335,9 @@ export class Protocol {
     this.hives.expire(now, this.hiveTimeout());
     this.links.expire(now);
     this.links.keepNeighbours(this.roster.others(), now);
-    if (!this.reign) this.watchQueen(now);
+    if (!this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
     this.postbox.onTick(now);
-    if (this.abdication && now > this.abdication.until) {
-      this.fx.push({ type: 'settled', ref: this.abdication.ref, ok: false, reason: 'no successor took the throne' });
-      this.abdication = null;
-    }
+    this.allegiance.onTick(now);
     this.warden.onTick(now);
     this.router.prune(now);
   }
@@ -362,317 +389,13 @@ export class Protocol {
     };
   }
 
-  private candidacyDelay(now: number): number {
-    return candidacyDelayMs({ uptimeMs: now - this.startedAt, visible: this.visible, links: this.links.size }, this.config, this.rng);
-  }
-
-  // ---- queenless bees ----------------------------------------------------------------------
-
-  private queenAlive(now: number): boolean {
-    const { queen, heardAt } = this.standing;
-    return this.reign !== null || (queen !== null && now - heardAt <= this.config.queenTimeoutMs);
-  }
-
-  /** Follow the queen: keep a link to her, notice when she falls silent; orphans and eggs find a queen. */
-  private watchQueen(now: number): void {
-    const s = this.standing;
-    if (s.queen !== null) {
-      if (!this.queenAlive(now)) this.loseQueen(now);
-      else this.links.request(s.queen, now);
-      return;
-    }
-    if (s.membership !== null && Number.isNaN(s.orphanedAt)) s.orphanedAt = now; // restored after a reload
-    // An orphan whose hive could not crown a new queen in time leaves it and is an egg again.
-    if (s.membership !== null && now - s.orphanedAt > this.config.missingVoterMs) this.becomeEgg(now);
-    // An egg that hears of a live hive asks to join it rather than founding another (its queen
-    // answers with her claim); so does an orphan whose own hive crowns nobody it hears of.
-    if (this.impatient(now)) {
-      const hive = this.roomiestHive();
-      if (hive !== undefined) {
-        this.links.request(hive.queen, now);
-        return;
-      }
-    }
-    if (now < this.electionAt || this.links.size === 0 || !this.config.elections) return;
-    const membership = s.membership ?? this.foundingMembers(now);
-    if (membership !== null && membership.members.length > 1 && isMember(membership, this.id)) this.poll(membership, now);
-  }
-
-  /** Whether this queenless bee may join another hive: an egg, or an orphan done waiting for its own. */
-  private impatient(now: number): boolean {
-    const { membership, orphanedAt } = this.standing;
-    return membership === null || now - orphanedAt > ORPHAN_PATIENCE_ROUNDS * this.config.queenTimeoutMs;
-  }
-
-  private loseQueen(now: number): void {
-    const s = this.standing;
-    if (s.queen !== null) this.hives.remove(s.queen);
-    s.formerQueen = s.queen;
-    s.queen = null;
-    s.orphanedAt = now;
-    if (s.duty !== 'candidate') this.electionAt = now + this.candidacyDelay(now);
-  }
-
-  /** The known hive with the most room (the least full when all are full), if any. */
-  private roomiestHive(): HiveEntry | undefined {
-    let best: HiveEntry | undefined;
-    for (const hive of this.hives.values()) if (!best || hive.workers.length < best.workers.length) best = hive;
-    return best;
-  }
-
-  /**
-   * The members an egg founds a hive with: in a small colony everyone on its roster, once the
-   * roster has settled; in one too big to count (beyond twice a hive's capacity), its egg
-   * neighbours. Several hives may hatch at once from different eggs; they then merge.
-   */
-  private foundingMembers(now: number): Membership | null {
-    const others = this.roster.others();
-    let bees: string[];
-    if (others.length + 1 <= 2 * this.config.capacity) {
-      if (others.length === 0 || now - this.roster.changedAt < this.config.rosterSettleMs) return null;
-      bees = others;
-    } else bees = [...this.links.open].filter(([, link]) => link.follows === null).map(([peer]) => peer);
-    return founding(this.rng.hex(8), [this.id, ...bees.slice(0, MAX_HIVE_WORKERS)]);
-  }
-
-  // ---- elections ---------------------------------------------------------------------------
-
-  /**
-   * Royal jelly, first taste: ask whether the members would elect us before raising the term. A
-   * bee cut off from its hive gets no majority and so cannot inflate terms (Raft's pre-vote).
-   */
-  private poll(membership: Membership, now: number): void {
-    const seal = this.standing.membership ? this.standing.seal : null;
-    const campaign = new Campaign(this.standing.term + 1, true, membership, seal, null);
-    campaign.count(this.id, null, this.rules, () => true);
-    this.becomeCandidate(campaign, now);
-  }
-
-  /** Royal jelly: a candidate for the next term (above `above`), asking the members for votes. */
-  private run(membership: Membership, seal: Seal | null, crown: Seal | null, now: number, above = 0): void {
-    const s = this.standing;
-    s.enterTerm(Math.max(s.term, above) + 1);
-    s.vote(this.id);
-    this.counters.elections++;
-    const campaign = new Campaign(s.term, false, membership, seal, crown);
-    campaign.count(this.id, this.notary.seal({ k: 'ballot', term: s.term, candidate: this.id, membership }), this.rules, () => true);
-    this.becomeCandidate(campaign, now);
-  }
-
-  private voter(now: number): Voter {
-    const s = this.standing;
-    return {
-      self: this.id, term: s.term, membership: s.membership, liveQueen: this.queenAlive(now) ? s.queen : null,
-      formerQueen: s.formerQueen, hive: s.hive, reign: s.reign, notary: this.notary,
-    };
-  }
-
-  /** A candidate asks for our vote; returns whether its flood goes on. */
-  private onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
-    if (this.reign) return true;
-    const verdict = judge(this.voter(now), candidate, p, this.rules);
-    if (verdict === 'ignore') return true;
-    if (verdict === 'refuse') return false;
-    if (verdict === 'later') {
-      this.router.originate(candidate, { k: 'later', term: this.standing.term }, now);
-      return false;
-    }
-    if (p.pre) {
-      // A straw poll binds nobody: answer it without touching our term or vote.
-      this.router.originate(candidate, { k: 'vote', term: p.term, pre: true, ballot: null }, now);
-      return true;
-    }
-    const s = this.standing;
-    if (p.term > s.term) {
-      s.enterTerm(p.term);
-      if (s.duty === 'candidate') {
-        s.duty = 'worker';
-        this.campaign = null;
-      }
-    }
-    if (!this.rules.grantsVote(s.votedFor, candidate)) return true;
-    s.vote(candidate);
-    this.electionAt = now + this.candidacyDelay(now);
-    const ballot = this.notary.seal({ k: 'ballot', term: p.term, candidate, membership: p.membership });
-    this.router.originate(candidate, { k: 'vote', term: p.term, pre: false, ballot }, now);
-    return true;
-  }
-
-  private onVote(voter: string, p: Extract<Payload, { k: 'vote' }>, now: number): void {
-    const campaign = this.campaign;
-    if (this.standing.duty !== 'candidate' || !campaign || p.pre !== campaign.pre || p.term !== campaign.term) return;
-    if (!campaign.count(voter, p.ballot, this.rules, (bee) => this.links.has(bee))) return;
-    if (campaign.pre) this.run(campaign.membership, campaign.seal, null, now);
-    else this.becomeQueen({ term: campaign.term, membership: campaign.membership, authority: { by: 'votes', ballots: campaign.ballots() } }, now);
-  }
-
-  // ---- claims and the queen's word -----------------------------------------------------------
-
-  /**
-   * A queen's claim. It is followed only once its certificate verified; one that does not verify
-   * is the claimant's own misconduct (it signed it). A claim older than the reign this bee
-   * knows of its hive is stale: dropped, and held against nobody (replays of old claims are).
-   */
-  private onClaim(claimant: string, p: Extract<Payload, { k: 'queen' }>, now: number): boolean {
-    if (claimant === this.id) return true;
-    const claim: Claim = { term: p.term, membership: p.membership, authority: p.authority };
-    if (!this.verdicts.certifies(claimant, claim)) {
-      this.counters.uncertified++;
-      this.warden.onForgedClaim(claimant, now);
-      return false;
-    }
-    if (this.stale(claim, now)) {
-      this.counters.stale++;
-      return false;
-    }
-    if (claim.authority.by === 'split' && !this.trustsMother(claim.authority.seal.bee)) return true;
-    if (this.mayFollow(claimant, claim, now)) this.follow(claimant, claim, now);
-    return true;
-  }
-
-  /**
-   * Whether a certified claim is older than what this bee holds of its hive: the reign it follows,
-   * or the membership it stored (a later queen proposed it). A bee that holds nothing of the hive
-   * has nothing a claim could be older than.
-   */
-  private stale(claim: Claim, now: number): boolean {
-    const s = this.standing;
-    const hive = claim.membership.hive;
-    if ((this.reign || this.queenAlive(now)) && hive === s.hive && claim.term < s.reign) return true;
-    return s.membership !== null && hive === s.membership.hive && claim.term < s.membership.term;
-  }
-
-  /** An heir's mother vouches for her to the hive she was bred from, and to eggs. */
-  private trustsMother(mother: string): boolean {
-    const s = this.standing;
-    return (s.queen === null && s.membership === null) || mother === s.queen || mother === s.formerQueen;
-  }
-
-  private mayFollow(claimant: string, claim: Claim, now: number): boolean {
-    const s = this.standing;
-    const hive = claim.membership.hive;
-    if (this.reign) return hive === s.hive && claim.term > s.reign;
-    if (this.queenAlive(now)) return hive === s.hive && (claimant === s.queen || claim.term > s.reign);
-    if (s.membership !== null && hive === s.membership.hive) return true;
-    return this.impatient(now);
-  }
-
-  /** Follows a certified queen; a member of her hive takes its membership if it had none of it. */
-  private follow(queen: string, claim: Claim, now: number): void {
-    const s = this.standing;
-    const hive = claim.membership.hive;
-    const own = s.membership;
-    if (own === null || own.hive !== hive) {
-      if (isMember(claim.membership, this.id)) s.store(claim.membership, null);
-      else if (own !== null) s.store(null, null);
-    }
-    this.becomeWorker(queen, hive, claim.term, now);
-  }
-
-  /** The queen proposes her hive's next membership: store it, then say so (in that order). */
-  private onMembers(from: string, p: Extract<Payload, { k: 'members' }>, now: number): void {
-    const s = this.standing;
-    const { membership } = p;
-    const stored = { k: 'stored' as const, hive: membership.hive, term: membership.term, epoch: membership.epoch };
-    if (s.left && from === s.left.queen && membership.hive === s.left.hive) {
-      this.router.originate(from, stored, now);
-      return;
-    }
-    if (from !== s.queen || this.reign || membership.hive !== s.hive) return;
-    const own = s.membership;
-    const order = own === null || own.hive !== membership.hive ? 1 : compareVersions(membership, own);
-    if (order < 0 || (order === 0 && !sameMembership(membership, own))) return;
-    if (order > 0) s.store(isMember(membership, this.id) ? membership : null, p.seal);
-    this.router.originate(from, stored, now);
-  }
-
-  /**
-   * Our queen moves us: into the new hive of the heir she bred (we are its members; we follow the
-   * heir once her claim, vouched for by our queen's seal, reaches us), or into another hive (a
-   * merge: we join it like any egg).
-   */
-  private onMove(from: string, p: Extract<Payload, { k: 'move' }>, now: number): void {
-    const s = this.standing;
-    if (from !== s.queen || s.duty !== 'worker' || p.to === this.id || s.hive === null) return;
-    s.left = { hive: s.hive, queen: from };
-    const { membership, seal } = p;
-    if (membership && seal && seal.bee === from && this.notary.verify({ k: 'split', heir: p.to, membership }, seal)) {
-      s.store(membership, null);
-      // Queenless until the heir's claim comes, with our queen's word to trust it by.
-      s.formerQueen = from;
-      s.queen = null;
-      s.hive = membership.hive;
-      s.reign = 0;
-      s.orphanedAt = now;
-      this.electionAt = now + this.candidacyDelay(now);
-    } else if (!membership) this.becomeEgg(now);
-    else return;
-    this.links.request(p.to, now);
-  }
-
-  /** Our queen bred us: we are the first queen of a new hive, reigning in its first term. */
-  private onBreed(from: string, p: Extract<Payload, { k: 'breed' }>, now: number): void {
-    const s = this.standing;
-    const split = { k: 'split' as const, heir: this.id, membership: p.membership };
-    if (from !== s.queen || s.duty !== 'worker' || s.hive === null || p.seal.bee !== from || !this.notary.verify(split, p.seal)) return;
-    s.left = { hive: s.hive, queen: from };
-    s.store(p.membership, null);
-    this.becomeQueen({ term: 1, membership: p.membership, authority: { by: 'split', seal: p.seal } }, now);
-  }
-
-  /** Our queen crowned us: campaign at once, with her crown, above the highest term of her hive. */
-  private onCrown(from: string, p: Extract<Payload, { k: 'crown' }>, now: number): void {
-    const s = this.standing;
-    const membership = s.membership;
-    if (from !== s.queen || s.duty === 'queen' || !membership || membership.hive !== s.hive || p.seal.bee !== from) return;
-    if (!this.notary.verify({ k: 'crown', hive: membership.hive, term: s.reign, successor: this.id }, p.seal)) return;
-    this.run(membership, s.seal, p.seal, now, p.term);
-  }
-
-  private abdicate(ref: number, now: number): void {
-    if (!this.reign) {
-      this.fx.push({ type: 'settled', ref, ok: false, reason: 'only a queen can abdicate' });
-      return;
-    }
-    if (!this.crownSuccessor(now)) {
-      this.fx.push({ type: 'settled', ref, ok: false, reason: 'no worker to hand the throne to' });
-      return;
-    }
-    this.abdication = { ref, until: now + ABDICATION_ROUNDS * this.config.queenTimeoutMs };
-  }
-
-  /**
-   * Step down and crown the best worker among the members: she campaigns at once, and this bee
-   * votes for her as a member. It steps aside with jitter so that it does not campaign itself.
-   */
-  private crownSuccessor(now: number): boolean {
-    const reign = this.reign;
-    if (!reign) return false;
-    // A member behind on the membership would campaign under a version the others refuse.
-    const workers = this.workers().filter((bee) => reign.current(bee, this.links.get(bee) as LinkState));
-    const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, this.links.get(bee) as LinkState])));
-    if (successor === undefined) return false;
-    const s = this.standing;
-    const seal = this.notary.seal({ k: 'crown', hive: reign.hive, term: s.reign, successor });
-    // Workers that joined after her election, or voted in a failed one, may be on later terms than hers.
-    const term = Math.max(s.term, ...workers.map((bee) => (this.links.get(bee) as LinkState).term));
-    this.router.originate(successor, { k: 'crown', term, seal }, now);
-    this.reign = null;
-    s.duty = 'worker';
-    s.formerQueen = this.id;
-    s.queen = null;
-    s.orphanedAt = now;
-    this.electionAt = now + this.config.queenTimeoutMs + this.rng.int(this.config.electionSpreadMs);
-    return true;
-  }
-
   // ---- links and roster ------------------------------------------------------------------
 
   private forget(bee: string, now: number): void {
     this.roster.remove(bee, now);
     this.hives.remove(bee);
     this.links.forget(bee);
-    if (bee === this.standing.queen && !this.reign) this.loseQueen(now);
+    if (bee === this.standing.queen && !this.reign) this.allegiance.loseQueen(now);
   }
 
   private onWelcome(peers: string[], now: number): void {
@@ -697,7 +420,7 @@ export class Protocol {
   }
 
   private onLeave(now: number): void {
-    if (this.reign) this.crownSuccessor(now);
+    if (this.reign) this.allegiance.crownSuccessor(now);
     for (const peer of this.links.open.keys()) this.router.emit(peer, { t: 'bye' });
     this.postbox.leave();
     this.left = true;
@@ -761,21 +484,18 @@ export class Protocol {
     switch (p.k) {
       case 'data': this.postbox.onData(env, p, route, now); return true;
       case 'ack': this.postbox.onAck(p.msg, route); return true;
-      case 'elect': return this.onElect(env.from, p, now);
-      case 'vote': this.onVote(env.from, p, now); return true;
-      case 'queen': return this.onClaim(env.from, p, now);
-      case 'members': this.onMembers(env.from, p, now); return true;
+      case 'elect': return this.candidacy.onElect(env.from, p, now);
+      case 'vote': this.candidacy.onVote(env.from, p, now); return true;
+      case 'queen': return this.allegiance.onClaim(env.from, p, now);
+      case 'members': this.allegiance.onMembers(env.from, p, now); return true;
       case 'stored':
         if (this.reign && p.hive === this.reign.hive) this.reign.onStored(env.from, p.term, p.epoch, now, this.workers());
         return true;
-      case 'crown': this.onCrown(env.from, p, now); return true;
+      case 'crown': this.allegiance.onCrown(env.from, p, now); return true;
       case 'evict': return this.warden.onNotice(env.from, p, now);
-      case 'later':
-        // Voters that lived through a term we missed refuse us until we campaign above it.
-        if (this.standing.duty === 'candidate') this.standing.enterTerm(p.term);
-        return true;
-      case 'breed': this.onBreed(env.from, p, now); return true;
-      case 'move': this.onMove(env.from, p, now); return true;
+      case 'later': this.candidacy.onLater(p); return true;
+      case 'breed': this.allegiance.onBreed(env.from, p, now); return true;
+      case 'move': this.allegiance.onMove(env.from, p, now); return true;
       case 'sig': this.fx.push({ type: 'signal', from: env.from, data: p.data }); return true;
     }
   }
