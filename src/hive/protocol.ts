@@ -2,9 +2,9 @@
 // carry out. No timers, sockets, clocks or storage in here — time arrives as `now` and as `tick`
 // events, randomness from the injected Rng, signatures from the injected Notary — so the
 // simulator runs thousands of these and replays any run from its seed. This file dispatches
-// events and holds the role changes (one place each); links, routing, delivery, upgrades,
-// elections (candidacy.ts), whom the bee follows (allegiance.ts), the queen's reign and the
-// election rules live in their own modules. docs/protocol.md explains.
+// events and holds the role changes (one place each) and the beat; links, routing, delivery,
+// upgrades, gossip, elections (candidacy.ts), whom the bee follows (allegiance.ts), the queen's
+// reign and the election rules live in their own modules. docs/protocol.md explains.
 
 import { Allegiance } from './allegiance';
 import type { Campaign } from './campaign';
@@ -14,25 +14,19 @@ import { ELECTION_RULES, type ElectionRules } from './election';
 import { Postbox } from './delivery';
 import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type Effect, type HiveConfig, type HiveEvent, type Restored, type Role, type Snapshot } from './events';
 import { Warden, type ConductSnapshot } from './eviction';
-import { MAX_HIVE_ENTRIES, type Envelope, type Frame, type Heartbeat } from './frames';
+import type { Envelope, Frame } from './frames';
+import { Gossip } from './gossip';
 import { HiveMap } from './hives';
-import { Links, type LinkState } from './links';
+import { Links } from './links';
 import { Reign, RELAY_LOAD_BEATS } from './queen';
 import type { Rng } from './rng';
-import { ROTATING_DIGEST_ENTRIES, Roster } from './roster';
+import { Roster } from './roster';
 import { Router } from './routing';
 import { Standing } from './standing';
 import { Upgrades } from './upgrades';
 
 export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Restored, Role, Snapshot, Upgrade } from './events';
 export { DEFAULT_CONFIG } from './events';
-
-/** Rotation rounds without news of a bee (or a hive) before it is forgotten in a big colony. */
-const ROSTER_TIMEOUT_ROUNDS = 4;
-/** Hives a worker's heartbeat tells of (a queen's and an egg's: MAX_HIVE_ENTRIES). */
-const WORKER_HIVE_ENTRIES = 8;
-/** Roster entries a heartbeat carries from a bee in a hive: the news, not the census. */
-const HIVE_DIGEST_ENTRIES = 24;
 
 export interface ProtocolOptions {
   config?: HiveConfig;
@@ -54,6 +48,7 @@ export class Protocol {
   private readonly upgrades: Upgrades;
   private readonly standing: Standing;
   private readonly warden: Warden;
+  private readonly gossip: Gossip;
   private readonly candidacy: Candidacy;
   private readonly allegiance: Allegiance;
   /** Her reign, while this bee is queen. */
@@ -105,7 +100,18 @@ export class Protocol {
     }, this.fx, this.counters);
     this.postbox = new Postbox(id, this.config, rng, this.router, { links: () => this.links.size, known: () => this.roster.size }, this.fx, this.counters, restored.deliveredIds);
     this.upgrades = new Upgrades(id, this.links, this.fx, this.counters, restored.upgrade ?? null);
-    const { config, rules, standing, links, roster, hives, router, counters, fx } = this;
+    const { config, rules, standing, links, roster, hives, router, counters, fx, upgrades } = this;
+    this.gossip = new Gossip({
+      self: id, config, standing, roster, hives, links, upgrades,
+      reign: () => this.reign,
+      workers: () => this.workers(),
+      hive: () => this.shown().hive,
+      uptimeMs: (now) => now - this.startedAt,
+      visible: () => this.visible,
+      whereabouts: () => this.whereabouts(),
+      isBanned: (bee) => this.warden.isBanned(bee),
+      newWorker: (peer, now) => this.warden.onNewWorker(peer, now),
+    });
     this.candidacy = new Candidacy({
       self: id, config, rules, rng, notary, standing, links, roster, router, counters,
       campaign: () => this.campaign,
@@ -294,7 +300,7 @@ export class Protocol {
 
   /** A heartbeat to every link now, between beats: what this bee follows has just changed. */
   private announce(now: number): void {
-    const beat = this.heartbeat(now);
+    const beat = this.gossip.heartbeat(now);
     for (const peer of this.links.open.keys()) this.router.emit(peer, beat);
   }
 
@@ -331,8 +337,7 @@ export class Protocol {
       this.nextSampleAt = now + this.config.resampleIntervalMs;
       this.fx.push({ type: 'sample' });
     }
-    for (const bee of this.roster.expire(now, this.rosterTimeout())) this.links.forget(bee);
-    this.hives.expire(now, this.hiveTimeout());
+    this.gossip.expire(now);
     this.links.expire(now);
     this.links.keepNeighbours(this.roster.others(), now);
     if (!this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
@@ -350,43 +355,6 @@ export class Protocol {
     this.nextBeatAt = now + this.config.heartbeatIntervalMs;
     this.announce(now);
     this.reign?.onBeat(now, this.workers(), this.relayRates);
-  }
-
-  /**
-   * A big roster takes a while to rotate through a digest: each neighbour mentions a bee once
-   * every size / ROTATING_DIGEST_ENTRIES beats. Wait a few such rounds before calling it gone;
-   * small colonies keep the configured timeout.
-   */
-  private rosterTimeout(): number {
-    const roundMs = (this.config.heartbeatIntervalMs * this.roster.size) / ROTATING_DIGEST_ENTRIES / Math.max(1, this.links.size);
-    return Math.max(this.config.rosterTimeoutMs, ROSTER_TIMEOUT_ROUNDS * roundMs);
-  }
-
-  /** Like the roster's: hive news rotates through big colonies too. */
-  private hiveTimeout(): number {
-    const roundMs = (this.config.heartbeatIntervalMs * this.hives.size) / (MAX_HIVE_ENTRIES / 2) / Math.max(1, this.links.size);
-    return Math.max(this.config.hiveTimeoutMs, ROSTER_TIMEOUT_ROUNDS * roundMs);
-  }
-
-  private heartbeat(now: number): Heartbeat {
-    // Inside a hive the queen's heartbeats carry liveness, and hive gossip tells where every bee
-    // works: a bee there passes on only roster news, not a colony-wide census. Queens (for the
-    // court) and eggs (to find a hive) need the hive map most; a worker passes on a little of it.
-    const { queen, term } = this.standing;
-    const inHive = queen !== null;
-    const worker = inHive && !this.reign;
-    return {
-      t: 'hb',
-      digest: this.roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : undefined),
-      hives: this.hives.digest(this.reign ? this.reign.entry(now, this.workers()) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
-      term,
-      queen,
-      hive: this.shown().hive,
-      hiveVersion: this.standing.membership && [this.standing.membership.term, this.standing.membership.epoch],
-      uptimeMs: now - this.startedAt,
-      visible: this.visible,
-      version: this.upgrades.version,
-    };
   }
 
   // ---- links and roster ------------------------------------------------------------------
@@ -415,7 +383,7 @@ export class Protocol {
     if (!kept) return;
     this.counters.linksOpened++;
     // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
-    this.router.emit(peer, this.heartbeat(now));
+    this.router.emit(peer, this.gossip.heartbeat(now));
     this.postbox.onLinkOpen(now);
   }
 
@@ -434,7 +402,7 @@ export class Protocol {
     link.lastFrameAt = now;
     this.counters.framesIn++;
     switch (frame.t) {
-      case 'hb': this.onHeartbeat(peer, link, frame, now); break;
+      case 'hb': this.gossip.onHeartbeat(peer, link, frame, now); break;
       case 'bye':
         this.forget(peer, now);
         this.links.drop(peer);
@@ -444,29 +412,6 @@ export class Protocol {
         link.version = Math.max(link.version, frame.version);
         this.upgrades.adopt({ version: frame.version, config: frame.config, route: [...frame.route, this.id] }, this.whereabouts());
         break;
-    }
-  }
-
-  private onHeartbeat(peer: string, link: LinkState, frame: Heartbeat, now: number): void {
-    const s = this.standing;
-    for (const [bee, beat] of frame.digest) if (!this.warden.isBanned(bee)) this.roster.merge(bee, beat, now);
-    if (this.reign && frame.queen === this.id && link.follows !== this.id) this.warden.onNewWorker(peer, now);
-    // Fresh news of our queen's hive: she is alive.
-    for (const hive of frame.hives) if (this.hives.merge(hive, now) && hive.queen === s.queen) s.heardAt = now;
-    link.follows = frame.queen;
-    link.hive = frame.hive;
-    link.hiveVersion = frame.hiveVersion;
-    link.term = frame.term;
-    link.uptimeMs = frame.uptimeMs;
-    link.visible = frame.visible;
-    link.version = frame.version;
-    if (this.upgrades.version > frame.version) this.upgrades.spread(this.whereabouts());
-    // The queen's own heartbeat on a direct link is as good as her claim.
-    if (peer === s.queen && frame.queen === peer && !this.reign) s.heardAt = now;
-    if (this.reign) {
-      this.reign.heard(peer, now);
-      if (frame.queen !== this.id) this.reign.offerClaim(peer, link, now);
-      else this.reign.update(peer, link, now);
     }
   }
 
