@@ -4,7 +4,8 @@
 // simulator runs thousands of these and replays any run from its seed. This file dispatches
 // events and holds the role changes (one place each) and the beat; links, routing, delivery,
 // upgrades, gossip, elections (candidacy.ts), whom the bee follows (allegiance.ts), the queen's
-// reign and the election rules live in their own modules. docs/protocol.md explains.
+// reign, the election rules and what the bee shows (view.ts) live in their own modules.
+// docs/protocol.md explains.
 
 import { Allegiance } from './allegiance';
 import type { Campaign } from './campaign';
@@ -12,7 +13,7 @@ import { Candidacy } from './candidacy';
 import type { Claim, Notary } from './certificate';
 import { ELECTION_RULES, type ElectionRules } from './election';
 import { Postbox } from './delivery';
-import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type Effect, type HiveConfig, type HiveEvent, type Restored, type Role, type Snapshot } from './events';
+import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type Effect, type HiveConfig, type HiveEvent, type Restored, type Snapshot } from './events';
 import { Warden, type ConductSnapshot } from './eviction';
 import type { Envelope, Frame } from './frames';
 import { Gossip } from './gossip';
@@ -24,6 +25,7 @@ import { Roster } from './roster';
 import { Router } from './routing';
 import { Standing } from './standing';
 import { Upgrades } from './upgrades';
+import { View } from './view';
 
 export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Restored, Role, Snapshot, Upgrade } from './events';
 export { DEFAULT_CONFIG } from './events';
@@ -51,6 +53,7 @@ export class Protocol {
   private readonly gossip: Gossip;
   private readonly candidacy: Candidacy;
   private readonly allegiance: Allegiance;
+  private readonly view: View;
   /** Her reign, while this bee is queen. */
   private reign: Reign | null = null;
   /** Its campaign, while this bee is a candidate. */
@@ -100,15 +103,20 @@ export class Protocol {
     }, this.fx, this.counters);
     this.postbox = new Postbox(id, this.config, rng, this.router, { links: () => this.links.size, known: () => this.roster.size }, this.fx, this.counters, restored.deliveredIds);
     this.upgrades = new Upgrades(id, this.links, this.fx, this.counters, restored.upgrade ?? null);
-    const { config, rules, standing, links, roster, hives, router, counters, fx, upgrades } = this;
+    const { config, rules, standing, links, roster, hives, router, counters, fx, upgrades, warden } = this;
+    this.view = new View({
+      self: id, config, standing, links, roster, hives, upgrades, warden, counters,
+      reign: () => this.reign,
+      relayRate: () => this.relayRate,
+    });
     this.gossip = new Gossip({
       self: id, config, standing, roster, hives, links, upgrades,
       reign: () => this.reign,
-      workers: () => this.workers(),
-      hive: () => this.shown().hive,
+      workers: () => this.view.workers(),
+      hive: () => this.view.shown().hive,
       uptimeMs: (now) => now - this.startedAt,
       visible: () => this.visible,
-      whereabouts: () => this.whereabouts(),
+      whereabouts: () => this.view.whereabouts(),
       isBanned: (bee) => this.warden.isBanned(bee),
       newWorker: (peer, now) => this.warden.onNewWorker(peer, now),
     });
@@ -125,7 +133,7 @@ export class Protocol {
     this.allegiance = new Allegiance({
       self: id, config, rules, notary, fx, standing, links, hives, router, counters, candidacy: this.candidacy,
       reign: () => this.reign,
-      workers: () => this.workers(),
+      workers: () => this.view.workers(),
       forgedClaim: (claimant, now) => this.warden.onForgedClaim(claimant, now),
       becomeWorker: (queen, hive, reign, now) => this.becomeWorker(queen, hive, reign, now),
       becomeEgg: (now) => this.becomeEgg(now),
@@ -142,7 +150,7 @@ export class Protocol {
     }
     if (Number.isNaN(this.startedAt)) this.startedAt = now;
     // What the UI shows, compared field by field after the event (this runs for every frame).
-    const before = this.shown();
+    const before = this.view.shown();
     switch (event.type) {
       case 'tick': this.onTick(now); break;
       case 'welcome': this.onWelcome(event.peers, now); break;
@@ -157,10 +165,10 @@ export class Protocol {
       case 'visibility': this.visible = event.visible; break;
       case 'abdicate': this.allegiance.abdicate(event.ref, now); break;
       case 'signal': this.router.originate(event.to, { k: 'sig', data: event.data }, now); break;
-      case 'seed': this.upgrades.adopt({ version: event.version, config: event.config, route: [this.id] }, this.whereabouts()); break;
+      case 'seed': this.upgrades.adopt({ version: event.version, config: event.config, route: [this.id] }, this.view.whereabouts()); break;
       case 'leave': this.onLeave(now); break;
     }
-    const after = this.shown();
+    const after = this.view.shown();
     if (after.role !== before.role || after.term !== before.term || after.queen !== before.queen || after.hive !== before.hive || after.reign !== before.reign) {
       this.fx.push({ type: 'roleChanged', ...after });
     }
@@ -168,32 +176,12 @@ export class Protocol {
   }
 
   snapshot(): Snapshot {
-    const workers = this.workers();
-    return {
-      id: this.id,
-      role: this.publicRole(),
-      term: this.standing.term,
-      queen: this.standing.queen,
-      hive: this.shown().hive,
-      membership: this.standing.membership,
-      workers,
-      neighbours: [...this.links.open.keys()].sort(),
-      roster: [this.id, ...this.roster.others()].sort(),
-      queens: [...new Set([...(this.standing.queen ? [this.standing.queen] : []), ...this.hives.queens()])],
-      hives: [...(this.reign ? [this.reign.entry(0, workers)] : []), ...this.hives.entries()],
-      court: this.reign ? this.links.queens() : [],
-      capacity: this.config.capacity,
-      relayRate: this.relayRate,
-      relayLimit: this.config.relayLimit,
-      upgrade: this.upgrades.upgrade,
-      counters: { ...this.counters },
-      conduct: this.conduct(),
-    };
+    return this.view.snapshot();
   }
 
   /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */
   hiveView(): { workers: string[]; court: string[] } {
-    return this.reign ? { workers: this.workers(), court: this.links.queens() } : { workers: [], court: [] };
+    return this.view.hiveView();
   }
 
   /** A queen's claim to her throne, with its certificate (checkers verify it); null for any other bee. */
@@ -209,25 +197,6 @@ export class Protocol {
   /** Whether this bee keeps `peer` out (evicted, or shut out for misconduct): links to it are refused before they open. */
   refuses(peer: string, now: number): boolean {
     return this.warden.refuses(peer, now);
-  }
-
-  private shown(): { role: Role; term: number; queen: string | null; hive: string | null; reign: number } {
-    const { term, queen, hive, reign, membership } = this.standing;
-    return { role: this.publicRole(), term, queen, hive: queen !== null ? hive : (membership?.hive ?? null), reign: queen !== null ? reign : 0 };
-  }
-
-  private publicRole(): Role {
-    if (this.warden.evicted) return 'evicted';
-    const { duty, queen } = this.standing;
-    return duty === 'worker' && this.links.size === 0 && queen === null ? 'egg' : duty;
-  }
-
-  private workers(): string[] {
-    return this.reign ? this.links.followers(this.id) : [];
-  }
-
-  private whereabouts(): { isQueen: boolean; queen: string | null } {
-    return { isQueen: this.standing.duty === 'queen', queen: this.standing.queen };
   }
 
   // ---- roles: each is entered in one place ---------------------------------------------------
@@ -354,7 +323,7 @@ export class Protocol {
     this.forwardedAtBeat = this.counters.forwarded;
     this.nextBeatAt = now + this.config.heartbeatIntervalMs;
     this.announce(now);
-    this.reign?.onBeat(now, this.workers(), this.relayRates);
+    this.reign?.onBeat(now, this.view.workers(), this.relayRates);
   }
 
   // ---- links and roster ------------------------------------------------------------------
@@ -410,7 +379,7 @@ export class Protocol {
       case 'env': this.onEnvelope(peer, frame, now); break;
       case 'up':
         link.version = Math.max(link.version, frame.version);
-        this.upgrades.adopt({ version: frame.version, config: frame.config, route: [...frame.route, this.id] }, this.whereabouts());
+        this.upgrades.adopt({ version: frame.version, config: frame.config, route: [...frame.route, this.id] }, this.view.whereabouts());
         break;
     }
   }
@@ -434,7 +403,7 @@ export class Protocol {
       case 'queen': return this.allegiance.onClaim(env.from, p, now);
       case 'members': this.allegiance.onMembers(env.from, p, now); return true;
       case 'stored':
-        if (this.reign && p.hive === this.reign.hive) this.reign.onStored(env.from, p.term, p.epoch, now, this.workers());
+        if (this.reign && p.hive === this.reign.hive) this.reign.onStored(env.from, p.term, p.epoch, now, this.view.workers());
         return true;
       case 'crown': this.allegiance.onCrown(env.from, p, now); return true;
       case 'evict': return this.warden.onNotice(env.from, p, now);
