@@ -4,56 +4,51 @@
 // simulator runs thousands of these and replays any run from its seed. This file dispatches
 // events and holds the role changes (one place each) and the beat; links, routing, delivery,
 // upgrades, gossip, elections (candidacy.ts), whom the bee follows (allegiance.ts), the queen's
-// reign, the election rules and what the bee shows (view.ts) live in their own modules.
-// docs/protocol.md explains.
+// reign, the election rules and what the bee shows (view.ts) live in their own modules, built
+// and wired to each other in parts.ts. docs/protocol.md explains.
 
-import { Allegiance } from './allegiance';
+import type { Allegiance } from './allegiance';
 import type { Campaign } from './campaign';
-import { Candidacy } from './candidacy';
+import type { Candidacy } from './candidacy';
 import type { Claim, Notary } from './certificate';
-import { ELECTION_RULES, type ElectionRules } from './election';
-import { Postbox } from './delivery';
-import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type Effect, type HiveConfig, type HiveEvent, type Restored, type Snapshot } from './events';
-import { Warden, type ConductSnapshot } from './eviction';
+import type { Postbox } from './delivery';
+import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from './events';
+import type { ConductSnapshot, Warden } from './eviction';
 import type { Envelope, Frame } from './frames';
-import { Gossip } from './gossip';
-import { HiveMap } from './hives';
-import { Links } from './links';
-import { Reign, RELAY_LOAD_BEATS } from './queen';
+import type { Gossip } from './gossip';
+import type { HiveMap } from './hives';
+import type { Links } from './links';
+import { assemble, type ProtocolOptions } from './parts';
+import { Reign, RELAY_LOAD_BEATS, type Court } from './queen';
 import type { Rng } from './rng';
-import { Roster } from './roster';
-import { Router } from './routing';
-import { Standing } from './standing';
-import { Upgrades } from './upgrades';
-import { View } from './view';
+import type { Roster } from './roster';
+import type { Router } from './routing';
+import type { Standing } from './standing';
+import type { Upgrades } from './upgrades';
+import type { View } from './view';
 
 export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Restored, Role, Snapshot, Upgrade } from './events';
 export { DEFAULT_CONFIG } from './events';
-
-export interface ProtocolOptions {
-  config?: HiveConfig;
-  /** The rules elections run by (the simulator breaks them on purpose to test its checker). */
-  rules?: ElectionRules;
-  restored?: Restored;
-}
+export type { ProtocolOptions } from './parts';
 
 export class Protocol {
+  // The bee's parts (parts.ts builds and wires them).
   private readonly config: HiveConfig;
-  private readonly rules: ElectionRules;
-  private readonly fx = new Effects();
-  private readonly counters: Counters = noCounters();
+  private readonly fx: Effects;
+  private readonly counters: Counters;
   private readonly roster: Roster;
   private readonly hives: HiveMap;
+  private readonly standing: Standing;
+  private readonly warden: Warden;
   private readonly links: Links;
   private readonly router: Router;
   private readonly postbox: Postbox;
   private readonly upgrades: Upgrades;
-  private readonly standing: Standing;
-  private readonly warden: Warden;
+  private readonly view: View;
   private readonly gossip: Gossip;
   private readonly candidacy: Candidacy;
   private readonly allegiance: Allegiance;
-  private readonly view: View;
+  private readonly court: Court;
   /** Her reign, while this bee is queen. */
   private reign: Reign | null = null;
   /** Its campaign, while this bee is a candidate. */
@@ -68,78 +63,25 @@ export class Protocol {
   private forwardedAtBeat = 0;
   private left = false;
 
-  constructor(
-    readonly id: string,
-    private readonly rng: Rng,
-    private readonly notary: Notary,
-    options: ProtocolOptions = {},
-  ) {
-    const restored = options.restored ?? NOTHING_RESTORED;
-    this.config = options.config ?? DEFAULT_CONFIG;
-    this.rules = options.rules ?? ELECTION_RULES;
-    this.roster = new Roster(id, this.config.rosterTimeoutMs, this.config.missingVoterMs);
-    this.hives = new HiveMap(id);
-    this.standing = new Standing(this.fx, restored);
-    this.warden = new Warden(
-      {
-        id,
-        isQueen: () => this.standing.duty === 'queen',
-        queen: () => this.standing.queen,
-        formerQueen: () => this.standing.formerQueen,
-        peers: () => this.links.open.keys(),
-        announce: (to, p, now) => this.router.originate(to, p, now),
-        cut: (peer) => this.links.has(peer) && this.links.drop(peer),
-        forget: (bee, now) => this.forget(bee, now),
-        banned: (ban) => this.fx.push({ type: 'banned', ban }),
-        evicted: (ban) => this.fx.push({ type: 'evicted', ban }),
-      },
-      restored.bans,
-    );
-    this.links = new Links(id, this.config, rng, this.fx, (bee) => this.warden.isBanned(bee));
-    this.router = new Router(id, this.config, rng, this.links, {
-      isQueen: () => this.standing.duty === 'queen',
-      queen: () => (this.standing.duty === 'queen' ? null : this.standing.queen),
-      queenOf: (bee) => this.hives.queenOf(bee),
-    }, this.fx, this.counters);
-    this.postbox = new Postbox(id, this.config, rng, this.router, { links: () => this.links.size, known: () => this.roster.size }, this.fx, this.counters, restored.deliveredIds);
-    this.upgrades = new Upgrades(id, this.links, this.fx, this.counters, restored.upgrade ?? null);
-    const { config, rules, standing, links, roster, hives, router, counters, fx, upgrades, warden } = this;
-    this.view = new View({
-      self: id, config, standing, links, roster, hives, upgrades, warden, counters,
+  constructor(readonly id: string, rng: Rng, notary: Notary, options: ProtocolOptions = {}) {
+    ({
+      config: this.config, fx: this.fx, counters: this.counters, roster: this.roster, hives: this.hives, standing: this.standing,
+      warden: this.warden, links: this.links, router: this.router, postbox: this.postbox, upgrades: this.upgrades, view: this.view,
+      gossip: this.gossip, candidacy: this.candidacy, allegiance: this.allegiance, court: this.court,
+    } = assemble(id, rng, notary, options, {
       reign: () => this.reign,
-      relayRate: () => this.relayRate,
-    });
-    this.gossip = new Gossip({
-      self: id, config, standing, roster, hives, links, upgrades,
-      reign: () => this.reign,
-      workers: () => this.view.workers(),
-      hive: () => this.view.shown().hive,
+      campaign: () => this.campaign,
       uptimeMs: (now) => now - this.startedAt,
       visible: () => this.visible,
-      whereabouts: () => this.view.whereabouts(),
-      isBanned: (bee) => this.warden.isBanned(bee),
-      newWorker: (peer, now) => this.warden.onNewWorker(peer, now),
-    });
-    this.candidacy = new Candidacy({
-      self: id, config, rules, rng, notary, standing, links, roster, router, counters,
-      campaign: () => this.campaign,
-      reigning: () => this.reign !== null,
-      queenAlive: (now) => this.allegiance.queenAlive(now),
-      fitness: (now) => ({ uptimeMs: now - this.startedAt, visible: this.visible, links: this.links.size }),
+      relayRate: () => this.relayRate,
+      forget: (bee, now) => this.forget(bee, now),
+      becomeWorker: (queen, hive, reign, now) => this.becomeWorker(queen, hive, reign, now),
+      becomeEgg: (now) => this.becomeEgg(now),
       becomeCandidate: (campaign, now) => this.becomeCandidate(campaign, now),
       standDown: () => this.standDown(),
       becomeQueen: (claim, now) => this.becomeQueen(claim, now),
-    });
-    this.allegiance = new Allegiance({
-      self: id, config, rules, notary, fx, standing, links, hives, router, counters, candidacy: this.candidacy,
-      reign: () => this.reign,
-      workers: () => this.view.workers(),
-      forgedClaim: (claimant, now) => this.warden.onForgedClaim(claimant, now),
-      becomeWorker: (queen, hive, reign, now) => this.becomeWorker(queen, hive, reign, now),
-      becomeEgg: (now) => this.becomeEgg(now),
-      becomeQueen: (claim, now) => this.becomeQueen(claim, now),
       stepDown: (now) => this.stepDown(now),
-    });
+    }));
   }
 
   step(event: HiveEvent, now: number): Effect[] {
@@ -262,7 +204,7 @@ export class Protocol {
     s.formerQueen = null;
     s.orphanedAt = Number.NaN;
     this.campaign = null;
-    this.reign = new Reign(this.court(), claim, now);
+    this.reign = new Reign(this.court, claim, now);
     // Claim the throne now, not a beat later: her hive waits for her word.
     this.onBeat(now);
   }
@@ -282,17 +224,6 @@ export class Protocol {
     s.queen = null;
     s.orphanedAt = now;
     this.candidacy.stepAside(now);
-  }
-
-  private court() {
-    return {
-      self: this.id, config: this.config, rng: this.rng, notary: this.notary, links: this.links, hives: this.hives,
-      router: this.router, standing: this.standing, counters: this.counters,
-      joinHive: (queen: string, now: number) => {
-        this.becomeEgg(now);
-        this.links.request(queen, now);
-      },
-    };
   }
 
   // ---- time ------------------------------------------------------------------------------
