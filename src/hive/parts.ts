@@ -1,8 +1,9 @@
 // A bee's parts, built once and wired to each other. Each module reaches the rest of the bee only
 // through the host it declares (the Warden's, the Router's, Reign's Court, GossipHost,
-// CandidacyHost, AllegianceHost, ViewHost); what a part needs of protocol.ts itself, the role
-// changes and the few things protocol.ts keeps (her reign, its campaign, its uptime, whether its
-// page is visible, its relay rate), comes through `Core`. Nothing here changes a role.
+// CandidacyHost, AllegianceHost, NeighboursHost, ViewHost); what a part needs of protocol.ts
+// itself, the role changes and the few things protocol.ts keeps (her reign, its campaign, its
+// uptime, whether its page is visible, its relay rate), comes through `Core`. Nothing here
+// changes a role.
 
 import { Allegiance } from './allegiance';
 import type { Campaign } from './campaign';
@@ -15,6 +16,7 @@ import { Warden } from './eviction';
 import { Gossip } from './gossip';
 import { HiveMap } from './hives';
 import { Links } from './links';
+import { Neighbours } from './neighbours';
 import type { Court, Reign } from './queen';
 import type { Rng } from './rng';
 import { Roster } from './roster';
@@ -39,8 +41,6 @@ export interface Core {
   uptimeMs(now: number): number;
   visible(): boolean;
   relayRate(): number;
-  /** A bee left (or was evicted): forget it; a worker whose queen it was loses her. */
-  forget(bee: string, now: number): void;
   becomeWorker(queen: string, hive: string, reign: number, now: number): void;
   becomeEgg(now: number): void;
   becomeCandidate(campaign: Campaign, now: number): void;
@@ -55,7 +55,6 @@ export interface Parts {
   readonly fx: Effects;
   readonly counters: Counters;
   readonly roster: Roster;
-  readonly hives: HiveMap;
   readonly standing: Standing;
   readonly warden: Warden;
   readonly links: Links;
@@ -66,6 +65,7 @@ export interface Parts {
   readonly gossip: Gossip;
   readonly candidacy: Candidacy;
   readonly allegiance: Allegiance;
+  readonly neighbours: Neighbours;
   /** What a reign needs of the bee: each reign this bee begins is given it (queen.ts). */
   readonly court: Court;
 }
@@ -89,7 +89,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
       peers: () => links.open.keys(),
       announce: (to, p, now) => router.originate(to, p, now),
       cut: (peer) => links.has(peer) && links.drop(peer),
-      forget: (bee, now) => core.forget(bee, now),
+      forget: (bee, now) => neighbours.forget(bee, now),
       banned: (ban) => fx.push({ type: 'banned', ban }),
       evicted: (ban) => fx.push({ type: 'evicted', ban }),
     },
@@ -139,6 +139,10 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
     becomeQueen: (claim, now) => core.becomeQueen(claim, now),
     stepDown: (now) => core.stepDown(now),
   });
+  const neighbours: Neighbours = new Neighbours({
+    self: id, config, counters, standing, roster, hives, links, router, postbox, warden, gossip, allegiance,
+    reign: () => core.reign(),
+  });
   const court: Court = {
     self: id, config, rng, notary, links, hives, router, standing, counters,
     joinHive: (queen: string, now: number) => {
@@ -146,5 +150,5 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
       links.request(queen, now);
     },
   };
-  return { config, fx, counters, roster, hives, standing, warden, links, router, postbox, upgrades, view, gossip, candidacy, allegiance, court };
+  return { config, fx, counters, roster, standing, warden, links, router, postbox, upgrades, view, gossip, candidacy, allegiance, neighbours, court };
 }

@@ -4,8 +4,8 @@
 // simulator runs thousands of these and replays any run from its seed. This file dispatches
 // events and holds the role changes (one place each) and the beat; links, routing, delivery,
 // upgrades, gossip, elections (candidacy.ts), whom the bee follows (allegiance.ts), the queen's
-// reign, the election rules and what the bee shows (view.ts) live in their own modules, built
-// and wired to each other in parts.ts. docs/protocol.md explains.
+// reign, the election rules, what the bee shows (view.ts) and whom it links (neighbours.ts) live
+// in their own modules, built and wired to each other in parts.ts. docs/protocol.md explains.
 
 import type { Allegiance } from './allegiance';
 import type { Campaign } from './campaign';
@@ -16,8 +16,8 @@ import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from 
 import type { ConductSnapshot, Warden } from './eviction';
 import type { Envelope, Frame } from './frames';
 import type { Gossip } from './gossip';
-import type { HiveMap } from './hives';
 import type { Links } from './links';
+import type { Neighbours } from './neighbours';
 import { assemble, type ProtocolOptions } from './parts';
 import { Reign, RELAY_LOAD_BEATS, type Court } from './queen';
 import type { Rng } from './rng';
@@ -37,7 +37,6 @@ export class Protocol {
   private readonly fx: Effects;
   private readonly counters: Counters;
   private readonly roster: Roster;
-  private readonly hives: HiveMap;
   private readonly standing: Standing;
   private readonly warden: Warden;
   private readonly links: Links;
@@ -48,6 +47,7 @@ export class Protocol {
   private readonly gossip: Gossip;
   private readonly candidacy: Candidacy;
   private readonly allegiance: Allegiance;
+  private readonly neighbours: Neighbours;
   private readonly court: Court;
   /** Her reign, while this bee is queen. */
   private reign: Reign | null = null;
@@ -65,16 +65,15 @@ export class Protocol {
 
   constructor(readonly id: string, rng: Rng, notary: Notary, options: ProtocolOptions = {}) {
     ({
-      config: this.config, fx: this.fx, counters: this.counters, roster: this.roster, hives: this.hives, standing: this.standing,
+      config: this.config, fx: this.fx, counters: this.counters, roster: this.roster, standing: this.standing,
       warden: this.warden, links: this.links, router: this.router, postbox: this.postbox, upgrades: this.upgrades, view: this.view,
-      gossip: this.gossip, candidacy: this.candidacy, allegiance: this.allegiance, court: this.court,
+      gossip: this.gossip, candidacy: this.candidacy, allegiance: this.allegiance, neighbours: this.neighbours, court: this.court,
     } = assemble(id, rng, notary, options, {
       reign: () => this.reign,
       campaign: () => this.campaign,
       uptimeMs: (now) => now - this.startedAt,
       visible: () => this.visible,
       relayRate: () => this.relayRate,
-      forget: (bee, now) => this.forget(bee, now),
       becomeWorker: (queen, hive, reign, now) => this.becomeWorker(queen, hive, reign, now),
       becomeEgg: (now) => this.becomeEgg(now),
       becomeCandidate: (campaign, now) => this.becomeCandidate(campaign, now),
@@ -95,9 +94,9 @@ export class Protocol {
     const before = this.view.shown();
     switch (event.type) {
       case 'tick': this.onTick(now); break;
-      case 'welcome': this.onWelcome(event.peers, now); break;
-      case 'beeLeft': this.forget(event.bee, now); break;
-      case 'linkOpen': this.onLinkOpen(event.peer, now); break;
+      case 'welcome': this.neighbours.onWelcome(event.peers, now); break;
+      case 'beeLeft': this.neighbours.forget(event.bee, now); break;
+      case 'linkOpen': this.neighbours.onLinkOpen(event.peer, now); break;
       case 'linkClosed': this.links.closed(event.peer, now); break;
       case 'frame': this.onFrame(event.peer, event.frame, now); break;
       case 'malformed': this.counters.malformed++; this.warden.onLinkOffence(event.peer, 'malformed', now); break;
@@ -257,35 +256,7 @@ export class Protocol {
     this.reign?.onBeat(now, this.view.workers(), this.relayRates);
   }
 
-  // ---- links and roster ------------------------------------------------------------------
-
-  private forget(bee: string, now: number): void {
-    this.roster.remove(bee, now);
-    this.hives.remove(bee);
-    this.links.forget(bee);
-    if (bee === this.standing.queen && !this.reign) this.allegiance.loseQueen(now);
-  }
-
-  private onWelcome(peers: string[], now: number): void {
-    this.links.introduce(peers);
-    for (let i = 0; i < this.config.targetNeighbours; i++) this.links.keepNeighbours(this.roster.others(), now);
-    // A queen (or a queenless bee) introduced to a bee it has never heard of is looking at
-    // another part of the colony: one link joins the two, and gossip and claims do the rest.
-    if (this.reign || (this.standing.queen === null && !this.links.full())) {
-      const stranger = peers.find((peer) => peer !== this.id && !this.roster.has(peer) && !this.links.has(peer));
-      if (stranger !== undefined) this.links.request(stranger, now);
-    }
-  }
-
-  private onLinkOpen(peer: string, now: number): void {
-    // Others' links are accepted while there is room; a queen takes every worker that comes.
-    const kept = this.links.opened(peer, now, (asked) => this.warden.admitsLink(peer, now) && (asked || this.reign !== null || !this.links.full()));
-    if (!kept) return;
-    this.counters.linksOpened++;
-    // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
-    this.router.emit(peer, this.gossip.heartbeat(now));
-    this.postbox.onLinkOpen(now);
-  }
+  // ---- leaving ---------------------------------------------------------------------------
 
   private onLeave(now: number): void {
     if (this.reign) this.allegiance.crownSuccessor(now);
@@ -304,7 +275,7 @@ export class Protocol {
     switch (frame.t) {
       case 'hb': this.gossip.onHeartbeat(peer, link, frame, now); break;
       case 'bye':
-        this.forget(peer, now);
+        this.neighbours.forget(peer, now);
         this.links.drop(peer);
         break;
       case 'env': this.onEnvelope(peer, frame, now); break;
