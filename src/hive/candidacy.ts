@@ -1,0 +1,166 @@
+// A bee's part in electing a queen: when a queenless bee is fed royal jelly (its randomised
+// candidacy timeout), the straw poll and the election it then runs among its hive's members (or
+// the eggs it founds a hive with), and its one vote per term when another bee campaigns. The
+// rules are election.ts's; a candidate's votes are its Campaign's (campaign.ts).
+
+import { Campaign } from './campaign';
+import type { Claim, Notary, Seal } from './certificate';
+import { candidacyDelayMs, judge, type ElectionRules, type Fitness, type Voter } from './election';
+import type { Counters, HiveConfig } from './events';
+import { MAX_HIVE_WORKERS, type Payload } from './frames';
+import type { Links } from './links';
+import { founding, isMember, type Membership } from './membership';
+import type { Rng } from './rng';
+import type { Roster } from './roster';
+import type { Router } from './routing';
+import type { Standing } from './standing';
+
+/** What a bee's elections need from the rest of the bee. */
+export interface CandidacyHost {
+  readonly self: string;
+  readonly config: HiveConfig;
+  readonly rules: ElectionRules;
+  readonly rng: Rng;
+  readonly notary: Notary;
+  readonly standing: Standing;
+  readonly links: Links;
+  readonly roster: Roster;
+  readonly router: Router;
+  readonly counters: Counters;
+  /** Its campaign, while this bee is a candidate. */
+  campaign(): Campaign | null;
+  /** Whether this bee reigns: a queen votes in no election. */
+  reigning(): boolean;
+  /** Whether the queen this bee follows is alive (allegiance.ts). */
+  queenAlive(now: number): boolean;
+  /** How good a queen this bee would make now: a poorer one waits longer before it campaigns. */
+  fitness(now: number): Fitness;
+  becomeCandidate(campaign: Campaign, now: number): void;
+  /** A candidate that hears of a later term stands down, a worker again. */
+  standDown(): void;
+  becomeQueen(claim: Claim, now: number): void;
+}
+
+export class Candidacy {
+  /** When this bee campaigns if there is still no queen (NaN until the first tick). */
+  private electionAt = Number.NaN;
+
+  constructor(private readonly host: CandidacyHost) {}
+
+  /** The first tick starts the candidacy timeout. */
+  start(now: number): void {
+    if (Number.isNaN(this.electionAt)) this.postpone(now);
+  }
+
+  /** A fresh randomised candidacy timeout from now. */
+  postpone(now: number): void {
+    const { config, rng } = this.host;
+    this.electionAt = now + candidacyDelayMs(this.host.fitness(now), config, rng);
+  }
+
+  /** A queen who crowned her successor steps aside with jitter, so that she does not campaign herself. */
+  stepAside(now: number): void {
+    const { config, rng } = this.host;
+    this.electionAt = now + config.queenTimeoutMs + rng.int(config.electionSpreadMs);
+  }
+
+  /**
+   * A queenless bee that has no hive to join campaigns once its timeout is up: among its hive's
+   * members, or among the eggs it founds a hive with.
+   */
+  onQueenless(now: number): void {
+    const { standing: s, links, config, self } = this.host;
+    if (now < this.electionAt || links.size === 0 || !config.elections) return;
+    const membership = s.membership ?? this.foundingMembers(now);
+    if (membership !== null && membership.members.length > 1 && isMember(membership, self)) this.poll(membership, now);
+  }
+
+  /**
+   * The members an egg founds a hive with: in a small colony everyone on its roster, once the
+   * roster has settled; in one too big to count (beyond twice a hive's capacity), its egg
+   * neighbours. Several hives may hatch at once from different eggs; they then merge.
+   */
+  private foundingMembers(now: number): Membership | null {
+    const { roster, config, links, rng, self } = this.host;
+    const others = roster.others();
+    let bees: string[];
+    if (others.length + 1 <= 2 * config.capacity) {
+      if (others.length === 0 || now - roster.changedAt < config.rosterSettleMs) return null;
+      bees = others;
+    } else bees = [...links.open].filter(([, link]) => link.follows === null).map(([peer]) => peer);
+    return founding(rng.hex(8), [self, ...bees.slice(0, MAX_HIVE_WORKERS)]);
+  }
+
+  /**
+   * Royal jelly, first taste: ask whether the members would elect us before raising the term. A
+   * bee cut off from its hive gets no majority and so cannot inflate terms (Raft's pre-vote).
+   */
+  private poll(membership: Membership, now: number): void {
+    const { standing, rules, self } = this.host;
+    const seal = standing.membership ? standing.seal : null;
+    const campaign = new Campaign(standing.term + 1, true, membership, seal, null);
+    campaign.count(self, null, rules, () => true);
+    this.host.becomeCandidate(campaign, now);
+  }
+
+  /** Royal jelly: a candidate for the next term (above `above`), asking the members for votes. */
+  run(membership: Membership, seal: Seal | null, crown: Seal | null, now: number, above = 0): void {
+    const { standing: s, counters, notary, rules, self } = this.host;
+    s.enterTerm(Math.max(s.term, above) + 1);
+    s.vote(self);
+    counters.elections++;
+    const campaign = new Campaign(s.term, false, membership, seal, crown);
+    campaign.count(self, notary.seal({ k: 'ballot', term: s.term, candidate: self, membership }), rules, () => true);
+    this.host.becomeCandidate(campaign, now);
+  }
+
+  private voter(now: number): Voter {
+    const { standing: s, notary, self } = this.host;
+    return {
+      self, term: s.term, membership: s.membership, liveQueen: this.host.queenAlive(now) ? s.queen : null,
+      formerQueen: s.formerQueen, hive: s.hive, reign: s.reign, notary,
+    };
+  }
+
+  /** A candidate asks for our vote; returns whether its flood goes on. */
+  onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
+    if (this.host.reigning()) return true;
+    const { standing: s, router, rules, notary } = this.host;
+    const verdict = judge(this.voter(now), candidate, p, rules);
+    if (verdict === 'ignore') return true;
+    if (verdict === 'refuse') return false;
+    if (verdict === 'later') {
+      router.originate(candidate, { k: 'later', term: s.term }, now);
+      return false;
+    }
+    if (p.pre) {
+      // A straw poll binds nobody: answer it without touching our term or vote.
+      router.originate(candidate, { k: 'vote', term: p.term, pre: true, ballot: null }, now);
+      return true;
+    }
+    if (p.term > s.term) {
+      s.enterTerm(p.term);
+      if (s.duty === 'candidate') this.host.standDown();
+    }
+    if (!rules.grantsVote(s.votedFor, candidate)) return true;
+    s.vote(candidate);
+    this.postpone(now);
+    const ballot = notary.seal({ k: 'ballot', term: p.term, candidate, membership: p.membership });
+    router.originate(candidate, { k: 'vote', term: p.term, pre: false, ballot }, now);
+    return true;
+  }
+
+  onVote(voter: string, p: Extract<Payload, { k: 'vote' }>, now: number): void {
+    const { standing, rules, links } = this.host;
+    const campaign = this.host.campaign();
+    if (standing.duty !== 'candidate' || !campaign || p.pre !== campaign.pre || p.term !== campaign.term) return;
+    if (!campaign.count(voter, p.ballot, rules, (bee) => links.has(bee))) return;
+    if (campaign.pre) this.run(campaign.membership, campaign.seal, null, now);
+    else this.host.becomeQueen({ term: campaign.term, membership: campaign.membership, authority: { by: 'votes', ballots: campaign.ballots() } }, now);
+  }
+
+  /** Voters that lived through a term we missed refuse us until we campaign above it. */
+  onLater(p: Extract<Payload, { k: 'later' }>): void {
+    if (this.host.standing.duty === 'candidate') this.host.standing.enterTerm(p.term);
+  }
+}

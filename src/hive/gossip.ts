@@ -1,0 +1,120 @@
+// Gossip: what a bee tells its neighbours in a heartbeat (roster news, the hives it knows, whom
+// it follows, how good a queen it would make) and what it learns from theirs, and how long news
+// keeps in a colony too big for every heartbeat to mention everyone. When a heartbeat goes out
+// is the protocol's beat (protocol.ts).
+
+import type { HiveConfig } from './events';
+import { MAX_HIVE_ENTRIES, type Heartbeat } from './frames';
+import type { HiveMap } from './hives';
+import type { LinkState, Links } from './links';
+import type { Reign } from './queen';
+import { ROTATING_DIGEST_ENTRIES, type Roster } from './roster';
+import type { Standing } from './standing';
+import type { Upgrades } from './upgrades';
+
+/** Rotation rounds without news of a bee (or a hive) before it is forgotten in a big colony. */
+const ROSTER_TIMEOUT_ROUNDS = 4;
+/** Hives a worker's heartbeat tells of (a queen's and an egg's: MAX_HIVE_ENTRIES). */
+const WORKER_HIVE_ENTRIES = 8;
+/** Roster entries a heartbeat carries from a bee in a hive: the news, not the census. */
+const HIVE_DIGEST_ENTRIES = 24;
+
+/** What gossip needs from the rest of the bee. */
+export interface GossipHost {
+  readonly self: string;
+  readonly config: HiveConfig;
+  readonly standing: Standing;
+  readonly roster: Roster;
+  readonly hives: HiveMap;
+  readonly links: Links;
+  readonly upgrades: Upgrades;
+  /** Her reign, while this bee is queen. */
+  reign(): Reign | null;
+  /** A queen's workers. */
+  workers(): string[];
+  /** The hive this bee shows: its queen's, or the one it is a member of. */
+  hive(): string | null;
+  uptimeMs(now: number): number;
+  visible(): boolean;
+  whereabouts(): { isQueen: boolean; queen: string | null };
+  /** Whether `bee` is banned: news of it is not taken. */
+  isBanned(bee: string): boolean;
+  /** A bee on a link started to follow this queen (eviction.ts watches how fast they come). */
+  newWorker(peer: string, now: number): void;
+}
+
+export class Gossip {
+  constructor(private readonly host: GossipHost) {}
+
+  heartbeat(now: number): Heartbeat {
+    // Inside a hive the queen's heartbeats carry liveness, and hive gossip tells where every bee
+    // works: a bee there passes on only roster news, not a colony-wide census. Queens (for the
+    // court) and eggs (to find a hive) need the hive map most; a worker passes on a little of it.
+    const { standing, roster, hives, upgrades } = this.host;
+    const reign = this.host.reign();
+    const { queen, term } = standing;
+    const inHive = queen !== null;
+    const worker = inHive && !reign;
+    return {
+      t: 'hb',
+      digest: roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : undefined),
+      hives: hives.digest(reign ? reign.entry(now, this.host.workers()) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
+      term,
+      queen,
+      hive: this.host.hive(),
+      hiveVersion: standing.membership && [standing.membership.term, standing.membership.epoch],
+      uptimeMs: this.host.uptimeMs(now),
+      visible: this.host.visible(),
+      version: upgrades.version,
+    };
+  }
+
+  onHeartbeat(peer: string, link: LinkState, frame: Heartbeat, now: number): void {
+    const { standing: s, roster, hives, upgrades, self } = this.host;
+    const reign = this.host.reign();
+    for (const [bee, beat] of frame.digest) if (!this.host.isBanned(bee)) roster.merge(bee, beat, now);
+    if (reign && frame.queen === self && link.follows !== self) this.host.newWorker(peer, now);
+    // Fresh news of our queen's hive: she is alive.
+    for (const hive of frame.hives) if (hives.merge(hive, now) && hive.queen === s.queen) s.heardAt = now;
+    link.follows = frame.queen;
+    link.hive = frame.hive;
+    link.hiveVersion = frame.hiveVersion;
+    link.term = frame.term;
+    link.uptimeMs = frame.uptimeMs;
+    link.visible = frame.visible;
+    link.version = frame.version;
+    if (upgrades.version > frame.version) upgrades.spread(this.host.whereabouts());
+    // The queen's own heartbeat on a direct link is as good as her claim.
+    if (peer === s.queen && frame.queen === peer && !reign) s.heardAt = now;
+    if (reign) {
+      reign.heard(peer, now);
+      if (frame.queen !== self) reign.offerClaim(peer, link, now);
+      else reign.update(peer, link, now);
+    }
+  }
+
+  /** Forgets the bees and hives nobody told of for too long. */
+  expire(now: number): void {
+    const { roster, hives, links } = this.host;
+    for (const bee of roster.expire(now, this.rosterTimeout())) links.forget(bee);
+    hives.expire(now, this.hiveTimeout());
+  }
+
+  /**
+   * A big roster takes a while to rotate through a digest: each neighbour mentions a bee once
+   * every size / ROTATING_DIGEST_ENTRIES beats. Wait a few such rounds before calling it gone;
+   * small colonies keep the configured timeout.
+   */
+  private rosterTimeout(): number {
+    const { config, roster, links } = this.host;
+    const roundMs = (config.heartbeatIntervalMs * roster.size) / ROTATING_DIGEST_ENTRIES / Math.max(1, links.size);
+    return Math.max(config.rosterTimeoutMs, ROSTER_TIMEOUT_ROUNDS * roundMs);
+  }
+
+  /** Like the roster's: hive news rotates through big colonies too. */
+  private hiveTimeout(): number {
+    const { config, hives, links } = this.host;
+    const roundMs = (config.heartbeatIntervalMs * hives.size) / (MAX_HIVE_ENTRIES / 2) / Math.max(1, links.size);
+    return Math.max(config.hiveTimeoutMs, ROSTER_TIMEOUT_ROUNDS * roundMs);
+  }
+}

@@ -1,0 +1,70 @@
+// A bee's neighbours: the bees the signaling server introduces it to, the links others open to
+// it, and forgetting a bee that left. How many links a bee keeps and which it drops is links.ts's;
+// here is what its role changes about them: a queen takes every worker that comes, and a queen
+// (or a queenless bee) links a stranger it is introduced to.
+
+import type { Allegiance } from './allegiance';
+import type { Postbox } from './delivery';
+import type { Counters, HiveConfig } from './events';
+import type { Warden } from './eviction';
+import type { Gossip } from './gossip';
+import type { HiveMap } from './hives';
+import type { Links } from './links';
+import type { Reign } from './queen';
+import type { Roster } from './roster';
+import type { Router } from './routing';
+import type { Standing } from './standing';
+
+/** What a bee's neighbours need from the rest of the bee. */
+export interface NeighboursHost {
+  readonly self: string;
+  readonly config: HiveConfig;
+  readonly counters: Counters;
+  readonly standing: Standing;
+  readonly roster: Roster;
+  readonly hives: HiveMap;
+  readonly links: Links;
+  readonly router: Router;
+  readonly postbox: Postbox;
+  readonly warden: Warden;
+  readonly gossip: Gossip;
+  readonly allegiance: Allegiance;
+  /** Her reign, while this bee is queen. */
+  reign(): Reign | null;
+}
+
+export class Neighbours {
+  constructor(private readonly host: NeighboursHost) {}
+
+  /** A bee left (or was evicted): off the roster, the hive map and the links; a worker whose queen it was loses her. */
+  forget(bee: string, now: number): void {
+    const { roster, hives, links, standing, allegiance } = this.host;
+    roster.remove(bee, now);
+    hives.remove(bee);
+    links.forget(bee);
+    if (bee === standing.queen && !this.host.reign()) allegiance.loseQueen(now);
+  }
+
+  onWelcome(peers: string[], now: number): void {
+    const { links, config, roster, standing, self } = this.host;
+    links.introduce(peers);
+    for (let i = 0; i < config.targetNeighbours; i++) links.keepNeighbours(roster.others(), now);
+    // A queen (or a queenless bee) introduced to a bee it has never heard of is looking at
+    // another part of the colony: one link joins the two, and gossip and claims do the rest.
+    if (this.host.reign() || (standing.queen === null && !links.full())) {
+      const stranger = peers.find((peer) => peer !== self && !roster.has(peer) && !links.has(peer));
+      if (stranger !== undefined) links.request(stranger, now);
+    }
+  }
+
+  onLinkOpen(peer: string, now: number): void {
+    const { links, warden, counters, router, gossip, postbox } = this.host;
+    // Others' links are accepted while there is room; a queen takes every worker that comes.
+    const kept = links.opened(peer, now, (asked) => warden.admitsLink(peer, now) && (asked || this.host.reign() !== null || !links.full()));
+    if (!kept) return;
+    counters.linksOpened++;
+    // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.
+    router.emit(peer, gossip.heartbeat(now));
+    postbox.onLinkOpen(now);
+  }
+}
