@@ -73,7 +73,7 @@ export class Allegiance {
     }
     if (s.membership !== null && Number.isNaN(s.orphanedAt)) s.orphanedAt = now; // restored after a reload
     // An orphan whose hive could not crown a new queen in time leaves it and is an egg again.
-    if (s.membership !== null && now - s.orphanedAt > config.missingVoterMs) this.host.becomeEgg(now);
+    if (s.membership !== null && now - s.orphanedAt > config.orphanGiveUpMs) this.host.becomeEgg(now);
     // An egg that hears of a live hive asks to join it rather than founding another (its queen
     // answers with her claim); so does an orphan whose own hive crowns nobody it hears of.
     if (this.impatient(now)) {

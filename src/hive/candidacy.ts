@@ -118,7 +118,7 @@ export class Candidacy {
     const { standing: s, notary, self } = this.host;
     return {
       self, term: s.term, membership: s.membership, liveQueen: this.host.queenAlive(now) ? s.queen : null,
-      formerQueen: s.formerQueen, hive: s.hive, reign: s.reign, notary,
+      formerQueen: s.formerQueen, reign: s.reign, notary,
     };
   }
 

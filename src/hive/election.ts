@@ -60,8 +60,7 @@ export interface Voter {
   /** The queen it follows, alive (null if none or presumed dead), and the one it lost. */
   liveQueen: string | null;
   formerQueen: string | null;
-  /** The hive and term of the queen it follows or lost. */
-  hive: string | null;
+  /** The term of the queen it follows or lost (her crown names it). */
   reign: number;
   notary: Notary;
 }

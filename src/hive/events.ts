@@ -32,7 +32,7 @@ export interface HiveConfig {
   /** How often a queen asks the signaling server for bees she may not know (heals split meshes). */
   resampleIntervalMs: number;
   /** An orphan whose hive crowns nobody for this long leaves it and is an egg again. */
-  missingVoterMs: number;
+  orphanGiveUpMs: number;
   /** A member the queen has not heard from for this long is removed from her hive (a committed change). */
   memberTimeoutMs: number;
   /** Workers one queen takes; more and she breeds a new queen. */
@@ -68,7 +68,7 @@ export const DEFAULT_CONFIG: HiveConfig = {
   matureAfterMs: 3000,
   rosterSettleMs: 2000,
   resampleIntervalMs: 10_000,
-  missingVoterMs: 30_000,
+  orphanGiveUpMs: 30_000,
   memberTimeoutMs: 6000,
   capacity: 8,
   relayLimit: 400,

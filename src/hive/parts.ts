@@ -77,7 +77,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
   const restored = options.restored ?? NOTHING_RESTORED;
   const config = options.config ?? DEFAULT_CONFIG;
   const rules = options.rules ?? ELECTION_RULES;
-  const roster = new Roster(id, config.rosterTimeoutMs, config.missingVoterMs);
+  const roster = new Roster(id, config.rosterTimeoutMs);
   const hives = new HiveMap(id);
   const standing = new Standing(fx, restored);
   const warden: Warden = new Warden(

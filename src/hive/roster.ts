@@ -41,25 +41,18 @@ export class Roster {
   private rotation: Iterator<Entry> = this.live.values();
   /** Departed bees and the beat they departed at; gossip at or below it is ignored. */
   private readonly departed = new Map<string, { beat: number; at: number }>();
-  /**
-   * Bees that fell silent without saying goodbye, and since when. They may be alive on the far
-   * side of a partition, so they still count as voters for a while: a cut-off minority cannot
-   * crown a queen of its own at once (and reuse a term the majority is crowning in).
-   */
-  private readonly missing = new Map<string, number>();
   /** Local time of the last join or departure: how settled this view of the colony is. */
   changedAt = 0;
 
   constructor(
     private readonly self: string,
     private readonly timeoutMs: number,
-    private readonly missingVoterMs: number = 0,
   ) {}
 
   /** Merge one gossiped entry. Returns true when it is news (a bee joined or beat again). */
   merge(bee: string, beat: number, now: number): boolean {
     if (bee === this.self) return false;
-    // Most gossip is about bees already live, which are never departed or missing as well.
+    // Most gossip is about bees already live, which are never departed as well.
     const entry = this.live.get(bee);
     if (entry) {
       if (beat <= entry.beat) return false;
@@ -70,7 +63,6 @@ export class Roster {
     const gone = this.departed.get(bee);
     if (gone && beat <= gone.beat) return false;
     this.departed.delete(bee);
-    this.missing.delete(bee);
     this.changedAt = now;
     const joined: Entry = { bee, beat, freshAt: now, order: this.nextOrder++, logAt: -1 };
     this.live.set(bee, joined);
@@ -80,7 +72,6 @@ export class Roster {
 
   /** Forget a bee we know has left (server said so, or it said bye). */
   remove(bee: string, now: number): boolean {
-    this.missing.delete(bee);
     const entry = this.live.get(bee);
     if (!entry) return false;
     this.live.delete(bee);
@@ -99,17 +90,9 @@ export class Roster {
       if (now - entry.freshAt <= timeoutMs) break;
       dropped.push(entry.bee);
     }
-    for (const bee of dropped) {
-      this.remove(bee, now);
-      this.missing.set(bee, now);
-    }
-    // Both maps gain entries in time order (a bee is in neither while live), so the expired
-    // ones are at the front.
-    for (const [bee, since] of this.missing) {
-      if (now - since <= this.missingVoterMs) break;
-      this.missing.delete(bee);
-    }
-    // Tombstones only need to outlive the stale gossip still in flight.
+    for (const bee of dropped) this.remove(bee, now);
+    // Tombstones only need to outlive the stale gossip still in flight; they are added in time
+    // order, so the expired ones are at the front.
     for (const [bee, gone] of this.departed) {
       if (now - gone.at <= timeoutMs * 4) break;
       this.departed.delete(bee);
@@ -128,11 +111,6 @@ export class Roster {
 
   get size(): number {
     return this.live.size;
-  }
-
-  /** How many bees can vote as far as we know: ourselves, the live, and the recently missing. */
-  electorate(): number {
-    return 1 + this.live.size + this.missing.size;
   }
 
   /**

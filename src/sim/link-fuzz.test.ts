@@ -25,8 +25,8 @@ const SHUT_OUT_MS = 500;
 /** Well-formed envelopes the fuzzer signs as its own (the rest go unsigned or under others' names). */
 const SIGNED_SHARE = 0.25;
 /**
- * The fuzzers' heartbeats gossip bees that do not exist; they count as voters until they have
- * been missing for missingVoterMs (30 s), so no majority can form for a while after the fuzz.
+ * The fuzzers' heartbeats gossip bees that do not exist, and honest eggs may found a hive with
+ * them as members; its orphans give up on it after orphanGiveUpMs (30 s), then elect anew.
  */
 const QUIET_MS = 120_000;
 /** Delivery of messages still in flight when the fuzz stops: their retries run out by then. */
