@@ -6,7 +6,7 @@
 import { bytesToBase64url } from './crypto/encoding';
 import { canonicalJson } from './crypto/envelope';
 import { createIdentity, type Identity } from './crypto/identity';
-import { EffectQueue } from './effect-queue';
+import { EffectQueue, type Written } from './driver/effect-queue';
 import { Pacer } from './hive/pacer';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
 import { MAX_BODY_BYTES, MAX_BODY_DEPTH } from './hive/frames';
@@ -184,7 +184,7 @@ export class Bee implements HiveApi {
   private readonly links: SecureLinks;
   private readonly effects = new EffectQueue<Effect>(
     (effect) => this.apply(effect),
-    (effect) => effect.type === 'send' || effect.type === 'unlink',
+    (effect) => (effect.type === 'send' ? 'frame' : effect.type === 'unlink' ? 'ordered' : 'local'),
   );
   private readonly received: Inbox;
   private readonly sent: Outbox;
@@ -532,7 +532,7 @@ export class Bee implements HiveApi {
   }
 
   /** Carries out one effect; a promise (a write) holds back the frames after it until it settles. */
-  private apply(effect: Effect): Promise<unknown> | undefined {
+  private apply(effect: Effect): Written | undefined {
     switch (effect.type) {
       case 'link':
         this.links.link(effect.peer);
