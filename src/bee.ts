@@ -1,44 +1,42 @@
-// The driver: the one place where the protocol core meets real time, real links, storage and the
-// page. It turns timers, transport and signaling events into protocol events, carries out the
-// effects the core returns (writes before frames: see EffectQueue), and exposes the bee to tests and tools
-// as `window.hive`.
+// The tab's facade: it wires the one driver (src/driver/) to real links, IndexedDB and time, turns
+// timers, transport and signaling events into protocol events, and exposes the bee to tests and
+// tools as `window.hive`. Public methods reject with a HiveError and its code (src/errors.ts);
+// after `leave()` every method that acts rejects (or throws) ERR_LEFT.
 
+import type { ExportedLog, HiveApi, HiveSnapshot, InboxEntry, Relayed } from './api';
 import { bytesToBase64url } from './crypto/encoding';
-import { canonicalJson } from './crypto/envelope';
 import { createIdentity, type Identity } from './crypto/identity';
-import { EffectQueue } from './effect-queue';
-import { Pacer } from './hive/pacer';
-import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
-import { MAX_BODY_BYTES, MAX_BODY_DEPTH } from './hive/frames';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveEvent, type Persisted, type Snapshot } from './hive/protocol';
+import { Driver } from './driver/driver';
+import { HiveError, bodyError } from './errors';
+import { DEFAULT_CONFIG, Protocol, type HiveEvent } from './hive/protocol';
 import { seededRng } from './hive/rng';
-import { PeerJsTransport } from './net/peerjs';
-import { isBeeId, jsonDepthWithin } from './net/signal-protocol';
+import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
+import { identityNotary } from './link/notary';
+import { SecureLinks } from './link/secure-links';
 import { MeshSignaler } from './net/mesh-signaler';
+import { PeerJsTransport } from './net/peerjs';
+import { isBeeId } from './net/signal-protocol';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
 import { Listeners, type TransportKind } from './net/transport';
-import { identityNotary } from './link/notary';
-import { openBody, sealBody } from './link/sealed-body';
-import { SecureLinks, type SecurityCounters } from './link/secure-links';
 import { TabIdentity, type Claimed } from './store/identity';
-import { checkConfig, seedConfig, UPGRADE_COLOURS } from './upgrade';
 import { Inbox } from './store/inbox';
-import { EventLog, type LogEntry } from './store/log';
+import { EventLog } from './store/log';
 import { Outbox, type OutboxEntry } from './store/outbox';
-import { DB_NAME, DB_VERSION, openHiveDb, type HiveDb, type LogKind, type OutboxKind } from './store/schema';
-import { BeeStore, describeStorageError, type Loaded, type StoreStats } from './store/store';
+import { DB_NAME, DB_VERSION, openHiveDb, type HiveDb, type LogKind } from './store/schema';
+import { BeeStore, describeStorageError, type Loaded } from './store/store';
+import { Outgoing } from './tab/outgoing';
+import { RosterLog } from './tab/roster-log';
+import { TabStore } from './tab/tab-store';
+import { checkConfig, seedConfig, UPGRADE_COLOURS } from './upgrade';
+
+export type { ExportedLog, HiveApi, HiveSnapshot, InboxEntry, Relayed, VoteState } from './api';
+export { ERROR_CODES, HiveError, type ErrorCode } from './errors';
 
 const TICK_MS = 250;
 const PROBLEM_LIMIT = 20;
 /** Bees known before a reload, offered as link candidates on restart (queen first). */
 const ROSTER_HINTS = 6;
-/** The roster is saved at most this often: it is a hint, not a record. */
-const ROSTER_SAVE_MS = 2000;
-/** Joins and leaves logged one by one per tick; more become one summary line. */
-const ROSTER_CHANGES_LOGGED = 10;
-/** Lives of the bee, or link-less spells, a message may use before it fails for good. */
-const MAX_SUBMISSIONS = 20;
 
 export interface BeeOptions {
   colony: string;
@@ -63,107 +61,8 @@ export interface TabOptions {
   dbName?: string;
 }
 
-/** The vote as last written to storage: one per term, and it outlives the page. */
-export interface VoteState {
-  term: number;
-  votedFor: string | null;
-}
-
-/** The protocol's view of this bee, plus what only the page knows. */
-export interface HiveSnapshot extends Snapshot {
-  colony: string;
-  /** The colony config version this bee runs (0: none adopted); `upgrade` has its content and route. */
-  version: number;
-  /** Colony configs refused before adoption: unsigned, forged, or for another colony. */
-  forgedUpgrades: number;
-  transport: BeeOptions['transport'];
-  signaling: boolean;
-  /** Peer connections this bee created in its page's lifetime (Chrome allows ~500). */
-  connections: number;
-  /** Link signals this bee sent through the mesh because the signaling server was out of reach. */
-  meshSignals: number;
-  vote: VoteState | null;
-  /** Messages sent and not yet acknowledged. */
-  outbox: number;
-  storage: StoreStats & { available: boolean };
-  /** Whether the colony has a passphrase (links prove the key; bodies are sealed). */
-  sealed: boolean;
-  /**
-   * Links authenticated and refused; envelopes signed, verified and dropped (and what it cost);
-   * delivered messages whose body did not open under the colony key.
-   */
-  security: SecurityCounters & { unreadable: number };
-}
-
-export type InboxEntry = Delivered;
-
-export interface ExportedLog {
-  bee: string;
-  colony: string;
-  exportedAt: number;
-  vote: VoteState | null;
-  entries: LogEntry[];
-}
-
-/** The automation contract (DESIGN.md): what tests and tools may rely on. */
-export interface HiveApi {
-  ready: Promise<void>;
-  id: string;
-  /** This bee's Ed25519 public key (base64url); `id` is the hex of the first 16 bytes of its SHA-256. */
-  publicKey: string;
-  snapshot(): HiveSnapshot;
-  send(to: string, body: unknown): Promise<void>;
-  broadcast(body: unknown): Promise<void>;
-  /** Delivered messages, newest last; they survive reloads. */
-  inbox(): InboxEntry[];
-  /** Sent messages not yet acknowledged, and those that failed, oldest first. */
-  outbox(): OutboxEntry[];
-  /** A queen hands her throne to her best worker; resolves once a successor reigns. */
-  abdicate(): Promise<void>;
-  /** Downloads this bee's event log as JSON, and returns it. */
-  exportLog(): ExportedLog;
-  /**
-   * Writes `frame` as is on the authenticated link to `peer`, unsigned and unchecked: for tests
-   * that inject forged frames and for the goRogue demo. False when there is no such link.
-   */
-  sendRaw(peer: string, frame: string): boolean;
-  /** Publishes the next colony config version, signed by this bee; resolves its version. */
-  seedUpgrade(): Promise<number>;
-  /**
-   * This bee turns rogue (for the classroom to watch the queen catch it): it floods, writes
-   * malformed frames, replays and forges envelopes and claims a throne, or only the misdeeds
-   * named. A queen abdicates first, so that an honest queen is there to catch her.
-   */
-  goRogue(kinds?: readonly RogueKind[]): void;
-}
-
-type Settled = Extract<Effect, { type: 'settled' }>;
-
-/** A message this bee sends on towards `next`: its route so far ends with this bee. */
-export interface Relayed {
-  id: string;
-  route: string[];
-  next: string;
-}
-
 const randomHex = (bytes: number): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
-
-/** A rejected promise for a body that cannot travel (receivers would drop it), or undefined when it can. */
-function checkBody(body: unknown): Promise<never> | undefined {
-  if (!jsonDepthWithin(body, MAX_BODY_DEPTH)) return Promise.reject(new Error(`message body must nest at most ${MAX_BODY_DEPTH} levels deep`));
-  const size = JSON.stringify(body ?? null).length;
-  if (body === undefined || size > MAX_BODY_BYTES) {
-    return Promise.reject(new Error(`message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${size})`));
-  }
-  try {
-    // What is signed must survive the trip: JSON would turn NaN into null, and the signature break.
-    canonicalJson(body);
-    return undefined;
-  } catch (err) {
-    return Promise.reject(new Error(`message body cannot be signed: ${(err as Error).message}`));
-  }
-}
 
 function download(name: string, value: unknown): void {
   const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
@@ -172,47 +71,30 @@ function download(name: string, value: unknown): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
+const LEFT = 'this bee left the colony: it acts no more';
+
 export class Bee implements HiveApi {
   readonly id: string;
   readonly publicKey: string;
   readonly ready: Promise<void>;
   /** Recent problems worth showing (signaling and storage errors); never thrown at the page. */
   readonly problems: string[] = [];
-  private readonly protocol: Protocol;
+  private readonly driver: Driver;
   private readonly signaling: SignalingClient;
   private readonly signals: MeshSignaler;
   private readonly links: SecureLinks;
-  private readonly effects = new EffectQueue<Effect>(
-    (effect) => this.apply(effect),
-    (effect) => effect.type === 'send' || effect.type === 'unlink',
-  );
-  private readonly received: Inbox;
-  private readonly sent: Outbox;
+  private readonly kept: TabStore;
+  private readonly outgoing: Outgoing;
   private readonly log: EventLog;
-  /** What each `ref` the protocol will settle is for. */
-  private readonly requests = new Map<number, (settled: Settled) => void>();
-  /** Message ids handed to the protocol in this life, so none is handed over twice at once. */
-  private readonly inFlight = new Set<string>();
-  /** The page's promises for messages, by message id. */
-  private readonly promised = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
+  private readonly roster: RosterLog;
   private readonly changes = new Listeners<void>();
   private readonly relays = new Listeners<Relayed>();
-  private vote: VoteState | null;
   private hints: string[];
-  private knownRoster = new Set<string>();
-  private rosterKey = '';
-  private rosterSavedAt = -Infinity;
-  private rosterDirty = false;
-  private leaving = false;
-  private unreadable = 0;
+  private left = false;
   /** Colony configs refused before the core saw them: unsigned, forged, or not for this colony. */
   private forgedUpgrades = 0;
   private readonly signer: Identity;
-  /** Keeps this bee's own messages far below what a queen takes for a flood. */
-  private readonly pacer = new Pacer();
   private rogue: Rogue | null = null;
-  private evicted = false;
-  private nextRef = 1;
   private timer: ReturnType<typeof setInterval>;
 
   /**
@@ -259,19 +141,20 @@ export class Bee implements HiveApi {
   ) {
     this.id = claimed.identity.id;
     this.signer = claimed.identity;
-    this.received = new Inbox(store, loaded.inbox);
-    this.sent = new Outbox(store, loaded.outbox);
     this.log = new EventLog(store, loaded.log);
-    this.vote = loaded.vote && { term: loaded.vote.term, votedFor: loaded.vote.votedFor };
+    const note = (kind: LogKind, text: string, data?: Record<string, unknown>) => this.note(kind, text, data);
+    const vote = loaded.vote && { term: loaded.vote.term, votedFor: loaded.vote.votedFor };
+    this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered: () => this.changes.emit() });
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
+    this.roster = new RosterLog(this.id, store, note);
     const upgrade = loaded.upgrade && { version: loaded.upgrade.version, config: loaded.upgrade.config, route: loaded.upgrade.route };
     const restored = {
-      term: this.vote?.term ?? 0,
-      votedFor: this.vote?.votedFor ?? null,
+      term: vote?.term ?? 0,
+      votedFor: vote?.votedFor ?? null,
       membership: loaded.vote?.membership ?? null,
       seal: loaded.vote?.seal ?? null,
-      deliveredIds: this.received.deliveredIds(),
+      deliveredIds: this.kept.inbox.deliveredIds(),
       upgrade,
       bans: loaded.bans,
     };
@@ -281,14 +164,47 @@ export class Bee implements HiveApi {
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
       ...(options.elections === undefined ? {} : { elections: options.elections }),
     };
-    this.protocol = new Protocol(this.id, seededRng(seed), identityNotary(claimed.identity), { config, restored });
+    // The ports reach the links and the signaling client, made below, only once the bee runs.
+    this.driver = new Driver(new Protocol(this.id, seededRng(seed), identityNotary(claimed.identity), { config, restored }), {
+      wire: {
+        link: (peer) => this.links.link(peer),
+        unlink: (peer) => this.links.unlink(peer),
+        send: (peer, frame) => {
+          this.links.send(peer, frame);
+          if (frame.t === 'env' && frame.p.k === 'data') this.relays.emit({ id: frame.id, route: frame.route, next: peer });
+        },
+        sample: () => this.signaling.requestSample(),
+        signal: (from, data) => this.signals.deliver(from, data),
+      },
+      store: this.kept,
+      clock: { now: Date.now },
+      observe: {
+        roleChanged: ({ role, term, queen }) => this.note('role', `${role}${queen && queen !== this.id ? ` of queen ${queen}` : ''} in term ${term}`, { role, term, queen }),
+        settled: (effect) => this.outgoing.settled(effect),
+        evicted: (ban) => {
+          const { by, offence, detail } = ban;
+          this.note('security', `evicted by queen ${by} for ${offence}: ${detail}`, { ...ban });
+          this.problem(`evicted by queen ${by} for ${offence}: ${detail}`);
+          this.outgoing.close('ERR_EVICTED', `this bee was evicted from the colony (${offence}): nobody takes its messages`);
+        },
+      },
+    });
+    this.outgoing = new Outgoing(new Outbox(store, loaded.outbox), {
+      colonyKey: options.colonyKey,
+      step: (event) => this.step(event),
+      hasLink: () => this.driver.protocol.snapshot().neighbours.length > 0,
+      now: Date.now,
+      note,
+      changed: () => this.changes.emit(),
+      newId: () => randomHex(8),
+    });
     this.note('start', claimed.restored ? 'restored this bee after a reload' : 'hatched a new bee', {
       ...restored,
       membership: restored.membership && `${restored.membership.members.length} members of hive ${restored.membership.hive}`,
       seal: undefined,
       deliveredIds: restored.deliveredIds.length,
       bans: restored.bans.length,
-      pending: this.sent.pending().length,
+      pending: this.outgoing.outbox.pending().length,
       storage: store.available,
     });
     if (claimed.note) this.note('start', claimed.note);
@@ -301,7 +217,7 @@ export class Bee implements HiveApi {
         : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signals);
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
-      admit: (peer) => !this.protocol.refuses(peer, Date.now()),
+      admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),
       onDropped: (peer, reason, origin) => {
         this.note('security', `dropped a ${reason} envelope from ${origin ?? 'an unknown bee'} (via ${peer})`, { peer, reason, origin });
         this.step({ type: 'misconduct', peer, offence: reason });
@@ -335,56 +251,60 @@ export class Bee implements HiveApi {
     });
     this.timer = setInterval(() => this.onTick(), TICK_MS);
     // A hidden tab has throttled timers and may be closed any moment: a poor queen.
-    const visibility = () => this.step({ type: 'visibility', visible: document.visibilityState === 'visible' });
-    document.addEventListener('visibilitychange', visibility);
-    visibility();
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.onVisibility();
   }
 
   snapshot(): HiveSnapshot {
+    const snapshot = this.driver.protocol.snapshot();
     return {
-      ...this.protocol.snapshot(),
+      ...snapshot,
       colony: this.options.colony,
-      version: this.protocol.snapshot().upgrade?.version ?? 0,
+      version: snapshot.upgrade?.version ?? 0,
       transport: this.options.transport,
       forgedUpgrades: this.forgedUpgrades,
       signaling: this.signaling.connected,
       connections: this.links.connectionsCreated,
       meshSignals: this.signals.relayed,
-      vote: this.vote && { ...this.vote },
-      outbox: this.sent.pending().length,
+      vote: this.kept.vote && { ...this.kept.vote },
+      outbox: this.outgoing.outbox.pending().length,
       storage: { ...this.store.stats, available: this.store.available },
       sealed: this.options.colonyKey !== null,
-      security: { ...this.links.counters, unreadable: this.unreadable },
+      security: { ...this.links.counters, unreadable: this.kept.unreadable },
     };
   }
 
   send(to: string, body: unknown): Promise<void> {
-    if (!isBeeId(to)) return Promise.reject(new Error(`not a bee id: ${String(to)}`));
-    return checkBody(body) ?? this.post('send', to, body);
+    if (this.left) return Promise.reject(new HiveError('ERR_LEFT', LEFT));
+    if (!isBeeId(to)) return Promise.reject(new HiveError('ERR_NOT_A_BEE_ID', `not a bee id: ${String(to)}`));
+    const bad = bodyError(body);
+    return bad ? Promise.reject(bad) : this.outgoing.post('send', to, body);
   }
 
   broadcast(body: unknown): Promise<void> {
-    return checkBody(body) ?? this.post('broadcast', null, body);
+    if (this.left) return Promise.reject(new HiveError('ERR_LEFT', LEFT));
+    const bad = bodyError(body);
+    return bad ? Promise.reject(bad) : this.outgoing.post('broadcast', null, body);
   }
 
+  /** Reads keep answering after `leave()`: the page still shows what the bee had. */
   inbox(): InboxEntry[] {
-    return this.received.list();
+    return this.kept.inbox.list();
   }
 
   outbox(): OutboxEntry[] {
-    return this.sent.list();
+    return this.outgoing.outbox.list();
   }
 
   abdicate(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const ref = this.nextRef++;
-      this.requests.set(ref, (settled) => (settled.ok ? resolve() : reject(new Error(settled.reason))));
-      this.step({ type: 'abdicate', ref });
-    });
+    if (this.left) return Promise.reject(new HiveError('ERR_LEFT', LEFT));
+    if (this.driver.protocol.snapshot().role !== 'queen') return Promise.reject(new HiveError('ERR_NOT_QUEEN', 'only a queen can abdicate'));
+    return this.outgoing.ask((ref) => ({ type: 'abdicate', ref }), 'ERR_NO_SUCCESSOR');
   }
 
   seedUpgrade(): Promise<number> {
-    const version = (this.protocol.snapshot().upgrade?.version ?? 0) + 1;
+    if (this.left) return Promise.reject(new HiveError('ERR_LEFT', LEFT));
+    const version = (this.driver.protocol.snapshot().upgrade?.version ?? 0) + 1;
     const colour = UPGRADE_COLOURS[version % UPGRADE_COLOURS.length] as string;
     const config = seedConfig(this.signer, this.options.colony, version, colour, `version ${version}, seeded by ${this.id}`);
     this.note('upgrade', `seeded colony config version ${version}`, { version });
@@ -393,24 +313,28 @@ export class Bee implements HiveApi {
   }
 
   exportLog(): ExportedLog {
-    const exported: ExportedLog = { bee: this.id, colony: this.options.colony, exportedAt: Date.now(), vote: this.vote && { ...this.vote }, entries: this.log.list() };
+    const vote = this.kept.vote && { ...this.kept.vote };
+    const exported: ExportedLog = { bee: this.id, colony: this.options.colony, exportedAt: Date.now(), vote, entries: this.log.list() };
     download(`hivemesh-${this.id}-log.json`, exported);
     return exported;
   }
 
   sendRaw(peer: string, frame: string): boolean {
+    if (this.left) throw new HiveError('ERR_LEFT', LEFT);
     return this.links.sendRaw(peer, frame);
   }
 
   goRogue(kinds: readonly RogueKind[] = ROGUE_KINDS): void {
+    if (this.left) throw new HiveError('ERR_LEFT', LEFT);
     const unknown = kinds.filter((kind) => !ROGUE_KINDS.includes(kind));
-    if (unknown.length > 0) throw new Error(`no such misdeed: ${unknown.join(', ')} (try ${ROGUE_KINDS.join(', ')})`);
+    if (unknown.length > 0) throw new HiveError('ERR_NO_SUCH_MISDEED', `no such misdeed: ${unknown.join(', ')} (try ${ROGUE_KINDS.join(', ')})`);
     const start = () => {
+      if (this.left) return;
       this.note('security', `went rogue: ${kinds.join(', ')}`, { kinds: [...kinds] });
       this.rogue = new Rogue(seededRng(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0), kinds);
       this.changes.emit();
     };
-    if (this.protocol.snapshot().role === 'queen') this.abdicate().then(start, start);
+    if (this.driver.protocol.snapshot().role === 'queen') this.abdicate().then(start, start);
     else start();
   }
 
@@ -427,86 +351,20 @@ export class Bee implements HiveApi {
   /**
    * The tab is going away: a queen crowns a successor, and every bee says goodbye to its
    * neighbours so they need not wait for timeouts. Messages in flight stay in the outbox for the
-   * next life of this bee.
+   * next life of this bee; their promises, and every later call that acts, reject with ERR_LEFT.
    */
   leave(): void {
-    if (this.leaving) return; // "kill this bee" first, then the page hides
-    this.leaving = true;
-    this.effects.clear();
-    for (const effect of this.protocol.step({ type: 'leave' }, Date.now())) void this.apply(effect);
-    if (this.rosterDirty) this.saveRoster(Date.now());
+    if (this.left) return; // "kill this bee" first, then the page hides
+    this.left = true;
+    this.outgoing.close('ERR_LEFT', LEFT);
+    this.driver.leave();
+    this.roster.flush(this.driver.protocol.snapshot(), Date.now());
     clearInterval(this.timer);
+    document.removeEventListener('visibilitychange', this.onVisibility);
     this.links.destroy();
     this.signaling.close();
     this.identity.close();
   }
-
-  // ---- messages ---------------------------------------------------------------------------
-
-  /** Writes the message to the outbox first, then hands it to the protocol once there is a link. */
-  private async post(kind: OutboxKind, to: string | null, body: unknown): Promise<void> {
-    if (this.evicted) throw new Error('this bee was evicted from the colony: nobody takes its messages');
-    // The waiter comes first: while the entry is being stored a tick may already hand it to the
-    // protocol, and its acknowledgement may come before the store does (the relay benchmark hung so).
-    const id = randomHex(8);
-    const settled = new Promise<void>((resolve, reject) => this.promised.set(id, { resolve, reject }));
-    const entry = await this.sent.add(id, kind, to, body, Date.now());
-    if (typeof entry === 'string') {
-      this.promised.delete(id);
-      throw new Error(entry);
-    }
-    this.changes.emit();
-    if (this.hasLink()) this.flushOutbox();
-    else this.note('queued', `no link: ${entry.kind} ${entry.id} waits in the outbox`, { msg: entry.id, to });
-    return settled;
-  }
-
-  /** Hand messages that are waiting (after a reload, for a link, or for the pacer) to the protocol. */
-  private flushOutbox(): void {
-    if (!this.hasLink()) return;
-    for (const entry of this.sent.pending()) {
-      if (this.inFlight.has(entry.id)) continue;
-      if (!this.pacer.take(Date.now(), this.inFlight.size)) return;
-      this.submit(entry);
-    }
-  }
-
-  private submit(entry: OutboxEntry): void {
-    const ref = this.nextRef++;
-    this.inFlight.add(entry.id);
-    this.sent.submitted(entry);
-    this.requests.set(ref, (settled) => this.onSettled(entry, settled));
-    const { id: msg } = entry;
-    // Sealed as it enters the protocol: the outbox keeps the plain body, and each life seals anew.
-    const body = this.options.colonyKey ? sealBody(this.options.colonyKey, entry.body) : entry.body;
-    this.step(entry.to === null ? { type: 'broadcast', ref, body, msg } : { type: 'send', ref, to: entry.to, body, msg });
-  }
-
-  private onSettled(entry: OutboxEntry, settled: Settled): void {
-    this.inFlight.delete(entry.id);
-    if (this.leaving) return; // stays pending for the next life of this bee
-    const waiter = this.promised.get(entry.id);
-    if (settled.ok) {
-      this.sent.delivered(entry.id);
-      this.note('sent', `${entry.kind} ${entry.id} ${entry.to === null ? 'handed to the colony' : `acknowledged by ${entry.to}`}`, { msg: entry.id });
-      waiter?.resolve();
-    } else if (!this.hasLink() && entry.attempts < MAX_SUBMISSIONS) {
-      // It never had a way out: it waits for the next link rather than failing.
-      this.note('queued', `${entry.kind} ${entry.id} found no link: waits in the outbox`, { msg: entry.id });
-      return;
-    } else {
-      this.sent.failed(entry.id, settled.reason);
-      this.note('failed', `${entry.kind} ${entry.id} not delivered: ${settled.reason}`, { msg: entry.id, to: entry.to });
-      waiter?.reject(new Error(settled.reason));
-    }
-    this.promised.delete(entry.id);
-  }
-
-  private hasLink(): boolean {
-    return this.protocol.snapshot().neighbours.length > 0;
-  }
-
-  // ---- protocol ---------------------------------------------------------------------------
 
   private onWelcome(peers: string[]): void {
     // Bees known before a reload are likely still here: the old queen and neighbours first.
@@ -516,140 +374,20 @@ export class Bee implements HiveApi {
 
   private onTick(): void {
     this.step({ type: 'tick' });
-    this.flushOutbox();
+    this.outgoing.flush();
     if (!this.rogue) return;
-    const { term, neighbours, hive } = this.protocol.snapshot();
+    const { term, neighbours, hive } = this.driver.protocol.snapshot();
     this.rogue.play({ id: this.id, hive, term, peers: neighbours }, this.links);
   }
 
+  private readonly onVisibility = (): void => this.step({ type: 'visibility', visible: document.visibilityState === 'visible' });
+
   private step(event: HiveEvent): void {
-    const now = Date.now();
-    const effects = this.protocol.step(event, now);
-    this.effects.push(effects);
-    if (event.type === 'linkOpen') this.flushOutbox();
-    if (event.type === 'tick') this.watchRoster(now);
+    const effects = this.driver.step(event);
+    if (event.type === 'linkOpen') this.outgoing.flush();
+    if (event.type === 'tick') this.roster.watch(this.driver.protocol.snapshot(), Date.now());
     if (event.type !== 'tick' || effects.length > 0) this.changes.emit();
   }
-
-  /** Carries out one effect; a promise (a write) holds back the frames after it until it settles. */
-  private apply(effect: Effect): Promise<unknown> | undefined {
-    switch (effect.type) {
-      case 'link':
-        this.links.link(effect.peer);
-        return undefined;
-      case 'unlink':
-        this.links.unlink(effect.peer);
-        return undefined;
-      case 'sample':
-        this.signaling.requestSample();
-        return undefined;
-      case 'adopt':
-        this.note('upgrade', `adopted colony config version ${effect.upgrade.version} via ${effect.upgrade.route.join(' → ')}`, { ...effect.upgrade });
-        return this.store.saveUpgrade(effect.upgrade.version, effect.upgrade.config, effect.upgrade.route);
-      case 'signal':
-        this.signals.deliver(effect.from, effect.data);
-        return undefined;
-      case 'persist':
-        return this.persist(effect);
-      case 'send': {
-        const frame = effect.frame;
-        this.links.send(effect.peer, frame);
-        if (frame.t === 'env' && frame.p.k === 'data') this.relays.emit({ id: frame.id, route: frame.route, next: effect.peer });
-        return undefined;
-      }
-      case 'deliver': {
-        const message = this.readable(effect.message);
-        if (!message) return undefined;
-        const stored = this.received.add(message);
-        this.changes.emit();
-        return stored;
-      }
-      case 'roleChanged':
-        this.note('role', `${effect.role}${effect.queen && effect.queen !== this.id ? ` of queen ${effect.queen}` : ''} in term ${effect.term}`, {
-          role: effect.role,
-          term: effect.term,
-          queen: effect.queen,
-        });
-        return undefined;
-      case 'settled': {
-        const handler = this.requests.get(effect.ref);
-        this.requests.delete(effect.ref);
-        handler?.(effect);
-        return undefined;
-      }
-      case 'banned': {
-        const { bee, by, offence, detail } = effect.ban;
-        this.note('security', `banned bee ${bee} for ${offence} (${detail}), on the word of queen ${by === this.id ? 'this bee' : by}`, { ...effect.ban });
-        void this.store.saveBan(effect.ban);
-        return undefined;
-      }
-      case 'evicted': {
-        const { by, offence, detail } = effect.ban;
-        this.evicted = true;
-        this.note('security', `evicted by queen ${by} for ${offence}: ${detail}`, { ...effect.ban });
-        this.problem(`evicted by queen ${by} for ${offence}: ${detail}`);
-        for (const waiter of this.promised.values()) waiter.reject(new Error(`this bee was evicted from the colony (${offence})`));
-        this.promised.clear();
-        return undefined;
-      }
-    }
-  }
-
-  /** The message with its body opened, in a passphrase colony; null (counted) if it does not open. */
-  private readable(message: Delivered): Delivered | null {
-    if (!this.options.colonyKey) return message;
-    const opened = openBody(this.options.colonyKey, message.body);
-    if (opened) return { ...message, body: opened.body };
-    this.unreadable++;
-    this.note('security', `dropped message ${message.id} from ${message.from}: its body is not sealed under this colony's key`, { msg: message.id, from: message.from });
-    return null;
-  }
-
-  /**
-   * The vote and membership reach storage before the frames after them leave, and a write that
-   * failed holds those frames back for good (see EffectQueue): a vote not on disk is not cast.
-   */
-  private persist(standing: Persisted): Promise<boolean> | undefined {
-    const { term, votedFor, membership } = standing;
-    if (this.vote === null || this.vote.term !== term || this.vote.votedFor !== votedFor) {
-      this.note('vote', votedFor === null ? `term ${term} began` : `voted for ${votedFor === this.id ? 'itself' : votedFor} in term ${term}`, { term, votedFor });
-    } else if (membership) {
-      const { hive, members } = membership;
-      this.note('hive', `stored hive ${hive}: ${members.length} members (version ${membership.term}.${membership.epoch})`, { hive, term: membership.term, epoch: membership.epoch, members });
-    } else this.note('hive', 'left its hive');
-    this.vote = { term, votedFor };
-    return this.store.available ? this.store.saveVote(standing) : undefined;
-  }
-
-  // ---- roster -----------------------------------------------------------------------------
-
-  /** Logs joins and leaves, and keeps the stored roster (restart hints) roughly current. */
-  private watchRoster(now: number): void {
-    const { roster, queen } = this.protocol.snapshot();
-    const key = `${queen}|${roster.join(',')}`;
-    if (key !== this.rosterKey) {
-      this.rosterKey = key;
-      const current = new Set(roster.filter((bee) => bee !== this.id));
-      const joined = [...current].filter((bee) => !this.knownRoster.has(bee));
-      const left = [...this.knownRoster].filter((bee) => !current.has(bee));
-      this.knownRoster = current;
-      this.rosterDirty = true;
-      for (const [kind, bees] of [['join', joined], ['leave', left]] as const) {
-        if (bees.length > ROSTER_CHANGES_LOGGED) this.note(kind, `${bees.length} bees ${kind === 'join' ? 'joined' : 'left'}`, { bees });
-        else for (const bee of bees) this.note(kind, `bee ${bee} ${kind === 'join' ? 'joined' : 'left'}`, { bee });
-      }
-    }
-    if (this.rosterDirty && now - this.rosterSavedAt >= ROSTER_SAVE_MS) this.saveRoster(now);
-  }
-
-  private saveRoster(now: number): void {
-    const { roster, queen } = this.protocol.snapshot();
-    this.rosterDirty = false;
-    this.rosterSavedAt = now;
-    void this.store.saveRoster(queen, roster.filter((bee) => bee !== this.id), now);
-  }
-
-  // ---- problems ---------------------------------------------------------------------------
 
   private note(kind: LogKind, text: string, data?: Record<string, unknown>): void {
     this.log.append(Date.now(), kind, text, data);

@@ -110,7 +110,7 @@ describe('the queen destroys compromised workers', () => {
     // The rogue reloads: the same bee, no longer misbehaving, and it does not know it was evicted.
     rogue = colony.reload(rogue);
     expect(snap(rogue).role).not.toBe('evicted');
-    // An honest worker reloads too, with only what it stored: its bans.
+    // An honest worker reloads too, with what it stored: its bans among it.
     const worker = honest.find((bee) => bee !== queen)!;
     const reloaded = colony.reload(worker);
     honest.splice(honest.indexOf(worker), 1, reloaded);

@@ -1,12 +1,14 @@
 // A colony of real protocol bees over the in-memory transport, on a virtual clock, wired as a tab
-// wires them: authenticated links and signed envelopes (SecureLinks), frames as strings through
-// the tab's own parser, messages paced, and a bee may be told to go rogue. Lighter than a tab,
-// heavier than the simulator's World (which hands parsed frames straight to the protocol).
+// wires them: the tab's driver, authenticated links and signed envelopes (SecureLinks), frames as
+// strings through the tab's own parser, what a tab stores kept across reloads, messages paced, and
+// a bee may be told to go rogue. Lighter than a tab, heavier than the simulator's World (which
+// hands parsed frames straight to the protocol).
 
 import { createIdentity, type Identity } from '../crypto/identity';
-import type { Ban } from '../hive/eviction';
+import { Driver } from '../driver/driver';
+import type { Settled } from '../driver/ports';
 import { Pacer, type Pace } from '../hive/pacer';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent } from '../hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type Delivered, type HiveConfig, type HiveEvent } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { Rogue, type RogueKind } from '../hive/rogue';
 import { SecureLinks, type SecureLinkEvent } from '../link/secure-links';
@@ -14,8 +16,7 @@ import { encodeFrame, parseFrame, type Frame } from '../hive/frames';
 import { MemoryNetwork, type MemoryTransport } from '../net/memory';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
 import { identityNotary } from '../link/notary';
-
-type Settled = Extract<Effect, { type: 'settled' }>;
+import { Kept } from './kept';
 
 export interface MemoryColonyOptions {
   seed: number;
@@ -67,11 +68,8 @@ const COLONY = 'memory';
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class MemoryBee {
-  readonly inbox: Delivered[] = [];
   readonly settled: Settled[] = [];
-  /** Bans as the tab would store them, to restore on a reload. */
-  readonly bans: Ban[] = [];
-  readonly protocol: Protocol;
+  readonly driver: Driver;
   readonly links: Links;
   rogue: Rogue | null = null;
   nextTickAt: number;
@@ -88,10 +86,10 @@ export class MemoryBee {
     config: HiveConfig,
     pace: Pace | undefined,
     firstTickAt: number,
-    restoredBans: readonly Ban[],
+    /** What this bee stored, in this life and the ones before. */
+    readonly kept: Kept,
   ) {
-    this.protocol = new Protocol(identity.id, rng, identityNotary(identity), { config, restored: { term: 0, votedFor: null, deliveredIds: [], bans: restoredBans } });
-    this.bans.push(...restoredBans);
+    const protocol = new Protocol(identity.id, rng, identityNotary(identity), { config, restored: kept.restored() });
     this.pacer = new Pacer(pace);
     this.raw = colony.network.transport(identity.id);
     this.raw.subscribe((event) => event.type === 'frame' && this.rogue?.capture(event.frame));
@@ -102,6 +100,22 @@ export class MemoryBee {
         })
       : plainLinks(this.raw);
     this.nextTickAt = firstTickAt;
+    this.driver = new Driver(protocol, {
+      wire: {
+        link: (peer) => this.links.link(peer),
+        unlink: (peer) => this.links.unlink(peer),
+        send: (peer, frame) => this.links.send(peer, frame),
+        sample: () => colony.introduce(this),
+      },
+      store: kept,
+      clock: { now: () => colony.now },
+      observe: {
+        settled: (effect) => {
+          this.inFlight.delete(effect.ref);
+          this.settled.push(effect);
+        },
+      },
+    });
     this.links.subscribe((event) => {
       if (event.type === 'open') this.step({ type: 'linkOpen', peer: event.peer });
       else if (event.type === 'closed') this.step({ type: 'linkClosed', peer: event.peer });
@@ -111,6 +125,15 @@ export class MemoryBee {
 
   get id(): string {
     return this.identity.id;
+  }
+
+  get protocol(): Protocol {
+    return this.driver.protocol;
+  }
+
+  /** Delivered messages, newest last; like a tab's, they survive reloads. */
+  get inbox(): readonly Delivered[] {
+    return this.kept.inbox;
   }
 
   /** A message from the page: it waits for the pacer, as a tab's outbox does. */
@@ -131,17 +154,18 @@ export class MemoryBee {
     this.rogue.play({ id: this.id, hive, term, peers: neighbours }, this.links);
   }
 
-  /** One event through the protocol and its effects through the links, as the tab's driver does. */
+  /** One event through the driver, as in a tab. */
   step(event: HiveEvent): void {
     try {
-      for (const effect of this.protocol.step(event, this.colony.now)) this.apply(effect);
+      this.driver.step(event);
     } catch (error) {
       this.colony.crashes.push({ bee: this.id, event: event.type, error });
     }
   }
 
-  /** The tab closes for good. */
-  destroy(): void {
+  /** The page goes away (pagehide): the bee says goodbye, and its links close. */
+  leave(): void {
+    this.driver.leave();
     this.links.destroy();
   }
 
@@ -150,37 +174,6 @@ export class MemoryBee {
       const { to, body, ref } = this.waiting.shift()!;
       this.inFlight.add(ref);
       this.step(to === null ? { type: 'broadcast', ref, body } : { type: 'send', ref, to, body });
-    }
-  }
-
-  private apply(effect: Effect): void {
-    switch (effect.type) {
-      case 'link':
-        this.links.link(effect.peer);
-        break;
-      case 'unlink':
-        this.links.unlink(effect.peer);
-        break;
-      case 'sample':
-        this.colony.introduce(this);
-        break;
-      case 'send':
-        this.links.send(effect.peer, effect.frame);
-        break;
-      case 'deliver':
-        this.inbox.push(effect.message);
-        break;
-      case 'settled':
-        this.inFlight.delete(effect.ref);
-        this.settled.push(effect);
-        break;
-      case 'banned':
-        this.bans.push(effect.ban);
-        break;
-      case 'evicted':
-      case 'persist':
-      case 'roleChanged':
-        break;
     }
   }
 }
@@ -213,21 +206,24 @@ export class MemoryColony {
   }
 
   /**
-   * A bee opens the colony (a new one, or `identity` again after a reload, with the bans it kept)
+   * A bee opens the colony (a new one, or `identity` again after a reload, with what it kept)
    * and is introduced to a sample of the others.
    */
-  addBee(identity = this.identity(), bans: readonly Ban[] = []): MemoryBee {
-    const bee = new MemoryBee(identity, this, seededRng(this.rng.int(2 ** 31)), this.config, this.pace, this.now + this.rng.int(this.tickMs), bans);
+  addBee(identity = this.identity(), kept = new Kept()): MemoryBee {
+    const bee = new MemoryBee(identity, this, seededRng(this.rng.int(2 ** 31)), this.config, this.pace, this.now + this.rng.int(this.tickMs), kept);
     this.bees.set(bee.id, bee);
     this.introduce(bee);
     return bee;
   }
 
-  /** The tab reloads: same bee, same stored bans, nothing else kept (its links and roster go). */
+  /**
+   * The tab reloads: its page says goodbye, and the same bee opens the colony again with what it
+   * stored (standing, inbox, bans, colony config); its links, roster and timers go.
+   */
   reload(bee: MemoryBee): MemoryBee {
-    bee.destroy();
+    bee.leave();
     this.bees.delete(bee.id);
-    return this.addBee(bee.identity, bee.bans);
+    return this.addBee(bee.identity, bee.kept);
   }
 
   /**

@@ -2,10 +2,12 @@
 // virtual clock, with a tab's faults (reloads, failed writes, frozen pages, clocks running ahead).
 // One seed drives latency, loss, faults, ids and every bee's RNG, so any run replays.
 
+import { Driver } from '../driver/driver';
+import type { PersistEffect, Ports, RoleChanged, Settled } from '../driver/ports';
 import { ELECTION_RULES, type ElectionRules } from '../hive/election';
 import type { Ban } from '../hive/eviction';
 import type { Frame } from '../hive/frames';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type Effect, type HiveConfig, type HiveEvent, type Restored, type Role } from '../hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type Delivered, type HiveConfig, type HiveEvent, type Persisted, type Restored, type Role } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
 import { simNotary } from './notary';
@@ -28,9 +30,8 @@ export interface WorldOptions {
   /** Probability that a bee's persist write fails (storage full, private mode, a crash mid-write). */
   storageFailRate?: number;
   /**
-   * Whether the frames after a write wait for it, and stay back if it fails (the driver's rule;
-   * default). False is a broken driver that casts votes before they are on disk: tests break the
-   * rule on purpose to see the checker catch it.
+   * Test-only (the driver's option of the same name): false is a broken driver that casts votes
+   * before they are on disk, so that tests can see the checker catch it. Default true.
    */
   framesWaitForWrites?: boolean;
 }
@@ -47,8 +48,6 @@ type WorldEvent =
   | { kind: 'rejoin'; bee: string }
   | { kind: 'thaw'; bee: string; life: number };
 
-type Persisted = Omit<Extract<Effect, { type: 'persist' }>, 'type'>;
-
 /**
  * What a bee's storage holds, as the tab keeps it: every field of its last persisted state
  * (copied whole, so fields the core adds flow through), the ids it delivered, its bans and its
@@ -62,38 +61,44 @@ interface Frozen {
   backlog: HiveEvent[];
 }
 
-export interface SimBee {
-  id: string;
-  protocol: Protocol;
-  alive: boolean;
-  inbox: Delivered[];
-  settled: Extract<Effect, { type: 'settled' }>[];
+export class SimBee {
+  alive = true;
+  inbox: Delivered[] = [];
+  settled: Settled[] = [];
   /** Connections this bee created (Chrome budgets ~500 per page lifetime). */
-  connections: number;
+  connections = 0;
   /**
    * What the bee last announced (its roleChanged effects), as a UI would show it. Always equal to
    * its snapshot's role, term and queen, without the snapshot's cost (it sorts the roster).
    */
-  role: Role;
-  term: number;
-  queen: string | null;
+  role: Role = 'egg';
+  term = 0;
+  queen: string | null = null;
   /** Campaigns the bee started (its counters.elections): each persists a vote for itself. */
-  elections: number;
+  elections = 0;
   /** The term of its latest campaign. */
-  campaignedIn: number;
+  campaignedIn = 0;
   /** Page loads of this bee: 1, and one more per reload (same id, a new Protocol from its disk). */
-  lives: number;
-  disk: Disk;
+  lives = 1;
+  disk: Disk = { term: 0, votedFor: null, membership: null, seal: null, deliveredIds: [], bans: [], upgrade: null };
   /** How far this bee's clock runs ahead of the world's; it only grows. */
-  clockOffsetMs: number;
-  frozen: Frozen | null;
+  clockOffsetMs = 0;
+  frozen: Frozen | null = null;
+  /** This page load's driver: the World steps the bee through it, as a tab's page does. */
+  driver!: Driver;
+
+  constructor(readonly id: string) {}
+
+  get protocol(): Protocol {
+    return this.driver.protocol;
+  }
 }
 
 /**
  * Sees what bees decide as it happens: votes once written (a failed write is no vote), roles as
  * announced. The invariant checker hooks in here.
  */
-export type Observer = (bee: SimBee, effect: Extract<Effect, { type: 'persist' | 'roleChanged' }>, now: number) => void;
+export type Observer = (bee: SimBee, effect: PersistEffect | RoleChanged, now: number) => void;
 
 /** Sees every frame put on an open link (lost or not): benchmarks count traffic per bee with it. */
 export type FrameTap = (from: string, to: string, frame: Frame) => void;
@@ -152,9 +157,9 @@ export class World {
   /** A new bee opens the colony: the (simulated) signaling server welcomes it with a sample. */
   addBee(): string {
     const id = this.rng.hex(8);
-    const protocol = new Protocol(id, seededRng(this.rng.int(2 ** 31)), simNotary(id, this.notaryKey), { config: this.config, rules: this.rules });
-    const disk: Disk = { term: 0, votedFor: null, membership: null, seal: null, deliveredIds: [], bans: [], upgrade: null };
-    this.bees.set(id, { id, protocol, alive: true, inbox: [], settled: [], connections: 0, role: 'egg', term: 0, queen: null, elections: 0, campaignedIn: 0, lives: 1, disk, clockOffsetMs: 0, frozen: null });
+    const bee = new SimBee(id);
+    bee.driver = this.drive(bee, new Protocol(id, seededRng(this.rng.int(2 ** 31)), simNotary(id, this.notaryKey), { config: this.config, rules: this.rules }));
+    this.bees.set(id, bee);
     if (this.live) {
       this.liveIndex.set(id, this.live.length);
       this.live.push(id);
@@ -177,7 +182,7 @@ export class World {
 
   private rejoin(bee: SimBee): void {
     bee.lives++;
-    bee.protocol = new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: this.config, rules: this.rules, restored: bee.disk });
+    bee.driver = this.drive(bee, new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: this.config, rules: this.rules, restored: bee.disk }));
     bee.alive = true;
     bee.role = 'egg';
     bee.term = bee.disk.term;
@@ -314,13 +319,13 @@ export class World {
     }
     if (item.kind === 'tick') {
       this.queue.push(this.now + this.tickMs, item);
-      if (!bee.frozen) this.step(bee, { type: 'tick' });
+      if (!bee.frozen) bee.driver.step({ type: 'tick' });
       return;
     }
     const event = item.event;
     if (event.type === 'frame' && !this.carried(bee.id, event.peer, item.senderLife)) return;
     if (bee.frozen) bee.frozen.backlog.push(event);
-    else this.step(bee, event);
+    else bee.driver.step(event);
   }
 
   /** The bee runs again: it reads what piled up while it was frozen, in the order it arrived. */
@@ -328,7 +333,7 @@ export class World {
     if (!bee.frozen || this.now < bee.frozen.untilMs) return;
     const { backlog } = bee.frozen;
     bee.frozen = null;
-    for (const event of backlog) this.step(bee, event);
+    for (const event of backlog) bee.driver.step(event);
   }
 
   /** Whether a frame from `peer` reaches `id`: the link it left on is still open, from the same page. */
@@ -336,71 +341,63 @@ export class World {
     return this.linked(id, peer) && (senderLife === undefined || senderLife === this.bees.get(peer)?.lives);
   }
 
-  /** One protocol step at this bee's own clock. */
-  private step(bee: SimBee, event: HiveEvent): void {
-    this.apply(bee, bee.protocol.step(event, this.now + bee.clockOffsetMs));
-  }
-
   /**
-   * Carries out a step's effects in order, as the tab's EffectQueue does: a frame emitted after a
-   * persist leaves only once that write is done, so when the write fails the step's later frames
-   * never leave (a failed write is no vote). The protocol is not told, as a tab does not tell it.
+   * The driver of one page load of `bee`: the virtual network is its wire, the bee's disk its
+   * store (a write is done at once, or fails at storageFailRate), and its clock runs clockOffsetMs
+   * ahead of the world's. The protocol is not told of a failed write, as a tab does not tell it.
    */
-  private apply(bee: SimBee, effects: Effect[]): void {
-    let writeFailed = false;
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'link':
-          this.requestLink(bee, effect.peer);
-          break;
-        case 'unlink':
-          this.unlink(bee.id, effect.peer);
-          break;
-        case 'sample':
-          this.introduce(bee.id);
-          break;
-        case 'send':
-          if (!writeFailed) this.transmit(bee.id, effect.peer, effect.frame);
-          break;
-        case 'deliver':
-          bee.inbox.push(effect.message);
-          bee.disk.deliveredIds.push(effect.message.id);
-          break;
-        case 'settled':
-          bee.settled.push(effect);
-          break;
-        case 'banned':
-          bee.disk.bans.push(effect.ban);
-          break;
-        case 'adopt':
-          bee.disk.upgrade = effect.upgrade;
-          break;
-        case 'persist': {
-          // A campaign is a vote for itself in a new term; the same vote stored again with a membership is not.
-          if (effect.votedFor === bee.id && effect.term > bee.campaignedIn) {
-            bee.campaignedIn = effect.term;
-            bee.elections++;
-          }
-          if (this.storageFailRate > 0 && this.rng.next() < this.storageFailRate) {
-            this.writesFailed++;
-            writeFailed = this.framesWaitForWrites;
-            // A broken driver casts the vote anyway: the frame leaves, the disk never hears of it.
-            if (!this.framesWaitForWrites) this.observer?.(bee, effect, this.now);
-            break;
-          }
-          const { type: _persist, ...persisted } = effect;
-          bee.disk = { ...bee.disk, ...persisted };
-          this.observer?.(bee, effect, this.now);
-          break;
-        }
-        case 'roleChanged':
+  private drive(bee: SimBee, protocol: Protocol): Driver {
+    const ports: Ports = {
+      wire: {
+        link: (peer) => this.requestLink(bee, peer),
+        unlink: (peer) => this.unlink(bee.id, peer),
+        send: (peer, frame) => this.transmit(bee.id, peer, frame),
+        sample: () => this.introduce(bee.id),
+      },
+      store: {
+        persist: (effect) => this.persist(bee, effect),
+        deliver: (message) => {
+          bee.inbox.push(message);
+          bee.disk.deliveredIds.push(message.id);
+          return true;
+        },
+        adopt: (upgrade) => {
+          bee.disk.upgrade = upgrade;
+          return true;
+        },
+        ban: (ban) => bee.disk.bans.push(ban),
+      },
+      clock: { now: () => this.now + bee.clockOffsetMs },
+      observe: {
+        settled: (effect) => bee.settled.push(effect),
+        roleChanged: (effect) => {
           bee.role = effect.role;
           bee.term = effect.term;
           bee.queen = effect.queen;
           this.observer?.(bee, effect, this.now);
-          break;
-      }
+        },
+      },
+    };
+    return new Driver(protocol, ports, { framesWaitForWrites: this.framesWaitForWrites });
+  }
+
+  /** A vote (or membership) written to the bee's disk, unless storage fails this time. */
+  private persist(bee: SimBee, effect: PersistEffect): boolean {
+    // A campaign is a vote for itself in a new term; the same vote stored again with a membership is not.
+    if (effect.votedFor === bee.id && effect.term > bee.campaignedIn) {
+      bee.campaignedIn = effect.term;
+      bee.elections++;
     }
+    if (this.storageFailRate > 0 && this.rng.next() < this.storageFailRate) {
+      this.writesFailed++;
+      // A broken driver casts the vote anyway: the frame leaves, the disk never hears of it.
+      if (!this.framesWaitForWrites) this.observer?.(bee, effect, this.now);
+      return false;
+    }
+    const { type: _persist, ...persisted } = effect;
+    bee.disk = { ...bee.disk, ...persisted };
+    this.observer?.(bee, effect, this.now);
+    return true;
   }
 
   private requestLink(bee: SimBee, peer: string): void {

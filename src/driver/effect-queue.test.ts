@@ -1,27 +1,28 @@
-// Frames never leave before the writes issued ahead of them; local effects never wait; and a
-// frame waits only for earlier writes, so a stream of later writes cannot starve it.
+// Frames never leave before the writes issued ahead of them; local effects never wait; a frame
+// waits only for earlier writes, so a stream of later writes cannot starve it; a failed write
+// takes the frames behind it along, and a write answered at once costs no waiting at all.
 import { describe, expect, it } from 'vitest';
-import { EffectQueue } from './effect-queue';
+import { EffectQueue, type Order } from './effect-queue';
 
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } {
+function deferred(): { promise: Promise<boolean>; resolve: () => void; reject: (err: Error) => void } {
   let resolve!: () => void;
   let reject!: (err: Error) => void;
-  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  const promise = new Promise<boolean>((res, rej) => ((resolve = () => res(true)), (reject = rej)));
   return { promise, resolve, reject };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Effects are strings: 'write:<name>' writes (and waits for writes[name]), 'send:…' is a frame. */
-function queue(writes: Record<string, Promise<void>>) {
+/** 'send:…' is a frame, 'unlink:…' closes a link after its frames, anything else is local. */
+const order = (effect: string): Order => (effect.startsWith('send:') ? 'frame' : effect.startsWith('unlink:') ? 'ordered' : 'local');
+
+/** Effects are strings: 'write:<name>' writes, answered by writes[name] (a promise, or true/false at once). */
+function queue(writes: Record<string, Promise<boolean> | boolean>) {
   const done: string[] = [];
-  const q = new EffectQueue<string>(
-    (effect) => {
-      done.push(effect);
-      return effect.startsWith('write:') ? writes[effect.slice(6)] : undefined;
-    },
-    (effect) => effect.startsWith('send:'),
-  );
+  const q = new EffectQueue<string>((effect) => {
+    done.push(effect);
+    return effect.startsWith('write:') ? writes[effect.slice(6)] : undefined;
+  }, order);
   return { q, done };
 }
 
@@ -74,17 +75,10 @@ describe('the effect queue', () => {
   });
 
   it('takes a write that resolves false (the store could not write) for a failed one', async () => {
-    const done: string[] = [];
-    const q = new EffectQueue<string>(
-      (effect) => {
-        done.push(effect);
-        return effect === 'write' ? Promise.resolve(false) : undefined;
-      },
-      (effect) => effect.startsWith('send:'),
-    );
-    q.push(['write', 'send:vote']);
+    const { q, done } = queue({ w: Promise.resolve(false) });
+    q.push(['write:w', 'send:vote']);
     await settle();
-    expect(done).toEqual(['write']);
+    expect(done).toEqual(['write:w']);
   });
 
   it('keeps the frames held before a failed write, which did not wait on it', async () => {
@@ -99,13 +93,34 @@ describe('the effect queue', () => {
     expect(done).toEqual(['write:first', 'write:second', 'send:a']);
   });
 
-  it('drops what it holds when cleared (the page is going away)', async () => {
+  it('closes a link after the frames before it, and still closes it when a write before it failed', async () => {
+    const write = deferred();
+    const { q, done } = queue({ w: write.promise });
+    q.push(['write:w', 'send:bye', 'unlink:peer']);
+    expect(done).toEqual(['write:w']);
+    write.reject(new Error('quota'));
+    await settle();
+    expect(done).toEqual(['write:w', 'unlink:peer']);
+  });
+
+  it('carries out a batch at once when its writes answer at once, and drops the frames after one that failed', () => {
+    const { q, done } = queue({ kept: true, lost: false });
+    q.push(['write:kept', 'send:ack', 'write:lost', 'send:vote', 'unlink:peer', 'roleChanged']);
+    expect(done).toEqual(['write:kept', 'send:ack', 'write:lost', 'unlink:peer', 'roleChanged']);
+    expect(q.dropped).toBe(1);
+    q.push(['send:heartbeat']);
+    expect(done.at(-1)).toBe('send:heartbeat');
+    expect(q.waiting).toBe(0);
+  });
+
+  it('drops what it holds when cleared (the page is going away), and lets what follows go at once', async () => {
     const write = deferred();
     const { q, done } = queue({ w: write.promise });
     q.push(['write:w', 'send:vote']);
     q.clear();
+    q.push(['send:bye']);
     write.resolve();
     await settle();
-    expect(done).toEqual(['write:w']);
+    expect(done).toEqual(['write:w', 'send:bye']);
   });
 });

@@ -1,0 +1,31 @@
+// A body that cannot travel is refused with a code before anything is stored or sent.
+import { describe, expect, it } from 'vitest';
+import { bodyError, ERROR_CODES, HiveError } from './errors';
+import { MAX_BODY_BYTES } from './hive/frames';
+
+const codeOf = (body: unknown) => bodyError(body)?.code ?? null;
+
+describe('message bodies', () => {
+  it('pass when they are plain JSON within the limits', () => {
+    expect(codeOf({ text: 'hi', n: [1, 2, { ok: true }] })).toBeNull();
+    expect(codeOf(null)).toBeNull();
+  });
+
+  it('are refused with a code for each way they cannot travel', () => {
+    expect(codeOf('x'.repeat(MAX_BODY_BYTES))).toBe('ERR_BODY_TOO_BIG');
+    expect(codeOf([[[[[[[[[['deep']]]]]]]]]])).toBe('ERR_BODY_TOO_DEEP');
+    expect(codeOf(undefined)).toBe('ERR_BODY_UNSIGNABLE');
+    expect(codeOf({ n: Number.NaN })).toBe('ERR_BODY_UNSIGNABLE');
+    expect(codeOf(() => 1)).toBe('ERR_BODY_UNSIGNABLE');
+    expect(codeOf(10n)).toBe('ERR_BODY_UNSIGNABLE');
+    expect(codeOf(new Date(0))).toBe('ERR_BODY_UNSIGNABLE');
+  });
+
+  it('are refused with a HiveError, an Error whose code is one of the listed codes', () => {
+    const error = bodyError(undefined);
+    expect(error).toBeInstanceOf(HiveError);
+    expect(error).toBeInstanceOf(Error);
+    expect(ERROR_CODES).toContain(error?.code);
+    expect(error?.name).toBe('HiveError');
+  });
+});
