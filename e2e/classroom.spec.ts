@@ -237,7 +237,7 @@ test('/sim: 500 simulated bees on the hive map, a queen killed and replaced, the
   await expectAccessible(page, 'sim', testInfo);
 });
 
-test('/sim: bees join one hive, a partition grows a second queen, and the healed colony keeps both hives linked', async ({ page, consoleWatch }) => {
+test('/sim: bees join one hive, a partition grows a second queen, and the healed colony settles with every bee in a hive', async ({ page, consoleWatch }) => {
   test.setTimeout(240_000);
   consoleWatch.watch(page);
   // Room for everyone in one hive, so that the partition alone makes a second queen.
@@ -252,8 +252,16 @@ test('/sim: bees join one hive, a partition grows a second queen, and the healed
   await page.getByRole('button', { name: 'Partition' }).click();
   // The half without the queen loses her and elects its own.
   await expect(queens).toHaveCount(2, { timeout: 120_000 });
-  // Two hives of about thirty are too big to merge (hysteresis): after healing they stay two
-  // hives, every bee in one of them.
+  // What healing leaves depends on which half had the majority of the hive's members. A majority
+  // without the queen crowned a successor in a later term of the same hive: healed, the old queen
+  // hears her claim and follows her, one hive. A minority could crown nobody and founded a hive of
+  // its own: two hives of about thirty, too big to merge (hysteresis). Either way every bee ends
+  // in a hive, with no egg or candidate left.
   await page.getByRole('button', { name: 'Heal' }).click();
-  await expect.poll(() => mapRoles(page), { timeout: 120_000 }).toEqual({ queen: 2, worker: 58 });
+  await expect
+    .poll(async () => {
+      const { queen = 0, worker = 0, ...others } = await mapRoles(page);
+      return { settled: queen + worker === 60 && Object.keys(others).length === 0, oneOrTwoQueens: queen === 1 || queen === 2 };
+    }, { timeout: 120_000 })
+    .toEqual({ settled: true, oneOrTwoQueens: true });
 });

@@ -97,12 +97,15 @@ export class Reign {
     this.court.router.originate(peer, { k: 'queen', ...this.claim }, now);
   }
 
-  /** Whether `bee` is known to work in another hive (its heartbeats, or hive gossip, say so). */
+  /**
+   * Whether `bee` is known to work in another hive: its heartbeats say so, or hive gossip lists
+   * it under a queen of another hive (gossip of this hive's late queen still lists her workers).
+   */
   private elsewhere(bee: string): boolean {
     const link = this.court.links.get(bee);
     if (link !== undefined && link.follows !== undefined) return link.hive !== this.hive && link.hive !== null;
     const queen = this.court.hives.queenOf(bee);
-    return queen !== undefined && queen !== this.court.self;
+    return queen !== undefined && queen !== this.court.self && this.court.hives.get(queen)?.hive !== this.hive;
   }
 
   /**
