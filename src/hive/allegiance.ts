@@ -254,8 +254,12 @@ export class Allegiance {
     const reign = this.host.reign();
     if (!reign) return false;
     const { links, notary, router, standing: s } = this.host;
-    // A member behind on the membership would campaign under a version the others refuse.
-    const workers = this.host.workers().filter((bee) => reign.current(bee, links.get(bee) as LinkState));
+    // A member behind on the membership would campaign under a version the others refuse: one
+    // that said it holds the committed version is preferred (heartbeats may lag a beat behind).
+    const members = reign.members();
+    const candidates = this.host.workers().filter((bee) => members.has(bee));
+    const current = candidates.filter((bee) => reign.current(bee, links.get(bee) as LinkState));
+    const workers = current.length > 0 ? current : candidates;
     const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, links.get(bee) as LinkState])));
     if (successor === undefined) return false;
     const seal = notary.seal({ k: 'crown', hive: reign.hive, term: s.reign, successor });

@@ -127,11 +127,11 @@ export class Reign {
     this.court.router.originate(peer, p, now);
   }
 
-  /** Whether the worker on `link` is a committed member holding the committed version: a fit successor. */
+  /** Whether the worker on `link` is a member that said it holds the committed version (or a newer one). */
   current(peer: string, link: LinkState): boolean {
     const committed = this.changes.committed;
     const version = link.hiveVersion;
-    return isMember(committed, peer) && version !== null && version[0] === committed.term && version[1] === committed.epoch;
+    return isMember(committed, peer) && version !== null && compareVersions({ term: version[0], epoch: version[1] }, committed) >= 0;
   }
 
   /** A bee stored a version of her membership. */
