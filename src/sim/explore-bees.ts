@@ -20,9 +20,9 @@ import { simNotary } from './notary';
  * a worker gives its queen up, the next it campaigns, so a failover fits in a few choices. Safety
  * must not depend on timing, so any timing is fair game.
  */
-export const EXPLORE_CONFIG: HiveConfig = { ...DEFAULT_CONFIG, queenTimeoutMs: 1500, electionMinMs: 500, electionSpreadMs: 500 };
+const EXPLORE_CONFIG: HiveConfig = { ...DEFAULT_CONFIG, queenTimeoutMs: 1500, electionMinMs: 500, electionSpreadMs: 500 };
 /** How far one explored tick moves a bee's clock: past the queen timeout, with a heartbeat each. */
-export const TICK_MS = 2000;
+const TICK_MS = 2000;
 /** Hex digits of a bee id shown in paths: enough to tell a handful of bees apart. */
 const SHORT_ID_CHARS = 4;
 /** Step outcomes remembered per exploration (each holds the frames the step sent). */
@@ -99,7 +99,7 @@ export function crashedBee(bee: Bee): Bee {
 }
 
 /** What one step of a bee did: its effects, and its claim if it was crowned (the checker verifies it). */
-export interface Outcome {
+interface Outcome {
   effects: readonly Effect[];
   claim: Claim | null;
 }

@@ -45,7 +45,7 @@ export type Choice =
   | { kind: 'deliver'; item: InFlight }
   | { kind: 'tick' | 'crash' | 'reload'; bee: string };
 
-/** Bees with these ids, each introduced to the others, nothing else in flight. */
+/** These bees, each introduced to the others by the signaling server, nothing else in flight. */
 export function newColony(bees: Bee[]): Colony {
   const colony: Colony = { bees, inFlight: [], links: new Set(), crashes: 0, reloads: 0, crowned: new Map(), votes: new Map(), violation: null };
   for (const bee of bees) notify(colony, bee.id, { type: 'welcome', peers: bees.map((b) => b.id).filter((id) => id !== bee.id) });

@@ -1,6 +1,8 @@
 // Where an exploration starts: a few bees from one seed that crowned a queen of them all, run
 // fairly (each bee in turn ticks, and everything in flight is delivered) by the real rules; and,
 // from there, scripted openings (preludes) that bring the interesting part within a few choices.
+// They hatch on the explorer's own network rather than in a World: a World draws its bees' RNG
+// seeds inside, and a bee that cannot be replayed from its seed cannot be rebuilt.
 
 import { ELECTION_RULES } from '../hive/election';
 import { sameMembership } from '../hive/membership';
@@ -56,7 +58,7 @@ function heartbeat(colony: Colony): Choice | undefined {
  * committed; the state exploration starts from, with nothing in flight. From here on the bees
  * vote by `setting.rules`.
  */
-export function hatch(count: number, seed: number, setting: Setting): Colony {
+function hatch(count: number, seed: number, setting: Setting): Colony {
   const rng = seededRng(seed);
   const ids: string[] = [];
   while (ids.length < count) {

@@ -161,10 +161,10 @@ function main(): void {
     onLevel: (level) => console.log(formatLevel(level)),
   };
   const result = explore(options);
-  console.log(`bees ${result.bees.join(', ')} (seed ${options.seed}, prelude ${options.prelude}${result.prelude.length > 0 ? `: ${result.prelude.join(', ')}` : ''})`);
+  console.log(`bees ${result.bees.join(', ')} (seed ${options.seed}, prelude ${options.prelude}: ${result.prelude.length} choices)`);
   if (result.violation === null) console.log(`no violation in any interleaving of up to ${options.depth} choices`);
   else {
-    console.log(formatFound(result.violation));
+    console.log([`after the prelude:`, ...result.prelude.map((line) => `  ${line}`), formatFound(result.violation)].join('\n'));
     process.exitCode = 1;
   }
 }
