@@ -183,9 +183,10 @@ export class Protocol {
     this.candidacy.postpone(now);
     // Members all linked to us (eggs founding a hive of their neighbours) are asked over their
     // links; otherwise the request floods, once, for members we have no way to.
+    const request = campaign.request();
     const others = campaign.membership.members.filter((bee) => bee !== this.id);
-    if (others.every((bee) => this.links.has(bee))) for (const bee of others) this.router.originate(bee, campaign.request(), now);
-    else this.router.originate(null, campaign.request(), now);
+    if (others.every((bee) => this.links.has(bee))) for (const bee of others) this.router.originate(bee, request, now);
+    else this.router.originate(null, request, now);
   }
 
   /** A candidate that hears of a later term's election stands down to vote in it. */

@@ -72,10 +72,6 @@ export class Reign {
     return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, workers };
   }
 
-  committed(): Membership {
-    return this.changes.committed;
-  }
-
   /** One beat of her reign. */
   onBeat(now: number, workers: string[], relayRates: readonly number[]): void {
     this.claimThrone(now, workers);
@@ -116,12 +112,9 @@ export class Reign {
   update(peer: string, link: LinkState, now: number): void {
     if (now - link.updatedAt < this.court.config.heartbeatIntervalMs) return;
     const { committed, committedSeal, pending, pendingSeal } = this.changes;
-    const version = link.hiveVersion;
     let p: Extract<Payload, { k: 'members' }> | null = null;
     if (pending && pendingSeal && this.changes.waitingFor().includes(peer)) p = { k: 'members', membership: pending, seal: pendingSeal };
-    else if (!pending && committedSeal && isMember(committed, peer) && (version === null || compareVersions({ term: version[0], epoch: version[1] }, committed) < 0)) {
-      p = { k: 'members', membership: committed, seal: committedSeal };
-    }
+    else if (!pending && committedSeal && isMember(committed, peer) && this.behind(link)) p = { k: 'members', membership: committed, seal: committedSeal };
     if (!p) return;
     link.updatedAt = now;
     this.court.router.originate(peer, p, now);
@@ -129,9 +122,13 @@ export class Reign {
 
   /** Whether the worker on `link` is a member that said it holds the committed version (or a newer one). */
   current(peer: string, link: LinkState): boolean {
-    const committed = this.changes.committed;
+    return isMember(this.changes.committed, peer) && !this.behind(link);
+  }
+
+  /** Whether the bee on `link` said it holds a version older than the committed one (or none). */
+  private behind(link: LinkState): boolean {
     const version = link.hiveVersion;
-    return isMember(committed, peer) && version !== null && compareVersions({ term: version[0], epoch: version[1] }, committed) >= 0;
+    return version === null || compareVersions({ term: version[0], epoch: version[1] }, this.changes.committed) < 0;
   }
 
   /** A bee stored a version of her membership. */
@@ -141,7 +138,7 @@ export class Reign {
     this.tendMembers(now, workers);
   }
 
-  /** Whether she can hand her throne over: the successor must be a committed member. */
+  /** Her hive's members: the committed ones and those the change in flight adds. */
   members(): Set<string> {
     return this.changes.members();
   }
