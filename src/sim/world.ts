@@ -3,17 +3,20 @@
 // One seed drives latency, loss, faults, ids and every bee's RNG, so any run replays.
 
 import { Driver } from '../driver/driver';
-import type { PersistEffect, Ports, RoleChanged, Settled } from '../driver/ports';
+import type { PersistEffect, Ports } from '../driver/ports';
 import { ELECTION_RULES, type ElectionRules } from '../hive/election';
-import type { Ban } from '../hive/eviction';
 import type { Frame } from '../hive/frames';
-import { DEFAULT_CONFIG, Protocol, type Delivered, type HiveConfig, type HiveEvent, type Persisted, type Restored, type Role } from '../hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type HiveConfig, type HiveEvent } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
 import { simNotary } from './notary';
+import { Census } from './census';
 import { EventQueue } from './queue';
+import { SimBee, type Disk, type FrameTap, type Observer } from './sim-bee';
+import { Topology } from './topology';
 
-const NO_NEIGHBOURS: ReadonlySet<string> = new Set();
+export { SimBee, type Disk, type FrameTap, type Observer } from './sim-bee';
+
 /** How long a reloading tab is gone before the same bee opens the colony again. */
 const RELOAD_MS: [number, number] = [200, 1500];
 
@@ -48,61 +51,6 @@ type WorldEvent =
   | { kind: 'rejoin'; bee: string }
   | { kind: 'thaw'; bee: string; life: number };
 
-/**
- * What a bee's storage holds, as the tab keeps it: every field of its last persisted state
- * (copied whole, so fields the core adds flow through), the ids it delivered, its bans and its
- * colony config. A reload restores the bee from it.
- */
-export type Disk = Restored & Persisted & { deliveredIds: string[]; bans: Ban[] };
-
-/** A bee whose JavaScript is stopped (a closed laptop lid): what reached it meanwhile, in order. */
-interface Frozen {
-  untilMs: number;
-  backlog: HiveEvent[];
-}
-
-export class SimBee {
-  alive = true;
-  inbox: Delivered[] = [];
-  settled: Settled[] = [];
-  /** Connections this bee created (Chrome budgets ~500 per page lifetime). */
-  connections = 0;
-  /**
-   * What the bee last announced (its roleChanged effects), as a UI would show it. Always equal to
-   * its snapshot's role, term and queen, without the snapshot's cost (it sorts the roster).
-   */
-  role: Role = 'egg';
-  term = 0;
-  queen: string | null = null;
-  /** Campaigns the bee started (its counters.elections): each persists a vote for itself. */
-  elections = 0;
-  /** The term of its latest campaign. */
-  campaignedIn = 0;
-  /** Page loads of this bee: 1, and one more per reload (same id, a new Protocol from its disk). */
-  lives = 1;
-  disk: Disk = { term: 0, votedFor: null, membership: null, seal: null, deliveredIds: [], bans: [], upgrade: null };
-  /** How far this bee's clock runs ahead of the world's; it only grows. */
-  clockOffsetMs = 0;
-  frozen: Frozen | null = null;
-  /** This page load's driver: the World steps the bee through it, as a tab's page does. */
-  driver!: Driver;
-
-  constructor(readonly id: string) {}
-
-  get protocol(): Protocol {
-    return this.driver.protocol;
-  }
-}
-
-/**
- * Sees what bees decide as it happens: votes once written (a failed write is no vote), roles as
- * announced. The invariant checker hooks in here.
- */
-export type Observer = (bee: SimBee, effect: PersistEffect | RoleChanged, now: number) => void;
-
-/** Sees every frame put on an open link (lost or not): benchmarks count traffic per bee with it. */
-export type FrameTap = (from: string, to: string, frame: Frame) => void;
-
 export class World {
   now = 0;
   observer: Observer | null = null;
@@ -125,15 +73,8 @@ export class World {
   signaling = true;
   private readonly rng: Rng;
   private readonly queue = new EventQueue<WorldEvent>();
-  /** Open links, both directions: `adjacent.get(a).has(b)` iff a–b is open. */
-  private readonly adjacent = new Map<string, Set<string>>();
-  private links = 0;
-  /** liveIds() in bee creation order, rebuilt only after a bee dies (joins append). */
-  private live: string[] | null = [];
-  /** Each live bee's index in `live`, so a sample can skip the asking bee without a copy. */
-  private liveIndex = new Map<string, number>();
-  /** Bees in different groups cannot reach each other; no entry means the main group. */
-  private readonly partition = new Map<string, number>();
+  private readonly topology = new Topology();
+  private readonly census = new Census(() => [...this.bees.values()].filter((bee) => bee.alive).map((bee) => bee.id));
   private readonly latency: [number, number];
   private readonly tickMs: number;
   readonly config: HiveConfig;
@@ -158,15 +99,23 @@ export class World {
   addBee(): string {
     const id = this.rng.hex(8);
     const bee = new SimBee(id);
-    bee.driver = this.drive(bee, new Protocol(id, seededRng(this.rng.int(2 ** 31)), simNotary(id, this.notaryKey), { config: this.config, rules: this.rules }));
+    this.openPage(bee);
     this.bees.set(id, bee);
-    if (this.live) {
-      this.liveIndex.set(id, this.live.length);
-      this.live.push(id);
-    }
-    this.introduce(id);
-    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: id, life: 1 });
+    this.census.joined(id);
+    this.welcome(bee);
     return id;
+  }
+
+  /** A page load of `bee`: a new Protocol (restored from its disk after a reload) and its driver. */
+  private openPage(bee: SimBee, restored?: Disk): void {
+    const protocol = new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: this.config, rules: this.rules, ...(restored ? { restored } : {}) });
+    bee.driver = this.drive(bee, protocol);
+  }
+
+  /** The signaling server introduces the page, and its timer starts. */
+  private welcome(bee: SimBee): void {
+    this.introduce(bee.id);
+    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: bee.id, life: bee.lives });
   }
 
   /**
@@ -182,15 +131,14 @@ export class World {
 
   private rejoin(bee: SimBee): void {
     bee.lives++;
-    bee.driver = this.drive(bee, new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: this.config, rules: this.rules, restored: bee.disk }));
+    this.openPage(bee, bee.disk);
     bee.alive = true;
     bee.role = 'egg';
     bee.term = bee.disk.term;
     bee.queen = null;
     bee.frozen = null;
-    this.live = null;
-    this.introduce(bee.id);
-    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: bee.id, life: bee.lives });
+    this.census.changed();
+    this.welcome(bee);
   }
 
   /**
@@ -216,24 +164,14 @@ export class World {
   /** The simulated signaling server answers with a random sample of other live bees. */
   private introduce(id: string): void {
     if (!this.signaling) return;
-    const live = this.liveList();
-    // Draw from the live bees other than `id` as if from a copy without it: index i of that copy
-    // is i, or i + 1 past id's own place.
-    const skip = this.liveIndex.get(id) ?? live.length;
-    const others = skip < live.length ? live.length - 1 : live.length;
-    const peers: string[] = [];
-    while (peers.length < Math.min(SAMPLE_SIZE, others)) {
-      const i = this.rng.int(others);
-      const bee = live[i < skip ? i : i + 1] as string;
-      if (!peers.includes(bee)) peers.push(bee);
-    }
+    const peers = this.census.sample(id, SAMPLE_SIZE, this.rng);
     this.schedule(id, { type: 'welcome', peers });
   }
 
   /** A tab closes: its links close at the far ends and the server tells the colony. */
   closeBee(id: string): void {
     this.kill(id);
-    if (this.signaling) for (const bee of this.liveList()) this.schedule(bee, { type: 'beeLeft', bee: id });
+    if (this.signaling) for (const bee of this.census.list()) this.schedule(bee, { type: 'beeLeft', bee: id });
   }
 
   /** A tab crashes or its network vanishes: nobody is told; heartbeats must notice. */
@@ -244,11 +182,11 @@ export class World {
 
   /** Put bees into partition groups; bees in different groups cannot exchange anything. */
   split(groups: string[][]): void {
-    groups.forEach((group, index) => group.forEach((bee) => this.partition.set(bee, index)));
+    this.topology.split(groups);
   }
 
   heal(): void {
-    this.partition.clear();
+    this.topology.heal();
   }
 
   send(from: string, to: string | null, body: unknown, ref = 0): void {
@@ -257,35 +195,26 @@ export class World {
 
   /** Live bees in creation order. */
   liveIds(): string[] {
-    return [...this.liveList()];
-  }
-
-  /** The live bees without a copy; joins and sampling run on it (10,000 bees ask often). */
-  private liveList(): readonly string[] {
-    if (!this.live) {
-      this.live = [...this.bees.values()].filter((bee) => bee.alive).map((bee) => bee.id);
-      this.liveIndex = new Map(this.live.map((bee, i) => [bee, i]));
-    }
-    return this.live;
+    return [...this.census.list()];
   }
 
   linkCount(): number {
-    return this.links;
+    return this.topology.links;
   }
 
   /** The bees `id` has an open link with (read-only: the hive map draws them). */
   neighboursOf(id: string): ReadonlySet<string> {
-    return this.adjacent.get(id) ?? NO_NEIGHBOURS;
+    return this.topology.neighboursOf(id);
   }
 
   private linked(a: string, b: string): boolean {
-    return this.adjacent.get(a)?.has(b) === true;
+    return this.topology.linked(a, b);
   }
 
   private bury(bee: SimBee): void {
     if (!bee.alive) return;
     bee.alive = false;
-    this.live = null;
+    this.census.changed();
   }
 
   runFor(durationMs: number): void {
@@ -356,24 +285,15 @@ export class World {
       },
       store: {
         persist: (effect) => this.persist(bee, effect),
-        deliver: (message) => {
-          bee.inbox.push(message);
-          bee.disk.deliveredIds.push(message.id);
-          return true;
-        },
-        adopt: (upgrade) => {
-          bee.disk.upgrade = upgrade;
-          return true;
-        },
+        deliver: (message) => bee.deliver(message),
+        adopt: (upgrade) => bee.adopt(upgrade),
         ban: (ban) => bee.disk.bans.push(ban),
       },
       clock: { now: () => this.now + bee.clockOffsetMs },
       observe: {
         settled: (effect) => bee.settled.push(effect),
         roleChanged: (effect) => {
-          bee.role = effect.role;
-          bee.term = effect.term;
-          bee.queen = effect.queen;
+          bee.announced(effect);
           this.observer?.(bee, effect, this.now);
         },
       },
@@ -419,18 +339,13 @@ export class World {
       if (this.bees.get(a)?.alive) this.schedule(a, { type: 'linkClosed', peer: b });
       return;
     }
-    this.links++;
-    this.adjacencyOf(a).add(b);
-    this.adjacencyOf(b).add(a);
+    this.topology.connect(a, b);
     this.schedule(a, { type: 'linkOpen', peer: b }, 0);
     this.schedule(b, { type: 'linkOpen', peer: a }, 0);
   }
 
   private unlink(a: string, b: string): void {
-    if (!this.linked(a, b)) return;
-    this.links--;
-    this.adjacencyOf(a).delete(b);
-    this.adjacencyOf(b).delete(a);
+    if (!this.topology.disconnect(a, b)) return;
     this.schedule(a, { type: 'linkClosed', peer: b }, 0);
     this.schedule(b, { type: 'linkClosed', peer: a });
   }
@@ -439,7 +354,7 @@ export class World {
     const bee = this.bees.get(id);
     if (!bee) return;
     this.bury(bee);
-    for (const peer of [...this.adjacencyOf(id)]) this.unlink(id, peer);
+    for (const peer of [...this.topology.neighboursOf(id)]) this.unlink(id, peer);
   }
 
   private transmit(from: string, to: string, frame: Frame): void {
@@ -453,15 +368,9 @@ export class World {
     this.schedule(to, { type: 'frame', peer: from, frame }, this.delay(), (this.bees.get(from) as SimBee).lives);
   }
 
-  private adjacencyOf(bee: string): Set<string> {
-    let set = this.adjacent.get(bee);
-    if (!set) this.adjacent.set(bee, (set = new Set()));
-    return set;
-  }
-
   /** Whether b is alive and on a's side of any partition. */
   reachable(a: string, b: string): boolean {
-    return this.bees.get(b)?.alive === true && (this.partition.get(a) ?? -1) === (this.partition.get(b) ?? -1);
+    return this.bees.get(b)?.alive === true && this.topology.sameSide(a, b);
   }
 
   /**
