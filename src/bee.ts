@@ -5,7 +5,7 @@
 
 import type { ExportedLog, HiveApi, HiveSnapshot, InboxEntry, Relayed } from './api';
 import { bytesToBase64url } from './crypto/encoding';
-import { createIdentity, type Identity } from './crypto/identity';
+import type { Identity } from './crypto/identity';
 import { Driver } from './driver/driver';
 import { HiveError, bodyError } from './errors';
 import { DEFAULT_CONFIG, Protocol, type HiveEvent } from './hive/protocol';
@@ -19,12 +19,13 @@ import { isBeeId } from './net/signal-protocol';
 import { SignalingClient } from './net/signaling-client';
 import { SimplePeerTransport } from './net/simple-peer';
 import { Listeners, type TransportKind } from './net/transport';
-import { TabIdentity, type Claimed } from './store/identity';
+import type { Claimed, TabIdentity } from './store/identity';
 import { Inbox } from './store/inbox';
 import { EventLog } from './store/log';
 import { Outbox, type OutboxEntry } from './store/outbox';
-import { DB_NAME, DB_VERSION, openHiveDb, type HiveDb, type LogKind } from './store/schema';
-import { BeeStore, describeStorageError, type Loaded } from './store/store';
+import type { LogKind } from './store/schema';
+import { describeStorageError, type BeeStore, type Loaded } from './store/store';
+import { claimBee, randomHex, type TabOptions } from './tab/claim';
 import { Outgoing } from './tab/outgoing';
 import { RosterLog } from './tab/roster-log';
 import { TabStore } from './tab/tab-store';
@@ -32,6 +33,7 @@ import { checkConfig, seedConfig, UPGRADE_COLOURS } from './upgrade';
 
 export type { ExportedLog, HiveApi, HiveSnapshot, InboxEntry, Relayed, VoteState } from './api';
 export { ERROR_CODES, HiveError, type ErrorCode } from './errors';
+export type { TabOptions } from './tab/claim';
 
 const TICK_MS = 250;
 const PROBLEM_LIMIT = 20;
@@ -51,18 +53,6 @@ export interface BeeOptions {
   /** False (`?queens=off`): nobody campaigns, the colony stays in discovery mode. */
   elections?: boolean;
 }
-
-/** What the page gives the bee to find out which bee it is. */
-export interface TabOptions {
-  /** sessionStorage, or null where it is disabled. */
-  session: Storage | null;
-  /** `?reset`: forget the bee this tab ran and hatch a new one. */
-  reset: boolean;
-  dbName?: string;
-}
-
-const randomHex = (bytes: number): string =>
-  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 function download(name: string, value: unknown): void {
   const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
@@ -105,29 +95,9 @@ export class Bee implements HiveApi {
     let bee: Bee | undefined;
     const early: Array<[string, unknown]> = [];
     const onError = (what: string, err: unknown) => (bee ? bee.storageError(what, err) : early.push([what, err]));
-    let db: HiveDb | null = null;
-    try {
-      // A newer tab upgrading the schema needs this connection closed; this bee goes on in memory.
-      db = await openHiveDb(tab.dbName ?? DB_NAME, DB_VERSION, () => (bee ? bee.detachStorage() : db?.close()));
-    } catch (err) {
-      onError('open', err);
-    }
-    const identity = new TabIdentity(() => randomHex(8));
-    let claimed: Claimed;
-    try {
-      claimed = await identity.claim({
-        db,
-        session: tab.session,
-        hatch: createIdentity,
-        now: Date.now(),
-        ...(tab.reset ? { reset: (old: string) => new BeeStore(db, old, onError).forget() } : {}),
-      });
-    } catch (err) {
-      onError('identity', err);
-      claimed = { identity: createIdentity(), restored: false, note: 'identity storage failed: hatched a bee that lasts this page load' };
-    }
-    const store = new BeeStore(db, claimed.identity.id, onError);
-    bee = new Bee(options, claimed, identity, store, await store.load());
+    // A newer tab upgrading the schema needs this connection closed; a running bee goes on in memory.
+    const { claimed, identity, store, loaded } = await claimBee(tab, onError, () => (bee ? (bee.detachStorage(), true) : false));
+    bee = new Bee(options, claimed, identity, store, loaded);
     for (const [what, err] of early) bee.storageError(what, err);
     return bee;
   }
