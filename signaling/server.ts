@@ -1,24 +1,22 @@
 // One HTTP server, one port: the built app, GET /health, the bee signaling socket at SIGNAL_PATH
 // and a PeerJS server at /peerjs (for ?transport=peerjs). It only introduces bees.
 
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import express, { type Express } from 'express';
+import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SIGNAL_PATH } from '../src/net/signal-protocol';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { fullBucket, takeToken } from './rate-limit';
 import { createRelay, refuseUpgrade, type RelayStats } from './relay';
+import { NOT_BUILT_TEXT, serveApp } from './static';
 
-export { DEFAULT_LIMITS, type Limits };
+export { DEFAULT_LIMITS, NOT_BUILT_TEXT, type Limits };
 
 /** Browser peerjs client options: { host, port, path: PEERJS_PATH, key: PEERJS_KEY }. */
 export const PEERJS_PATH = '/peerjs';
 export const PEERJS_KEY = 'peerjs';
-export const NOT_BUILT_TEXT = 'app not built: run npm run build';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -157,21 +155,5 @@ function limitRate(ws: WebSocket, limits: Limits, onLimit: () => void): void {
     if (taken.allowed) return;
     onLimit();
     ws.terminate();
-  });
-}
-
-/** Static files from distDir; any other GET path that does not name a file gets the app (SPA). */
-function serveApp(app: Express, distDir: string | undefined): void {
-  const indexFile = distDir ? path.resolve(distDir, 'index.html') : null;
-  if (distDir) app.use(express.static(distDir));
-  app.use((req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    // Checked per request so a build made while the server runs is picked up.
-    if (!indexFile || !existsSync(indexFile)) {
-      res.status(503).type('text/plain').send(NOT_BUILT_TEXT);
-      return;
-    }
-    if (path.extname(req.path) !== '') return next(); // a missing asset is a 404, not the app
-    res.sendFile(indexFile);
   });
 }

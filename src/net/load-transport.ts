@@ -1,0 +1,22 @@
+// The browser transports, each loaded only when a tab uses it: a simple-peer tab never downloads
+// PeerJS, and a PeerJS tab never downloads simple-peer (they are most of the page's weight).
+
+import type { Signaler, Transport, TransportKind, TransportOptions } from './transport';
+
+/** Where a transport's signals travel: PeerJS through its own server, simple-peer through the Signaler. */
+export interface TransportRoutes {
+  /** The signaling server's page origin (it also hosts PeerJS). */
+  server: URL;
+  signaler: Signaler;
+}
+
+export type MakeTransport = (options: TransportOptions, routes: TransportRoutes) => Transport;
+
+export async function loadTransport(kind: Exclude<TransportKind, 'memory'>): Promise<MakeTransport> {
+  if (kind === 'peerjs') {
+    const { PeerJsTransport } = await import('./peerjs');
+    return (options, routes) => new PeerJsTransport(options, routes.server);
+  }
+  const { SimplePeerTransport } = await import('./simple-peer');
+  return (options, routes) => new SimplePeerTransport(options, routes.signaler);
+}
