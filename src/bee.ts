@@ -118,14 +118,15 @@ export class Bee implements HiveApi {
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
     this.roster = new RosterLog(this.id, store, note);
-    const upgrade = loaded.upgrade && { version: loaded.upgrade.version, config: loaded.upgrade.config, route: loaded.upgrade.route };
+    const kept = loaded.upgrade;
+    const upgrades = kept ? (kept.chain ?? [{ version: kept.version, config: kept.config, route: kept.route }]) : [];
     const restored = {
       term: vote?.term ?? 0,
       votedFor: vote?.votedFor ?? null,
       membership: loaded.vote?.membership ?? null,
       seal: loaded.vote?.seal ?? null,
       deliveredIds: this.kept.inbox.deliveredIds(),
-      upgrade,
+      upgrades,
       bans: loaded.bans,
     };
     const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
@@ -174,6 +175,7 @@ export class Bee implements HiveApi {
       seal: undefined,
       deliveredIds: restored.deliveredIds.length,
       bans: restored.bans.length,
+      upgrades: `${upgrades.length} kept, running version ${upgrades.at(-1)?.version ?? 0}`,
       pending: this.outgoing.outbox.pending().length,
       storage: store.available,
     });
