@@ -3,9 +3,11 @@
 // never another bee's, never an older one back; a bee that missed versions walks them in order.
 import { describe, expect, it } from 'vitest';
 import { World } from '../sim/world';
-import type { HiveConfig } from './events';
-import type { UpgradeFrame } from './frames';
-import { MAX_VERSION } from './upgrades';
+import { DEFAULT_CONFIG, Effects, noCounters, type HiveConfig, type Upgrade } from './events';
+import { MAX_HOPS, type UpgradeFrame } from './frames';
+import { Links } from './links';
+import { seededRng } from './rng';
+import { MAX_VERSION, Upgrades } from './upgrades';
 
 function colony(size: number, seed: number, elections: boolean, config: Partial<HiveConfig> = {}): World {
   const world = new World({ seed, config: { elections, capacity: 16, ...config } });
@@ -87,7 +89,7 @@ describe('upgrades', () => {
     seed(world, founder, 1);
     world.runFor(3000);
     const victims = handAround(world, relay, Number.MAX_SAFE_INTEGER, founder);
-    handAround(world, relay, MAX_VERSION + 1, founder);
+    handAround(world, relay, 50, founder);
     world.runFor(3000);
     expect(versions(world)).toEqual(Array(6).fill(1));
     for (const victim of victims) expect(refused(world, victim)).toBe(2);
@@ -101,8 +103,10 @@ describe('upgrades', () => {
     const [founder] = world.liveIds() as [string];
     seed(world, founder, 1);
     world.runFor(3000);
-    // Version 3 overtakes version 2 on the way to a neighbour (links may reorder).
-    const [early] = [...world.neighboursOf(founder)] as [string];
+    // Version 3 overtakes version 2 on the way to a neighbour (links may reorder); another bee's
+    // version 3, there first, does not keep the founder's out.
+    const [early, mallory] = [...world.neighboursOf(founder)] as [string, string];
+    hand(world, founder, early, 3, mallory);
     hand(world, founder, early, 3, founder);
     world.runFor(3000);
     expect(snap(world, early).upgrade?.version).toBe(1);
@@ -149,6 +153,17 @@ describe('upgrades', () => {
     for (const victim of [...victims, rival]) expect(refused(world, victim)).toBeGreaterThan(0);
   });
 
+  it('a genesis taken on first use does not let in a later version another bee signed that came before it', () => {
+    const world = colony(6, 50, true);
+    const [founder, mallory, relay] = world.liveIds() as [string, string, string];
+    const victims = handAround(world, relay, 2, mallory);
+    world.runFor(3000);
+    seed(world, founder, 1);
+    world.runFor(3000);
+    expect(versions(world)).toEqual(Array(6).fill(1));
+    for (const victim of victims) expect(refused(world, victim)).toBe(1);
+  });
+
   it('a pinned founder is the only one whose genesis is taken, even by a bee that has none yet', () => {
     const pinned = 'f0'.repeat(16);
     const world = colony(6, 48, true, { founder: pinned });
@@ -185,5 +200,76 @@ describe('upgrades', () => {
     expect(snap(world, away).counters.upgrades).toBe(40);
     expect(snap(world, late).counters.upgrades).toBe(40);
     expect(world.bees.get(late)!.disk.upgrades!.map((upgrade) => upgrade.version)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+});
+
+describe('the upgrades part on its own', () => {
+  const [self, peer, founder] = ['a1'.repeat(16), 'b2'.repeat(16), 'c3'.repeat(16)];
+  const chainOf = (by: string, last: number): Upgrade[] => Array.from({ length: last }, (_, i) => ({ version: i + 1, config: config(by, i + 1), route: [by] }));
+  const discovery = { isQueen: false, queen: null };
+
+  function part(restored: readonly Upgrade[], pin: string | null = null) {
+    const fx = new Effects();
+    const links = new Links(self, DEFAULT_CONFIG, seededRng(1), fx, () => false);
+    links.opened(peer, 0, () => true);
+    const counters = noCounters();
+    const upgrades = new Upgrades(self, pin, links, fx, counters, restored);
+    const frames = () => fx.take().flatMap((effect) => (effect.type === 'send' && effect.frame.t === 'up' ? [effect.frame] : []));
+    const sent = () => frames().map((frame) => frame.version);
+    return { upgrades, link: links.get(peer)!, counters, sent, frames };
+  }
+
+  it('a colony has at most MAX_VERSION versions: the founder\'s next one after that is refused', () => {
+    const { upgrades, counters } = part(chainOf(founder, MAX_VERSION));
+    upgrades.offer({ version: MAX_VERSION + 1, config: config(founder, MAX_VERSION + 1), route: [founder] }, discovery);
+    expect(upgrades.version).toBe(MAX_VERSION);
+    expect(counters.upgradesRefused).toBe(1);
+  });
+
+  it('forgets a kept chain whose signer is not the founder the join link now pins', () => {
+    expect(part(chainOf(founder, 3), founder).upgrades.version).toBe(3);
+    const pinnedElsewhere = part(chainOf(founder, 3), peer).upgrades;
+    expect([pinnedElsewhere.version, pinnedElsewhere.founder]).toEqual([0, peer]);
+  });
+
+  it('hands a link that lags the versions it misses in order, and offers them again when it reports no progress', () => {
+    const { upgrades, link, sent } = part(chainOf(founder, 5));
+    upgrades.heard(link, 2);
+    upgrades.spread(discovery);
+    expect(sent()).toEqual([3, 4, 5]);
+    upgrades.spread(discovery);
+    expect(sent()).toEqual([]);
+    // Its next heartbeat still says 2: what we pushed was lost.
+    upgrades.heard(link, 2);
+    upgrades.spread(discovery);
+    expect(sent()).toEqual([3, 4, 5]);
+  });
+
+  it('hands nothing to a link that runs another founder\'s configs', () => {
+    const { upgrades, link, sent } = part(chainOf(founder, 5));
+    upgrades.heard(link, 1);
+    link.founder = peer;
+    upgrades.spread(discovery);
+    expect(sent()).toEqual([]);
+  });
+
+  it('hands nothing to a link further behind than the oldest version it kept (that would be a jump)', () => {
+    const { upgrades, link, sent } = part(chainOf(founder, 5).slice(2));
+    upgrades.heard(link, 1);
+    upgrades.spread(discovery);
+    expect(sent()).toEqual([]);
+    upgrades.heard(link, 2);
+    upgrades.spread(discovery);
+    expect(sent()).toEqual([3, 4, 5]);
+  });
+
+  it('passes on a long route as the seeder and the latest hops, so that the next bee can add itself', () => {
+    const hops = Array.from({ length: MAX_HOPS + 1 }, (_, i) => i.toString(16).padStart(2, '0').repeat(16));
+    const { upgrades, frames } = part([{ version: 1, config: config(founder, 1), route: [founder, ...hops.slice(1)] }]);
+    upgrades.spread(discovery);
+    const [frame] = frames();
+    expect(frame!.route).toHaveLength(MAX_HOPS);
+    expect(frame!.route[0]).toBe(founder);
+    expect(frame!.route.at(-1)).toBe(hops.at(-1));
   });
 });

@@ -41,9 +41,9 @@ export class Upgrades {
     private readonly counters: Counters,
     restored: readonly Upgrade[],
   ) {
-    // A chain kept under another founder than the link now pins is not this colony's.
-    const kept = restored.filter((upgrade, i) => i === 0 || upgrade.version === restored[i - 1]!.version + 1);
-    this.chain = kept.every((upgrade) => signerOf(upgrade) === (pin ?? signerOf(kept[0]!))) ? [...kept] : [];
+    // A chain kept under another founder than the join link now pins is not this colony's.
+    const founder = pin ?? (restored[0] ? signerOf(restored[0]) : null);
+    this.chain = restored.every((upgrade) => signerOf(upgrade) === founder) ? [...restored] : [];
   }
 
   get upgrade(): Upgrade | null {
