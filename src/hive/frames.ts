@@ -64,7 +64,7 @@ export interface Heartbeat {
   /** How long this bee has been up, and whether its page is visible: what makes a good queen. */
   uptimeMs: number;
   visible: boolean;
-  /** The colony config version this bee runs (0: none adopted), and its founder (absent from older bees). */
+  /** The colony config version this bee runs (0: none adopted), and its founder (null: none yet; older bees leave it out). */
   version: number;
   founder?: string | null;
 }
