@@ -11,6 +11,7 @@ import { HiveError, bodyError } from './errors';
 import { DEFAULT_CONFIG, Protocol, type HiveEvent } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
+import { MAX_VERSION } from './hive/upgrades';
 import { identityNotary } from './link/notary';
 import { SecureLinks } from './link/secure-links';
 import { MeshSignaler } from './net/mesh-signaler';
@@ -52,6 +53,11 @@ export interface BeeOptions {
   capacity?: number;
   /** False (`?queens=off`): nobody campaigns, the colony stays in discovery mode. */
   elections?: boolean;
+  /**
+   * The colony's founder, the only bee whose configs are taken: a bee id the join link pins
+   * (`?founder=`), or 'self' (the projector founds its colony). Absent: the first genesis taken.
+   */
+  founder?: string;
 }
 
 function download(name: string, value: unknown): void {
@@ -134,6 +140,7 @@ export class Bee implements HiveApi {
       ...DEFAULT_CONFIG,
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
       ...(options.elections === undefined ? {} : { elections: options.elections }),
+      founder: options.founder === 'self' ? this.id : (options.founder ?? null),
     };
     // The ports reach the links and the signaling client, made below, only once the bee runs.
     this.driver = new Driver(new Protocol(this.id, seededRng(seed), identityNotary(claimed.identity), { config, restored }), {
@@ -274,11 +281,17 @@ export class Bee implements HiveApi {
     return this.outgoing.ask((ref) => ({ type: 'abdicate', ref }), 'ERR_NO_SUCCESSOR');
   }
 
+  /** The founder signs the next version; a bee of a colony without one founds it (docs/security.md). */
   seedUpgrade(): Promise<number> {
     if (this.left) return Promise.reject(new HiveError('ERR_LEFT', LEFT));
-    const version = (this.driver.protocol.snapshot().upgrade?.version ?? 0) + 1;
+    const { upgrade, founder } = this.driver.protocol.snapshot();
+    if (founder !== null && founder !== this.id) {
+      return Promise.reject(new HiveError('ERR_NOT_FOUNDER', `only the colony's founder (bee ${founder}) seeds its upgrades`));
+    }
+    const version = (upgrade?.version ?? 0) + 1;
+    if (version > MAX_VERSION) return Promise.reject(new HiveError('ERR_NO_MORE_VERSIONS', `a colony has at most ${MAX_VERSION} config versions: start a new colony`));
     const colour = UPGRADE_COLOURS[version % UPGRADE_COLOURS.length] as string;
-    const config = seedConfig(this.signer, this.options.colony, version, colour, `version ${version}, seeded by ${this.id}`);
+    const config = seedConfig(this.signer, this.options.colony, version, { colour }, `version ${version}, seeded by ${this.id}`);
     this.note('upgrade', `seeded colony config version ${version}`, { version });
     this.step({ type: 'seed', version, config: { ...config } });
     return Promise.resolve(version);
