@@ -36,9 +36,9 @@ describe('parseFrame', () => {
     for (const frame of frames) expect(parseFrame(encodeFrame(frame))).toEqual(frame);
   });
 
-  it("reads an older bee's heartbeat, which names no founder, as one with none yet", () => {
+  it("reads an older bee's heartbeat, which names no founder, and refuses a founder that is not a bee id", () => {
     const hb = { t: 'hb', digest: [], hives: [], term: 0, queen: null, hive: null, hiveVersion: null, uptimeMs: 0, visible: true, version: 0 };
-    expect(parseFrame(JSON.stringify(hb))).toEqual({ ...hb, founder: null });
+    expect(parseFrame(JSON.stringify(hb))).toEqual(hb);
     expect(parseFrame(JSON.stringify({ ...hb, founder: 'Mallory' }))).toBeNull();
   });
 

@@ -290,7 +290,7 @@ export function parseFrameValue(value: unknown): Frame | null {
   switch (f.t) {
     case 'hb':
       return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder))
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, founder: f.founder ?? null }
+        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }) }
         : null;
     case 'up':
       return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0
