@@ -42,7 +42,8 @@ export function seedConfig(identity: Identity, colony: string, version: number, 
 }
 
 function isSettings(value: unknown): value is ColonySettings {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (typeof value !== 'object' || value === null) return false;
+  // An array or a string has no colour, so this also leaves only objects.
   const { colour } = value as Record<string, unknown>;
   if (typeof colour !== 'string' || !COLOUR.test(colour)) return false;
   try {
