@@ -27,7 +27,7 @@ export type TabMetric = (typeof TAB_METRICS)[number];
 
 export type CounterName = keyof Counters;
 /** Every counter, in report order; `satisfies` makes tsc fail here when the app adds or drops one. */
-const COUNTER_ORDER = { framesIn: 0, forwarded: 1, duplicates: 2, delivered: 3, linksOpened: 4, elections: 5, malformed: 6, splits: 7, merges: 8, upgrades: 9, commits: 10, uncertified: 11, stale: 12 } satisfies Record<
+const COUNTER_ORDER = { framesIn: 0, forwarded: 1, duplicates: 2, delivered: 3, linksOpened: 4, elections: 5, malformed: 6, splits: 7, merges: 8, upgrades: 9, upgradesRefused: 10, commits: 11, uncertified: 12, stale: 13 } satisfies Record<
   CounterName,
   number
 >;

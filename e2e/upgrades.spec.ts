@@ -1,7 +1,11 @@
 // Upgrades, end to end: a signed colony config spreads neighbour to neighbour while the colony
 // has no queen (`?queens=off`), and through the queen once it has one; a forged version written
-// straight onto a link is refused; an adopted version survives a reload.
+// straight onto a link is refused; an adopted version survives a reload. Only the colony's
+// founder (here the bee that seeds first) signs a version, and only the next one: a member's own
+// signed config, next or far ahead, is refused by every bee it is written to.
 import type { Page } from '@playwright/test';
+import { parseIdentity } from '../src/crypto/identity.ts';
+import { seedConfig } from '../src/upgrade.ts';
 import { beeId, expect, snapshots, test, waitForHive } from './fixtures.ts';
 import type { HiveWindow, Snapshot } from './fixtures.ts';
 
@@ -9,12 +13,43 @@ const TABS = 6;
 
 interface UpgradeInfo extends Snapshot {
   version: number;
+  founder: string | null;
   forgedUpgrades: number;
-  upgrade: { version: number; config: { colour: string; note: string; by: string }; route: string[] } | null;
+  counters: { upgradesRefused: number };
+  upgrade: { version: number; config: { settings: { colour: string }; note: string; by: string }; route: string[] } | null;
 }
 
+type RawWindow = HiveWindow & { hive: { sendRaw(peer: string, frame: string): boolean } };
 const info = (pages: readonly Page[]) => snapshots(pages) as Promise<UpgradeInfo[]>;
 const seed = (page: Page) => page.evaluate(() => (window as unknown as HiveWindow & { hive: { seedUpgrade(): Promise<number> } }).hive.seedUpgrade());
+/** What seedUpgrade() settles with in `page`: its version, or its error code. */
+const trySeed = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as HiveWindow & { hive: { seedUpgrade(): Promise<number> } }).hive.seedUpgrade().then(
+      (version) => ({ version, code: null }),
+      (err: { code?: string }) => ({ version: null, code: err.code ?? String(err) }),
+    ),
+  );
+
+/** The bee's own key pair, as the page keeps it in IndexedDB (any script on the origin can read it). */
+async function keyOf(page: Page, id: string) {
+  const stored = await page.evaluate(
+    (bee) =>
+      new Promise<unknown>((resolve, reject) => {
+        const open = indexedDB.open('hivemesh');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const read = open.result.transaction('identities').objectStore('identities').get(bee);
+          read.onsuccess = () => resolve((read.result as { keys?: unknown } | undefined)?.keys);
+          read.onerror = () => reject(read.error);
+        };
+      }),
+    id,
+  );
+  const identity = parseIdentity(stored);
+  if (!identity) throw new Error(`no key pair stored for bee ${id}`);
+  return identity;
+}
 
 async function awaitVersion(pages: readonly Page[], version: number): Promise<UpgradeInfo[]> {
   for (const page of pages) await waitForHive(page, (hive, wanted: number) => (hive.snapshot() as unknown as UpgradeInfo).version === wanted, version);
@@ -86,5 +121,50 @@ test.describe('upgrades', () => {
       if (snap.id === seeder) expect(snap.upgrade!.route).toEqual([seeder]);
       else expect(snap.upgrade!.route).toEqual(snap.id === queen ? [seeder, queen] : [seeder, queen, snap.id]);
     }
+  });
+
+  test("only the founder's next version is taken: a member's own signed configs, next or far ahead, are refused everywhere", async ({ openBees, colony }) => {
+    const pages = await openBees(TABS);
+    const ids = await Promise.all(pages.map(beeId));
+    await expect(async () => {
+      const snaps = await info(pages);
+      expect(snaps.filter((snap) => snap.role === 'queen')).toHaveLength(1);
+      expect(snaps.every((snap) => snap.queen !== null && snap.neighbours.length > 0)).toBe(true);
+    }).toPass({ timeout: 60_000, intervals: [250] });
+    // The first tab founds the colony: its first seed is the genesis every bee takes.
+    const founder = ids[0]!;
+    expect(await seed(pages[0]!)).toBe(1);
+    for (const snap of await awaitVersion(pages, 1)) expect([snap.founder, snap.upgrade!.config.by]).toEqual([founder, founder]);
+
+    const malloryIndex = 1;
+    const [mallory, malloryPage] = [ids[malloryIndex]!, pages[malloryIndex]!];
+    expect(await trySeed(malloryPage)).toEqual({ version: null, code: 'ERR_NOT_FOUNDER' });
+    // Mallory signs with her own key, as any member could: the next version, and the finding's
+    // jump to 2^53 - 1 (which, once taken, left no version for the founder's next seed).
+    const key = await keyOf(malloryPage, mallory);
+    const forged = [2, Number.MAX_SAFE_INTEGER].map((version) =>
+      JSON.stringify({ t: 'up', version, config: seedConfig(key, colony, version, { colour: '#be123c' }, 'mallory rules'), route: [mallory] }),
+    );
+    const [malloryNow] = await info([malloryPage]);
+    const victims = malloryNow!.neighbours;
+    expect(victims.length).toBeGreaterThan(0);
+    for (const victim of victims) {
+      for (const frame of forged) expect(await malloryPage.evaluate(([peer, raw]) => (window as unknown as RawWindow).hive.sendRaw(peer, raw), [victim, frame] as const)).toBe(true);
+    }
+    for (const victim of victims) {
+      // Both frames dealt with: refused, or (the finding) taken.
+      await waitForHive(pages[ids.indexOf(victim)]!, (hive) => {
+        const snap = hive.snapshot() as unknown as UpgradeInfo;
+        return snap.counters.upgradesRefused >= 2 || snap.version !== 1;
+      });
+    }
+    for (const snap of await info(pages)) {
+      expect(snap.version, `${snap.id} runs the founder's version`).toBe(1);
+      // Well signed: refused as not the founder's, not as a forgery.
+      if (victims.includes(snap.id)) expect([snap.counters.upgradesRefused, snap.forgedUpgrades]).toEqual([2, 0]);
+    }
+    // Upgrades are not dead: the founder's next version reaches everyone.
+    expect(await seed(pages[0]!)).toBe(2);
+    for (const snap of await awaitVersion(pages, 2)) expect(snap.upgrade!.config.by).toBe(founder);
   });
 });

@@ -73,7 +73,11 @@ export interface HiveApi {
    * that inject forged frames and for the goRogue demo. False when there is no such link.
    */
   sendRaw(peer: string, frame: string): boolean;
-  /** Publishes the next colony config version, signed by this bee; resolves its version. */
+  /**
+   * Publishes the next colony config version, signed by this bee; resolves its version. Only the
+   * colony's founder may (`snapshot().founder`; a colony without one is founded by its first
+   * seed): any other bee rejects with ERR_NOT_FOUNDER.
+   */
   seedUpgrade(): Promise<number>;
   /**
    * This bee turns rogue (for the classroom to watch the queen catch it): it floods, writes

@@ -11,6 +11,7 @@ import { HiveError, bodyError } from './errors';
 import { DEFAULT_CONFIG, Protocol, type HiveEvent } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
+import { MAX_VERSION } from './hive/upgrades';
 import { identityNotary } from './link/notary';
 import { SecureLinks } from './link/secure-links';
 import { MeshSignaler } from './net/mesh-signaler';
@@ -51,6 +52,11 @@ export interface BeeOptions {
   capacity?: number;
   /** False (`?queens=off`): nobody campaigns, the colony stays in discovery mode. */
   elections?: boolean;
+  /**
+   * The colony's founder, the only bee whose configs are taken: a bee id the join link pins
+   * (`?founder=`), or 'self' (the projector founds its colony). Absent: the first genesis taken.
+   */
+  founder?: string;
 }
 
 function download(name: string, value: unknown): void {
@@ -121,14 +127,15 @@ export class Bee implements HiveApi {
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
     this.roster = new RosterLog(this.id, store, note);
-    const upgrade = loaded.upgrade && { version: loaded.upgrade.version, config: loaded.upgrade.config, route: loaded.upgrade.route };
+    const kept = loaded.upgrade;
+    const upgrades = kept ? (kept.chain ?? [{ version: kept.version, config: kept.config, route: kept.route }]) : [];
     const restored = {
       term: vote?.term ?? 0,
       votedFor: vote?.votedFor ?? null,
       membership: loaded.vote?.membership ?? null,
       seal: loaded.vote?.seal ?? null,
       deliveredIds: this.kept.inbox.deliveredIds(),
-      upgrade,
+      upgrades,
       bans: loaded.bans,
     };
     const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
@@ -136,6 +143,7 @@ export class Bee implements HiveApi {
       ...DEFAULT_CONFIG,
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
       ...(options.elections === undefined ? {} : { elections: options.elections }),
+      founder: options.founder === 'self' ? this.id : (options.founder ?? null),
     };
     // The ports reach the links and the signaling client, made below, only once the bee runs.
     this.driver = new Driver(new Protocol(this.id, seededRng(seed), identityNotary(claimed.identity), { config, restored }), {
@@ -177,6 +185,7 @@ export class Bee implements HiveApi {
       seal: undefined,
       deliveredIds: restored.deliveredIds.length,
       bans: restored.bans.length,
+      upgrades: `${upgrades.length} kept, running version ${upgrades.at(-1)?.version ?? 0}`,
       pending: this.outgoing.outbox.pending().length,
       storage: store.available,
     });
@@ -272,11 +281,17 @@ export class Bee implements HiveApi {
     return this.outgoing.ask((ref) => ({ type: 'abdicate', ref }), 'ERR_NO_SUCCESSOR');
   }
 
+  /** The founder signs the next version; a bee of a colony without one founds it (docs/security.md). */
   seedUpgrade(): Promise<number> {
     if (this.left) return Promise.reject(new HiveError('ERR_LEFT', LEFT));
-    const version = (this.driver.protocol.snapshot().upgrade?.version ?? 0) + 1;
+    const { upgrade, founder } = this.driver.protocol.snapshot();
+    if (founder !== null && founder !== this.id) {
+      return Promise.reject(new HiveError('ERR_NOT_FOUNDER', `only the colony's founder (bee ${founder}) seeds its upgrades`));
+    }
+    const version = (upgrade?.version ?? 0) + 1;
+    if (version > MAX_VERSION) return Promise.reject(new HiveError('ERR_NO_MORE_VERSIONS', `a colony has at most ${MAX_VERSION} config versions: start a new colony`));
     const colour = UPGRADE_COLOURS[version % UPGRADE_COLOURS.length] as string;
-    const config = seedConfig(this.signer, this.options.colony, version, colour, `version ${version}, seeded by ${this.id}`);
+    const config = seedConfig(this.signer, this.options.colony, version, { colour }, `version ${version}, seeded by ${this.id}`);
     this.note('upgrade', `seeded colony config version ${version}`, { version });
     this.step({ type: 'seed', version, config: { ...config } });
     return Promise.resolve(version);

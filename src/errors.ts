@@ -29,6 +29,10 @@ export const ERROR_CODES = [
   'ERR_NO_SUCCESSOR',
   /** `goRogue(kinds)` with a misdeed it does not know. */
   'ERR_NO_SUCH_MISDEED',
+  /** `seedUpgrade()` on a bee that is not the colony's founder: nobody would take its config. */
+  'ERR_NOT_FOUNDER',
+  /** `seedUpgrade()` when the colony already has its last version (MAX_VERSION). */
+  'ERR_NO_MORE_VERSIONS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,7 +4,7 @@
 import { mount } from 'svelte';
 import { Bee, type BeeOptions, type HiveApi } from './bee';
 import { MAX_HIVE_WORKERS } from './hive/frames';
-import { isColonyName } from './net/signal-protocol';
+import { isBeeId, isColonyName } from './net/signal-protocol';
 import { loadColonyKey } from './store/colony-key';
 import App from './ui/App.svelte';
 import { BeeView } from './ui/bee-view.svelte';
@@ -28,6 +28,9 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
   if (capacity !== null && !(/^[0-9]{1,2}$/.test(capacity) && Number(capacity) >= 1 && Number(capacity) <= MAX_HIVE_WORKERS)) {
     throw new Error(`capacity must be a whole number from 1 to ${MAX_HIVE_WORKERS}, got "${capacity}"`);
   }
+  // The projector founds its colony unless told whose it is; a join link pins that founder.
+  const founder = url.searchParams.get('founder') ?? (url.searchParams.get('view') === 'hive' ? 'self' : null);
+  if (founder !== null && founder !== 'self' && !isBeeId(founder)) throw new Error(`founder must be a bee id, got "${founder}"`);
   return {
     colony,
     transport,
@@ -37,6 +40,7 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
     ...(capacity === null ? {} : { capacity: Number(capacity) }),
     // `?queens=off` keeps the colony in discovery mode (demos of the slow mesh, the upgrade benchmark).
     elections: url.searchParams.get('queens') !== 'off',
+    ...(founder === null ? {} : { founder }),
   };
 }
 

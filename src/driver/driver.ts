@@ -69,7 +69,7 @@ export class Driver<C extends Core = Protocol> {
     switch (effect.type) {
       case 'persist': return store.persist(effect);
       case 'deliver': return store.deliver(effect.message);
-      case 'adopt': return store.adopt(effect.upgrade);
+      case 'adopt': return store.adopt(effect.upgrade, effect.chain);
       case 'banned': store.ban(effect.ban); break;
       case 'link': wire.link(effect.peer); break;
       case 'unlink': wire.unlink(effect.peer); break;

@@ -33,8 +33,8 @@ export interface Store {
   persist(standing: PersistEffect): Written;
   /** The inbox: a message is kept before its acknowledgement leaves. */
   deliver(message: Delivered): Written;
-  /** The colony config this bee adopted. */
-  adopt(upgrade: Upgrade): Written;
+  /** The colony config this bee adopted, and every version it keeps (oldest first, `upgrade` last). */
+  adopt(upgrade: Upgrade, chain: readonly Upgrade[]): Written;
   /**
    * A ban, kept so that a reload does not let the banned bee back in. No frame waits for it: the
    * eviction notice after it casts nothing, and the other bees keep the same ban.

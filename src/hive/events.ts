@@ -49,6 +49,8 @@ export interface HiveConfig {
   hiveTimeoutMs: number;
   /** False keeps the colony in discovery mode: nobody campaigns (demos, the upgrade benchmark). */
   elections: boolean;
+  /** The colony's founder as the join link pins it (`?founder=`): the only signer of its configs. */
+  founder: string | null;
 }
 
 export const DEFAULT_CONFIG: HiveConfig = {
@@ -77,6 +79,7 @@ export const DEFAULT_CONFIG: HiveConfig = {
   hiveSettleMs: 5000,
   hiveTimeoutMs: 6000,
   elections: true,
+  founder: null,
 };
 
 export interface Delivered {
@@ -130,8 +133,8 @@ export type Effect =
   | { type: 'sample' }
   | { type: 'send'; peer: string; frame: Frame }
   | { type: 'deliver'; message: Delivered }
-  /** This bee adopted a newer colony config; stored so that it survives a reload. */
-  | { type: 'adopt'; upgrade: Upgrade }
+  /** This bee adopted the next colony config; `chain` (every version it keeps, oldest first) is stored so that it survives a reload. */
+  | { type: 'adopt'; upgrade: Upgrade; chain: readonly Upgrade[] }
   /** A WebRTC signal for this bee arrived through the mesh. */
   | { type: 'signal'; from: string; data: unknown }
   /** Must be stored before the frames that follow it are sent; a failed write must hold them back. */
@@ -158,8 +161,8 @@ export interface Upgrade {
 
 /** What a bee kept from an earlier life (a reload): safety and exactly-once depend on it. */
 export interface Restored {
-  /** The colony config it had adopted. */
-  upgrade?: Upgrade | null;
+  /** The colony configs it had adopted, oldest first (the last is the one it runs). */
+  upgrades?: readonly Upgrade[];
   term: number;
   votedFor: string | null;
   membership?: Membership | null;
@@ -179,8 +182,9 @@ export interface Counters {
   delivered: number;
   linksOpened: number;
   elections: number;
-  /** Colony configs adopted (each a newer version). */
+  /** Colony configs adopted (each the next version), and refused: not the founder's, a jump, or another config of a version it has. */
   upgrades: number;
+  upgradesRefused: number;
   /** Hives this bee bred as a queen, and small hives it merged into another. */
   splits: number;
   merges: number;
@@ -194,7 +198,7 @@ export interface Counters {
 
 export const noCounters = (): Counters => ({
   framesIn: 0, malformed: 0, duplicates: 0, forwarded: 0, delivered: 0, linksOpened: 0, elections: 0,
-  upgrades: 0, splits: 0, merges: 0, commits: 0, uncertified: 0, stale: 0,
+  upgrades: 0, upgradesRefused: 0, splits: 0, merges: 0, commits: 0, uncertified: 0, stale: 0,
 });
 
 export interface Snapshot {
@@ -217,8 +221,9 @@ export interface Snapshot {
   capacity: number;
   relayRate: number;
   relayLimit: number;
-  /** The colony config this bee runs (version 0: none yet). */
+  /** The colony config this bee runs (version 0: none yet), and the founder who signs them (null: not known yet). */
   upgrade: Upgrade | null;
+  founder: string | null;
   counters: Counters;
   conduct: ConductSnapshot;
 }

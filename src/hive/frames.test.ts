@@ -12,7 +12,7 @@ const data: Envelope = { t: 'env', id: '0123456789abcdef', from: A, to: B, ttl: 
 describe('parseFrame', () => {
   it('round-trips every well-formed frame', () => {
     const frames: Frame[] = [
-      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, hive: HIVE, beat: 9, term: 3, workers: [A] }], term: 3, queen: B, hive: HIVE, hiveVersion: [3, 2], uptimeMs: 1200, visible: true, version: 2 },
+      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, hive: HIVE, beat: 9, term: 3, workers: [A] }], term: 3, queen: B, hive: HIVE, hiveVersion: [3, 2], uptimeMs: 1200, visible: true, version: 2, founder: A },
       { t: 'up', version: 2, config: { colour: '#f5b700', note: 'hi' }, route: [A, B] },
       data,
       { ...data, to: null },
@@ -34,6 +34,12 @@ describe('parseFrame', () => {
       { t: 'bye' },
     ];
     for (const frame of frames) expect(parseFrame(encodeFrame(frame))).toEqual(frame);
+  });
+
+  it("reads an older bee's heartbeat, which names no founder, and refuses a founder that is not a bee id", () => {
+    const hb = { t: 'hb', digest: [], hives: [], term: 0, queen: null, hive: null, hiveVersion: null, uptimeMs: 0, visible: true, version: 0 };
+    expect(parseFrame(JSON.stringify(hb))).toEqual(hb);
+    expect(parseFrame(JSON.stringify({ ...hb, founder: 'Mallory' }))).toBeNull();
   });
 
   it.each([

@@ -64,8 +64,9 @@ export interface Heartbeat {
   /** How long this bee has been up, and whether its page is visible: what makes a good queen. */
   uptimeMs: number;
   visible: boolean;
-  /** The colony config version this bee runs (0: none adopted). */
+  /** The colony config version this bee runs (0: none adopted), and its founder (null: none yet; older bees leave it out). */
   version: number;
+  founder?: string | null;
 }
 
 /** What an envelope carries. */
@@ -123,9 +124,10 @@ export interface Envelope {
 }
 
 /**
- * A colony config (an upgrade) handed over one link. The core only compares versions; `config`
- * is the seeder's signed record, checked by the driver before the frame reaches the core.
- * `route` lists the bees it passed, the seeder first.
+ * A colony config (an upgrade) handed over one link. `config` is the seeder's signed record,
+ * checked by the driver before the frame reaches the core; the core reads only its signer (`by`)
+ * and signature (`sig`), to take the founder's next version. `route` lists the bees it passed,
+ * the seeder first (and the latest hops, when the way was longer than a route holds).
  */
 export interface UpgradeFrame {
   t: 'up';
@@ -287,8 +289,8 @@ export function parseFrameValue(value: unknown): Frame | null {
   const f = value as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
-      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version)
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version }
+      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder))
+        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }) }
         : null;
     case 'up':
       return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0

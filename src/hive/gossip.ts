@@ -66,6 +66,7 @@ export class Gossip {
       uptimeMs: this.host.uptimeMs(now),
       visible: this.host.visible(),
       version: upgrades.version,
+      founder: upgrades.founder,
     };
   }
 
@@ -82,7 +83,8 @@ export class Gossip {
     link.term = frame.term;
     link.uptimeMs = frame.uptimeMs;
     link.visible = frame.visible;
-    link.version = frame.version;
+    upgrades.heard(link, frame.version);
+    link.founder = frame.founder ?? null;
     if (upgrades.version > frame.version) upgrades.spread(this.host.whereabouts());
     // The queen's own heartbeat on a direct link is as good as her claim.
     if (peer === s.queen && frame.queen === peer && !reign) s.heardAt = now;

@@ -19,6 +19,8 @@ export interface LinkState extends WorkerFitness {
   /** The config version the far end last reported, and the newest we pushed it. */
   version: number;
   pushed: number;
+  /** The founder of the configs the far end runs (null: none yet, or not said). */
+  founder: string | null;
   /** For a queen: when she last sent this bee her claim (it did not follow her yet), and her membership (it lagged). */
   claimedAt: number;
   updatedAt: number;
@@ -80,7 +82,7 @@ export class Links {
       this.fx.push({ type: 'unlink', peer });
       return false;
     }
-    this.open.set(peer, { lastFrameAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, claimedAt: -Infinity, updatedAt: -Infinity });
+    this.open.set(peer, { lastFrameAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, founder: null, claimedAt: -Infinity, updatedAt: -Infinity });
     return true;
   }
 

@@ -102,7 +102,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
     queenOf: (bee) => hives.queenOf(bee),
   }, fx, counters);
   const postbox = new Postbox(id, config, rng, router, { links: () => links.size, known: () => roster.size }, fx, counters, restored.deliveredIds);
-  const upgrades = new Upgrades(id, links, fx, counters, restored.upgrade ?? null);
+  const upgrades = new Upgrades(id, config.founder, links, fx, counters, restored.upgrades ?? []);
   const view = new View({
     self: id, config, standing, links, roster, hives, upgrades, warden, counters,
     reign: () => core.reign(),

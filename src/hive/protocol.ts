@@ -106,7 +106,7 @@ export class Protocol {
       case 'visibility': this.visible = event.visible; break;
       case 'abdicate': this.allegiance.abdicate(event.ref, now); break;
       case 'signal': this.router.originate(event.to, { k: 'sig', data: event.data }, now); break;
-      case 'seed': this.upgrades.adopt({ version: event.version, config: event.config, route: [this.id] }, this.view.whereabouts()); break;
+      case 'seed': this.upgrades.offer({ version: event.version, config: event.config, route: [this.id] }, this.view.whereabouts()); break;
       case 'leave': this.onLeave(now); break;
     }
     const after = this.view.shown();
@@ -282,7 +282,7 @@ export class Protocol {
       case 'env': this.onEnvelope(peer, frame, now); break;
       case 'up':
         link.version = Math.max(link.version, frame.version);
-        this.upgrades.adopt({ version: frame.version, config: frame.config, route: [...frame.route, this.id] }, this.view.whereabouts());
+        this.upgrades.offer({ version: frame.version, config: frame.config, route: [...frame.route, this.id] }, this.view.whereabouts());
         break;
     }
   }

@@ -61,6 +61,7 @@ export class View {
       relayRate: this.host.relayRate(),
       relayLimit: config.relayLimit,
       upgrade: upgrades.upgrade,
+      founder: upgrades.founder,
       counters: { ...counters },
       conduct: warden.snapshot(),
     };

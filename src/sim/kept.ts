@@ -14,7 +14,7 @@ export class Kept implements Store {
   standing: Persisted = { term: 0, votedFor: null, membership: null, seal: null };
   readonly inbox: Delivered[] = [];
   readonly bans: Ban[] = [];
-  upgrade: Upgrade | null = null;
+  upgrades: readonly Upgrade[] = [];
 
   persist({ type: _persist, ...standing }: PersistEffect): Promise<boolean> {
     this.standing = standing;
@@ -26,8 +26,8 @@ export class Kept implements Store {
     return Promise.resolve(true);
   }
 
-  adopt(upgrade: Upgrade): Promise<boolean> {
-    this.upgrade = upgrade;
+  adopt(_upgrade: Upgrade, chain: readonly Upgrade[]): Promise<boolean> {
+    this.upgrades = chain;
     return Promise.resolve(true);
   }
 
@@ -37,6 +37,6 @@ export class Kept implements Store {
 
   /** What a reloaded page hands its new protocol. */
   restored(): Restored {
-    return { ...this.standing, deliveredIds: this.inbox.map((message) => message.id), bans: [...this.bans], upgrade: this.upgrade };
+    return { ...this.standing, deliveredIds: this.inbox.map((message) => message.id), bans: [...this.bans], upgrades: this.upgrades };
   }
 }

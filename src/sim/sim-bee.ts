@@ -39,7 +39,7 @@ export class SimBee {
   campaignedIn = 0;
   /** Page loads of this bee: 1, and one more per reload (same id, a new Protocol from its disk). */
   lives = 1;
-  disk: Disk = { term: 0, votedFor: null, membership: null, seal: null, deliveredIds: [], bans: [], upgrade: null };
+  disk: Disk = { term: 0, votedFor: null, membership: null, seal: null, deliveredIds: [], bans: [], upgrades: [] };
   /** How far this bee's clock runs ahead of the world's; it only grows. */
   clockOffsetMs = 0;
   frozen: Frozen | null = null;
@@ -59,8 +59,8 @@ export class SimBee {
     return true;
   }
 
-  adopt(upgrade: Upgrade): true {
-    this.disk.upgrade = upgrade;
+  adopt(chain: readonly Upgrade[]): true {
+    this.disk.upgrades = chain;
     return true;
   }
 

@@ -286,7 +286,7 @@ export class World {
       store: {
         persist: (effect) => this.persist(bee, effect),
         deliver: (message) => bee.deliver(message),
-        adopt: (upgrade) => bee.adopt(upgrade),
+        adopt: (_upgrade, chain) => bee.adopt(chain),
         ban: (ban) => bee.disk.bans.push(ban),
       },
       clock: { now: () => this.now + bee.clockOffsetMs },

@@ -90,12 +90,21 @@ export interface LogRecord {
   data?: Record<string, unknown>;
 }
 
-/** The colony config (upgrade) this bee adopted: it keeps running it after a reload. */
-export interface UpgradeRecord {
-  bee: string;
+/** A colony config (upgrade) as a bee adopted it: its version, the signed config and its route. */
+export interface AdoptedConfig {
   version: number;
   config: Record<string, unknown>;
   route: string[];
+}
+
+/**
+ * The colony config this bee runs (it keeps running it after a reload) and, in `chain`, every
+ * version it adopted, oldest first, to hand to bees that missed some. Records written before
+ * there was a chain have none: the bee starts from the one it runs.
+ */
+export interface UpgradeRecord extends AdoptedConfig {
+  bee: string;
+  chain?: AdoptedConfig[];
 }
 
 /** Bees this bee refuses (the security issue fills it). */

@@ -7,7 +7,7 @@ import type { IDBPObjectStore, IDBPTransaction } from 'idb';
 import { OFFENCES, type Offence } from '../hive/frames';
 import type { Ban } from '../hive/eviction';
 import type { Persisted } from '../hive/events';
-import type { HiveDb, HiveSchema, InboxRecord, LogRecord, OutboxRecord, RosterRecord, UpgradeRecord, VoteRecord } from './schema';
+import type { AdoptedConfig, HiveDb, HiveSchema, InboxRecord, LogRecord, OutboxRecord, RosterRecord, UpgradeRecord, VoteRecord } from './schema';
 
 export interface StoreCaps {
   /** Delivered messages kept per bee; the oldest go first. */
@@ -143,8 +143,11 @@ export class BeeStore {
     return done ?? false;
   }
 
-  async saveUpgrade(version: number, config: Record<string, unknown>, route: string[]): Promise<boolean> {
-    return (await this.enqueue('upgrade', (tx) => tx.objectStore('upgrades').put({ bee: this.bee, version, config, route }))) !== undefined;
+  /** Keeps the chain of colony configs this bee adopted (oldest first; it runs the last). */
+  async saveUpgrade(chain: readonly AdoptedConfig[]): Promise<boolean> {
+    const { version, config, route } = chain.at(-1)!;
+    const record = { bee: this.bee, version, config, route, chain: chain.map((c) => ({ version: c.version, config: c.config, route: c.route })) };
+    return (await this.enqueue('upgrade', (tx) => tx.objectStore('upgrades').put(record))) !== undefined;
   }
 
   /** Keeps a ban (bans outlive the page: a reloaded rogue stays out); the oldest beyond the cap go. */

@@ -47,9 +47,9 @@ export class TabStore implements Store {
     return stored === undefined ? true : this.written(stored);
   }
 
-  adopt(upgrade: Upgrade): Written {
+  adopt(upgrade: Upgrade, chain: readonly Upgrade[]): Written {
     this.context.note('upgrade', `adopted colony config version ${upgrade.version} via ${upgrade.route.join(' → ')}`, { ...upgrade });
-    return this.written(this.store.saveUpgrade(upgrade.version, upgrade.config, upgrade.route));
+    return this.written(this.store.saveUpgrade(chain));
   }
 
   ban(ban: Ban): void {
