@@ -179,11 +179,11 @@ export class Bee implements HiveApi {
     });
     if (claimed.note) this.note('start', claimed.note);
 
-    this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, this.id);
+    this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
     const raw =
       options.transport === 'peerjs'
-        ? new PeerJsTransport({ self: this.id, iceServers: options.iceServers }, options.server)
+        ? new PeerJsTransport({ self: this.id, iceServers: options.iceServers }, options.server, this.signaling)
         : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signals);
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),

@@ -1,5 +1,6 @@
 // The PeerJS transport (?transport=peerjs): links are PeerJS DataConnections, signalled by the
-// PeerServer the signaling server mounts at /peerjs. Bee id = PeerJS peer id.
+// PeerJS endpoint the signaling server serves at /peerjs. Bee id = PeerJS peer id; the server
+// admits it only with the token the bee's proven join at /signal brought (signaling-client.ts).
 // Limit: PeerJS signals only through its server, so with the server gone no new links form.
 
 import { Peer, type DataConnection } from 'peerjs';
@@ -8,8 +9,14 @@ import { linkFingerprints } from './dtls-fingerprints';
 import { Listeners, type LinkEvent, type LinkFingerprints, type Transport, type TransportOptions } from './transport';
 
 export const PEERJS_PATH = '/peerjs';
-/** A reloaded tab may reclaim its id before the server noticed the old tab went. */
-const ID_TAKEN_RETRY_MS = 1000;
+/** Wait before reconnecting to a PeerJS endpoint that dropped us, so a server restart is no storm. */
+const RECONNECT_MS = 1000;
+
+/** Where the PeerJS token comes from: the signaling client, with every welcome. */
+export interface PeerJsPass {
+  readonly token: string | null;
+  subscribe(listener: (event: { type: string }) => void): () => void;
+}
 
 interface ConnLink {
   conn: DataConnection;
@@ -24,13 +31,19 @@ export class PeerJsTransport implements Transport {
   /** Links asked for before the PeerServer connection opened. */
   private readonly waiting = new Set<string>();
   private readonly listeners = new Listeners<LinkEvent>();
+  private readonly stopPass: () => void;
+  /** The token of the latest attempt, and the last one the server refused (it waits for a new one). */
+  private usedToken: string | null = null;
+  private refusedToken: string | null = null;
   private destroyed = false;
 
   constructor(
     private readonly options: TransportOptions,
     private readonly server: URL,
+    private readonly pass: PeerJsPass,
   ) {
-    this.open();
+    this.stopPass = pass.subscribe((event) => event.type === 'welcome' && this.connect());
+    this.connect();
   }
 
   link(peer: string): void {
@@ -65,18 +78,36 @@ export class PeerJsTransport implements Transport {
 
   destroy(): void {
     this.destroyed = true;
+    this.stopPass();
     this.peer?.destroy();
     this.links.clear();
     this.listeners.clear();
   }
 
-  private open(): void {
+  /**
+   * Reach the PeerJS endpoint with the newest token, unless connected already: a first connection,
+   * a reconnection (links stay up meanwhile) or, after the server refused a token, a new Peer.
+   */
+  private connect(): void {
+    const token = this.pass.token;
+    if (this.destroyed || token === null || token === this.refusedToken) return;
+    const peer = this.peer;
+    if (peer && !peer.destroyed && !peer.disconnected) return;
+    this.usedToken = token;
+    if (peer && !peer.destroyed) {
+      peer.options.token = token;
+      peer.reconnect();
+    } else this.open(token);
+  }
+
+  private open(token: string): void {
     const secure = this.server.protocol === 'https:';
     const peer = new Peer(this.options.self, {
       host: this.server.hostname,
       port: Number(this.server.port) || (secure ? 443 : 80),
       path: PEERJS_PATH,
       key: 'peerjs',
+      token,
       secure,
       config: { iceServers: this.options.iceServers ?? [] },
     });
@@ -86,14 +117,12 @@ export class PeerJsTransport implements Transport {
       this.waiting.clear();
     });
     peer.on('connection', (conn) => this.onIncoming(conn));
-    peer.on('disconnected', () => {
-      if (!this.destroyed && !peer.destroyed) peer.reconnect();
-    });
+    peer.on('disconnected', () => setTimeout(() => this.connect(), RECONNECT_MS));
     peer.on('error', (err) => {
-      if (err.type === 'unavailable-id' && !this.destroyed) {
-        peer.destroy();
-        setTimeout(() => this.destroyed || this.open(), ID_TAKEN_RETRY_MS);
-      } else if (err.type === 'peer-unavailable') {
+      // The server refused the token (it outlived its join, or a newer join replaced it): the next
+      // welcome brings a fresh one.
+      if (err.type === 'server-error') this.refusedToken = this.usedToken;
+      else if (err.type === 'peer-unavailable') {
         // PeerJS reports an unknown peer on the Peer, naming it only in the message.
         for (const [bee, link] of this.links) if (err.message.includes(bee)) this.drop(bee, link, 'peer-unavailable');
       }
