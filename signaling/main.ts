@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import qrcode from 'qrcode-terminal';
 import { buildApp, distIsStale } from './build';
+import { parseAllowedOrigins } from './gate';
 import { startServer } from './server';
 
 const DEFAULT_PORT = 8080;
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
     console.log('Building the app (dist/ is missing or older than its sources)…');
     await buildApp(root);
   }
-  const hive = await startServer({ port, host, distDir, log: (line) => console.log(line) });
+  const allowedOrigins = parseAllowedOrigins(process.env.ALLOWED_ORIGINS);
+  const hive = await startServer({ port, host, distDir, allowedOrigins, log: (line) => console.log(line) });
   printWelcome(host, hive.port);
 
   let stopping = false;
@@ -63,7 +65,6 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1); // a second Ctrl-C does not wait
     stopping = true;
     console.log(`\n${signal}: closing…`);
-    // Exit explicitly: the PeerJS server keeps timers that never stop (see server.ts).
     void hive.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

@@ -20,6 +20,7 @@ import {
   type SignalErrorCode,
 } from '../src/net/signal-protocol';
 import { Colonies } from './colonies';
+import { verifyNative } from './ed25519';
 import type { Limits } from './limits';
 import { fullBucket, takeToken, type Bucket, type Rate } from './rate-limit';
 import { Liveness, sendCapped } from './sockets';
@@ -57,6 +58,8 @@ interface Session {
   joined: { colony: string; bee: string; token: string } | null;
   bucket: Bucket;
   errors: number;
+  /** The server closed it: nothing it still sends is acted on or counted. */
+  shownOut: boolean;
   joinTimer: NodeJS.Timeout;
 }
 
@@ -97,6 +100,11 @@ export function createRelay({ limits, log, count }: RelayOptions): Relay {
     );
   }
 
+  function showOut(session: Session, code: number, reason: string): void {
+    session.shownOut = true;
+    session.socket.close(code, reason);
+  }
+
   function sendError(session: Session, code: SignalErrorCode, message: string): void {
     count(code);
     send(session, { type: 'error', code, message });
@@ -108,14 +116,14 @@ export function createRelay({ limits, log, count }: RelayOptions): Relay {
     if (code === 'ERR_UNKNOWN_BEE') return;
     if (++session.errors === limits.maxErrorsPerSocket) {
       log(`closing ${describe(session)} after ${session.errors} rejected frames`);
-      session.socket.close(CLOSE_POLICY, 'too many rejected frames');
+      showOut(session, CLOSE_POLICY, 'too many rejected frames');
     }
   }
 
   function onFrame(session: Session, data: RawData, isBinary: boolean): void {
     // ws still hands over frames that were in flight when we closed a socket: nothing it sent
     // after being shown the door is acted on (or counted).
-    if (session.socket.readyState !== session.socket.OPEN) return;
+    if (session.shownOut || session.socket.readyState !== session.socket.OPEN) return;
     const taken = takeToken(session.bucket, rate, performance.now());
     session.bucket = taken.bucket;
     if (!taken.allowed) return reject(session, 'ERR_RATE_LIMIT', `more than ${rate.perS} frames/s`);
@@ -134,16 +142,16 @@ export function createRelay({ limits, log, count }: RelayOptions): Relay {
   function onJoin(session: Session, join: Extract<ClientMessage, { type: 'join' }>): void {
     if (session.joined) return reject(session, 'ERR_ALREADY_JOINED', `already joined as ${session.joined.bee}`);
     const { colony, bee } = join;
-    // One try per socket: a verification costs the server about a millisecond of CPU.
-    if (!checkJoinProof(colony, bee, session.nonce, join)) {
+    // One try per socket: a bad proof closes it, so each socket costs at most one verification.
+    if (!checkJoinProof(colony, bee, session.nonce, join, verifyNative)) {
       sendError(session, 'ERR_BAD_PROOF', `the join does not prove the key of bee ${bee}`);
-      session.socket.close(CLOSE_POLICY, 'ERR_BAD_PROOF');
+      showOut(session, CLOSE_POLICY, 'ERR_BAD_PROOF');
       return;
     }
     const result = colonies.join(colony, bee, session, session.address);
     if (!result.ok) {
       sendError(session, result.code, `no room for bee ${bee} in colony ${colony}`);
-      session.socket.close(CLOSE_TRY_LATER, result.code);
+      showOut(session, CLOSE_TRY_LATER, result.code);
       return;
     }
     clearTimeout(session.joinTimer);
@@ -158,7 +166,7 @@ export function createRelay({ limits, log, count }: RelayOptions): Relay {
       tokens.delete(replaced.joined!.token);
       replaced.joined = null;
       sendError(replaced, 'ERR_ID_TAKEN', `bee ${bee} joined again from another connection`);
-      replaced.socket.close(CLOSE_REPLACED, 'replaced by a newer connection');
+      showOut(replaced, CLOSE_REPLACED, 'replaced by a newer connection');
     }
     log(`${describe(session)} joined (${colonies.members(colony).size} bees)`);
     send(session, { type: 'welcome', bee, colony, peers: colonies.sample(colony, bee, SAMPLE_SIZE), token });
@@ -190,6 +198,7 @@ export function createRelay({ limits, log, count }: RelayOptions): Relay {
 
   function onSocketError(session: Session, error: Error & { code?: string }): void {
     // ws reports frames that break the WebSocket protocol here, then closes the socket itself.
+    if (session.shownOut) return;
     if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') count('ERR_TOO_LARGE');
     else if (error.code?.startsWith('WS_ERR_')) count('ERR_MALFORMED');
     log(`${describe(session)}: ${error.message}`);
@@ -203,9 +212,10 @@ export function createRelay({ limits, log, count }: RelayOptions): Relay {
       joined: null,
       bucket: fullBucket(rate, performance.now()),
       errors: 0,
+      shownOut: false,
       joinTimer: setTimeout(() => {
         sendError(session, 'ERR_NOT_JOINED', `no join within ${limits.joinTimeoutMs} ms`);
-        socket.close(CLOSE_POLICY, 'join timeout');
+        showOut(session, CLOSE_POLICY, 'join timeout');
       }, limits.joinTimeoutMs),
     };
     sessions.add(session);

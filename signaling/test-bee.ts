@@ -13,12 +13,16 @@ type Frame = Record<string, unknown>;
 
 const identities = new Map<string, Identity>();
 
-/** The identity of test bee `n`, the same on every call (its key seeded from n). */
-export function testIdentity(n: number): Identity {
-  const identity = createIdentity((bytes) => {
+/** An identity whose key is seeded from `n`: the same on every call. */
+export const seededIdentity = (n: number): Identity =>
+  createIdentity((bytes) => {
     bytes.fill(0);
     new DataView(bytes.buffer, bytes.byteOffset).setFloat64(0, n);
   });
+
+/** The identity of test bee `n` (seededIdentity), remembered so TestBee.join can prove it. */
+export function testIdentity(n: number): Identity {
+  const identity = seededIdentity(n);
   identities.set(identity.id, identity);
   return identity;
 }

@@ -5,8 +5,8 @@
 // (signaling-client.ts) and the server (signaling/relay.ts).
 
 import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
-import { signFields, verifyFields } from '../crypto/envelope';
-import { idOf, PUBLIC_KEY_BYTES, type Identity } from '../crypto/identity';
+import { signedBytes, signFields } from '../crypto/envelope';
+import { idOf, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, verify, type Identity } from '../crypto/identity';
 
 /** Bytes of the server's nonce: unguessable and never repeated. */
 export const JOIN_NONCE_BYTES = 32;
@@ -24,8 +24,16 @@ export function proveJoin(identity: Identity, colony: string, nonce: string): Jo
   return { key: bytesToBase64url(identity.publicKey), proof: signFields(identity, 'signal', joinFields(colony, identity.id, nonce)) };
 }
 
-/** Whether `key` hashes to `bee` and signed this join over `nonce`. Never throws. */
-export function checkJoinProof(colony: string, bee: string, nonce: string, { key, proof }: JoinProof): boolean {
+/** An Ed25519 verification, like identity.ts's verify: total, false on anything malformed. */
+export type Verify = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+
+/**
+ * Whether `key` hashes to `bee` and signed this join over `nonce`. Never throws. The server passes
+ * Node's native Ed25519 (signaling/ed25519.ts): about 15 times faster than the pure-JS default.
+ */
+export function checkJoinProof(colony: string, bee: string, nonce: string, { key, proof }: JoinProof, verifier: Verify = verify): boolean {
   const publicKey = base64urlToBytes(key, PUBLIC_KEY_BYTES);
-  return publicKey !== null && idOf(publicKey) === bee && verifyFields(publicKey, 'signal', joinFields(colony, bee, nonce), proof);
+  const signature = base64urlToBytes(proof, SIGNATURE_BYTES);
+  if (publicKey === null || signature === null || idOf(publicKey) !== bee) return false;
+  return verifier(publicKey, signedBytes('signal', joinFields(colony, bee, nonce)), signature);
 }
