@@ -28,6 +28,8 @@ export class PeerJsTransport implements Transport {
   connectionsCreated = 0;
   private peer: Peer | null = null;
   private readonly links = new Map<string, ConnLink>();
+  /** Connections offered anew by a bee whose link is open, until they prove themselves or fail. */
+  private readonly rivals = new Map<string, ConnLink>();
   /** Links asked for before the PeerServer connection opened. */
   private readonly waiting = new Set<string>();
   private readonly listeners = new Listeners<LinkEvent>();
@@ -55,21 +57,32 @@ export class PeerJsTransport implements Transport {
     this.adopt(peer, this.peer.connect(peer, { reliable: true, serialization: 'raw' }));
   }
 
-  send(peer: string, frame: string): boolean {
-    const queue = this.links.get(peer)?.queue;
+  send(peer: string, frame: string, rival = false): boolean {
+    const queue = (rival ? this.rivals : this.links).get(peer)?.queue;
     if (!queue) return false;
     queue.send(frame);
     return true;
   }
 
-  unlink(peer: string): void {
-    const link = this.links.get(peer);
+  unlink(peer: string, rival = false): void {
+    const link = (rival ? this.rivals : this.links).get(peer);
     if (link) this.drop(peer, link, 'closed here');
-    else if (this.waiting.delete(peer)) this.listeners.emit({ type: 'closed', peer, reason: 'closed here' });
+    else if (!rival && this.waiting.delete(peer)) this.listeners.emit({ type: 'closed', peer, reason: 'closed here' });
   }
 
-  fingerprints(peer: string): LinkFingerprints | null {
-    return linkFingerprints(this.links.get(peer)?.conn.peerConnection);
+  promote(peer: string): void {
+    const rival = this.rivals.get(peer);
+    if (!rival) return;
+    this.rivals.delete(peer);
+    const old = this.links.get(peer);
+    this.links.set(peer, rival);
+    if (!old) return;
+    old.conn.close();
+    this.listeners.emit({ type: 'closed', peer, reason: 'replaced by a new link' });
+  }
+
+  fingerprints(peer: string, rival = false): LinkFingerprints | null {
+    return linkFingerprints((rival ? this.rivals : this.links).get(peer)?.conn.peerConnection);
   }
 
   subscribe(listener: (event: LinkEvent) => void): () => void {
@@ -81,6 +94,7 @@ export class PeerJsTransport implements Transport {
     this.stopPass();
     this.peer?.destroy();
     this.links.clear();
+    this.rivals.clear();
     this.listeners.clear();
   }
 
@@ -136,31 +150,42 @@ export class PeerJsTransport implements Transport {
       conn.close();
       return;
     }
+    // An open link is not given up for a newcomer that has proved nothing yet (see simple-peer.ts).
+    if (existing?.queue) {
+      const rival = this.rivals.get(conn.peer);
+      if (rival) this.drop(conn.peer, rival, 'replaced by a newer rival');
+      this.adopt(conn.peer, conn, true);
+      return;
+    }
     if (existing) this.drop(conn.peer, existing, 'replaced by a new link');
     this.adopt(conn.peer, conn);
   }
 
-  private adopt(peer: string, conn: DataConnection): void {
+  private adopt(peer: string, conn: DataConnection, rival = false): void {
     this.connectionsCreated++;
     const link: ConnLink = { conn, queue: null };
-    this.links.set(peer, link);
-    const current = () => this.links.get(peer) === link;
+    (rival ? this.rivals : this.links).set(peer, link);
+    /** What this link is now (a rival becomes the link when promoted), or null once it is gone. */
+    const role = () => (this.links.get(peer) === link ? {} : this.rivals.get(peer) === link ? { rival: true as const } : null);
     conn.on('open', () => {
-      if (!current()) return;
+      const as = role();
+      if (!as) return;
       link.queue = new SendQueue(conn.dataChannel, () => this.drop(peer, link, 'stuck'));
-      this.listeners.emit({ type: 'open', peer });
+      this.listeners.emit({ type: 'open', peer, ...as });
     });
     conn.on('data', (data) => {
-      if (current() && typeof data === 'string') this.listeners.emit({ type: 'frame', peer, frame: data });
+      const as = role();
+      if (as && typeof data === 'string') this.listeners.emit({ type: 'frame', peer, frame: data, ...as });
     });
     conn.on('close', () => this.drop(peer, link, 'closed'));
     conn.on('error', (err) => this.drop(peer, link, err.type));
   }
 
   private drop(peer: string, link: ConnLink, reason: string): void {
-    if (this.links.get(peer) !== link) return;
-    this.links.delete(peer);
+    const rival = this.rivals.get(peer) === link;
+    if (!rival && this.links.get(peer) !== link) return;
+    (rival ? this.rivals : this.links).delete(peer);
     link.conn.close();
-    this.listeners.emit({ type: 'closed', peer, reason });
+    this.listeners.emit({ type: 'closed', peer, reason, ...(rival ? { rival: true as const } : {}) });
   }
 }
