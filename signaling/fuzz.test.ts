@@ -8,7 +8,7 @@ import { describeFuzz, fuzzSignaling } from './fuzz-run';
 import { startServer, type HiveServer } from './server';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
-/** About 10,000 frames (sockets close early on fatal frames: about 9 frames each). */
+/** About 9,000 frames (sockets close early on fatal frames: about 8 frames each). */
 const SOCKETS = Number(process.env.FUZZ_SOCKETS ?? 1100);
 
 const servers: HiveServer[] = [];
