@@ -44,15 +44,20 @@ function firstAnswer(socket: WebSocket, skip: (frame: { type?: string }) => bool
   });
 }
 
-/** Joins /signal under `victim`'s id with a key of its own; resolves with the server's answer. */
+/**
+ * Joins /signal under `victim`'s id as soon as the socket opens, with a key of its own signing a
+ * nonce of its own (it cannot know the server's); resolves with the server's answer, the
+ * challenge excepted. (Before joins were proven, the server took such a join as the victim's.)
+ */
 async function spoofJoin(baseURL: string, colony: string, victim: string, hangUp: boolean): Promise<unknown> {
   const socket = new WebSocket(new URL(SIGNAL_PATH, baseURL.replace(/^http/, 'ws')));
   socket.on('error', () => {});
-  const nonce = await new Promise<string>((resolve) => socket.once('message', (data) => resolve((JSON.parse(String(data)) as { nonce: string }).nonce)));
-  const answer = firstAnswer(socket, () => false);
-  socket.send(JSON.stringify({ type: 'join', colony, bee: victim, ...proveJoin(createIdentity(), colony, nonce) }));
-  if (hangUp) socket.terminate();
-  return hangUp ? 'hung up' : answer;
+  const answer = firstAnswer(socket, (frame) => frame.type === 'challenge');
+  await new Promise((resolve) => socket.once('open', resolve));
+  socket.send(JSON.stringify({ type: 'join', colony, bee: victim, ...proveJoin(createIdentity(), colony, 'n'.repeat(43)) }));
+  if (!hangUp) return answer;
+  socket.close();
+  return 'hung up';
 }
 
 /** Opens a PeerJS socket under `victim`'s id with a token of its own choosing; resolves with the answer. */
