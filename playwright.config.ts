@@ -30,9 +30,9 @@ export default defineConfig<HiveOptions>({
     { name: 'peerjs', use: { transport: 'peerjs' } },
   ],
   webServer: {
-    // The real server as `npm start` runs it (it builds dist/ first when stale), on all
+    // The real server as `npm start` runs it (compiled, built first when stale), on all
     // interfaces so the LAN origin reaches it too.
-    command: 'exec node_modules/.bin/tsx signaling/main.ts',
+    command: 'node scripts/prepare.mjs --need-build && exec node dist-server/main.js',
     url: `${loopbackURL}/health`,
     env: { PORT: String(port), HOST: '0.0.0.0' },
     reuseExistingServer: false,

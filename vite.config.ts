@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   plugins: [svelte()],
-  build: { target: 'es2022', sourcemap: true },
+  // No source maps in dist/: everything in it is public. `npm run dev` still has them.
+  build: { target: 'es2022', sourcemap: false },
   server: { host: true },
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PLAYWRIGHT_DISABLED_FEATURES, chromiumArgs } from './chromium.ts';
+import { PLAYWRIGHT_DISABLED_FEATURES, chromiumArgs, chromiumPath } from './chromium.ts';
 
 /** Reads the list out of the installed playwright-core, which bundles it without exporting it. */
 function installedPlaywrightDisabledFeatures(): string[] {
@@ -27,5 +28,16 @@ describe('chromium switches', () => {
     expect(chromiumArgs(['10.99.0.1', '127.0.0.1'])).toContain(
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost, EXCLUDE 10.99.0.1',
     );
+  });
+});
+
+describe('chromiumPath', () => {
+  it('takes CHROMIUM_PATH when it names an executable', () => {
+    expect(chromiumPath({ CHROMIUM_PATH: process.execPath })).toBe(process.execPath);
+  });
+
+  it('refuses a CHROMIUM_PATH that is missing or not executable, naming it', () => {
+    expect(() => chromiumPath({ CHROMIUM_PATH: '/no/such/chromium' })).toThrow('CHROMIUM_PATH=/no/such/chromium is not an executable file');
+    expect(() => chromiumPath({ CHROMIUM_PATH: fileURLToPath(import.meta.url) })).toThrow(/is not an executable file/);
   });
 });

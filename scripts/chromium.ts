@@ -1,6 +1,6 @@
 // How the tests launch Chromium (shared/TESTING.md): Debian's binary, nothing sent off the
 // machine, host ICE candidates as plain IP addresses.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 
 /** The real binary; /usr/bin/chromium is Debian's wrapper script that adds flags and warnings. */
 const CHROMIUM_CANDIDATES = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
@@ -33,10 +33,23 @@ export const PLAYWRIGHT_DISABLED_FEATURES = [
 /** Without this, host candidates become `*.local` names that need multicast DNS to resolve. */
 const OUR_DISABLED_FEATURES = ['WebRtcHideLocalIpsWithMdns'];
 
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The Chromium the tests launch: CHROMIUM_PATH when set, else Debian's. Throws what to do when there is none. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CHROMIUM_PATH) return env.CHROMIUM_PATH;
+  if (env.CHROMIUM_PATH) {
+    if (!isExecutable(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable file`);
+    return env.CHROMIUM_PATH;
+  }
   const found = CHROMIUM_CANDIDATES.find((path) => existsSync(path));
-  if (!found) throw new Error(`Chromium not found at ${CHROMIUM_CANDIDATES.join(' or ')}: apt-get install -y chromium`);
+  if (!found) throw new Error(`Chromium not found at ${CHROMIUM_CANDIDATES.join(' or ')}: apt-get install -y chromium, or set CHROMIUM_PATH`);
   return found;
 }
 

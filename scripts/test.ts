@@ -1,10 +1,12 @@
-// `npm test`: the unit tests, then the e2e suite inside a network namespace of its own, then one
-// verdict read from both JSON reports. The last line printed is exactly `N passed, N failed`.
+// `npm test`: Chromium is checked first (the e2e suite cannot run without it, and nobody should
+// wait for the unit tests to learn that), then the unit tests, then the e2e suite inside a network
+// namespace of its own, then one verdict read from both JSON reports. The last line printed is exactly `N passed, N failed`.
 // Extra arguments go to Playwright: `npm test -- --project=peerjs`.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumPath } from './chromium.ts';
 import { brokenSuite, playwrightTotals, summary, vitestTotals } from './totals.ts';
 import type { SuiteTotals } from './totals.ts';
 
@@ -39,6 +41,13 @@ function judge(
   } catch (error) {
     return brokenSuite(suite, `${suite} report ${reportPath} is unreadable: ${(error as Error).message}`);
   }
+}
+
+try {
+  chromiumPath();
+} catch (error) {
+  console.log(summary([brokenSuite('chromium', (error as Error).message)]).lines.join('\n'));
+  process.exit(1);
 }
 
 // A report left over from an earlier run must never stand in for this one.

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { distIsStale } from './build';
+import { distIsStale, SERVER_ENTRY, serverIsStale } from './build';
 
 let root = '';
 beforeEach(async () => {
@@ -54,5 +54,32 @@ describe('distIsStale', () => {
     await rm(path.join(root, 'src', 'hive', 'step.ts'));
     await touch(3000, 'src/hive'); // what the deletion does to the directory's mtime
     expect(distIsStale(root)).toBe(true);
+  });
+});
+
+describe('serverIsStale', () => {
+  async function writeServerBuild(): Promise<void> {
+    await mkdir(path.join(root, 'signaling'));
+    await writeFile(path.join(root, 'signaling', 'main.ts'), 'export {};');
+    await writeFile(path.join(root, 'package.json'), '{}');
+    await mkdir(path.dirname(path.join(root, SERVER_ENTRY)));
+    await writeFile(path.join(root, SERVER_ENTRY), '');
+    await touch(1000, 'signaling', 'signaling/main.ts', 'package.json', 'src', 'src/hive', 'src/hive/step.ts');
+    await touch(2000, SERVER_ENTRY);
+  }
+
+  it('is stale when the compiled server is missing', () => {
+    expect(serverIsStale(root)).toBe(true);
+  });
+
+  it('is fresh when the compiled server is newer than its sources', async () => {
+    await writeServerBuild();
+    expect(serverIsStale(root)).toBe(false);
+  });
+
+  it.each(['signaling/main.ts', 'src/hive/step.ts', 'package.json'])('is stale when %s is newer', async (input) => {
+    await writeServerBuild();
+    await touch(3000, input);
+    expect(serverIsStale(root)).toBe(true);
   });
 });

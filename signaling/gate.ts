@@ -32,10 +32,6 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   }
 }
 
-/** ALLOWED_ORIGINS: origins, comma- or space-separated, e.g. "https://school.example,http://10.0.0.5:8080". */
-export const parseAllowedOrigins = (value: string | undefined): string[] =>
-  (value ?? '').split(/[\s,]+/).filter((origin) => origin !== '').map((origin) => origin.replace(/\/+$/, ''));
-
 export class Gate {
   readonly #byAddress: KeyedBuckets;
 

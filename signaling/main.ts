@@ -1,64 +1,27 @@
-// `npm start`: build the app if needed, serve it with signaling on one port (PORT, HOST), and
-// show the room how to reach it: LAN URLs and a QR code for phones.
+// `npm start`: serve the built app with signaling on one port (PORT, HOST), and show the room how
+// to reach it: LAN URLs (or PUBLIC_URL) and a QR code for each. Built by `npm run build` into
+// dist-server/main.js; run from there it needs production dependencies only.
 
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import qrcode from 'qrcode-terminal';
-import { buildApp, distIsStale } from './build';
-import { parseAllowedOrigins } from './gate';
 import { startServer } from './server';
-
-const DEFAULT_PORT = 8080;
-const DEFAULT_HOST = '0.0.0.0';
-const DEMO_QUERY = '?colony=demo';
+import { explainListenError, readSettings, SettingsError } from './settings';
+import { defaultRouteAddress, lanAddresses, welcome } from './welcome';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const distDir = path.join(root, 'dist');
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_PORT;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be 0–65535, got "${value}"`);
-  return port;
-}
-
-function lanAddresses(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flatMap((addresses) => addresses ?? [])
-    .filter((address) => address.family === 'IPv4' && !address.internal)
-    .map((address) => address.address);
-}
-
-const pageUrl = (host: string, port: number) =>
-  `http://${host.includes(':') ? `[${host}]` : host}:${port}/${DEMO_QUERY}`;
-
-function printWelcome(host: string, port: number): void {
-  const everywhere = host === '0.0.0.0' || host === '::';
-  const loopback = everywhere || host === 'localhost' || host.startsWith('127.') || host === '::1';
-  console.log('Hivemesh is running.');
-  console.log(`  on this machine:  ${pageUrl(loopback ? 'localhost' : host, port)}`);
-  if (!everywhere) return;
-  const lan = lanAddresses().map((address) => pageUrl(address, port));
-  if (lan.length === 0) {
-    console.log('  no LAN address found: other devices cannot reach this machine.');
-    return;
-  }
-  for (const url of lan) console.log(`  on the network:   ${url}`);
-  console.log(`\nPhones and laptops on the same network can scan this to join colony "demo" (${lan[0]}):`);
-  qrcode.generate(lan[0]!, { small: true }, (code) => console.log(code));
-}
-
 async function main(): Promise<void> {
-  const port = parsePort(process.env.PORT);
-  const host = process.env.HOST || DEFAULT_HOST;
-  if (distIsStale(root, distDir)) {
-    console.log('Building the app (dist/ is missing or older than its sources)…');
-    await buildApp(root);
-  }
-  const allowedOrigins = parseAllowedOrigins(process.env.ALLOWED_ORIGINS);
-  const hive = await startServer({ port, host, distDir, allowedOrigins, log: (line) => console.log(line) });
-  printWelcome(host, hive.port);
+  const settings = readSettings(process.env);
+  const { host, port, allowedOrigins } = settings;
+  const hive = await startServer({ port, host, distDir, allowedOrigins, log: (line) => console.log(line) }).catch((error: unknown) => {
+    const why = explainListenError(error, settings);
+    throw why === null ? error : new SettingsError(why);
+  });
+  const { lines, qr } = welcome(host, hive.port, lanAddresses(undefined, await defaultRouteAddress()), settings.publicUrl);
+  console.log(lines.join('\n'));
+  for (const url of qr) qrcode.generate(url, { small: true }, (code) => console.log(`${url}\n${code}`));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -72,6 +35,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof SettingsError ? error.message : error);
   process.exit(1);
 });

@@ -3,20 +3,17 @@
 // sockets pass one gate (origin, connection limits) and share one binding of bee ids to proven
 // joins (relay.ts, peerjs-relay.ts).
 
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import express, { type Express } from 'express';
+import express from 'express';
 import { SIGNAL_PATH, type SignalErrorCode } from '../src/net/signal-protocol';
 import { Gate } from './gate';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { createPeerJsRelay, PEERJS_KEY, PEERJS_PATH, PEERJS_SOCKET_PATH } from './peerjs-relay';
 import { createRelay, refuseUpgrade, type RelayStats } from './relay';
+import { NOT_BUILT_TEXT, serveApp } from './static';
 
-export { DEFAULT_LIMITS, PEERJS_KEY, PEERJS_PATH, type Limits };
-
-export const NOT_BUILT_TEXT = 'app not built: run npm run build';
+export { DEFAULT_LIMITS, NOT_BUILT_TEXT, PEERJS_KEY, PEERJS_PATH, type Limits };
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -136,20 +133,4 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
         server.closeAllConnections();
       })),
   };
-}
-
-/** Static files from distDir; any other GET path that does not name a file gets the app (SPA). */
-function serveApp(app: Express, distDir: string | undefined): void {
-  const indexFile = distDir ? path.resolve(distDir, 'index.html') : null;
-  if (distDir) app.use(express.static(distDir));
-  app.use((req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    // Checked per request so a build made while the server runs is picked up.
-    if (!indexFile || !existsSync(indexFile)) {
-      res.status(503).type('text/plain').send(NOT_BUILT_TEXT);
-      return;
-    }
-    if (path.extname(req.path) !== '') return next(); // a missing asset is a 404, not the app
-    res.sendFile(indexFile);
-  });
 }

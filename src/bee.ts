@@ -14,10 +14,9 @@ import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
 import { identityNotary } from './link/notary';
 import { SecureLinks } from './link/secure-links';
 import { MeshSignaler } from './net/mesh-signaler';
-import { PeerJsTransport } from './net/peerjs';
+import { loadTransport, type MakeTransport } from './net/load-transport';
 import { isBeeId } from './net/signal-protocol';
 import { SignalingClient } from './net/signaling-client';
-import { SimplePeerTransport } from './net/simple-peer';
 import { Listeners, type TransportKind } from './net/transport';
 import type { Claimed, TabIdentity } from './store/identity';
 import { Inbox } from './store/inbox';
@@ -96,8 +95,11 @@ export class Bee implements HiveApi {
     const early: Array<[string, unknown]> = [];
     const onError = (what: string, err: unknown) => (bee ? bee.storageError(what, err) : early.push([what, err]));
     // A newer tab upgrading the schema needs this connection closed; a running bee goes on in memory.
-    const { claimed, identity, store, loaded } = await claimBee(tab, onError, () => (bee ? (bee.detachStorage(), true) : false));
-    bee = new Bee(options, claimed, identity, store, loaded);
+    const [{ claimed, identity, store, loaded }, makeTransport] = await Promise.all([
+      claimBee(tab, onError, () => (bee ? (bee.detachStorage(), true) : false)),
+      loadTransport(options.transport),
+    ]);
+    bee = new Bee(options, claimed, identity, store, loaded, makeTransport);
     for (const [what, err] of early) bee.storageError(what, err);
     return bee;
   }
@@ -108,6 +110,7 @@ export class Bee implements HiveApi {
     private readonly identity: TabIdentity,
     private readonly store: BeeStore,
     loaded: Loaded,
+    makeTransport: MakeTransport,
   ) {
     this.id = claimed.identity.id;
     this.signer = claimed.identity;
@@ -181,10 +184,7 @@ export class Bee implements HiveApi {
 
     this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
-    const raw =
-      options.transport === 'peerjs'
-        ? new PeerJsTransport({ self: this.id, iceServers: options.iceServers }, options.server, this.signaling)
-        : new SimplePeerTransport({ self: this.id, iceServers: options.iceServers }, this.signals);
+    const raw = makeTransport({ self: this.id, iceServers: options.iceServers }, { server: options.server, signaler: this.signals, pass: this.signaling });
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),

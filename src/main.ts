@@ -8,7 +8,6 @@ import { isColonyName } from './net/signal-protocol';
 import { loadColonyKey } from './store/colony-key';
 import App from './ui/App.svelte';
 import { BeeView } from './ui/bee-view.svelte';
-import Projector from './ui/projector/Projector.svelte';
 import './ui/theme.css';
 
 declare global {
@@ -68,6 +67,8 @@ async function startBee(url: URL): Promise<void> {
   const view = new BeeView(bee);
   if (url.searchParams.get('view') === 'hive') {
     document.title = `Hivemesh · colony ${bee.snapshot().colony}`;
+    // Only the projector draws a QR code: the qrcode library stays out of every student's tab.
+    const { default: Projector } = await import('./ui/projector/Projector.svelte');
     mount(Projector, { target, props: { view } });
   } else mount(App, { target, props: { view } });
 }
