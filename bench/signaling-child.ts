@@ -1,16 +1,18 @@
 // A signaling server in a process of its own, so its memory is its own: either the real one
-// (signaling/server.ts, as `npm start` runs it but without the app files), or the baseline, a bare
-// ws server on the same path that answers every frame with a welcome and relays nothing. Forked by
-// bench/signaling.ts with --expose-gc; talks over the IPC channel.
+// (signaling/server.ts, as `npm start` runs it but without the app files), the real one with the
+// per-address limits lifted (for the fuzz, whose one address plays every client), or the
+// baseline, a bare ws server on the same path that sends the same challenge, answers every join
+// with a welcome without checking it, and relays nothing. Forked by bench/signaling.ts and
+// bench/signaling-abuse.ts with --expose-gc; talks over the IPC channel.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { startServer } from '../signaling/server.ts';
+import { startServer, type HiveServer, type HiveStats } from '../signaling/server.ts';
 import { SIGNAL_PATH } from '../src/net/signal-protocol.ts';
 
-export type ServerKind = 'hive' | 'bare';
-export type ChildRequest = { type: 'usage' };
+export type ServerKind = 'hive' | 'fuzz' | 'bare';
+export type ChildRequest = { type: 'usage' } | { type: 'stats' };
 export interface Usage {
   rssBytes: number;
   heapUsedBytes: number;
@@ -18,15 +20,21 @@ export interface Usage {
   cpuMicros: number;
   logLines: number;
 }
-export type ChildReply = { type: 'listening'; port: number } | ({ type: 'usage' } & Usage);
+export type ChildReply =
+  | { type: 'listening'; port: number }
+  | ({ type: 'usage' } & Usage)
+  | { type: 'stats'; stats: HiveStats; internalErrors: number };
 
 const kind = process.argv[2] as ServerKind;
 let logLines = 0;
+let internalErrors = 0;
+let server: HiveServer | null = null;
 
 async function bare(): Promise<number> {
   const server = http.createServer();
   const wss = new WebSocketServer({ server, path: SIGNAL_PATH });
   wss.on('connection', (socket) => {
+    socket.send(JSON.stringify({ type: 'challenge', nonce: 'n'.repeat(43) }));
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { type?: string };
       // A join gets a welcome; anything else comes back as it is (the sender is its own peer).
@@ -37,16 +45,29 @@ async function bare(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function hive(): Promise<number> {
+async function hive(limits = {}): Promise<number> {
   // The real server logs every join; counting the lines keeps that cost out of a terminal's way.
-  const server = await startServer({ port: 0, host: '127.0.0.1', log: () => void logLines++ });
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    limits,
+    log: (line) => {
+      logLines++;
+      if (line.includes('internal error')) internalErrors++;
+    },
+  });
   return server.port;
 }
+
+const FUZZ_LIMITS = { connectionsPerS: 1e6, connectionBurst: 1e6, maxBeesPerColonyPerAddress: 1e6 };
 
 const send = (reply: ChildReply) => process.send?.(reply);
 
 process.on('message', (request: ChildRequest) => {
-  if (request.type !== 'usage') return;
+  if (request.type === 'stats') {
+    if (server) send({ type: 'stats', stats: server.stats(), internalErrors });
+    return;
+  }
   const { user, system } = process.cpuUsage();
   // Collect first (after reading the CPU) so heap figures are live data, not garbage waiting for the next cycle.
   (globalThis as { gc?: () => void }).gc?.();
@@ -54,4 +75,4 @@ process.on('message', (request: ChildRequest) => {
   send({ type: 'usage', rssBytes: rss, heapUsedBytes: heapUsed, cpuMicros: user + system, logLines });
 });
 
-send({ type: 'listening', port: kind === 'bare' ? await bare() : await hive() });
+send({ type: 'listening', port: kind === 'bare' ? await bare() : await hive(kind === 'fuzz' ? FUZZ_LIMITS : {}) });

@@ -6,6 +6,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { createIdentity } from '../src/crypto/identity.ts';
+import { proveJoin } from '../src/net/join-proof.ts';
 import { SIGNAL_PATH } from '../src/net/signal-protocol.ts';
 import type { BenchResult, Figure } from './figures.ts';
 import { formatNumber, spread, timingFigure } from './figures.ts';
@@ -44,8 +46,6 @@ export interface ServerRun {
   errors: Record<string, number>;
 }
 
-const beeId = (n: number) => (n + 1).toString(16).padStart(16, '0');
-
 function within<T>(promise: Promise<T>, what: string, ms = STEP_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -56,7 +56,7 @@ function within<T>(promise: Promise<T>, what: string, ms = STEP_TIMEOUT_MS): Pro
   ]).finally(() => clearTimeout(timer));
 }
 
-class ServerChild {
+export class ServerChild {
   private constructor(
     readonly process: ChildProcess,
     readonly port: number,
@@ -76,18 +76,26 @@ class ServerChild {
   }
 
   usage(): Promise<Usage> {
+    return this.ask('usage').then(({ type: _, ...usage }) => usage);
+  }
+
+  /** The real server's stats and how many internal errors it logged. */
+  stats(): Promise<Extract<ChildReply, { type: 'stats' }>> {
+    return this.ask('stats');
+  }
+
+  private ask<T extends 'usage' | 'stats'>(type: T): Promise<Extract<ChildReply, { type: T }>> {
     return within(
-      new Promise<Usage>((resolve) => {
+      new Promise((resolve) => {
         const onReply = (reply: ChildReply) => {
-          if (reply.type !== 'usage') return;
+          if (reply.type !== type) return;
           this.process.off('message', onReply);
-          const { type: _, ...usage } = reply;
-          resolve(usage);
+          resolve(reply as Extract<ChildReply, { type: T }>);
         };
         this.process.on('message', onReply);
-        this.process.send({ type: 'usage' });
+        this.process.send({ type });
       }),
-      'reading server usage',
+      `reading server ${type}`,
     );
   }
 
@@ -110,17 +118,22 @@ interface Client {
  */
 const clientAddress = (n: number): string => `127.0.0.${2 + (n % CLIENT_ADDRESSES)}`;
 
-/** Opens a socket, joins, and resolves at the welcome; errors count by code. */
+/**
+ * Opens a socket, answers the server's challenge with a signed join, and resolves at the welcome;
+ * errors count by code. The latency includes signing the join, as a tab's does.
+ */
 function joinOne(port: number, n: number, errors: Record<string, number>, onSignal: () => void): Promise<{ client: Client; latencyMs: number }> {
+  const identity = createIdentity();
   const started = performance.now();
   const socket = new WebSocket(`ws://127.0.0.1:${port}${SIGNAL_PATH}`, { localAddress: clientAddress(n) });
-  const client: Client = { socket, id: beeId(n), colony: `bench-${Math.floor(n / COLONY_SIZE)}`, signals: 0 };
+  const client: Client = { socket, id: identity.id, colony: `bench-${Math.floor(n / COLONY_SIZE)}`, signals: 0 };
+  const join = (nonce: string) => JSON.stringify({ type: 'join', colony: client.colony, bee: client.id, ...proveJoin(identity, client.colony, nonce) });
   return new Promise((resolve, reject) => {
-    client.socket.once('open', () => client.socket.send(JSON.stringify({ type: 'join', colony: client.colony, bee: client.id })));
     client.socket.once('error', reject);
     client.socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; code?: string };
-      if (frame.type === 'welcome') resolve({ client, latencyMs: performance.now() - started });
+      const frame = JSON.parse(String(data)) as { type: string; code?: string; nonce?: string; peers?: unknown };
+      if (frame.type === 'challenge') client.socket.send(join(frame.nonce!));
+      else if (frame.type === 'welcome') resolve({ client, latencyMs: performance.now() - started });
       else if (frame.type === 'signal') {
         client.signals++;
         onSignal();

@@ -3,6 +3,8 @@
 // bad signaling input, and do all of it from an insecure LAN origin. Runs once per transport.
 import WebSocket from 'ws';
 import type { Page } from '@playwright/test';
+import { createIdentity } from '../src/crypto/identity.ts';
+import { proveJoin } from '../src/net/join-proof.ts';
 import { MAX_SIGNAL_FRAME_BYTES, SIGNAL_PATH } from '../src/net/signal-protocol.ts';
 import { isConnected, links, unlinkedPair } from './graph.ts';
 import { beeId, expect, inbox, snapshots, test, waitForHive } from './fixtures.ts';
@@ -70,6 +72,7 @@ function signalAnswer(url: string, frames: ReadonlyArray<string | Buffer>): Prom
       const frame = data.toString();
       try {
         const message = JSON.parse(frame) as { type?: unknown; code?: unknown };
+        if (message.type === 'challenge') return; // every socket's first frame
         if (message.type === 'error') return done({ kind: 'error', code: String(message.code) });
       } catch {
         // Not JSON: reported as is below.
@@ -83,14 +86,18 @@ function signalAnswer(url: string, frames: ReadonlyArray<string | Buffer>): Prom
   });
 }
 
-/** Joins `colony` as a scripted bee and returns the open socket once welcomed. */
-function joinAs(url: string, colony: string, bee: string): Promise<WebSocket> {
+/** Joins `colony` as a scripted bee of its own (a fresh identity) and returns the open socket once welcomed. */
+function joinAs(url: string, colony: string): Promise<WebSocket> {
+  const identity = createIdentity();
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url);
     const timer = setTimeout(() => reject(new Error(`no welcome from ${url}`)), SIGNAL_ANSWER_TIMEOUT_MS);
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'join', colony, bee })));
     socket.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as { type?: unknown };
+      const message = JSON.parse(data.toString()) as { type?: unknown; nonce?: string };
+      if (message.type === 'challenge') {
+        socket.send(JSON.stringify({ type: 'join', colony, bee: identity.id, ...proveJoin(identity, colony, message.nonce!) }));
+        return;
+      }
       clearTimeout(timer);
       if (message.type === 'welcome') resolve(socket);
       else reject(new Error(`join answered with ${data.toString()}`));
@@ -208,7 +215,7 @@ test.describe('a colony of six tabs', () => {
     }
 
     // Garbage relayed to real bees by a bee that joined properly: honest bees must shrug it off.
-    const intruder = await joinAs(signalURL, colony, validBee);
+    const intruder = await joinAs(signalURL, colony);
     for (const id of ids) {
       for (const data of [{ bogus: true }, 'garbage', { type: 'offer', sdp: 'not sdp' }, { candidate: 'nonsense' }]) {
         intruder.send(JSON.stringify({ type: 'signal', to: id, data }));

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_POLICY, CLOSE_TRY_LATER } from './relay';
 import { DEFAULT_LIMITS, startServer, type HiveServer, type Limits } from './server';
-import { beeId, TestBee, waitFor, within } from './test-bee';
+import { beeId, joinFrame, TestBee, testIdentity, waitFor, within } from './test-bee';
 
 /** A raw TCP connection that sends nothing; resolves with it once connected. */
 function silentConnection(port: number): Promise<net.Socket> {
@@ -139,7 +139,7 @@ describe('limits', () => {
     await TestBee.join(server.port, 'demo', beeId(1));
     await TestBee.join(server.port, 'demo', beeId(2));
     const late = await TestBee.open(server.port);
-    late.send({ type: 'join', colony: 'demo', bee: beeId(3) });
+    late.send(joinFrame('demo', testIdentity(3), late.nonce));
     await late.nextError('ERR_COLONY_FULL');
     expect((await late.waitClosed()).code).toBe(CLOSE_TRY_LATER);
     const elsewhere = await TestBee.join(server.port, 'other', beeId(3));
@@ -153,7 +153,7 @@ describe('limits', () => {
     await TestBee.join(server.port, 'one', beeId(1));
     await TestBee.join(server.port, 'two', beeId(2));
     const late = await TestBee.open(server.port);
-    late.send({ type: 'join', colony: 'three', bee: beeId(3) });
+    late.send(joinFrame('three', testIdentity(3), late.nonce));
     await late.nextError('ERR_SERVER_FULL');
     expect((await late.waitClosed()).code).toBe(CLOSE_TRY_LATER);
   });
@@ -164,7 +164,7 @@ describe('limits', () => {
     const first = await TestBee.join(server.port, 'demo', beeId(1));
     await expect(TestBee.open(server.port)).rejects.toThrow(/503/);
     expect(server.stats().rejected).toEqual({ ERR_SERVER_FULL: 1 });
-    first.bee.send({ type: 'join', colony: 'demo', bee: beeId(1) });
+    first.bee.send(joinFrame('demo', testIdentity(1), first.bee.nonce));
     await first.bee.nextError('ERR_ALREADY_JOINED');
   });
 

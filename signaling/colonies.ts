@@ -1,19 +1,35 @@
 // Who is live in which colony: a pure presence registry (no sockets, no timers). `C` is whatever
-// handle the server uses to reach a bee; the registry only compares it by identity.
+// handle the server uses to reach a bee; the registry only compares it by identity. Each bee is
+// counted against the client address it came from, so one address cannot fill a colony.
 
 export interface ColonyCaps {
   maxBeesPerColony: number;
   maxBees: number;
+  /** Bees of one colony from one client address (a classroom behind one NAT fits well within). */
+  maxBeesPerColonyPerAddress: number;
 }
 
 export type JoinResult<C> =
   | { ok: true; replaced: C | null }
-  | { ok: false; code: 'ERR_COLONY_FULL' | 'ERR_SERVER_FULL' };
+  | { ok: false; code: 'ERR_COLONY_FULL' | 'ERR_ADDRESS_FULL' | 'ERR_SERVER_FULL' };
+
+interface Colony<C> {
+  bees: Map<string, C>;
+  /** Each bee's client address, and how many bees each address has here. */
+  addressOf: Map<string, string>;
+  perAddress: Map<string, number>;
+}
 
 const NO_BEES: ReadonlyMap<string, never> = new Map<string, never>();
 
+const addTo = (counts: Map<string, number>, key: string, delta: number): void => {
+  const count = (counts.get(key) ?? 0) + delta;
+  if (count === 0) counts.delete(key);
+  else counts.set(key, count);
+};
+
 export class Colonies<C extends object> {
-  readonly #colonies = new Map<string, Map<string, C>>();
+  readonly #colonies = new Map<string, Colony<C>>();
   readonly #caps: ColonyCaps;
   readonly #random: () => number;
   #beeCount = 0;
@@ -33,42 +49,50 @@ export class Colonies<C extends object> {
   }
 
   /**
-   * Add `bee` to `colony`, reached through `conn`. A bee id that is already present is taken over
-   * by the new `conn` (the old one is returned as `replaced`) and does not count against the caps.
+   * Add `bee` to `colony`, reached through `conn` from client `address`. A bee id that is already
+   * present is taken over by the new `conn` (the old one is returned as `replaced`) and does not
+   * count against the colony's caps again; the caller has checked it may (the join proof).
    */
-  join(colony: string, bee: string, conn: C): JoinResult<C> {
-    let members = this.#colonies.get(colony);
-    const previous = members?.get(bee);
+  join(colony: string, bee: string, conn: C, address: string): JoinResult<C> {
+    const members = this.#colonies.get(colony);
+    const previous = members?.bees.get(bee);
+    const previousAddress = members?.addressOf.get(bee);
     if (previous === undefined) {
       if (this.#beeCount >= this.#caps.maxBees) return { ok: false, code: 'ERR_SERVER_FULL' };
-      if ((members?.size ?? 0) >= this.#caps.maxBeesPerColony) return { ok: false, code: 'ERR_COLONY_FULL' };
-      this.#beeCount++;
+      if ((members?.bees.size ?? 0) >= this.#caps.maxBeesPerColony) return { ok: false, code: 'ERR_COLONY_FULL' };
     }
-    if (!members) {
-      members = new Map();
-      this.#colonies.set(colony, members);
+    if (address !== previousAddress && (members?.perAddress.get(address) ?? 0) >= this.#caps.maxBeesPerColonyPerAddress) {
+      return { ok: false, code: 'ERR_ADDRESS_FULL' };
     }
-    members.set(bee, conn);
+    if (previous === undefined) this.#beeCount++;
+    const entry = members ?? { bees: new Map(), addressOf: new Map(), perAddress: new Map() };
+    this.#colonies.set(colony, entry);
+    if (previousAddress !== undefined) addTo(entry.perAddress, previousAddress, -1);
+    addTo(entry.perAddress, address, 1);
+    entry.bees.set(bee, conn);
+    entry.addressOf.set(bee, address);
     return { ok: true, replaced: previous ?? null };
   }
 
   /** Remove `bee` if it is still reached through `conn` (a replaced conn leaves nothing). */
   leave(colony: string, bee: string, conn: C): boolean {
     const members = this.#colonies.get(colony);
-    if (members?.get(bee) !== conn) return false;
-    members.delete(bee);
+    if (members?.bees.get(bee) !== conn) return false;
+    members.bees.delete(bee);
+    addTo(members.perAddress, members.addressOf.get(bee)!, -1);
+    members.addressOf.delete(bee);
     this.#beeCount--;
     // Empty colonies go, so the registry never outgrows the live bees.
-    if (members.size === 0) this.#colonies.delete(colony);
+    if (members.bees.size === 0) this.#colonies.delete(colony);
     return true;
   }
 
   get(colony: string, bee: string): C | undefined {
-    return this.#colonies.get(colony)?.get(bee);
+    return this.#colonies.get(colony)?.bees.get(bee);
   }
 
   members(colony: string): ReadonlyMap<string, C> {
-    return this.#colonies.get(colony) ?? NO_BEES;
+    return this.#colonies.get(colony)?.bees ?? NO_BEES;
   }
 
   /** Up to `count` distinct bees of `colony` other than `exclude`, uniformly at random. */

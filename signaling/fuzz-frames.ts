@@ -3,14 +3,18 @@
 // wire protocol written from its rules, not from the server's own parser.
 
 import fc from 'fast-check';
+import type { Identity } from '../src/crypto/identity';
 import type { SignalErrorCode } from '../src/net/signal-protocol';
 import type { Limits } from './limits';
+import { joinFrame } from './test-bee';
 
 /** One frame as sent: its category, the bytes, and whether it goes out as a binary frame. */
 export interface FuzzFrame {
   kind: FrameKind;
   data: string | Buffer;
   binary: boolean;
+  /** For joins: the frame answering the socket's challenge nonce (then `data` is unused). */
+  sign?: (nonce: string) => string;
   /** For 'signal-honest': which honest bee it is for. */
   to?: string;
   /** For 'join': the colony. */
@@ -29,6 +33,8 @@ export type FrameKind =
   | 'oversized'
   | 'giant'
   | 'join'
+  /** A well-formed join whose proof fails: a key not of the bee, or signed over another nonce or colony. */
+  | 'forged-join'
   | 'sample'
   | 'signal-honest'
   | 'signal-unknown';
@@ -82,11 +88,32 @@ const colonyName = fc.string({ minLength: 1, maxLength: 64, unit: fc.constantFro
 const nested = (depth: number, objects: boolean): string =>
   objects ? `${'{"d":'.repeat(depth)}0${'}'.repeat(depth)}` : `${'['.repeat(depth)}0${']'.repeat(depth)}`;
 
+/** A join of `colony` by a fresh identity, signed when its socket's nonce is known. */
+export const signedJoin = (colony: string, freshIdentity: () => Identity): FuzzFrame => {
+  let identity: Identity | null = null;
+  return { kind: 'join', data: '', binary: false, colony, sign: (nonce) => JSON.stringify(joinFrame(colony, (identity ??= freshIdentity()), nonce)) };
+};
+
+const FORGERIES = ['key', 'nonce', 'colony'] as const;
+
+/** A join of `colony` that fails its proof in the way `forgery` says. */
+const forgedJoin = (colony: string, forgery: (typeof FORGERIES)[number], freshIdentity: () => Identity): FuzzFrame => ({
+  kind: 'forged-join',
+  data: '',
+  binary: false,
+  sign: (nonce) => {
+    const bee = freshIdentity();
+    if (forgery === 'key') return JSON.stringify({ ...joinFrame(colony, freshIdentity(), nonce), bee: bee.id });
+    if (forgery === 'nonce') return JSON.stringify(joinFrame(colony, bee, nonce.split('').reverse().join('')));
+    return JSON.stringify({ ...joinFrame(`${colony}-elsewhere`, bee, nonce), colony });
+  },
+});
+
 /**
- * Frames for one fuzz socket. `honest` are the bees that must receive valid signals; `freshId`
- * yields a new valid bee id for each join, so no join takes over another socket's bee.
+ * Frames for one fuzz socket. `honest` are the bees that must receive valid signals;
+ * `freshIdentity` yields a new identity for each join, so no join takes over another socket's bee.
  */
-export function frameArbitrary(honest: readonly string[], honestColony: string, freshId: () => string, limits: Limits): fc.Arbitrary<FuzzFrame> {
+export function frameArbitrary(honest: readonly string[], honestColony: string, freshIdentity: () => Identity, limits: Limits): fc.Arbitrary<FuzzFrame> {
   const honestId = fc.constantFrom(...honest);
   return fc.oneof(
     { weight: 3, arbitrary: fc.uint8Array({ maxLength: 512 }).map((bytes) => ({ kind: 'binary', data: Buffer.from(bytes), binary: true }) satisfies FuzzFrame) },
@@ -145,11 +172,10 @@ export function frameArbitrary(honest: readonly string[], honestColony: string, 
         .map((size) => text('oversized', JSON.stringify({ type: 'signal', to: honest[0], data: 'x' }).padEnd(size, ' '))),
     },
     { weight: 1, arbitrary: fc.constant(null).map(() => text('giant', 'x'.repeat(limits.maxPayloadBytes + 1))) },
+    { weight: 4, arbitrary: fc.oneof(fc.constant(honestColony), colonyName).map((colony) => signedJoin(colony, freshIdentity)) },
     {
-      weight: 4,
-      arbitrary: fc
-        .oneof(fc.constant(honestColony), colonyName)
-        .map((colony) => ({ ...text('join', JSON.stringify({ type: 'join', colony, bee: freshId() })), colony })),
+      weight: 1,
+      arbitrary: fc.tuple(fc.oneof(fc.constant(honestColony), colonyName), fc.constantFrom(...FORGERIES)).map(([colony, forgery]) => forgedJoin(colony, forgery, freshIdentity)),
     },
     { weight: 2, arbitrary: fc.constant(text('sample', JSON.stringify({ type: 'sample' }))) },
     {
@@ -201,6 +227,14 @@ export function expectedAnswers(frames: readonly FuzzFrame[], honestColony: stri
       case 'bad-signal':
       case 'deep-signal':
         close = reject('ERR_MALFORMED');
+        break;
+      case 'forged-join':
+        if (joined !== null) close = reject('ERR_ALREADY_JOINED');
+        else {
+          // One try per socket: a bad proof closes it.
+          answers.push({ error: 'ERR_BAD_PROOF' });
+          close = 1008;
+        }
         break;
       case 'join':
         if (joined !== null) close = reject('ERR_ALREADY_JOINED');

@@ -1,12 +1,12 @@
-// The rest of the single port: /health, the built app with SPA fallback, and the PeerJS server,
-// whose WebSocket must work side by side with /signal.
+// The rest of the single port: /health and the built app with SPA fallback; and no response of
+// any endpoint names the software behind it (X-Powered-By).
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_BUILT_TEXT, PEERJS_KEY, PEERJS_PATH, startServer, type HiveServer } from './server';
+import { NOT_BUILT_TEXT, startServer, type HiveServer } from './server';
 import { beeId, TestBee, within } from './test-bee';
 
 const servers: HiveServer[] = [];
@@ -91,85 +91,41 @@ describe('serving the app', () => {
   });
 });
 
-/** A raw PeerJS client socket, opened the way the peerjs browser client opens it. */
-async function peerjsSocket(port: number, id: string, key = PEERJS_KEY) {
-  const query = `key=${key}&id=${id}&token=token-${id}&version=1.5.5`;
-  const socket = new WebSocket(`ws://127.0.0.1:${port}${PEERJS_PATH}/peerjs?${query}`);
-  const frames: Array<Record<string, unknown>> = [];
-  const waiters: Array<() => void> = [];
-  socket.on('message', (data) => {
-    frames.push(JSON.parse(String(data)) as Record<string, unknown>);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  const next = (type: string) =>
-    within(
-      (async () => {
-        for (;;) {
-          const index = frames.findIndex((f) => f.type === type);
-          if (index >= 0) return frames.splice(index, 1)[0]!;
-          await new Promise<void>((resolve) => waiters.push(resolve));
-        }
-      })(),
-      `a PeerJS ${type} frame`,
-    );
-  return { socket, next };
+/** The raw response head to `request`, sent as it is (for upgrade refusals, which bypass express). */
+function rawResponse(port: number, request: string): Promise<string> {
+  return within(
+    new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    }),
+    'a raw HTTP response',
+  );
 }
 
-describe('PeerJS on the same port', () => {
-  it('opens PeerJS sockets and relays an offer while bees signal over /signal', async () => {
-    const server = await hive(distDir);
-    const [alice, bob] = await Promise.all([peerjsSocket(server.port, 'alice'), peerjsSocket(server.port, 'bob')]);
-    const [a, b] = await Promise.all([
-      TestBee.join(server.port, 'demo', beeId(1)),
-      TestBee.join(server.port, 'demo', beeId(2)),
-    ]);
-    expect(await alice.next('OPEN')).toEqual({ type: 'OPEN' });
-    expect(await bob.next('OPEN')).toEqual({ type: 'OPEN' });
-
-    alice.socket.send(JSON.stringify({ type: 'OFFER', dst: 'bob', payload: { sdp: 'v=0' } }));
-    a.bee.send({ type: 'signal', to: beeId(2), data: { sdp: 'v=0' } });
-    expect(await bob.next('OFFER')).toEqual({ type: 'OFFER', src: 'alice', dst: 'bob', payload: { sdp: 'v=0' } });
-    expect(await b.bee.nextSignal(beeId(1))).toMatchObject({ data: { sdp: 'v=0' } });
-    expect(server.stats()).toMatchObject({ peerjs: 2, connections: 2, bees: 2 });
-
-    const peerjsInfo = await fetch(`http://127.0.0.1:${server.port}${PEERJS_PATH}`);
-    expect(await peerjsInfo.json()).toMatchObject({ name: 'PeerJS Server' });
-    const id = await fetch(`http://127.0.0.1:${server.port}${PEERJS_PATH}/${PEERJS_KEY}/id`);
-    expect(await id.text()).toMatch(/^[0-9a-f-]{36}$/);
+describe('headers', () => {
+  it('sends no X-Powered-By from any endpoint, refusals included', async () => {
+    const { port } = await hive(distDir);
+    const paths = ['/', '/?colony=demo', '/health', '/signal', '/peerjs', '/peerjs/peerjs/id', '/peerjs/peerjs?key=peerjs', '/assets/app.js', '/assets/missing.js', '/sim'];
+    for (const url of paths) {
+      const response = await fetch(`http://127.0.0.1:${port}${url}`);
+      expect(response.headers.get('x-powered-by'), url).toBeNull();
+    }
+    const unbuilt = await hive();
+    expect((await fetch(`http://127.0.0.1:${unbuilt.port}/`)).headers.get('x-powered-by')).toBeNull();
+    const upgrade = (path: string, origin = '') =>
+      rawResponse(port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${origin}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    const refusals = [await upgrade('/elsewhere'), await upgrade('/signal', 'Origin: https://evil.example\r\n')];
+    expect(refusals.map((head) => head.split('\r\n', 1)[0])).toEqual(['HTTP/1.1 404 Not Found', 'HTTP/1.1 403 Forbidden']);
+    for (const head of refusals) expect(head.toLowerCase()).not.toContain('x-powered-by');
   });
 
-  it('rejects a wrong PeerJS key and survives junk on the PeerJS socket', async () => {
-    const server = await hive();
-    const wrongKey = await peerjsSocket(server.port, 'mallory', 'nope');
-    expect(await wrongKey.next('ERROR')).toMatchObject({ payload: { msg: 'Invalid key provided' } });
-    const junk = await peerjsSocket(server.port, 'trudy');
-    await junk.next('OPEN');
-    junk.socket.send('{not json');
-    junk.socket.send('null');
-    const a = await TestBee.join(server.port, 'demo', beeId(1));
-    const b = await TestBee.join(server.port, 'demo', beeId(2));
-    a.bee.send({ type: 'signal', to: beeId(2), data: 'unbothered' });
-    expect(await b.bee.nextSignal(beeId(1))).toMatchObject({ data: 'unbothered' });
-  });
-
-  it('drops a PeerJS socket that floods the server', async () => {
-    const server = await startServer({ port: 0, host: '127.0.0.1', limits: { messagesPerS: 0.001, messageBurst: 2 } });
-    servers.push(server);
-    const flooder = await peerjsSocket(server.port, 'flooder');
-    await flooder.next('OPEN');
-    const closed = new Promise((resolve) => flooder.socket.once('close', resolve));
-    for (let i = 0; i < 3; i++) flooder.socket.send(JSON.stringify({ type: 'HEARTBEAT' }));
-    await within(closed, 'the flooding PeerJS socket to close');
-    const calm = await peerjsSocket(server.port, 'calm');
-    await calm.next('OPEN');
-  });
-
-  it('refuses WebSocket upgrades on any other path without disturbing the others', async () => {
-    const server = await hive();
-    await expect(TestBee.open(server.port, '/elsewhere')).rejects.toThrow(/404/);
-    const peer = await peerjsSocket(server.port, 'carol');
-    await peer.next('OPEN');
-    const joined = await TestBee.join(server.port, 'demo', beeId(1));
-    expect(joined.peers).toEqual([]);
+  it('answers plain GETs to both socket endpoints with 426, not the app', async () => {
+    const { port } = await hive(distDir);
+    for (const url of ['/signal', '/peerjs', '/peerjs/peerjs/id', '/peerjs/peerjs/peers']) {
+      expect((await fetch(`http://127.0.0.1:${port}${url}`)).status, url).toBe(426);
+    }
   });
 });

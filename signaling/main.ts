@@ -14,8 +14,8 @@ const distDir = path.join(root, 'dist');
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
-  const { host, port } = settings;
-  const hive = await startServer({ port, host, distDir, log: (line) => console.log(line) }).catch((error: unknown) => {
+  const { host, port, allowedOrigins } = settings;
+  const hive = await startServer({ port, host, distDir, allowedOrigins, log: (line) => console.log(line) }).catch((error: unknown) => {
     const why = explainListenError(error, settings);
     throw why === null ? error : new SettingsError(why);
   });
@@ -28,7 +28,6 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1); // a second Ctrl-C does not wait
     stopping = true;
     console.log(`\n${signal}: closing…`);
-    // Exit explicitly: the PeerJS server keeps timers that never stop (see server.ts).
     void hive.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

@@ -1,10 +1,17 @@
 // The /signal endpoint: colony presence and signal relay between bees, every input limited.
 // Like y-webrtc's server it knows colonies and signals, nothing of queens. A misbehaving socket
 // costs only itself: it gets error frames, then is closed; other bees never notice.
+//
+// A socket speaks for a bee only once it proved the bee's key (join-proof.ts) over the nonce this
+// server sent it; from then on the bee id is bound to that socket: signals go to it alone, leave
+// from it stamped with that id, and only its close announces the bee's departure.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { bytesToBase64url } from '../src/crypto/encoding';
+import { randomBytes } from '../src/crypto/random';
+import { checkJoinProof, JOIN_NONCE_BYTES } from '../src/net/join-proof';
 import {
   SAMPLE_SIZE,
   parseClientMessage,
@@ -13,11 +20,13 @@ import {
   type SignalErrorCode,
 } from '../src/net/signal-protocol';
 import { Colonies } from './colonies';
+import { verifyNative } from './ed25519';
 import type { Limits } from './limits';
-import { fullBucket, KeyedBuckets, takeToken, type Bucket, type Rate } from './rate-limit';
+import { fullBucket, takeToken, type Bucket, type Rate } from './rate-limit';
+import { Liveness, sendCapped } from './sockets';
 
-/** Client addresses whose connection rate is tracked (about 100 bytes each). */
-const MAX_TRACKED_ADDRESSES = 10_000;
+/** PeerJS tokens are 128 random bits: unguessable, and only good while their join's socket lives. */
+const TOKEN_BYTES = 16;
 
 /** Close codes the server uses; an error frame saying why precedes each. */
 export const CLOSE_POLICY = 1008;
@@ -29,12 +38,13 @@ export interface RelayStats {
   colonies: number;
   bees: number;
   connections: number;
-  rejected: Partial<Record<SignalErrorCode, number>>;
 }
 
 export interface Relay {
-  /** Take over an upgrade request for the signal path. */
+  /** Take over an upgrade request for the signal path (the gate has admitted it). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The colony of `bee` if `token` is the PeerJS token of its bound, proven socket; else null. */
+  admitPeerJs(token: string, bee: string): string | null;
   stats(): RelayStats;
   /** Terminate every socket and stop the liveness timer. */
   close(): void;
@@ -42,17 +52,22 @@ export interface Relay {
 
 interface Session {
   readonly socket: WebSocket;
-  joined: { colony: string; bee: string } | null;
+  readonly address: string;
+  /** What this socket's join must sign: fresh, so a proof is good for this socket only. */
+  readonly nonce: string;
+  joined: { colony: string; bee: string; token: string } | null;
   bucket: Bucket;
   errors: number;
-  /** Answered the last ping. */
-  alive: boolean;
+  /** The server closed it: nothing it still sends is acted on or counted. */
+  shownOut: boolean;
   joinTimer: NodeJS.Timeout;
 }
 
 export interface RelayOptions {
   limits: Limits;
   log: (line: string) => void;
+  /** Counts a refusal by code (the server's stats). */
+  count: (code: SignalErrorCode) => void;
 }
 
 /** Answer an upgrade request with a plain HTTP status and drop the socket. */
@@ -65,33 +80,29 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
 const toBuffer = (data: RawData): Buffer =>
   Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
 
-export function createRelay({ limits, log }: RelayOptions): Relay {
+export function createRelay({ limits, log, count }: RelayOptions): Relay {
   const colonies = new Colonies<Session>(limits);
   const sessions = new Set<Session>();
-  const rejected: Partial<Record<SignalErrorCode, number>> = {};
+  /** PeerJS tokens of bound sessions. */
+  const tokens = new Map<string, Session>();
   const rate: Rate = { perS: limits.messagesPerS, burst: limits.messageBurst };
-  const connectionsByAddress = new KeyedBuckets({ perS: limits.connectionsPerS, burst: limits.connectionBurst }, MAX_TRACKED_ADDRESSES);
   // noServer: the HTTP server routes upgrades by path (see server.ts); maxPayload makes ws refuse
   // giant frames before buffering them.
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: limits.maxPayloadBytes });
-  const pingTimer = setInterval(checkLiveness, limits.pingIntervalMs);
+  const liveness = new Liveness(limits.pingIntervalMs, () => log(`terminating a /signal socket: no pong`));
 
   const describe = (session: Session) =>
     session.joined ? `bee ${session.joined.bee} of ${session.joined.colony}` : 'unjoined socket';
-  const count = (code: SignalErrorCode) => {
-    rejected[code] = (rejected[code] ?? 0) + 1;
-  };
 
   function send(session: Session, message: ServerMessage): void {
-    const { socket } = session;
-    if (socket.readyState !== socket.OPEN) return;
-    // A bee that does not read its socket would make us buffer without bound: let it go.
-    if (socket.bufferedAmount > limits.maxBufferedBytes) {
-      log(`terminating ${describe(session)}: ${socket.bufferedAmount} bytes unread`);
-      socket.terminate();
-      return;
-    }
-    socket.send(JSON.stringify(message));
+    sendCapped(session.socket, JSON.stringify(message), limits.maxBufferedBytes, () =>
+      log(`terminating ${describe(session)}: ${session.socket.bufferedAmount} bytes unread`),
+    );
+  }
+
+  function showOut(session: Session, code: number, reason: string): void {
+    session.shownOut = true;
+    session.socket.close(code, reason);
   }
 
   function sendError(session: Session, code: SignalErrorCode, message: string): void {
@@ -105,14 +116,14 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
     if (code === 'ERR_UNKNOWN_BEE') return;
     if (++session.errors === limits.maxErrorsPerSocket) {
       log(`closing ${describe(session)} after ${session.errors} rejected frames`);
-      session.socket.close(CLOSE_POLICY, 'too many rejected frames');
+      showOut(session, CLOSE_POLICY, 'too many rejected frames');
     }
   }
 
   function onFrame(session: Session, data: RawData, isBinary: boolean): void {
     // ws still hands over frames that were in flight when we closed a socket: nothing it sent
     // after being shown the door is acted on (or counted).
-    if (session.socket.readyState !== session.socket.OPEN) return;
+    if (session.shownOut || session.socket.readyState !== session.socket.OPEN) return;
     const taken = takeToken(session.bucket, rate, performance.now());
     session.bucket = taken.bucket;
     if (!taken.allowed) return reject(session, 'ERR_RATE_LIMIT', `more than ${rate.perS} frames/s`);
@@ -128,27 +139,37 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
     else onSignal(session, parsed.message);
   }
 
-  function onJoin(session: Session, { colony, bee }: Extract<ClientMessage, { type: 'join' }>): void {
+  function onJoin(session: Session, join: Extract<ClientMessage, { type: 'join' }>): void {
     if (session.joined) return reject(session, 'ERR_ALREADY_JOINED', `already joined as ${session.joined.bee}`);
-    const result = colonies.join(colony, bee, session);
+    const { colony, bee } = join;
+    // One try per socket: a bad proof closes it, so each socket costs at most one verification.
+    if (!checkJoinProof(colony, bee, session.nonce, join, verifyNative)) {
+      sendError(session, 'ERR_BAD_PROOF', `the join does not prove the key of bee ${bee}`);
+      showOut(session, CLOSE_POLICY, 'ERR_BAD_PROOF');
+      return;
+    }
+    const result = colonies.join(colony, bee, session, session.address);
     if (!result.ok) {
       sendError(session, result.code, `no room for bee ${bee} in colony ${colony}`);
-      session.socket.close(CLOSE_TRY_LATER, result.code);
+      showOut(session, CLOSE_TRY_LATER, result.code);
       return;
     }
     clearTimeout(session.joinTimer);
-    session.joined = { colony, bee };
-    // The same id again: a reloading tab keeps its bee id, and its old socket may not have died
-    // yet (a closed tab often sends no close). So the newest socket wins; the old one is told why
-    // and closed, and its close announces no departure because the bee is still here.
+    const token = bytesToBase64url(randomBytes(TOKEN_BYTES));
+    session.joined = { colony, bee, token };
+    tokens.set(token, session);
+    // The same id again, proven afresh: a reloading tab keeps its bee id, and its old socket may
+    // not have died yet (a closed tab often sends no close). So the newest proven socket wins; the
+    // old one is told why and closed, and its close announces no departure: the bee is still here.
     const replaced = result.replaced;
     if (replaced) {
+      tokens.delete(replaced.joined!.token);
       replaced.joined = null;
       sendError(replaced, 'ERR_ID_TAKEN', `bee ${bee} joined again from another connection`);
-      replaced.socket.close(CLOSE_REPLACED, 'replaced by a newer connection');
+      showOut(replaced, CLOSE_REPLACED, 'replaced by a newer connection');
     }
     log(`${describe(session)} joined (${colonies.members(colony).size} bees)`);
-    send(session, { type: 'welcome', bee, colony, peers: colonies.sample(colony, bee, SAMPLE_SIZE) });
+    send(session, { type: 'welcome', bee, colony, peers: colonies.sample(colony, bee, SAMPLE_SIZE), token });
   }
 
   function onSample(session: Session): void {
@@ -168,31 +189,38 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
     sessions.delete(session);
     clearTimeout(session.joinTimer);
     const joined = session.joined;
-    if (!joined || !colonies.leave(joined.colony, joined.bee, session)) return;
+    if (!joined) return;
+    tokens.delete(joined.token);
+    if (!colonies.leave(joined.colony, joined.bee, session)) return;
     log(`${describe(session)} left`);
     for (const other of colonies.members(joined.colony).values()) send(other, { type: 'left', bee: joined.bee });
   }
 
   function onSocketError(session: Session, error: Error & { code?: string }): void {
     // ws reports frames that break the WebSocket protocol here, then closes the socket itself.
+    if (session.shownOut) return;
     if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') count('ERR_TOO_LARGE');
     else if (error.code?.startsWith('WS_ERR_')) count('ERR_MALFORMED');
     log(`${describe(session)}: ${error.message}`);
   }
 
-  function accept(socket: WebSocket): void {
+  function accept(socket: WebSocket, address: string): void {
     const session: Session = {
       socket,
+      address,
+      nonce: bytesToBase64url(randomBytes(JOIN_NONCE_BYTES)),
       joined: null,
       bucket: fullBucket(rate, performance.now()),
       errors: 0,
-      alive: true,
+      shownOut: false,
       joinTimer: setTimeout(() => {
         sendError(session, 'ERR_NOT_JOINED', `no join within ${limits.joinTimeoutMs} ms`);
-        socket.close(CLOSE_POLICY, 'join timeout');
+        showOut(session, CLOSE_POLICY, 'join timeout');
       }, limits.joinTimeoutMs),
     };
     sessions.add(session);
+    liveness.watch(socket);
+    send(session, { type: 'challenge', nonce: session.nonce });
     socket.on('message', (data, isBinary) => {
       try {
         onFrame(session, data, isBinary);
@@ -202,47 +230,25 @@ export function createRelay({ limits, log }: RelayOptions): Relay {
         socket.terminate();
       }
     });
-    socket.on('pong', () => {
-      session.alive = true;
-    });
     socket.on('error', (error) => onSocketError(session, error));
     socket.on('close', () => onClose(session));
   }
 
-  function checkLiveness(): void {
-    for (const session of sessions) {
-      if (!session.alive) {
-        log(`terminating ${describe(session)}: no pong`);
-        session.socket.terminate();
-        continue;
-      }
-      session.alive = false;
-      session.socket.ping();
-    }
-  }
-
   return {
     handleUpgrade(req, socket, head) {
-      if (sessions.size >= limits.maxConnections) {
-        count('ERR_SERVER_FULL');
-        refuseUpgrade(socket, 503, 'Service Unavailable');
-        return;
-      }
-      if (!connectionsByAddress.take(req.socket.remoteAddress ?? '', performance.now())) {
-        count('ERR_RATE_LIMIT');
-        refuseUpgrade(socket, 429, 'Too Many Requests');
-        return;
-      }
-      wss.handleUpgrade(req, socket, head, accept);
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req.socket.remoteAddress ?? ''));
+    },
+    admitPeerJs(token, bee) {
+      const joined = tokens.get(token)?.joined;
+      return joined?.bee === bee ? joined.colony : null;
     },
     stats: () => ({
       colonies: colonies.colonyCount,
       bees: colonies.beeCount,
       connections: sessions.size,
-      rejected: { ...rejected },
     }),
     close() {
-      clearInterval(pingTimer);
+      liveness.stop();
       for (const session of sessions) {
         clearTimeout(session.joinTimer);
         session.socket.terminate();

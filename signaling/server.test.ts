@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_SIZE } from '../src/net/signal-protocol';
 import { CLOSE_REPLACED } from './relay';
 import { startServer, type HiveServer, type Limits } from './server';
-import { beeId, TestBee, waitFor } from './test-bee';
+import { beeId, joinFrame, TestBee, testIdentity, waitFor } from './test-bee';
 
 const servers: HiveServer[] = [];
 afterEach(async () => {
@@ -27,9 +27,9 @@ describe('joining a colony', () => {
     const second = await TestBee.join(port, 'demo', beeId(2));
     expect(second.peers).toEqual([beeId(1)]);
     const third = await TestBee.join(port, 'demo', beeId(3));
-    expect(third.peers.sort()).toEqual([beeId(1), beeId(2)]);
-    const welcome = third.bee.received[0];
-    expect(welcome).toEqual({ type: 'welcome', bee: beeId(3), colony: 'demo', peers: third.peers });
+    expect(third.peers.sort()).toEqual([beeId(1), beeId(2)].sort());
+    const welcome = third.bee.received.find((f) => f.type === 'welcome');
+    expect(welcome).toEqual({ type: 'welcome', bee: beeId(3), colony: 'demo', peers: third.peers, token: third.token });
   });
 
   it('tells a bee about at most SAMPLE_SIZE distinct others', async () => {
@@ -49,7 +49,7 @@ describe('joining a colony', () => {
     await TestBee.join(port, 'demo', beeId(3));
     bee.send({ type: 'sample' });
     const sample = (await bee.next((f) => f.type === 'sample')) as { peers: string[] };
-    expect(sample.peers.sort()).toEqual([beeId(1), beeId(3)]);
+    expect(sample.peers.sort()).toEqual([beeId(1), beeId(3)].sort());
     const stranger = await TestBee.open(port);
     stranger.send({ type: 'sample' });
     await stranger.nextError('ERR_NOT_JOINED');
@@ -78,7 +78,7 @@ describe('joining a colony', () => {
   it('refuses a second join on the same socket', async () => {
     const { port } = await hive();
     const { bee } = await TestBee.join(port, 'demo', beeId(1));
-    bee.send({ type: 'join', colony: 'other', bee: beeId(2) });
+    bee.send(joinFrame('other', testIdentity(2), bee.nonce));
     expect(await bee.nextError('ERR_ALREADY_JOINED')).toMatchObject({ type: 'error' });
   });
 
@@ -138,9 +138,7 @@ describe('liveness', () => {
     // Long enough that a busy test machine still answers every ping in time.
     const server = await hive({ pingIntervalMs: 100 });
     const healthy = await TestBee.join(server.port, 'demo', beeId(1));
-    const silent = await TestBee.open(server.port, undefined, { autoPong: false });
-    silent.send({ type: 'join', colony: 'demo', bee: beeId(2) });
-    await silent.next((f) => f.type === 'welcome');
+    const silent = (await TestBee.join(server.port, 'demo', beeId(2), { autoPong: false })).bee;
     await silent.waitClosed();
     expect(await healthy.bee.next((f) => f.type === 'left')).toEqual({ type: 'left', bee: beeId(2) });
     expect(healthy.bee.socket.readyState).toBe(healthy.bee.socket.OPEN);

@@ -1,22 +1,19 @@
 // One HTTP server, one port: the built app, GET /health, the bee signaling socket at SIGNAL_PATH
-// and a PeerJS server at /peerjs (for ?transport=peerjs). It only introduces bees.
+// and the PeerJS endpoint at /peerjs (for ?transport=peerjs). It only introduces bees. Both
+// sockets pass one gate (origin, connection limits) and share one binding of bee ids to proven
+// joins (relay.ts, peerjs-relay.ts).
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ExpressPeerServer } from 'peer';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { SIGNAL_PATH } from '../src/net/signal-protocol';
+import { SIGNAL_PATH, type SignalErrorCode } from '../src/net/signal-protocol';
+import { Gate } from './gate';
 import { DEFAULT_LIMITS, type Limits } from './limits';
-import { fullBucket, takeToken } from './rate-limit';
+import { createPeerJsRelay, PEERJS_KEY, PEERJS_PATH, PEERJS_SOCKET_PATH } from './peerjs-relay';
 import { createRelay, refuseUpgrade, type RelayStats } from './relay';
 import { NOT_BUILT_TEXT, serveApp } from './static';
 
-export { DEFAULT_LIMITS, NOT_BUILT_TEXT, type Limits };
-
-/** Browser peerjs client options: { host, port, path: PEERJS_PATH, key: PEERJS_KEY }. */
-export const PEERJS_PATH = '/peerjs';
-export const PEERJS_KEY = 'peerjs';
+export { DEFAULT_LIMITS, NOT_BUILT_TEXT, PEERJS_KEY, PEERJS_PATH, type Limits };
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -25,6 +22,11 @@ export interface ServerOptions {
   /** The built app (vite's dist/). Without it every page answers 503 NOT_BUILT_TEXT. */
   distDir?: string;
   limits?: Partial<Limits>;
+  /**
+   * Web origins besides the app's own (Origin host = Host) whose pages may open /signal and
+   * /peerjs sockets, e.g. ["https://school.example"]; ALLOWED_ORIGINS in main.ts.
+   */
+  allowedOrigins?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -34,6 +36,8 @@ export interface HiveStats extends RelayStats {
   peerjs: number;
   /** Open TCP connections of every kind (bounded by maxSockets). */
   sockets: number;
+  /** Refusals by code, at both endpoints. */
+  rejected: Partial<Record<SignalErrorCode, number>>;
 }
 
 export interface HiveServer {
@@ -47,7 +51,13 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
   const startedMs = performance.now();
-  const relay = createRelay({ limits, log });
+  const rejected: Partial<Record<SignalErrorCode, number>> = {};
+  const count = (code: SignalErrorCode) => {
+    rejected[code] = (rejected[code] ?? 0) + 1;
+  };
+  const relay = createRelay({ limits, log, count });
+  const peerjs = createPeerJsRelay({ limits, log, count, admit: relay.admitPeerJs });
+  const gate = new Gate(limits, options.allowedOrigins ?? []);
   const app = express();
   app.disable('x-powered-by');
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often
@@ -67,51 +77,38 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     socket.once('close', () => sockets--);
   });
 
-  // peer attaches its own ws server with { server, path }, and such a server answers 400 to every
-  // upgrade whose path is not its own, killing /signal. Its createWebSocketServer option
-  // (peers/peerjs-server#288) lets us hand it a noServer one and route upgrades ourselves.
-  const peerWss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
-  let peerSocketPath = '';
-  const peerServer = ExpressPeerServer(server, {
-    key: PEERJS_KEY,
-    path: '/',
-    concurrent_limit: limits.maxBees,
-    createWebSocketServer: (wsOptions) => {
-      peerSocketPath = wsOptions.path ?? '';
-      return peerWss;
-    },
-  });
-  // An express app is an EventEmitter: an unheard 'error' (a peerjs client sending junk) would throw.
-  peerServer.on('error', (error) => log(`peerjs: ${error.message}`));
-
   const stats = (): HiveStats => ({
     uptimeS: Math.round((performance.now() - startedMs) / 1000),
     ...relay.stats(),
-    peerjs: peerWss.clients.size,
+    peerjs: peerjs.connections,
     sockets,
+    rejected: { ...rejected },
   });
 
   app.get('/health', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ ok: true, ...stats() });
   });
-  app.get(SIGNAL_PATH, (_req, res) => {
-    res.status(426).type('text/plain').send(`${SIGNAL_PATH} is a WebSocket endpoint`);
-  });
-  app.use(PEERJS_PATH, peerServer); // mounting makes peer create its ws server (path set above)
-  if (!peerSocketPath) throw new Error('peer did not create its WebSocket server when mounted');
+  for (const endpoint of [SIGNAL_PATH, PEERJS_PATH]) {
+    app.use(endpoint, (_req, res) => {
+      res.status(426).type('text/plain').send(`${endpoint} is a WebSocket endpoint`);
+    });
+  }
   serveApp(app, options.distDir);
 
   server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '/').split('?', 1)[0];
-    if (pathname === SIGNAL_PATH) relay.handleUpgrade(req, socket, head);
-    else if (pathname === peerSocketPath) {
-      peerWss.handleUpgrade(req, socket, head, (ws) => {
-        limitRate(ws, limits, () => log('peerjs: terminating a socket over the rate limit'));
-        peerWss.emit('connection', ws, req);
-      });
-    } else refuseUpgrade(socket, 404, 'Not Found');
+    const endpoint = pathname === SIGNAL_PATH ? relay : pathname === PEERJS_SOCKET_PATH ? peerjs : null;
+    if (!endpoint) return refuseUpgrade(socket, 404, 'Not Found');
+    const refusal = gate.check(req, relay.stats().connections + peerjs.connections);
+    if (!refusal) return endpoint.handleUpgrade(req, socket, head);
+    count(refusal.code);
+    refuseUpgrade(socket, refusal.status, refusal.reason);
   });
 
+  const stop = () => {
+    relay.close();
+    peerjs.close();
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -121,7 +118,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
       });
     });
   } catch (error) {
-    relay.close();
+    stop();
     throw error;
   }
 
@@ -129,31 +126,11 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   return {
     port: (server.address() as AddressInfo).port,
     stats,
-    // peer 1.0.2 has no stop: its two housekeeping timers keep running (peers/peerjs-server#211),
-    // so a process that is done must exit itself (main.ts does).
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
-        relay.close();
-        for (const ws of peerWss.clients) ws.terminate();
-        peerWss.close();
+        stop();
         server.close(() => resolve());
         server.closeAllConnections();
       })),
   };
-}
-
-/**
- * PeerJS has no rate limit of its own, so its sockets get ours: listeners run in the order they
- * were added, and this one (added before peer's) terminates a socket over the limit at once.
- */
-function limitRate(ws: WebSocket, limits: Limits, onLimit: () => void): void {
-  const rate = { perS: limits.messagesPerS, burst: limits.messageBurst };
-  let bucket = fullBucket(rate, performance.now());
-  ws.on('message', () => {
-    const taken = takeToken(bucket, rate, performance.now());
-    bucket = taken.bucket;
-    if (taken.allowed) return;
-    onLimit();
-    ws.terminate();
-  });
 }

@@ -28,13 +28,24 @@ function listening(): Promise<http.Server> {
 
 describe('readSettings', () => {
   it('defaults to port 8080 on every interface with no public URL', () => {
-    expect(readSettings({})).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null });
-    expect(readSettings({ PORT: '', HOST: '', PUBLIC_URL: '' })).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null });
+    expect(readSettings({})).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [] });
+    expect(readSettings({ PORT: '', HOST: '', PUBLIC_URL: '', ALLOWED_ORIGINS: '' })).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [] });
   });
 
   it('takes PORT, HOST and PUBLIC_URL from the environment', () => {
     const settings = readSettings({ PORT: '3000', HOST: '127.0.0.1', PUBLIC_URL: 'https://hive.example.org/' });
-    expect(settings).toEqual({ port: 3000, host: '127.0.0.1', publicUrl: new URL('https://hive.example.org/') });
+    expect(settings).toEqual({ port: 3000, host: '127.0.0.1', publicUrl: new URL('https://hive.example.org/'), allowedOrigins: [] });
+  });
+
+  it('takes ALLOWED_ORIGINS as origins separated by commas or spaces, and refuses anything but an origin', () => {
+    expect(readSettings({ ALLOWED_ORIGINS: ' https://school.example/, http://10.0.0.5:8080 http://localhost:5173' }).allowedOrigins).toEqual([
+      'https://school.example',
+      'http://10.0.0.5:8080',
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['school.example', 'ftp://school.example', 'https://school.example/app', '*']) {
+      expect(() => readSettings({ ALLOWED_ORIGINS: bad }), bad).toThrow(/ALLOWED_ORIGINS must list origins/);
+    }
   });
 
   it.each(['80a', '-1', '65536', '1.5', ' 80', 'eighty'])('refuses PORT=%j with a sentence', (port) => {

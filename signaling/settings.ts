@@ -9,6 +9,8 @@ export interface Settings {
   host: string;
   /** The address people reach the app at (a proxy, a tunnel), printed instead of LAN addresses. */
   publicUrl: URL | null;
+  /** Web origins besides the app's own whose pages may open signaling sockets (ServerOptions.allowedOrigins). */
+  allowedOrigins: string[];
 }
 
 /** A setting or a start-up failure explained; main prints its message alone, without a stack. */
@@ -30,8 +32,25 @@ function parsePublicUrl(value: string | undefined): URL | null {
   return url;
 }
 
+/** ALLOWED_ORIGINS: origins, comma- or space-separated, e.g. "https://school.example,http://10.0.0.5:8080". */
+function parseAllowedOrigins(value: string | undefined): string[] {
+  const origins = (value ?? '').split(/[\s,]+/).filter((origin) => origin !== '');
+  return origins.map((origin) => {
+    const url = URL.canParse(origin) ? new URL(origin) : null;
+    if ((url?.protocol !== 'http:' && url?.protocol !== 'https:') || url.pathname.length > 1 || url.search || url.hash) {
+      throw new SettingsError(`ALLOWED_ORIGINS must list origins like https://school.example or http://10.0.0.5:8080, got "${origin}"`);
+    }
+    return url.origin;
+  });
+}
+
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
-  return { port: parsePort(env.PORT), host: env.HOST || DEFAULT_HOST, publicUrl: parsePublicUrl(env.PUBLIC_URL) };
+  return {
+    port: parsePort(env.PORT),
+    host: env.HOST || DEFAULT_HOST,
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
+    allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
+  };
 }
 
 /** The reason a listen failed, for the errors a setting or another program causes; null otherwise. */

@@ -191,9 +191,9 @@ export class Bee implements HiveApi {
     });
     if (claimed.note) this.note('start', claimed.note);
 
-    this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, this.id);
+    this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
-    const raw = makeTransport({ self: this.id, iceServers: options.iceServers }, { server: options.server, signaler: this.signals });
+    const raw = makeTransport({ self: this.id, iceServers: options.iceServers }, { server: options.server, signaler: this.signals, pass: this.signaling });
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),

@@ -19,9 +19,10 @@ const MAX_DEPTH = 16;
 /**
  * What a signature is for; one purpose's signatures never verify for another. `envelope` covers
  * every envelope a bee originates, whatever its payload kind (the kind is among the signed
- * fields); `link` is the link handshake; the others are for standalone signed objects.
+ * fields); `link` is the link handshake; `signal` is a join at the signaling server; the others
+ * are for standalone signed objects.
  */
-export const PURPOSES = ['envelope', 'data', 'vote', 'queen', 'evict', 'upgrade', 'link'] as const;
+export const PURPOSES = ['envelope', 'data', 'vote', 'queen', 'evict', 'upgrade', 'link', 'signal'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** Canonical JSON of `value` (see above); throws TypeError on anything JSON cannot carry. */

@@ -6,9 +6,9 @@ import { bytesToBase64url } from '../crypto/encoding';
 import { createIdentity, type Identity } from '../crypto/identity';
 import { randomBytes } from '../crypto/random';
 import { MemoryNetwork, type MemoryTransport } from '../net/memory';
-import type { LinkEvent, LinkFingerprints, Transport } from '../net/transport';
+import { Listeners, type LinkEvent, type LinkFingerprints, type Transport } from '../net/transport';
 import { AuthenticatedTransport, type AuthOptions } from './authenticated-transport';
-import type { Refusal } from './handshake';
+import { LinkHandshake, type Refusal } from './handshake';
 
 const COLONY = 'test-colony';
 const open: Transport[] = [];
@@ -215,24 +215,111 @@ describe('link authentication', () => {
     await until(() => silent.frames.length >= 2, 'a second hello');
   });
 
-  it('does not link again to a bee refused for what it proved, until the refusal expires', async () => {
-    let now = 0;
+  it('holds no refusal against the bee an impostor claimed to be: the real bee links at once after', async () => {
     const network = new MemoryNetwork();
-    const honest = bee(network, { now: () => now, refuseForMs: 1000 });
-    const impostorId = createIdentity().id;
-    const impostor = rawBee(network, impostorId);
-    honest.transport.link(impostorId);
-    await until(() => impostor.frames.length >= 1, 'hello');
-    impostor.transport.send(honest.identity.id, createHelloOf(createIdentity()));
-    await until(() => closed(honest, impostorId), 'refused');
-    const before = impostor.frames.length;
-    honest.events.length = 0;
-    honest.transport.link(impostorId);
-    await until(() => closed(honest, impostorId), 'closed at once');
-    expect(impostor.frames.length).toBe(before); // no new link, no new hello
-    now = 1001;
-    honest.transport.link(impostorId);
-    await until(() => impostor.frames.length > before, 'linked again after the refusal expired');
+    const honest = bee(network);
+    const victim = createIdentity();
+    // The impostor answers under the victim's id with a key of its own, then with the victim's
+    // public key and a made-up proof: neither proves anything about the victim.
+    for (const forged of [createHelloOf(createIdentity()), createHelloOf(victim)]) {
+      const impostor = rawBee(network, victim.id);
+      honest.transport.link(victim.id);
+      await until(() => impostor.frames.length >= 1, 'hello');
+      impostor.transport.send(honest.identity.id, forged);
+      if (forged.includes(bytesToBase64url(victim.publicKey))) impostor.transport.send(honest.identity.id, JSON.stringify({ t: 'proof', sig: 'A'.repeat(86), key: null, dtls: null }));
+      await until(() => closed(honest, victim.id), 'refused');
+      impostor.transport.destroy();
+      honest.events.length = 0;
+    }
+    expect(honest.refused.map(([, reason]) => reason)).toEqual(['id-mismatch', 'bad-signature']);
+    const real = bee(network, { identity: victim });
+    honest.transport.link(victim.id);
+    await until(() => opened(honest, victim.id) && opened(real, honest.identity.id), 'the real bee linked');
+  });
+});
+
+/** A raw transport the test drives by hand, with rival links (as simple-peer and PeerJS have). */
+class ScriptedTransport implements Transport {
+  readonly kind = 'memory';
+  connectionsCreated = 0;
+  readonly sent: Array<{ frame: string; rival: boolean }> = [];
+  readonly unlinked: boolean[] = [];
+  promoted = 0;
+  private readonly listeners = new Listeners<LinkEvent>();
+  link(): void {}
+  send(_peer: string, frame: string, rival = false): boolean {
+    this.sent.push({ frame, rival });
+    return true;
+  }
+  unlink(_peer: string, rival = false): void {
+    this.unlinked.push(rival);
+  }
+  promote(peer: string): void {
+    this.promoted++;
+    this.emit({ type: 'closed', peer, reason: 'replaced by a new link' });
+  }
+  subscribe(listener: (event: LinkEvent) => void): () => void {
+    return this.listeners.add(listener);
+  }
+  destroy(): void {}
+  emit(event: LinkEvent): void {
+    this.listeners.emit(event);
+  }
+  /** The last hello sent on the link or its rival. */
+  hello(rival: boolean): string {
+    return [...this.sent].reverse().find((s) => s.rival === rival && s.frame.includes('"hello"'))!.frame;
+  }
+}
+
+describe('a rival link (a new offer while the link is open)', () => {
+  /** Our bee with an authenticated link to `far`, over a scripted transport. */
+  function linked(far: Identity) {
+    const raw = new ScriptedTransport();
+    const identity = createIdentity();
+    const events: LinkEvent[] = [];
+    const refused: Refusal[] = [];
+    const transport = new AuthenticatedTransport(raw, { secrets: { identity, colony: COLONY, colonyKey: null }, onRefused: (_, reason) => refused.push(reason) });
+    open.push(transport);
+    transport.subscribe((event) => events.push(event));
+    const farEnd = new LinkHandshake({ identity: far, colony: COLONY, colonyKey: null }, identity.id);
+    raw.emit({ type: 'open', peer: far.id });
+    const proof = farEnd.receive(raw.hello(false));
+    raw.emit({ type: 'frame', peer: far.id, frame: farEnd.hello });
+    raw.emit({ type: 'frame', peer: far.id, frame: (proof as { send: string }).send });
+    expect(events).toEqual([{ type: 'open', peer: far.id }]);
+    return { raw, transport, events, refused, identity };
+  }
+
+  it('leaves the link untouched while a rival that cannot prove the bee’s key fails', async () => {
+    const far = createIdentity();
+    const { raw, transport, events, refused } = linked(far);
+    raw.emit({ type: 'open', peer: far.id, rival: true });
+    expect(raw.sent.at(-1)).toMatchObject({ rival: true });
+    raw.emit({ type: 'frame', peer: far.id, frame: createHelloOf(createIdentity()), rival: true });
+    expect(refused).toEqual(['id-mismatch']);
+    expect(raw.unlinked).toEqual([true]);
+    raw.emit({ type: 'closed', peer: far.id, reason: 'closed here', rival: true });
+    // The link still carries frames both ways, and the driver never heard of the rival.
+    raw.emit({ type: 'frame', peer: far.id, frame: 'protocol frame' });
+    expect(transport.send(far.id, 'reply')).toBe(true);
+    expect(raw.sent.at(-1)).toEqual({ frame: 'reply', rival: false });
+    expect(events).toEqual([{ type: 'open', peer: far.id }, { type: 'frame', peer: far.id, frame: 'protocol frame' }]);
+    expect(raw.promoted).toBe(0);
+  });
+
+  it('replaces the link with a rival that proves the bee’s key: the driver sees it close and open', async () => {
+    const far = createIdentity();
+    const { raw, events, identity } = linked(far);
+    raw.emit({ type: 'open', peer: far.id, rival: true });
+    const reloaded = new LinkHandshake({ identity: far, colony: COLONY, colonyKey: null }, identity.id);
+    const proof = reloaded.receive(raw.hello(true));
+    raw.emit({ type: 'frame', peer: far.id, frame: reloaded.hello, rival: true });
+    raw.emit({ type: 'frame', peer: far.id, frame: (proof as { send: string }).send, rival: true });
+    expect(raw.promoted).toBe(1);
+    expect(events.slice(1)).toEqual([
+      { type: 'closed', peer: far.id, reason: 'replaced by a new link' },
+      { type: 'open', peer: far.id },
+    ]);
   });
 });
 

@@ -1,25 +1,21 @@
 // A Transport that opens a link to the driver only once the far end has authenticated (see
 // handshake.ts): until then its frames are handshake frames, and anything else refuses the link.
 // Wraps any transport (simple-peer, PeerJS, in-memory), so the protocol above it sees `open` only
-// for bees that proved their ids, and never a frame from any other.
+// for bees that proved their ids, and never a frame from any other. A rival link (a bee offering
+// a new link while its link to us is open: a reload, or someone claiming its id) proves itself
+// the same way, and replaces the link only if it does; until then the link carries on untouched.
+//
+// A refusal is never held against the bee the far end claimed to be: no refusal proves that bee
+// did anything (a hello can carry any bee's public key, since keys are public), so blaming it
+// would let anyone who can offer a link in its name keep it out. Only signed misconduct is
+// punished, by the protocol (eviction).
 
 import type { RandomSource } from '../crypto/random';
-import { remember } from '../hive/bounded';
 import { Listeners, type LinkEvent, type Transport } from '../net/transport';
 import { LinkHandshake, type LinkSecrets, type Refusal, REFUSALS } from './handshake';
 
 /** Longer than a handshake ever takes (a few ms of crypto and two frames each way). */
 export const HANDSHAKE_TIMEOUT_MS = 8000;
-/**
- * A bee refused for a false proof (a key that is not its id's, a bad signature, a garbled
- * handshake) is not linked again for this long: each attempt costs an RTCPeerConnection, and
- * Chrome allows a page about 500 in its lifetime. Slowness and passphrase mismatches are not held
- * against a bee: it may be joining, or retyping its passphrase (a reload keeps its id).
- */
-export const REFUSE_FOR_MS = 60_000;
-const HELD_AGAINST: ReadonlySet<Refusal> = new Set(['bad-handshake', 'id-mismatch', 'bad-signature']);
-/** Refused bees remembered at most (the oldest are forgotten first). */
-const REFUSED_REMEMBERED = 1000;
 
 export interface LinkCounters {
   authenticated: number;
@@ -33,8 +29,6 @@ export interface LinkCounters {
 export interface AuthOptions {
   secrets: LinkSecrets;
   timeoutMs?: number;
-  refuseForMs?: number;
-  now?: () => number;
   random?: RandomSource;
   /** Told of each refused link, e.g. for the event log. */
   onRefused?: (peer: string, reason: Refusal) => void;
@@ -45,6 +39,12 @@ export interface AuthOptions {
   admit?: (peer: string) => boolean;
 }
 
+/** A link still proving itself: the link to a bee, or its rival. */
+interface Pending {
+  handshake: LinkHandshake;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 export class AuthenticatedTransport implements Transport {
   readonly counters: LinkCounters = {
     authenticated: 0,
@@ -53,19 +53,16 @@ export class AuthenticatedTransport implements Transport {
     refusals: Object.fromEntries(REFUSALS.map((reason) => [reason, 0])) as Record<Refusal, number>,
   };
   private readonly listeners = new Listeners<LinkEvent>();
-  /** Links open at the transport and still proving themselves, with their timeout. */
-  private readonly pending = new Map<string, { handshake: LinkHandshake; timer: ReturnType<typeof setTimeout> }>();
+  /** Links open at the transport and still proving themselves, and rivals doing the same. */
+  private readonly pending = new Map<string, Pending>();
+  private readonly pendingRivals = new Map<string, Pending>();
   private readonly authenticated = new Set<string>();
-  /** When a bee was last refused for what it proved. */
-  private readonly refusedAt = new Map<string, number>();
   private readonly stopRaw: () => void;
-  private readonly now: () => number;
 
   constructor(
     private readonly raw: Transport,
     private readonly options: AuthOptions,
   ) {
-    this.now = options.now ?? Date.now;
     this.stopRaw = raw.subscribe((event) => this.onRaw(event));
   }
 
@@ -78,7 +75,7 @@ export class AuthenticatedTransport implements Transport {
   }
 
   link(peer: string): void {
-    if (this.refusedRecently(peer) || !this.admitted(peer)) {
+    if (!this.admitted(peer)) {
       // Fails like a link that never opened, so the protocol rests this bee and picks another.
       queueMicrotask(() => this.listeners.emit({ type: 'closed', peer, reason: 'refused' }));
       return;
@@ -100,8 +97,9 @@ export class AuthenticatedTransport implements Transport {
 
   destroy(): void {
     this.stopRaw();
-    for (const { timer } of this.pending.values()) clearTimeout(timer);
+    for (const { timer } of [...this.pending.values(), ...this.pendingRivals.values()]) clearTimeout(timer);
     this.pending.clear();
+    this.pendingRivals.clear();
     this.authenticated.clear();
     this.listeners.clear();
     this.raw.destroy();
@@ -109,50 +107,52 @@ export class AuthenticatedTransport implements Transport {
 
   private onRaw(event: LinkEvent): void {
     const { peer } = event;
+    const rival = event.rival === true;
     switch (event.type) {
       case 'open':
-        this.begin(peer);
+        this.begin(peer, rival);
         return;
       case 'frame':
-        if (this.authenticated.has(peer)) this.listeners.emit(event);
-        else this.prove(peer, event.frame);
+        if (!rival && this.authenticated.has(peer)) this.listeners.emit(event);
+        else this.prove(peer, event.frame, rival);
         return;
       case 'closed':
-        this.end(peer);
+        this.end(peer, rival);
+        if (rival) return; // the link it challenged carries on
         this.authenticated.delete(peer);
         this.listeners.emit(event);
         return;
     }
   }
 
-  private begin(peer: string): void {
-    this.end(peer);
-    this.authenticated.delete(peer);
-    if (this.refusedRecently(peer)) {
-      this.raw.unlink(peer);
-      return;
-    }
+  private begin(peer: string, rival: boolean): void {
+    this.end(peer, rival);
+    if (!rival) this.authenticated.delete(peer);
     if (!this.admitted(peer)) {
       this.count(peer, 'banned');
-      this.raw.unlink(peer);
+      this.raw.unlink(peer, rival);
       return;
     }
-    const handshake = new LinkHandshake(this.options.secrets, peer, () => this.raw.fingerprints?.(peer) ?? null, this.options.random);
-    const timer = setTimeout(() => this.refuse(peer, 'timeout'), this.options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
-    this.pending.set(peer, { handshake, timer });
-    this.raw.send(peer, handshake.hello);
+    const fingerprints = () => this.raw.fingerprints?.(peer, rival) ?? null;
+    const handshake = new LinkHandshake(this.options.secrets, peer, fingerprints, this.options.random);
+    const timer = setTimeout(() => this.refuse(peer, rival, 'timeout'), this.options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
+    this.slots(rival).set(peer, { handshake, timer });
+    this.raw.send(peer, handshake.hello, rival);
   }
 
-  private prove(peer: string, frame: string): void {
+  private prove(peer: string, frame: string, rival: boolean): void {
     // A transport may hand over a frame before its own `open` (simple-peer does): the link is up.
-    if (!this.pending.has(peer)) this.begin(peer);
-    const pending = this.pending.get(peer);
+    if (!this.slots(rival).has(peer)) this.begin(peer, rival);
+    const pending = this.slots(rival).get(peer);
     if (!pending) return;
     const step = pending.handshake.receive(frame);
-    if ('send' in step) this.raw.send(peer, step.send);
-    else if ('refused' in step) this.refuse(peer, step.refused);
+    if ('send' in step) this.raw.send(peer, step.send, rival);
+    else if ('refused' in step) this.refuse(peer, rival, step.refused);
     else {
-      this.end(peer);
+      this.end(peer, rival);
+      // A rival that proved itself replaces the link: the protocol sees the old link close and
+      // the new one open, as after any reconnection.
+      if (rival) this.raw.promote?.(peer);
       this.authenticated.add(peer);
       this.counters.authenticated++;
       if (pending.handshake.bound) this.counters.bound++;
@@ -160,14 +160,11 @@ export class AuthenticatedTransport implements Transport {
     }
   }
 
-  private refuse(peer: string, reason: Refusal): void {
-    if (!this.pending.has(peer)) return;
-    this.end(peer);
+  private refuse(peer: string, rival: boolean, reason: Refusal): void {
+    if (!this.slots(rival).has(peer)) return;
+    this.end(peer, rival);
     this.count(peer, reason);
-    if (HELD_AGAINST.has(reason)) {
-      remember(this.refusedAt, peer, this.now(), REFUSED_REMEMBERED);
-    }
-    this.raw.unlink(peer);
+    this.raw.unlink(peer, rival);
   }
 
   private count(peer: string, reason: Refusal): void {
@@ -180,17 +177,13 @@ export class AuthenticatedTransport implements Transport {
     return this.options.admit?.(peer) ?? true;
   }
 
-  private end(peer: string): void {
-    const pending = this.pending.get(peer);
-    if (pending) clearTimeout(pending.timer);
-    this.pending.delete(peer);
+  private slots(rival: boolean): Map<string, Pending> {
+    return rival ? this.pendingRivals : this.pending;
   }
 
-  private refusedRecently(peer: string): boolean {
-    const at = this.refusedAt.get(peer);
-    if (at === undefined) return false;
-    if (this.now() - at < (this.options.refuseForMs ?? REFUSE_FOR_MS)) return true;
-    this.refusedAt.delete(peer);
-    return false;
+  private end(peer: string, rival: boolean): void {
+    const pending = this.slots(rival).get(peer);
+    if (pending) clearTimeout(pending.timer);
+    this.slots(rival).delete(peer);
   }
 }

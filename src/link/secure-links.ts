@@ -41,7 +41,6 @@ export class SecureLinks {
     this.links = new AuthenticatedTransport(raw, {
       secrets,
       ...(admit ? { admit } : {}),
-      ...(now ? { now } : {}),
       ...(random ? { random } : {}),
       ...(onRefused ? { onRefused } : {}),
       ...(handshakeTimeoutMs !== undefined ? { timeoutMs: handshakeTimeoutMs } : {}),

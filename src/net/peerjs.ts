@@ -1,5 +1,6 @@
 // The PeerJS transport (?transport=peerjs): links are PeerJS DataConnections, signalled by the
-// PeerServer the signaling server mounts at /peerjs. Bee id = PeerJS peer id.
+// PeerJS endpoint the signaling server serves at /peerjs. Bee id = PeerJS peer id; the server
+// admits it only with the token the bee's proven join at /signal brought (signaling-client.ts).
 // Limit: PeerJS signals only through its server, so with the server gone no new links form.
 
 import { Peer, type DataConnection } from 'peerjs';
@@ -8,8 +9,14 @@ import { linkFingerprints } from './dtls-fingerprints';
 import { Listeners, type LinkEvent, type LinkFingerprints, type Transport, type TransportOptions } from './transport';
 
 export const PEERJS_PATH = '/peerjs';
-/** A reloaded tab may reclaim its id before the server noticed the old tab went. */
-const ID_TAKEN_RETRY_MS = 1000;
+/** Wait before reconnecting to a PeerJS endpoint that dropped us, so a server restart is no storm. */
+const RECONNECT_MS = 1000;
+
+/** Where the PeerJS token comes from: the signaling client, with every welcome. */
+export interface PeerJsPass {
+  readonly token: string | null;
+  subscribe(listener: (event: { type: string }) => void): () => void;
+}
 
 interface ConnLink {
   conn: DataConnection;
@@ -21,16 +28,24 @@ export class PeerJsTransport implements Transport {
   connectionsCreated = 0;
   private peer: Peer | null = null;
   private readonly links = new Map<string, ConnLink>();
+  /** Connections offered anew by a bee whose link is open, until they prove themselves or fail. */
+  private readonly rivals = new Map<string, ConnLink>();
   /** Links asked for before the PeerServer connection opened. */
   private readonly waiting = new Set<string>();
   private readonly listeners = new Listeners<LinkEvent>();
+  private readonly stopPass: () => void;
+  /** The token of the latest attempt, and the last one the server refused (it waits for a new one). */
+  private usedToken: string | null = null;
+  private refusedToken: string | null = null;
   private destroyed = false;
 
   constructor(
     private readonly options: TransportOptions,
     private readonly server: URL,
+    private readonly pass: PeerJsPass,
   ) {
-    this.open();
+    this.stopPass = pass.subscribe((event) => event.type === 'welcome' && this.connect());
+    this.connect();
   }
 
   link(peer: string): void {
@@ -42,21 +57,32 @@ export class PeerJsTransport implements Transport {
     this.adopt(peer, this.peer.connect(peer, { reliable: true, serialization: 'raw' }));
   }
 
-  send(peer: string, frame: string): boolean {
-    const queue = this.links.get(peer)?.queue;
+  send(peer: string, frame: string, rival = false): boolean {
+    const queue = (rival ? this.rivals : this.links).get(peer)?.queue;
     if (!queue) return false;
     queue.send(frame);
     return true;
   }
 
-  unlink(peer: string): void {
-    const link = this.links.get(peer);
+  unlink(peer: string, rival = false): void {
+    const link = (rival ? this.rivals : this.links).get(peer);
     if (link) this.drop(peer, link, 'closed here');
-    else if (this.waiting.delete(peer)) this.listeners.emit({ type: 'closed', peer, reason: 'closed here' });
+    else if (!rival && this.waiting.delete(peer)) this.listeners.emit({ type: 'closed', peer, reason: 'closed here' });
   }
 
-  fingerprints(peer: string): LinkFingerprints | null {
-    return linkFingerprints(this.links.get(peer)?.conn.peerConnection);
+  promote(peer: string): void {
+    const rival = this.rivals.get(peer);
+    if (!rival) return;
+    this.rivals.delete(peer);
+    const old = this.links.get(peer);
+    this.links.set(peer, rival);
+    if (!old) return;
+    old.conn.close();
+    this.listeners.emit({ type: 'closed', peer, reason: 'replaced by a new link' });
+  }
+
+  fingerprints(peer: string, rival = false): LinkFingerprints | null {
+    return linkFingerprints((rival ? this.rivals : this.links).get(peer)?.conn.peerConnection);
   }
 
   subscribe(listener: (event: LinkEvent) => void): () => void {
@@ -65,18 +91,37 @@ export class PeerJsTransport implements Transport {
 
   destroy(): void {
     this.destroyed = true;
+    this.stopPass();
     this.peer?.destroy();
     this.links.clear();
+    this.rivals.clear();
     this.listeners.clear();
   }
 
-  private open(): void {
+  /**
+   * Reach the PeerJS endpoint with the newest token, unless connected already: a first connection,
+   * a reconnection (links stay up meanwhile) or, after the server refused a token, a new Peer.
+   */
+  private connect(): void {
+    const token = this.pass.token;
+    if (this.destroyed || token === null || token === this.refusedToken) return;
+    const peer = this.peer;
+    if (peer && !peer.destroyed && !peer.disconnected) return;
+    this.usedToken = token;
+    if (peer && !peer.destroyed) {
+      peer.options.token = token;
+      peer.reconnect();
+    } else this.open(token);
+  }
+
+  private open(token: string): void {
     const secure = this.server.protocol === 'https:';
     const peer = new Peer(this.options.self, {
       host: this.server.hostname,
       port: Number(this.server.port) || (secure ? 443 : 80),
       path: PEERJS_PATH,
       key: 'peerjs',
+      token,
       secure,
       config: { iceServers: this.options.iceServers ?? [] },
     });
@@ -86,14 +131,12 @@ export class PeerJsTransport implements Transport {
       this.waiting.clear();
     });
     peer.on('connection', (conn) => this.onIncoming(conn));
-    peer.on('disconnected', () => {
-      if (!this.destroyed && !peer.destroyed) peer.reconnect();
-    });
+    peer.on('disconnected', () => setTimeout(() => this.connect(), RECONNECT_MS));
     peer.on('error', (err) => {
-      if (err.type === 'unavailable-id' && !this.destroyed) {
-        peer.destroy();
-        setTimeout(() => this.destroyed || this.open(), ID_TAKEN_RETRY_MS);
-      } else if (err.type === 'peer-unavailable') {
+      // The server refused the token (it outlived its join, or a newer join replaced it): the next
+      // welcome brings a fresh one.
+      if (err.type === 'server-error') this.refusedToken = this.usedToken;
+      else if (err.type === 'peer-unavailable') {
         // PeerJS reports an unknown peer on the Peer, naming it only in the message.
         for (const [bee, link] of this.links) if (err.message.includes(bee)) this.drop(bee, link, 'peer-unavailable');
       }
@@ -107,31 +150,42 @@ export class PeerJsTransport implements Transport {
       conn.close();
       return;
     }
+    // An open link is not given up for a newcomer that has proved nothing yet (see simple-peer.ts).
+    if (existing?.queue) {
+      const rival = this.rivals.get(conn.peer);
+      if (rival) this.drop(conn.peer, rival, 'replaced by a newer rival');
+      this.adopt(conn.peer, conn, true);
+      return;
+    }
     if (existing) this.drop(conn.peer, existing, 'replaced by a new link');
     this.adopt(conn.peer, conn);
   }
 
-  private adopt(peer: string, conn: DataConnection): void {
+  private adopt(peer: string, conn: DataConnection, rival = false): void {
     this.connectionsCreated++;
     const link: ConnLink = { conn, queue: null };
-    this.links.set(peer, link);
-    const current = () => this.links.get(peer) === link;
+    (rival ? this.rivals : this.links).set(peer, link);
+    /** What this link is now (a rival becomes the link when promoted), or null once it is gone. */
+    const role = () => (this.links.get(peer) === link ? {} : this.rivals.get(peer) === link ? { rival: true as const } : null);
     conn.on('open', () => {
-      if (!current()) return;
+      const as = role();
+      if (!as) return;
       link.queue = new SendQueue(conn.dataChannel, () => this.drop(peer, link, 'stuck'));
-      this.listeners.emit({ type: 'open', peer });
+      this.listeners.emit({ type: 'open', peer, ...as });
     });
     conn.on('data', (data) => {
-      if (current() && typeof data === 'string') this.listeners.emit({ type: 'frame', peer, frame: data });
+      const as = role();
+      if (as && typeof data === 'string') this.listeners.emit({ type: 'frame', peer, frame: data, ...as });
     });
     conn.on('close', () => this.drop(peer, link, 'closed'));
     conn.on('error', (err) => this.drop(peer, link, err.type));
   }
 
   private drop(peer: string, link: ConnLink, reason: string): void {
-    if (this.links.get(peer) !== link) return;
-    this.links.delete(peer);
+    const rival = this.rivals.get(peer) === link;
+    if (!rival && this.links.get(peer) !== link) return;
+    (rival ? this.rivals : this.links).delete(peer);
     link.conn.close();
-    this.listeners.emit({ type: 'closed', peer, reason });
+    this.listeners.emit({ type: 'closed', peer, reason, ...(rival ? { rival: true as const } : {}) });
   }
 }

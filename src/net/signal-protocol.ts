@@ -15,6 +15,12 @@ export const MAX_SIGNAL_DEPTH = 16;
 
 const BEE_ID = /^[0-9a-f]{8,64}$/;
 const COLONY = /^[A-Za-z0-9_-]{1,64}$/;
+/** A base64url string of `n` characters (the join's key is 43, its proof 86, nonces 43, tokens 22). */
+const base64url = (value: unknown, n: number): value is string => typeof value === 'string' && value.length === n && /^[A-Za-z0-9_-]*$/.test(value);
+const KEY_CHARS = 43;
+const PROOF_CHARS = 86;
+const NONCE_CHARS = 43;
+const TOKEN_CHARS = 22;
 
 export const isBeeId = (value: unknown): value is string => typeof value === 'string' && BEE_ID.test(value);
 export const isColonyName = (value: unknown): value is string =>
@@ -31,14 +37,18 @@ export function jsonDepthWithin(value: unknown, maxDepth: number): boolean {
 
 /** Bee → server. */
 export type ClientMessage =
-  | { type: 'join'; colony: string; bee: string }
+  /** Answers the server's challenge: `key` hashes to `bee` and `proof` signs the nonce (join-proof.ts). */
+  | { type: 'join'; colony: string; bee: string; key: string; proof: string }
   | { type: 'signal'; to: string; data: unknown }
   /** A joined bee asks for a fresh sample of live bees (to find parts of the colony it lost). */
   | { type: 'sample' };
 
 /** Server → bee. */
 export type ServerMessage =
-  | { type: 'welcome'; bee: string; colony: string; peers: string[] }
+  /** The first frame on every socket: the nonce a join must sign. */
+  | { type: 'challenge'; nonce: string }
+  /** `token` admits this bee, and only it, to the PeerJS endpoint while this socket is its own. */
+  | { type: 'welcome'; bee: string; colony: string; peers: string[]; token: string }
   | { type: 'sample'; peers: string[] }
   | { type: 'signal'; from: string; data: unknown }
   | { type: 'left'; bee: string }
@@ -51,9 +61,15 @@ export type SignalErrorCode =
   | 'ERR_NOT_JOINED'
   | 'ERR_ALREADY_JOINED'
   | 'ERR_ID_TAKEN'
+  /** The join's key does not hash to its bee id, or its signature does not check out. */
+  | 'ERR_BAD_PROOF'
   | 'ERR_UNKNOWN_BEE'
   | 'ERR_COLONY_FULL'
-  | 'ERR_SERVER_FULL';
+  /** This client address already has its share of the colony (limits.ts). */
+  | 'ERR_ADDRESS_FULL'
+  | 'ERR_SERVER_FULL'
+  /** An upgrade from a web page of another origin (counted only; the answer is HTTP 403). */
+  | 'ERR_ORIGIN';
 
 type Parsed<T> = { ok: true; message: T } | { ok: false; code: SignalErrorCode; reason: string };
 
@@ -78,7 +94,10 @@ export function parseClientMessage(raw: string): Parsed<ClientMessage> {
     case 'join':
       if (!isColonyName(msg.colony)) return fail('ERR_MALFORMED', 'join.colony must match [A-Za-z0-9_-]{1,64}');
       if (!isBeeId(msg.bee)) return fail('ERR_MALFORMED', 'join.bee must be 8–64 lowercase hex digits');
-      return { ok: true, message: { type: 'join', colony: msg.colony, bee: msg.bee } };
+      if (!base64url(msg.key, KEY_CHARS) || !base64url(msg.proof, PROOF_CHARS)) {
+        return fail('ERR_MALFORMED', 'join.key and join.proof must be a base64url Ed25519 key and signature');
+      }
+      return { ok: true, message: { type: 'join', colony: msg.colony, bee: msg.bee, key: msg.key, proof: msg.proof } };
     case 'signal':
       if (!isBeeId(msg.to)) return fail('ERR_MALFORMED', 'signal.to must be a bee id');
       if (msg.data === undefined || msg.data === null) return fail('ERR_MALFORMED', 'signal.data is missing');
@@ -97,9 +116,11 @@ export function parseServerMessage(raw: string): ServerMessage | null {
   const msg = parseJsonObject(raw);
   if (!msg) return null;
   switch (msg.type) {
+    case 'challenge':
+      return base64url(msg.nonce, NONCE_CHARS) ? { type: 'challenge', nonce: msg.nonce } : null;
     case 'welcome':
-      return isBeeId(msg.bee) && isColonyName(msg.colony) && Array.isArray(msg.peers) && msg.peers.every(isBeeId)
-        ? { type: 'welcome', bee: msg.bee, colony: msg.colony, peers: msg.peers }
+      return isBeeId(msg.bee) && isColonyName(msg.colony) && Array.isArray(msg.peers) && msg.peers.every(isBeeId) && base64url(msg.token, TOKEN_CHARS)
+        ? { type: 'welcome', bee: msg.bee, colony: msg.colony, peers: msg.peers, token: msg.token }
         : null;
     case 'sample':
       return Array.isArray(msg.peers) && msg.peers.every(isBeeId) ? { type: 'sample', peers: msg.peers } : null;

@@ -1,6 +1,9 @@
-// The bee's side of the signaling server: join a colony, hear who is there and who left, and carry
-// WebRTC signals. Reconnects by itself with backoff; every (re)join brings a fresh welcome.
+// The bee's side of the signaling server: join a colony (proving the bee's key over the server's
+// nonce), hear who is there and who left, and carry WebRTC signals. Reconnects by itself with
+// backoff; every (re)join brings a fresh welcome and a fresh PeerJS token.
 
+import type { Identity } from '../crypto/identity';
+import { proveJoin } from './join-proof';
 import { parseServerMessage, SIGNAL_PATH, type ClientMessage, type ServerMessage } from './signal-protocol';
 import { Listeners, type Signaler } from './transport';
 
@@ -21,11 +24,13 @@ export class SignalingClient implements Signaler {
   private reconnectDelayMs = RECONNECT_MIN_MS;
   private closed = false;
   connected = false;
+  /** What admits this bee to the PeerJS endpoint; new with every welcome, null before the first. */
+  token: string | null = null;
 
   constructor(
     private readonly url: URL,
     private readonly colony: string,
-    private readonly bee: string,
+    private readonly identity: Identity,
   ) {
     this.connect();
   }
@@ -66,7 +71,6 @@ export class SignalingClient implements Signaler {
   private connect(): void {
     const socket = new WebSocket(this.url);
     this.socket = socket;
-    socket.onopen = () => this.write({ type: 'join', colony: this.colony, bee: this.bee });
     socket.onmessage = (event) => {
       const message = typeof event.data === 'string' ? parseServerMessage(event.data) : null;
       if (message) this.onMessage(message);
@@ -82,8 +86,12 @@ export class SignalingClient implements Signaler {
 
   private onMessage(message: ServerMessage): void {
     switch (message.type) {
+      case 'challenge':
+        this.write({ type: 'join', colony: this.colony, bee: this.identity.id, ...proveJoin(this.identity, this.colony, message.nonce) });
+        break;
       case 'welcome':
         this.reconnectDelayMs = RECONNECT_MIN_MS;
+        this.token = message.token;
         this.setConnected(true);
         this.events.emit({ type: 'welcome', peers: message.peers });
         break;

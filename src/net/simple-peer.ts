@@ -38,6 +38,8 @@ export class SimplePeerTransport implements Transport {
   readonly kind = 'simple-peer';
   connectionsCreated = 0;
   private readonly links = new Map<string, PeerLink>();
+  /** Links offered anew by a bee whose link is open, until they prove themselves or fail. */
+  private readonly rivals = new Map<string, PeerLink>();
   private readonly listeners = new Listeners<LinkEvent>();
   private readonly stopSignals: () => void;
   private destroyed = false;
@@ -54,20 +56,31 @@ export class SimplePeerTransport implements Transport {
     this.create(peer, randomNonce(), true);
   }
 
-  send(peer: string, frame: string): boolean {
-    const queue = this.links.get(peer)?.queue;
+  send(peer: string, frame: string, rival = false): boolean {
+    const queue = (rival ? this.rivals : this.links).get(peer)?.queue;
     if (!queue) return false;
     queue.send(frame);
     return true;
   }
 
-  unlink(peer: string): void {
-    this.links.get(peer)?.peer.destroy();
+  unlink(peer: string, rival = false): void {
+    (rival ? this.rivals : this.links).get(peer)?.peer.destroy();
   }
 
-  fingerprints(peer: string): LinkFingerprints | null {
+  promote(peer: string): void {
+    const rival = this.rivals.get(peer);
+    if (!rival) return;
+    this.rivals.delete(peer);
+    const old = this.links.get(peer);
+    this.links.set(peer, rival);
+    if (!old) return;
+    old.peer.destroy();
+    this.listeners.emit({ type: 'closed', peer, reason: 'replaced by a new link' });
+  }
+
+  fingerprints(peer: string, rival = false): LinkFingerprints | null {
     // simple-peer keeps its RTCPeerConnection private, as it does its data channel (below).
-    return linkFingerprints((this.links.get(peer)?.peer as unknown as { _pc?: RTCPeerConnection } | undefined)?._pc);
+    return linkFingerprints(((rival ? this.rivals : this.links).get(peer)?.peer as unknown as { _pc?: RTCPeerConnection } | undefined)?._pc);
   }
 
   subscribe(listener: (event: LinkEvent) => void): () => void {
@@ -77,8 +90,9 @@ export class SimplePeerTransport implements Transport {
   destroy(): void {
     this.destroyed = true;
     this.stopSignals();
-    for (const link of this.links.values()) link.peer.destroy();
+    for (const link of [...this.links.values(), ...this.rivals.values()]) link.peer.destroy();
     this.links.clear();
+    this.rivals.clear();
     this.listeners.clear();
   }
 
@@ -86,10 +100,18 @@ export class SimplePeerTransport implements Transport {
     const signal = parseLinkSignal(data);
     if (!signal || this.destroyed) return;
     let link = this.links.get(from);
+    const rival = this.rivals.get(from);
+    if (rival?.nonce === signal.link) return rival.peer.signal(signal.sp);
     if (signal.init && link?.nonce !== signal.link) {
       // An offer for a link we do not have. If we are offering too (glare), the smaller id's
-      // offer wins; otherwise it is a new link, or the bee reloaded and this replaces the old one.
+      // offer wins. If our link is open, the bee may have reloaded, or someone else may claim its
+      // id: the offer becomes a rival that replaces the link only once it proves itself.
       if (link?.initiator && !link.queue && this.options.self < from) return;
+      if (link?.queue) {
+        if (rival) this.drop(from, rival, 'replaced by a newer rival');
+        this.create(from, signal.link, false, true).peer.signal(signal.sp);
+        return;
+      }
       if (link) this.drop(from, link, 'replaced by a new link');
       link = this.create(from, signal.link, false);
     }
@@ -97,27 +119,31 @@ export class SimplePeerTransport implements Transport {
     link.peer.signal(signal.sp);
   }
 
-  private create(peer: string, nonce: string, initiator: boolean): PeerLink {
+  private create(peer: string, nonce: string, initiator: boolean, rival = false): PeerLink {
     const instance = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.options.iceServers ?? [] } });
     this.connectionsCreated++;
     const link: PeerLink = { peer: instance, nonce, initiator, queue: null };
-    this.links.set(peer, link);
+    (rival ? this.rivals : this.links).set(peer, link);
     instance.on('signal', (sp: SignalData) => this.signaler.sendSignal(peer, { link: nonce, init: initiator, sp } satisfies LinkSignal));
+    /** What this link is now (a rival becomes the link when promoted), or null once it is gone. */
+    const role = () => (this.links.get(peer) === link ? {} : this.rivals.get(peer) === link ? { rival: true as const } : null);
     const open = () => {
-      if (this.links.get(peer) !== link || link.queue) return;
+      const as = role();
+      if (!as || link.queue) return;
       // simple-peer keeps its RTCDataChannel private; we need it for bufferedAmount events.
       const channel = (instance as unknown as { _channel: RTCDataChannel })._channel;
       link.queue = new SendQueue(channel, () => instance.destroy());
-      this.listeners.emit({ type: 'open', peer });
+      this.listeners.emit({ type: 'open', peer, ...as });
     };
     instance.on('connect', open);
     instance.on('data', (data: Uint8Array | string) => {
-      if (this.links.get(peer) !== link) return;
+      const as = role();
+      if (!as) return;
       // The far end may write before our 'connect' fires (it waits on ICE state as well): the
       // channel is open once data arrives, so open the link first rather than drop the frame.
       open();
       const frame = typeof data === 'string' ? data : new TextDecoder().decode(data);
-      this.listeners.emit({ type: 'frame', peer, frame });
+      this.listeners.emit({ type: 'frame', peer, frame, ...as });
     });
     instance.on('close', () => this.drop(peer, link, 'closed'));
     instance.on('error', (err: Error & { code?: string }) => this.drop(peer, link, err.code ?? err.message));
@@ -125,9 +151,10 @@ export class SimplePeerTransport implements Transport {
   }
 
   private drop(peer: string, link: PeerLink, reason: string): void {
-    if (this.links.get(peer) !== link) return;
-    this.links.delete(peer);
+    const rival = this.rivals.get(peer) === link;
+    if (!rival && this.links.get(peer) !== link) return;
+    (rival ? this.rivals : this.links).delete(peer);
     link.peer.destroy();
-    this.listeners.emit({ type: 'closed', peer, reason });
+    this.listeners.emit({ type: 'closed', peer, reason, ...(rival ? { rival: true as const } : {}) });
   }
 }

@@ -3,11 +3,15 @@
 
 export type TransportKind = 'simple-peer' | 'peerjs' | 'memory';
 
-/** What a transport tells the driver. `peer` is always the remote bee id. */
+/**
+ * What a transport tells the driver. `peer` is always the remote bee id. `rival` marks events of a
+ * second link the far end offered while its link to us was open (it reloaded, or someone claims
+ * its id): the rival must prove itself before it replaces the link (see Transport.promote).
+ */
 export type LinkEvent =
-  | { type: 'open'; peer: string }
-  | { type: 'frame'; peer: string; frame: string }
-  | { type: 'closed'; peer: string; reason: string };
+  | { type: 'open'; peer: string; rival?: true }
+  | { type: 'frame'; peer: string; frame: string; rival?: true }
+  | { type: 'closed'; peer: string; reason: string; rival?: true };
 
 export interface Transport {
   readonly kind: TransportKind;
@@ -22,9 +26,14 @@ export interface Transport {
    * Queue one frame (a string of at most MAX_FRAME_BYTES) for `peer`. Returns false when there is
    * no open link to it; frames queue behind a full data channel (bufferedAmount) instead of failing.
    */
-  send(peer: string, frame: string): boolean;
-  /** Close the link to `peer` (both ends see `closed`). */
-  unlink(peer: string): void;
+  send(peer: string, frame: string, rival?: boolean): boolean;
+  /** Close the link to `peer`, or its rival (both ends see `closed`). */
+  unlink(peer: string, rival?: boolean): void;
+  /**
+   * Make the rival link to `peer` its link: the old link closes (`closed`, not a rival's) and the
+   * rival's frames and sends are the link's from then on. Transports without rivals leave it out.
+   */
+  promote?(peer: string): void;
   /** Subscribe to link events; returns the unsubscribe function. */
   subscribe(listener: (event: LinkEvent) => void): () => void;
   /** Close every link and stop accepting new ones. */
@@ -33,7 +42,7 @@ export interface Transport {
    * The DTLS fingerprints of the open link to `peer` (see dtls-fingerprints.ts), for the link
    * handshake to sign. Absent on transports without DTLS (in-memory).
    */
-  fingerprints?(peer: string): LinkFingerprints | null;
+  fingerprints?(peer: string, rival?: boolean): LinkFingerprints | null;
 }
 
 /** DTLS certificate fingerprints of one link, as this end's SDP and the far end's state them. */
