@@ -1,0 +1,47 @@
+// What the /sim page and the simulator's Web Worker say to each other. The worker owns the
+// World and runs it; the page only draws what the worker reports and sends the buttons' orders.
+
+import type { MapGraph } from '../map/graph';
+
+export const MIN_BEES = 2;
+/** The page stays responsive up to here (the simulator runs off the page's thread). */
+export const MAX_BEES = 2000;
+
+export interface SimSetup {
+  seed: number;
+  bees: number;
+  capacity?: number;
+}
+
+export interface SimControls {
+  /** Virtual ms per real ms. */
+  speed: number;
+  /** Messages sent per virtual second between random bees. */
+  trafficPerS: number;
+  paused: boolean;
+  neighbourLinks: boolean;
+}
+
+export type SimOrder =
+  | { type: 'start'; setup: SimSetup; controls: SimControls }
+  | { type: 'controls'; controls: SimControls }
+  | { type: 'killQueens' }
+  | { type: 'partition' }
+  | { type: 'heal' }
+  | { type: 'addBees'; n: number }
+  /** Report the colony now rather than at the next sample. */
+  | { type: 'refresh' };
+
+export interface SimSample {
+  type: 'sample';
+  graph: MapGraph;
+  /** Messages delivered since the last sample, with their routes. */
+  deliveries: Array<{ id: string; route: string[] }>;
+  virtualMs: number;
+  /** Virtual ms simulated per real ms over the last second. */
+  effectiveSpeed: number;
+  /** Live bees plus those still joining. */
+  bees: number;
+}
+
+export type SimReport = SimSample | { type: 'killed'; queens: number };
