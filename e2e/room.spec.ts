@@ -75,7 +75,7 @@ test('phones at 320 and 375 px show every bee by name, icons as SVG, no broken w
   await worker.setViewportSize({ width: 375, height: 740 });
   expect(await brokenWords(worker)).toEqual([]);
   expect(await undrawableText(worker)).toEqual([]);
-  await screenshot(worker, 'hive-colour-375px', testInfo);
+  await screenshot(worker, 'hive-colour-375px', testInfo, false);
   await expectAccessible(worker, 'hive-colour', testInfo);
   await screen.getByRole('button', { name: 'Back to the bee' }).click();
   await expect(screen).toHaveCount(0);

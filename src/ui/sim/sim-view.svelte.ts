@@ -46,7 +46,8 @@ export class SimView {
   messageRate = $state(0);
   /** Live bees plus those still joining, as the simulator last said. */
   liveCount = $state(0);
-  controls: SimControls = $state({ speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false });
+  /** What the page last told the simulator (not reactive: the page's own inputs hold the state). */
+  controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false };
   readonly feed = new ColonyFeed();
   private frame = 0;
   private secondStartedAt = 0;
