@@ -7,7 +7,7 @@ import { beeLabel } from '../names';
 import { FLIGHT_COLOURS, LINK_KINDS, LINK_STYLES, ROLE_STYLES, type MapRole } from '../roles';
 import { flightPosition, type Point } from './flights';
 import type { Flight } from './graph';
-import type { ForceLayout, LaidNode } from './layout';
+import type { LaidNode, MapLayout } from './layout';
 
 /** How long a new queen's ring and an emigrant's pulse show. */
 export const EFFECT_MS = 2500;
@@ -41,7 +41,7 @@ export interface Effect {
 }
 
 /** The viewport that fits every bee with a margin, eased from the previous one. */
-export function fitViewport(layout: ForceLayout, width: number, height: number, previous: Viewport | null, margin: number): Viewport {
+export function fitViewport(layout: MapLayout, width: number, height: number, previous: Viewport | null, margin: number): Viewport {
   let [minX, minY, maxX, maxY] = [-60, -60, 60, 60];
   for (const node of layout.nodes.values()) {
     minX = Math.min(minX, node.x);
@@ -56,7 +56,7 @@ export function fitViewport(layout: ForceLayout, width: number, height: number, 
   return { width, height, scale: ease(previous.scale, target.scale), cx: ease(previous.cx, target.cx), cy: ease(previous.cy, target.cy) };
 }
 
-export function drawMap(ctx: CanvasRenderingContext2D, layout: ForceLayout, view: Viewport, flights: readonly Flight[], effects: readonly Effect[], now: number, big: boolean): void {
+export function drawMap(ctx: CanvasRenderingContext2D, layout: MapLayout, view: Viewport, flights: readonly Flight[], effects: readonly Effect[], now: number, big: boolean): void {
   const toScreen = (node: { x: number; y: number }): Point => ({ x: view.cx + node.x * view.scale, y: view.cy + node.y * view.scale });
   const count = layout.nodes.size;
   const detailed = count <= DETAIL_LIMIT;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_MS, SimHost } from './sim-host';
-import type { SimReport, SimSample } from './sim-protocol';
+import type { SimPlacement, SimReport, SimSample } from './sim-protocol';
 
 /** A host on a clock the test moves, with every report it sent. */
 function host() {
@@ -71,5 +71,23 @@ describe('the simulator host the /sim worker runs', () => {
     h.simHost.order({ type: 'addBees', n: 3 });
     h.runFor(5000);
     expect(h.samples().at(-1)!.graph.nodes).toHaveLength(7);
+  });
+
+  it('lays the map out itself: every bee gets a position, and positions stop coming once the layout rests', () => {
+    const h = host();
+    h.simHost.order({ type: 'start', setup: { seed: 4, bees: 12 }, controls: { ...controls, trafficPerS: 0 } });
+    h.runFor(20_000);
+    const placements = h.reports.filter((report): report is SimPlacement => report.type === 'placed');
+    expect(placements.length).toBeGreaterThan(0);
+    const last = placements.at(-1)!;
+    expect([...last.ids].sort()).toEqual(h.samples().at(-1)!.graph.nodes.map((node) => node.id).sort());
+    expect(last.xy).toHaveLength(24);
+    expect(last.xy.every(Number.isFinite)).toBe(true);
+    // The colony has settled: the layout came to rest and said so once, then fell silent.
+    expect(last.moving).toBe(false);
+    const count = h.reports.length;
+    h.simHost.order({ type: 'controls', controls: { ...controls, trafficPerS: 0, paused: true } });
+    h.runFor(5000);
+    expect(h.reports.slice(count).filter((report) => report.type === 'placed')).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 // The simulator's side of /sim, run in a Web Worker (sim-worker.ts): it owns the SimRunner, runs
-// it in slices between the page's orders, and reports the colony as map data a few times a
-// second. Nothing here touches the DOM; the page draws what it is sent.
+// it in slices between the page's orders, reports the colony as map data a few times a second,
+// and lays the map out (ForceLayout), sending the bees' positions while they move. Nothing here
+// touches the DOM; the page only draws what it is sent.
 
 import { graphFromWorld } from '../map/from-world';
+import { ForceLayout } from '../map/layout';
 import { SimRunner } from './sim-runner';
 import type { SimControls, SimOrder, SimReport } from './sim-protocol';
 
@@ -15,6 +17,9 @@ const MAX_GAP_MS = 100;
 
 export class SimHost {
   private runner: SimRunner | null = null;
+  private readonly layout = new ForceLayout();
+  /** Whether the page has been told where the bees are since the layout last changed. */
+  private placed = true;
   private controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false };
   private lastRunAt = 0;
   private lastSampleAt = -Infinity;
@@ -23,7 +28,7 @@ export class SimHost {
   private effectiveSpeed = 0;
 
   constructor(
-    private readonly report: (report: SimReport) => void,
+    private readonly report: (report: SimReport, transfer?: Transferable[]) => void,
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
@@ -63,15 +68,26 @@ export class SimHost {
     }
     if (after - this.lastSampleAt >= SAMPLE_MS) {
       this.lastSampleAt = after;
-      this.report({
-        type: 'sample',
-        graph: graphFromWorld(runner.world, { neighbourLinks: this.controls.neighbourLinks }),
-        deliveries: runner.deliveries(),
-        virtualMs: runner.world.now,
-        effectiveSpeed: this.effectiveSpeed,
-        bees: runner.liveCount(),
-      });
+      const graph = graphFromWorld(runner.world, { neighbourLinks: this.controls.neighbourLinks });
+      if (this.layout.update(graph)) this.placed = false;
+      this.report({ type: 'sample', graph, deliveries: runner.deliveries(), virtualMs: runner.world.now, effectiveSpeed: this.effectiveSpeed, bees: runner.liveCount() });
     }
+    this.place();
+  }
+
+  /** One layout step, and the positions it gives; once more when it comes to rest. */
+  private place(): void {
+    const moving = this.layout.step();
+    if (!moving && this.placed) return;
+    const ids = [...this.layout.nodes.keys()];
+    const xy = new Float32Array(ids.length * 2);
+    let i = 0;
+    for (const node of this.layout.nodes.values()) {
+      xy[i++] = node.x;
+      xy[i++] = node.y;
+    }
+    this.report({ type: 'placed', ids, xy, moving }, [xy.buffer]);
+    this.placed = !moving;
   }
 
   private apply(controls: SimControls): void {

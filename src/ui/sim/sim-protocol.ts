@@ -2,6 +2,7 @@
 // World and runs it; the page only draws what the worker reports and sends the buttons' orders.
 
 import type { MapGraph } from '../map/graph';
+import type { Placement } from '../map/placed-layout';
 
 export const MIN_BEES = 2;
 /** The page stays responsive up to here (the simulator runs off the page's thread). */
@@ -44,4 +45,9 @@ export interface SimSample {
   bees: number;
 }
 
-export type SimReport = SimSample | { type: 'killed'; queens: number };
+/** The map's layout, run in the worker too: where every bee is now (see PlacedLayout). */
+export interface SimPlacement extends Placement {
+  type: 'placed';
+}
+
+export type SimReport = SimSample | SimPlacement | { type: 'killed'; queens: number };

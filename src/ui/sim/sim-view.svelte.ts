@@ -1,9 +1,11 @@
-// The simulator page's state. The simulator runs in a Web Worker (sim-worker.ts); this side
-// sends it the buttons' orders, turns its samples into the map, flights and timeline, and counts
-// the page's own frames (window.simStats), which is all the page's thread does besides drawing.
+// The simulator page's state. The simulator and the map's layout run in a Web Worker
+// (sim-worker.ts); this side sends it the buttons' orders, turns its samples into the map,
+// flights and timeline, places the bees where the worker says, and counts the page's own frames
+// (window.simStats). Besides that, the page's thread only draws.
 
 import { ColonyFeed, type TimelineEntry } from '../feed';
 import { EMPTY_GRAPH, type Flight, type MapGraph } from '../map/graph';
+import { PlacedLayout } from '../map/placed-layout';
 import type { SimControls, SimOrder, SimReport, SimSample, SimSetup } from './sim-protocol';
 
 export interface SimStats {
@@ -49,6 +51,8 @@ export class SimView {
   /** What the page last told the simulator (not reactive: the page's own inputs hold the state). */
   controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false };
   readonly feed = new ColonyFeed();
+  /** The map's positions, computed in the worker. */
+  readonly layout = new PlacedLayout();
   private frame = 0;
   private secondStartedAt = 0;
   private framesThisSecond = 0;
@@ -101,6 +105,7 @@ export class SimView {
 
   private received(report: SimReport): void {
     if (report.type === 'killed') this.killed.shift()?.(report.queens);
+    else if (report.type === 'placed') this.layout.place(report);
     else this.sample(report, performance.now());
   }
 

@@ -1,5 +1,5 @@
-// The /sim page's Web Worker: the simulator runs here, off the page's thread, so the page only
-// draws. It runs a slice, then yields so the page's orders are read between slices.
+// The /sim page's Web Worker: the simulator and the map's layout run here, off the page's
+// thread, so the page only draws. It runs a slice, then yields so the page's orders are read between slices.
 
 import { SimHost } from './sim-host';
 import type { SimOrder, SimReport } from './sim-protocol';
@@ -9,11 +9,11 @@ const TICK_MS = 16;
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<SimOrder>) => void) | null;
-  postMessage(report: SimReport): void;
+  postMessage(report: SimReport, transfer?: Transferable[]): void;
 }
 
 const scope = self as unknown as WorkerScope;
-const host = new SimHost((report) => scope.postMessage(report));
+const host = new SimHost((report, transfer) => scope.postMessage(report, transfer));
 scope.onmessage = (event) => host.order(event.data);
 
 function loop(): void {
