@@ -21,8 +21,10 @@ describe('a map laid out elsewhere', () => {
     expect(layout.step()).toBe(true);
     expect(layout.nodes.get('w')).toMatchObject({ x: 30, y: 40 });
     expect(layout.links[0]!.target).toBe(layout.nodes.get('q'));
-    layout.place({ ids: ['q', 'w'], xy: new Float32Array([10, 20, 31, 41]), moving: false });
+    layout.place({ ids: null, xy: new Float32Array([10, 20, 31, 41]), moving: false });
     expect(layout.step()).toBe(false);
+    // ids null: the same bees as before.
+    expect(layout.nodes.get('w')).toMatchObject({ x: 31, y: 41 });
   });
 
   it('starts a newcomer beside its queen until its own position arrives, and ignores bees it does not show', () => {

@@ -6,7 +6,8 @@ import type { LaidLink, LaidNode, MapLayout } from './layout';
 
 /** Positions of the bees `ids`, in order: x then y for each. */
 export interface Placement {
-  ids: readonly string[];
+  /** Null: the same bees as the placement before. */
+  ids: readonly string[] | null;
   xy: Float32Array;
   /** The layout is still moving (more placements will follow). */
   moving: boolean;
@@ -15,7 +16,7 @@ export interface Placement {
 export class PlacedLayout implements MapLayout {
   readonly nodes = new Map<string, LaidNode>();
   links: LaidLink[] = [];
-  private latest: Placement | null = null;
+  private latest: { ids: readonly string[]; xy: Float32Array } | null = null;
   private moving = false;
   private wake: () => void = () => {};
 
@@ -37,7 +38,9 @@ export class PlacedLayout implements MapLayout {
 
   /** New positions arrived; the map draws them on its next frame. */
   place(placement: Placement): void {
-    this.latest = placement;
+    const ids = placement.ids ?? this.latest?.ids;
+    if (!ids) return;
+    this.latest = { ids, xy: placement.xy };
     this.moving = placement.moving;
     this.wake();
   }
@@ -51,7 +54,7 @@ export class PlacedLayout implements MapLayout {
     this.wake = wake;
   }
 
-  private apply({ ids, xy }: Placement): void {
+  private apply({ ids, xy }: { ids: readonly string[]; xy: Float32Array }): void {
     ids.forEach((id, i) => {
       const node = this.nodes.get(id);
       if (!node) return;

@@ -16,6 +16,7 @@ function host() {
       for (let t = 0; t < forMs; t += stepMs) {
         now += stepMs;
         simHost.run();
+        if (reports.at(-1)?.type === 'placed') simHost.order({ type: 'drawn' });
       }
     },
   };
@@ -80,7 +81,8 @@ describe('the simulator host the /sim worker runs', () => {
     const placements = h.reports.filter((report): report is SimPlacement => report.type === 'placed');
     expect(placements.length).toBeGreaterThan(0);
     const last = placements.at(-1)!;
-    expect([...last.ids].sort()).toEqual(h.samples().at(-1)!.graph.nodes.map((node) => node.id).sort());
+    const named = placements.filter((placement) => placement.ids !== null).at(-1)!;
+    expect([...named.ids!].sort()).toEqual(h.samples().at(-1)!.graph.nodes.map((node) => node.id).sort());
     expect(last.xy).toHaveLength(24);
     expect(last.xy.every(Number.isFinite)).toBe(true);
     // The colony has settled: the layout came to rest and said so once, then fell silent.
@@ -89,5 +91,20 @@ describe('the simulator host the /sim worker runs', () => {
     h.simHost.order({ type: 'controls', controls: { ...controls, trafficPerS: 0, paused: true } });
     h.runFor(5000);
     expect(h.reports.slice(count).filter((report) => report.type === 'placed')).toEqual([]);
+  });
+
+  it('sends no new positions until the page has drawn the last ones, and names the bees only when they change', () => {
+    const reports: SimReport[] = [];
+    let now = 0;
+    const simHost = new SimHost((report) => reports.push(report), () => now);
+    simHost.order({ type: 'start', setup: { seed: 4, bees: 12 }, controls });
+    const placements = () => reports.filter((report): report is SimPlacement => report.type === 'placed');
+    for (; now < 10_000; now += 50) simHost.run();
+    expect(placements()).toHaveLength(1);
+    expect(placements()[0]!.ids).not.toBeNull();
+    simHost.order({ type: 'drawn' });
+    now += 50;
+    simHost.run();
+    expect(placements()).toHaveLength(2);
   });
 });

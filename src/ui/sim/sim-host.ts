@@ -20,6 +20,13 @@ export class SimHost {
   private readonly layout = new ForceLayout();
   /** Whether the page has been told where the bees are since the layout last changed. */
   private placed = true;
+  /** Whether the page knows the bees (and their order) the positions are for. */
+  private idsSent = false;
+  /**
+   * A placement is on its way and not yet drawn: no other is sent, so a busy page is never
+   * flooded with positions it cannot draw (the queue would starve its input and frames).
+   */
+  private awaitingDraw = false;
   private controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false };
   private lastRunAt = 0;
   private lastSampleAt = -Infinity;
@@ -37,6 +44,10 @@ export class SimHost {
       this.runner = new SimRunner(order.setup.seed, order.setup.bees, order.setup.capacity);
       this.lastRunAt = this.windowStartedAt = this.clock();
       this.apply(order.controls);
+      return;
+    }
+    if (order.type === 'drawn') {
+      this.awaitingDraw = false;
       return;
     }
     const runner = this.runner;
@@ -69,25 +80,26 @@ export class SimHost {
     if (after - this.lastSampleAt >= SAMPLE_MS) {
       this.lastSampleAt = after;
       const graph = graphFromWorld(runner.world, { neighbourLinks: this.controls.neighbourLinks });
-      if (this.layout.update(graph)) this.placed = false;
+      if (this.layout.update(graph)) [this.placed, this.idsSent] = [false, false];
       this.report({ type: 'sample', graph, deliveries: runner.deliveries(), virtualMs: runner.world.now, effectiveSpeed: this.effectiveSpeed, bees: runner.liveCount() });
     }
     this.place();
   }
 
-  /** One layout step, and the positions it gives; once more when it comes to rest. */
+  /** One layout step, and the positions it gives once the page drew the last; once more at rest. */
   private place(): void {
     const moving = this.layout.step();
-    if (!moving && this.placed) return;
-    const ids = [...this.layout.nodes.keys()];
-    const xy = new Float32Array(ids.length * 2);
+    if (moving) this.placed = false;
+    if (this.placed || this.awaitingDraw) return;
+    const ids = this.idsSent ? null : [...this.layout.nodes.keys()];
+    const xy = new Float32Array(this.layout.nodes.size * 2);
     let i = 0;
     for (const node of this.layout.nodes.values()) {
       xy[i++] = node.x;
       xy[i++] = node.y;
     }
     this.report({ type: 'placed', ids, xy, moving }, [xy.buffer]);
-    this.placed = !moving;
+    [this.placed, this.idsSent, this.awaitingDraw] = [!moving, true, true];
   }
 
   private apply(controls: SimControls): void {

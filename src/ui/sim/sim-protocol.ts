@@ -31,7 +31,9 @@ export type SimOrder =
   | { type: 'heal' }
   | { type: 'addBees'; n: number }
   /** Report the colony now rather than at the next sample. */
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** The page drew the last positions: send the next (one placement in flight at a time). */
+  | { type: 'drawn' };
 
 export interface SimSample {
   type: 'sample';

@@ -105,7 +105,11 @@ export class SimView {
 
   private received(report: SimReport): void {
     if (report.type === 'killed') this.killed.shift()?.(report.queens);
-    else if (report.type === 'placed') this.layout.place(report);
+    else if (report.type === 'placed') {
+      this.layout.place(report);
+      // Ask for the next positions once this frame is drawn, not before.
+      requestAnimationFrame(() => this.port.postMessage({ type: 'drawn' }));
+    }
     else this.sample(report, performance.now());
   }
 
