@@ -2,10 +2,10 @@
 // queen's hive map shows the right queens and workers, a message is animated along its real
 // route, the demo controls act on the colony, and the bee view, the projector and /sim pass an
 // automated accessibility check and are saved as screenshots (test artifacts, not in git).
-import AxeBuilder from '@axe-core/playwright';
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, inbox, snapshots, test, waitForHive } from './fixtures.ts';
 import type { Snapshot } from './fixtures.ts';
+import { expectAccessible, roleIcons, screenshot, undrawableText } from './page-checks.ts';
 
 const TABS = 8;
 /** Workers one queen takes; growth splits 8 bees into several hives with it (ignored before). */
@@ -68,19 +68,6 @@ const QUEEN_FILL: [number, number, number] = [0x7b, 0x3f, 0xa0];
 const WORKER_FILL: [number, number, number] = [0xf5, 0xc5, 0x42];
 /** Fewest exact-fill pixels one drawn bee leaves (measured: ~12 for a worker under its icon). */
 const PIXELS_PER_BEE = 5;
-
-async function expectAccessible(page: Page, what: string, testInfo: TestInfo): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  await testInfo.attach(`axe-${what}.json`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' });
-  expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`), `${what}: serious a11y violations`).toEqual([]);
-}
-
-async function screenshot(page: Page, name: string, testInfo: TestInfo): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
 
 /** Waits until the page's map has drawn a message of `kind` whose route ends at `to`; its route. */
 function drawnFlight(page: Page, kind: 'message' | 'relay', to: string): Promise<string> {
@@ -161,6 +148,9 @@ test('eight tabs and a projector: the maps show every queen and worker, a messag
   await projector.setViewportSize({ width: 1600, height: 900 });
   await screenshot(queenPage, 'bee-view-queen', testInfo);
   await screenshot(projector, 'projector', testInfo);
+  // Read from the back of the room: no emoji (empty boxes without an emoji font), icons as SVG.
+  expect(await undrawableText(projector)).toEqual([]);
+  expect(await roleIcons(projector)).toMatchObject({ badgesWithoutSvg: 0 });
   await expectAccessible(queenPage, 'bee-view', testInfo);
   await expectAccessible(projector, 'projector', testInfo);
   await toPage.setViewportSize({ width: 375, height: 812 });
@@ -220,8 +210,9 @@ test('/sim: 500 simulated bees on the hive map, a queen killed and replaced, the
   expect(measured.frames).toBeGreaterThan(0);
   await page.setViewportSize({ width: 1600, height: 900 });
   await screenshot(page, 'sim-500-bees', testInfo);
+  expect(await undrawableText(page)).toEqual([]);
+  expect((await roleIcons(page)).svg).toBeGreaterThan(0);
 
-  await expect(page.getByRole('button', { name: 'Add 10 bees' })).toBeDisabled();
   const killed = await map.locator('[data-node][data-role="queen"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node')));
   await page.getByRole('button', { name: 'Kill the queen(s)' }).click();
   await expect(page.getByRole('status').filter({ hasText: `crashed ${killed.length} queen` })).toBeVisible();

@@ -39,6 +39,8 @@ export interface HiveSnapshot extends Snapshot {
    * delivered messages whose body did not open under the colony key.
    */
   security: SecurityCounters & { unreadable: number };
+  /** The name a student gave this bee, kept in IndexedDB and shown on this device only; null if none. */
+  displayName: string | null;
 }
 
 export type InboxEntry = Delivered;

@@ -90,6 +90,7 @@ export class Bee implements HiveApi {
   private forgedUpgrades = 0;
   private readonly signer: Identity;
   private rogue: Rogue | null = null;
+  private displayName: string | null;
   private timer: ReturnType<typeof setInterval>;
 
   /**
@@ -121,6 +122,7 @@ export class Bee implements HiveApi {
     this.id = claimed.identity.id;
     this.signer = claimed.identity;
     this.log = new EventLog(store, loaded.log);
+    this.displayName = loaded.displayName;
     const note = (kind: LogKind, text: string, data?: Record<string, unknown>) => this.note(kind, text, data);
     const vote = loaded.vote && { term: loaded.vote.term, votedFor: loaded.vote.votedFor };
     this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered: () => this.changes.emit() });
@@ -250,7 +252,15 @@ export class Bee implements HiveApi {
       storage: { ...this.store.stats, available: this.store.available },
       sealed: this.options.colonyKey !== null,
       security: { ...this.links.counters, unreadable: this.kept.unreadable },
+      displayName: this.displayName,
     };
+  }
+
+  /** Names this bee on this device (null: no name); resolves whether IndexedDB kept it. */
+  async setDisplayName(name: string | null): Promise<boolean> {
+    this.displayName = name;
+    this.changes.emit();
+    return this.store.saveDisplayName(name);
   }
 
   send(to: string, body: unknown): Promise<void> {

@@ -19,6 +19,8 @@ export interface KeyedIdentityRecord {
   id: string;
   createdAt: number;
   keys: StoredIdentity;
+  /** The name a student gave this bee (shown only on this device: docs/ui.md). */
+  displayName?: string;
 }
 
 /** A version 2 bee (random id, no keys) whose records now belong to the keyed bee `movedTo`. */

@@ -150,6 +150,24 @@ describe('a bee store', () => {
     expect(await db.get('identities', OTHER)).toBeDefined();
     expect((await store(OTHER).load()).inbox).toHaveLength(1);
   });
+
+  it('keeps the name a student gave the bee with its identity across a restart, and drops it on request', async () => {
+    const keys = serializeIdentity(createIdentity());
+    await db.put('identities', { id: BEE, createdAt: 1, keys });
+    expect((await store().load()).displayName).toBeNull();
+    expect(await store().saveDisplayName('Maya')).toBe(true);
+    expect((await store().load()).displayName).toBe('Maya');
+    expect(await db.get('identities', BEE)).toEqual({ id: BEE, createdAt: 1, keys, displayName: 'Maya' });
+    expect(await store().saveDisplayName(null)).toBe(true);
+    expect((await store().load()).displayName).toBeNull();
+    expect(await db.get('identities', BEE)).toEqual({ id: BEE, createdAt: 1, keys });
+  });
+
+  it('names no bee it has no identity for', async () => {
+    expect(await store().saveDisplayName('Maya')).toBe(false);
+    expect(await db.get('identities', BEE)).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
 });
 
 describe('the inbox, outbox and log over a store', () => {

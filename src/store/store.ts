@@ -35,6 +35,8 @@ export interface Loaded {
   outbox: OutboxRecord[];
   log: LogRecord[];
   bans: Ban[];
+  /** The name a student gave this bee, if any. */
+  displayName: string | null;
 }
 
 export interface StoreStats {
@@ -46,7 +48,7 @@ export interface StoreStats {
   errors: number;
 }
 
-const NOTHING: Loaded = { vote: null, upgrade: null, roster: null, inbox: [], outbox: [], log: [], bans: [] };
+const NOTHING: Loaded = { vote: null, upgrade: null, roster: null, inbox: [], outbox: [], log: [], bans: [], displayName: null };
 
 const isOffence = (value: string): value is Offence => (OFFENCES as readonly string[]).includes(value);
 
@@ -108,8 +110,9 @@ export class BeeStore {
   /** Everything of this bee, in one read; also learns the counts the caps are kept by. */
   async load(): Promise<Loaded> {
     const loaded = await this.attempt('load', async (db) => {
-      const tx = db.transaction(['votes', 'upgrades', 'rosters', 'inbox', 'outbox', 'log', 'bans']);
-      const [vote, upgrade, roster, inbox, outbox, log, bans] = await Promise.all([
+      const tx = db.transaction(['identities', 'votes', 'upgrades', 'rosters', 'inbox', 'outbox', 'log', 'bans']);
+      const [identity, vote, upgrade, roster, inbox, outbox, log, bans] = await Promise.all([
+        tx.objectStore('identities').get(this.bee),
         tx.objectStore('votes').get(this.bee),
         tx.objectStore('upgrades').get(this.bee),
         tx.objectStore('rosters').get(this.bee),
@@ -123,7 +126,8 @@ export class BeeStore {
         .filter((ban) => isOffence(ban.offence))
         .sort((a, b) => a.at - b.at)
         .map((ban) => ({ bee: ban.banned, by: ban.by, offence: ban.offence as Offence, detail: ban.reason, at: ban.at }));
-      return { vote: vote ?? null, upgrade: upgrade ?? null, roster: roster ?? null, inbox, outbox, log, bans: kept };
+      const displayName = identity && 'keys' in identity ? (identity.displayName ?? null) : null;
+      return { vote: vote ?? null, upgrade: upgrade ?? null, roster: roster ?? null, inbox, outbox, log, bans: kept, displayName };
     });
     this.counts.inbox = loaded?.inbox.length ?? 0;
     this.counts.log = loaded?.log.length ?? 0;
@@ -160,6 +164,21 @@ export class BeeStore {
       const all = await tx.store.index('by-bee').getAll(this.bee);
       const excess = all.sort((a, b) => a.at - b.at).slice(0, Math.max(0, all.length - this.caps.bans));
       await Promise.all([...excess.map((old) => tx.store.delete([this.bee, old.banned])), tx.done]);
+      return true;
+    });
+    if (done) this.counted(1, started);
+    return done ?? false;
+  }
+
+  /** Keeps the name a student gave this bee with its identity (null: none); forgetting the bee drops it. */
+  async saveDisplayName(name: string | null): Promise<boolean> {
+    const started = performance.now();
+    const done = await this.attempt('name', async (db) => {
+      const tx = db.transaction('identities', 'readwrite');
+      const identity = await tx.store.get(this.bee);
+      if (!identity || !('keys' in identity)) return false;
+      const { displayName: _old, ...rest } = identity;
+      await Promise.all([tx.store.put(name === null ? rest : { ...rest, displayName: name }), tx.done]);
       return true;
     });
     if (done) this.counted(1, started);

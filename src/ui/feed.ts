@@ -2,7 +2,7 @@
 // the live counters (messages per second, elections and evictions seen). The bee view, the
 // projector and the simulator page each feed one; it only remembers a bounded recent past.
 
-import { colonyChanges, describeChange } from './map/changes';
+import { changeIcon, colonyChanges, describeChange } from './map/changes';
 import { EMPTY_GRAPH, type Flight, type MapGraph } from './map/graph';
 
 const TIMELINE_LIMIT = 60;
@@ -15,6 +15,8 @@ export interface TimelineEntry {
   /** Wall-clock ms (Date.now()) or virtual ms in the simulator. */
   at: number;
   text: string;
+  /** The role icon the line starts with, if any. */
+  icon?: 'queen' | 'candidate' | 'evicted' | 'worker' | null;
 }
 
 export class ColonyFeed {
@@ -33,15 +35,15 @@ export class ColonyFeed {
       for (const change of colonyChanges(this.graph, graph)) {
         if (change.kind === 'hatched') this.elections++;
         if (change.kind === 'evicted') this.evictions++;
-        this.note(at, describeChange(change));
+        this.note(at, describeChange(change), changeIcon(change));
       }
     }
     this.graph = graph;
     return true;
   }
 
-  note(at: number, text: string): void {
-    this.timeline = [{ id: this.nextEntry++, at, text }, ...this.timeline].slice(0, TIMELINE_LIMIT);
+  note(at: number, text: string, icon: TimelineEntry['icon'] = null): void {
+    this.timeline = [{ id: this.nextEntry++, at, text, icon }, ...this.timeline].slice(0, TIMELINE_LIMIT);
   }
 
   /** A message seen moving (`now` in performance.now() ms, or the simulator's clock). */

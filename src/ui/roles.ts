@@ -7,7 +7,6 @@ import type { Role } from '../hive/protocol';
 export type MapRole = Role | 'unknown';
 
 export interface RoleStyle {
-  icon: string;
   label: string;
   /** Badge background and map node fill. */
   fill: string;
@@ -16,12 +15,12 @@ export interface RoleStyle {
 }
 
 export const ROLE_STYLES: Record<MapRole, RoleStyle> = {
-  egg: { icon: '🥚', label: 'egg', fill: '#e9dcc8', ink: '#2b2118' },
-  worker: { icon: '🐝', label: 'worker', fill: '#f5c542', ink: '#2b2118' },
-  candidate: { icon: '🍯', label: 'candidate', fill: '#f29e4c', ink: '#2b2118' },
-  queen: { icon: '👑', label: 'queen', fill: '#7b3fa0', ink: '#ffffff' },
-  evicted: { icon: '⛔', label: 'evicted', fill: '#9b1c1c', ink: '#ffffff' },
-  unknown: { icon: '·', label: 'bee', fill: '#b8a894', ink: '#2b2118' },
+  egg: { label: 'egg', fill: '#e9dcc8', ink: '#2b2118' },
+  worker: { label: 'worker', fill: '#f5c542', ink: '#2b2118' },
+  candidate: { label: 'candidate', fill: '#f29e4c', ink: '#2b2118' },
+  queen: { label: 'queen', fill: '#7b3fa0', ink: '#ffffff' },
+  evicted: { label: 'evicted', fill: '#9b1c1c', ink: '#ffffff' },
+  unknown: { label: 'bee', fill: '#b8a894', ink: '#2b2118' },
 };
 
 export const MAP_ROLES = Object.keys(ROLE_STYLES) as MapRole[];
@@ -39,11 +38,3 @@ export const LINK_STYLES: Record<LinkKind, { label: string; colour: string; widt
 
 /** Message dots on the map: data arriving here, and data this bee relays onward. */
 export const FLIGHT_COLOURS = { message: '#d14d0f', relay: '#1f6fb2' } as const;
-
-/** A hive's colour, the same in every tab: a hue from its queen's id. */
-export function hiveColour(queen: string | null): string {
-  if (queen === null) return '#b8a894';
-  let hash = 0;
-  for (let i = 0; i < queen.length; i++) hash = (hash * 31 + queen.charCodeAt(i)) >>> 0;
-  return `hsl(${hash % 360} 65% 42%)`;
-}

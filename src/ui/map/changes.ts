@@ -1,6 +1,7 @@
 // What changed between two pictures of the colony, in the colony's words: a queen hatched or
 // fell, bees came, went or emigrated to another hive. The map animates these; timelines list them.
 
+import { beeName } from '../names';
 import type { MapGraph, MapNode } from './graph';
 
 export type ColonyChange =
@@ -39,18 +40,28 @@ export function colonyChanges(before: MapGraph, after: MapGraph): ColonyChange[]
   return changes;
 }
 
-const short = (bee: string): string => bee.slice(0, 6);
-const bees = (list: string[]): string => (list.length <= 3 ? list.map(short).join(', ') : `${list.length} bees`);
+const bees = (list: string[]): string => (list.length <= 3 ? list.map(beeName).join(', ') : `${list.length} bees`);
 
-/** One line for a timeline. */
+/** One line for a timeline, naming bees as people say them. */
 export function describeChange(change: ColonyChange): string {
   switch (change.kind) {
-    case 'hatched': return `👑 ${short(change.bee)} hatched as a queen`;
-    case 'dethroned': return `${short(change.bee)} is no longer a queen`;
-    case 'candidates': return `🍯 ${bees(change.bees)} ate royal jelly: ${change.bees.length === 1 ? 'a candidate' : 'candidates'}`;
-    case 'evicted': return `⛔ ${short(change.bee)} was evicted`;
+    case 'hatched': return `${beeName(change.bee)} hatched as a queen`;
+    case 'dethroned': return `${beeName(change.bee)} is no longer a queen`;
+    case 'candidates': return `${bees(change.bees)} ate royal jelly: ${change.bees.length === 1 ? 'a candidate' : 'candidates'}`;
+    case 'evicted': return `${beeName(change.bee)} was evicted`;
     case 'joined': return `${bees(change.bees)} joined`;
     case 'left': return `${bees(change.bees)} left`;
-    case 'moved': return `🐝 ${short(change.bee)} emigrated from ${short(change.from)}'s hive to ${short(change.to)}'s`;
+    case 'moved': return `${beeName(change.bee)} emigrated from ${beeName(change.from)}'s hive to ${beeName(change.to)}'s`;
+  }
+}
+
+/** The role icon a timeline line carries, if any. */
+export function changeIcon(change: ColonyChange): 'queen' | 'candidate' | 'evicted' | 'worker' | null {
+  switch (change.kind) {
+    case 'hatched': return 'queen';
+    case 'candidates': return 'candidate';
+    case 'evicted': return 'evicted';
+    case 'moved': return 'worker';
+    default: return null;
   }
 }

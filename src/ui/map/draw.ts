@@ -1,17 +1,29 @@
 // Paints a laid-out hive map on a canvas: links batched by kind, bees by role and hive, then
 // hatching rings and messages in flight. Pure drawing; the component owns the loop.
 
-import { FLIGHT_COLOURS, hiveColour, LINK_KINDS, LINK_STYLES, ROLE_STYLES } from '../roles';
+import { HivePalette } from '../hives';
+import { ICON_PATHS } from '../icons';
+import { beeLabel } from '../names';
+import { FLIGHT_COLOURS, LINK_KINDS, LINK_STYLES, ROLE_STYLES, type MapRole } from '../roles';
 import { flightPosition, type Point } from './flights';
 import type { Flight } from './graph';
-import type { ForceLayout, LaidNode } from './layout';
+import type { LaidNode, MapLayout } from './layout';
 
 /** How long a new queen's ring and an emigrant's pulse show. */
 export const EFFECT_MS = 2500;
 /** A small colony is spread over the map rather than drawn as a dot in its middle. */
 const MAX_SCALE = 4;
-/** Up to this many bees get their icon and a label. */
-const DETAIL_LIMIT = 40;
+/** Up to this many bees get their icon and a label (a classroom of 30–60 is named on the map). */
+const DETAIL_LIMIT = 60;
+/** Label size in CSS px: on the projector (big) it is read from the back of the room. */
+const LABEL_PX = { small: 11, big: 20 } as const;
+
+/** The role icons as canvas paths, made once (the same path data as the page's SVG icons). */
+let iconPaths: Map<MapRole, Path2D> | null = null;
+function iconPath(role: MapRole): Path2D {
+  iconPaths ??= new Map(Object.entries(ICON_PATHS).map(([name, d]) => [name as MapRole, new Path2D(d)]));
+  return iconPaths.get(role) as Path2D;
+}
 
 export interface Viewport {
   width: number;
@@ -29,7 +41,7 @@ export interface Effect {
 }
 
 /** The viewport that fits every bee with a margin, eased from the previous one. */
-export function fitViewport(layout: ForceLayout, width: number, height: number, previous: Viewport | null, margin: number): Viewport {
+export function fitViewport(layout: MapLayout, width: number, height: number, previous: Viewport | null, margin: number): Viewport {
   let [minX, minY, maxX, maxY] = [-60, -60, 60, 60];
   for (const node of layout.nodes.values()) {
     minX = Math.min(minX, node.x);
@@ -44,11 +56,12 @@ export function fitViewport(layout: ForceLayout, width: number, height: number, 
   return { width, height, scale: ease(previous.scale, target.scale), cx: ease(previous.cx, target.cx), cy: ease(previous.cy, target.cy) };
 }
 
-export function drawMap(ctx: CanvasRenderingContext2D, layout: ForceLayout, view: Viewport, flights: readonly Flight[], effects: readonly Effect[], now: number, big: boolean): void {
+export function drawMap(ctx: CanvasRenderingContext2D, layout: MapLayout, view: Viewport, flights: readonly Flight[], effects: readonly Effect[], now: number, big: boolean): void {
   const toScreen = (node: { x: number; y: number }): Point => ({ x: view.cx + node.x * view.scale, y: view.cy + node.y * view.scale });
   const count = layout.nodes.size;
   const detailed = count <= DETAIL_LIMIT;
-  const unit = (big ? 1.6 : 1) * (detailed ? 1 : count > 200 ? 0.55 : 0.75);
+  const unit = (big ? 1.6 : 1) * (count <= 40 ? 1 : count > 200 ? 0.55 : 0.75);
+  const palette = new HivePalette([...layout.nodes.values()].filter((node) => node.role === 'queen').map((node) => node.id));
   ctx.clearRect(0, 0, view.width, view.height);
 
   for (const kind of LINK_KINDS) {
@@ -75,7 +88,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, layout: ForceLayout, view
     const p = toScreen(node);
     ctx.beginPath();
     ctx.arc(p.x, p.y, (12 + 40 * age) * unit, 0, 2 * Math.PI);
-    ctx.strokeStyle = effect.kind === 'hatched' ? ROLE_STYLES.queen.fill : hiveColour(node.hive);
+    ctx.strokeStyle = effect.kind === 'hatched' ? ROLE_STYLES.queen.fill : palette.of(node.hive).colour;
     ctx.globalAlpha = Math.max(0, 1 - age);
     ctx.lineWidth = 3 * unit;
     ctx.stroke();
@@ -84,7 +97,8 @@ export function drawMap(ctx: CanvasRenderingContext2D, layout: ForceLayout, view
 
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  for (const node of layout.nodes.values()) drawBee(ctx, node, toScreen(node), unit, detailed);
+  for (const node of layout.nodes.values()) drawBee(ctx, node, toScreen(node), unit, palette);
+  if (detailed) for (const node of layout.nodes.values()) drawLabel(ctx, node, toScreen(node), unit, big, palette);
 
   for (const flight of flights) {
     const at = flightPosition(flight, now, (bee) => {
@@ -108,16 +122,20 @@ export function drawMap(ctx: CanvasRenderingContext2D, layout: ForceLayout, view
   }
 }
 
-function drawBee(ctx: CanvasRenderingContext2D, node: LaidNode, p: Point, unit: number, detailed: boolean): void {
-  const style = ROLE_STYLES[node.role];
+function beeRadius(node: LaidNode, unit: number): number {
   // A queen stays big enough to find in a crowd of hundreds.
-  const radius = node.role === 'queen' ? 13 * Math.max(unit, 1) : 8 * unit;
+  return node.role === 'queen' ? 13 * Math.max(unit, 1) : 8 * unit;
+}
+
+function drawBee(ctx: CanvasRenderingContext2D, node: LaidNode, p: Point, unit: number, palette: HivePalette): void {
+  const style = ROLE_STYLES[node.role];
+  const radius = beeRadius(node, unit);
   ctx.beginPath();
   ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);
   ctx.fillStyle = style.fill;
   ctx.fill();
   ctx.lineWidth = 2.5 * unit;
-  ctx.strokeStyle = hiveColour(node.hive);
+  ctx.strokeStyle = palette.of(node.hive).colour;
   ctx.stroke();
   if (node.self) {
     ctx.beginPath();
@@ -126,13 +144,27 @@ function drawBee(ctx: CanvasRenderingContext2D, node: LaidNode, p: Point, unit: 
     ctx.strokeStyle = '#2b2118';
     ctx.stroke();
   }
-  if (detailed || node.role === 'queen') {
-    ctx.font = `${Math.round(radius * 1.2)}px system-ui, sans-serif`;
-    ctx.fillText(style.icon, p.x, p.y + 1);
-  }
-  if (detailed) {
-    ctx.font = `${Math.round(11 * unit)}px system-ui, sans-serif`;
-    ctx.fillStyle = '#2b2118';
-    ctx.fillText(node.self ? 'you' : node.id.slice(0, 4), p.x, p.y + radius + 9 * unit);
-  }
+  // The icon fills the middle of the disc, leaving a ring of the role's fill around it.
+  const size = radius * 1.2;
+  ctx.save();
+  ctx.translate(p.x - size / 2, p.y - size / 2);
+  ctx.scale(size / 24, size / 24);
+  ctx.fillStyle = style.ink;
+  ctx.fill(iconPath(node.role), 'evenodd');
+  ctx.restore();
+}
+
+/** The bee's short name under it (a queen's with her hive's letter), on a halo that keeps it legible over links. */
+function drawLabel(ctx: CanvasRenderingContext2D, node: LaidNode, p: Point, unit: number, big: boolean, palette: HivePalette): void {
+  const px = big ? LABEL_PX.big : LABEL_PX.small * unit;
+  const letter = node.role === 'queen' ? palette.of(node.id).letter : '';
+  const text = `${node.self ? 'you' : beeLabel(node.id)}${letter ? ` (${letter})` : ''}`;
+  const y = p.y + beeRadius(node, unit) + px * 0.8;
+  ctx.font = `${node.role === 'queen' ? 700 : 400} ${Math.round(px)}px system-ui, sans-serif`;
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = Math.max(3, px / 4);
+  ctx.strokeStyle = '#ffffff';
+  ctx.strokeText(text, p.x, y);
+  ctx.fillStyle = '#2b2118';
+  ctx.fillText(text, p.x, y);
 }

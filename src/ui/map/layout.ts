@@ -23,7 +23,19 @@ const ALPHA_DECAY = 0.035;
 /** Above this many bees, charge alone keeps them apart: collision costs a frame's worth. */
 const COLLIDE_LIMIT = 150;
 
-export class ForceLayout {
+/** Where the map's bees are: laid out here (ForceLayout) or elsewhere and sent (PlacedLayout). */
+export interface MapLayout {
+  readonly nodes: ReadonlyMap<string, LaidNode>;
+  readonly links: readonly LaidLink[];
+  /** Takes a new graph; returns whether its shape changed. */
+  update(graph: MapGraph): boolean;
+  /** Brings the positions forward one frame; false once they rest. */
+  step(): boolean;
+  /** Calls `wake` when positions change without a step (they arrived from elsewhere). */
+  listen?(wake: () => void): void;
+}
+
+export class ForceLayout implements MapLayout {
   readonly nodes = new Map<string, LaidNode>();
   links: LaidLink[] = [];
   private readonly simulation: Simulation<LaidNode, LaidLink>;

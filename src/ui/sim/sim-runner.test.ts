@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BEES, SimRunner } from './sim-runner';
+import { MAX_BEES } from './sim-protocol';
+import { SimRunner } from './sim-runner';
 
 const queens = (runner: SimRunner) => runner.world.liveIds().filter((id) => runner.world.bees.get(id)?.role === 'queen');
 

@@ -1,17 +1,16 @@
-// The simulator (src/sim World: real protocol instances on a virtual network) driven by the
-// page's animation frames, with the demo's levers: add bees, kill queens, partition, heal, and a
-// trickle of messages whose routes the map animates. Work per frame is capped, so a large
-// colony slows its virtual clock rather than the page.
+// The simulator (src/sim World: real protocol instances on a virtual network) run in slices of
+// wall time by the /sim page's Web Worker (sim-host.ts), with the demo's levers: add bees, kill
+// queens, partition, heal, and a trickle of messages whose routes the map animates. Work per
+// slice is capped, so a large colony slows its virtual clock rather than the worker's replies.
 
 import { seededRng, type Rng } from '../../hive/rng';
 import { World } from '../../sim/world';
+import { MAX_BEES } from './sim-protocol';
 
 /** Virtual time is advanced in slices this long, checking the frame's budget between them. */
 const SLICE_MS = 20;
 /** Joins are spread out like tabs opening, this far apart in virtual time. */
 const JOIN_GAP_MS = 15;
-export const MIN_BEES = 2;
-export const MAX_BEES = 500;
 
 export interface Delivery {
   id: string;

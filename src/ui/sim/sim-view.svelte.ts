@@ -1,17 +1,12 @@
-// The simulator page's state: runs the SimRunner on animation frames, redraws the map a few
-// times a second from the world, and measures the page's frame rate (window.simStats).
+// The simulator page's state. The simulator and the map's layout run in a Web Worker
+// (sim-worker.ts); this side sends it the buttons' orders, turns its samples into the map,
+// flights and timeline, places the bees where the worker says, and counts the page's own frames
+// (window.simStats). Besides that, the page's thread only draws.
 
 import { ColonyFeed, type TimelineEntry } from '../feed';
-import { graphFromWorld } from '../map/from-world';
 import { EMPTY_GRAPH, type Flight, type MapGraph } from '../map/graph';
-import { SimRunner } from './sim-runner';
-
-/** Wall time the simulator may use per animation frame. */
-const FRAME_BUDGET_MS = 8;
-/** How often the map and counters are refreshed from the world. */
-const MAP_INTERVAL_MS = 250;
-/** A frame gap longer than this (a hidden tab) is not simulated in one go. */
-const MAX_FRAME_GAP_MS = 100;
+import { PlacedLayout } from '../map/placed-layout';
+import type { SimControls, SimOrder, SimReport, SimSample, SimSetup } from './sim-protocol';
 
 export interface SimStats {
   /** Animation frames in the last whole second. */
@@ -21,9 +16,11 @@ export interface SimStats {
   queens: number;
   hives: number;
   virtualMs: number;
-  /** Virtual ms simulated per real ms over the last second (below `speed` when the budget caps it). */
+  /** Virtual ms simulated per real ms over the last second (below `speed` when the machine caps it). */
   effectiveSpeed: number;
   speed: number;
+  /** The simulator runs in a Web Worker, off the page's thread. */
+  worker: boolean;
 }
 
 declare global {
@@ -32,69 +29,112 @@ declare global {
   }
 }
 
+/** The simulator's side, as the page sees it: a Worker, or a stand-in in tests. */
+export interface SimPort {
+  postMessage(order: SimOrder): void;
+  onmessage: ((event: MessageEvent<SimReport>) => void) | null;
+  terminate(): void;
+}
+
+export function simWorker(): SimPort {
+  return new Worker(new URL('./sim-worker.ts', import.meta.url), { type: 'module', name: 'hivemesh-sim' }) as unknown as SimPort;
+}
+
 export class SimView {
   graph: MapGraph = $state.raw(EMPTY_GRAPH);
   flights: Flight[] = $state.raw([]);
   timeline: TimelineEntry[] = $state.raw([]);
-  stats: SimStats = $state({ fps: 0, frames: 0, bees: 0, queens: 0, hives: 0, virtualMs: 0, effectiveSpeed: 0, speed: 1 });
+  stats: SimStats = $state({ fps: 0, frames: 0, bees: 0, queens: 0, hives: 0, virtualMs: 0, effectiveSpeed: 0, speed: 1, worker: true });
   messageRate = $state(0);
-  neighbourLinks = $state(false);
+  /** Live bees plus those still joining, as the simulator last said. */
+  liveCount = $state(0);
+  /** What the page last told the simulator (not reactive: the page's own inputs hold the state). */
+  controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false };
   readonly feed = new ColonyFeed();
+  /** The map's positions, computed in the worker. */
+  readonly layout = new PlacedLayout();
   private frame = 0;
-  private lastFrameAt = 0;
-  private lastMapAt = -Infinity;
   private secondStartedAt = 0;
   private framesThisSecond = 0;
-  private virtualThisSecond = 0;
+  private killed: Array<(queens: number) => void> = [];
 
-  constructor(readonly runner: SimRunner) {}
+  constructor(
+    private readonly port: SimPort,
+    readonly setup: SimSetup,
+  ) {
+    this.liveCount = setup.bees;
+    port.onmessage = (event) => this.received(event.data);
+  }
 
   start(): void {
-    this.lastFrameAt = this.secondStartedAt = performance.now();
+    this.port.postMessage({ type: 'start', setup: this.setup, controls: { ...this.controls } });
+    this.secondStartedAt = performance.now();
     this.frame = requestAnimationFrame((now) => this.tick(now));
   }
 
   stop(): void {
     cancelAnimationFrame(this.frame);
+    this.port.terminate();
   }
 
-  /** Redraw the map now (after a button changed the colony). */
-  refresh(): void {
-    this.lastMapAt = -Infinity;
+  setControls(controls: Partial<SimControls>): void {
+    this.controls = { ...this.controls, ...controls };
+    this.stats.speed = this.controls.speed;
+    this.port.postMessage({ type: 'controls', controls: { ...this.controls } });
+  }
+
+  /** Crashes every queen at once; resolves how many there were. */
+  killQueens(): Promise<number> {
+    return new Promise((resolve) => {
+      this.killed.push(resolve);
+      this.port.postMessage({ type: 'killQueens' });
+    });
+  }
+
+  partition(): void {
+    this.port.postMessage({ type: 'partition' });
+  }
+
+  heal(): void {
+    this.port.postMessage({ type: 'heal' });
+  }
+
+  addBees(n: number): void {
+    this.port.postMessage({ type: 'addBees', n });
+  }
+
+  private received(report: SimReport): void {
+    if (report.type === 'killed') this.killed.shift()?.(report.queens);
+    else if (report.type === 'placed') {
+      this.layout.place(report);
+      // Ask for the next positions once this frame is drawn, not before.
+      requestAnimationFrame(() => this.port.postMessage({ type: 'drawn' }));
+    }
+    else this.sample(report, performance.now());
   }
 
   private tick(now: number): void {
     this.frame = requestAnimationFrame((next) => this.tick(next));
-    const gap = Math.min(now - this.lastFrameAt, MAX_FRAME_GAP_MS);
-    this.lastFrameAt = now;
-    this.virtualThisSecond += this.runner.advance(gap, FRAME_BUDGET_MS);
     this.framesThisSecond++;
     this.stats.frames++;
     if (now - this.secondStartedAt >= 1000) {
-      const elapsed = now - this.secondStartedAt;
-      this.stats.fps = Math.round((this.framesThisSecond * 1000) / elapsed);
-      this.stats.effectiveSpeed = this.virtualThisSecond / elapsed;
+      this.stats.fps = Math.round((this.framesThisSecond * 1000) / (now - this.secondStartedAt));
       this.secondStartedAt = now;
       this.framesThisSecond = 0;
-      this.virtualThisSecond = 0;
-    }
-    if (now - this.lastMapAt >= MAP_INTERVAL_MS) {
-      this.lastMapAt = now;
-      this.sample(now);
     }
     window.simStats = { ...this.stats };
   }
 
-  private sample(now: number): void {
-    const world = this.runner.world;
-    for (const delivery of this.runner.deliveries()) this.feed.fly(delivery.id, delivery.route, 'message', now);
-    if (this.feed.update(graphFromWorld(world, { neighbourLinks: this.neighbourLinks }), world.now)) {
+  private sample(sample: SimSample, now: number): void {
+    for (const delivery of sample.deliveries) this.feed.fly(delivery.id, delivery.route, 'message', now);
+    if (this.feed.update(sample.graph, sample.virtualMs)) {
       this.graph = this.feed.graph;
       this.timeline = this.feed.timeline;
     }
     this.flights = this.feed.flights;
     this.messageRate = this.feed.messagesPerSecond(now);
+    this.liveCount = sample.bees;
     const queens = this.graph.nodes.filter((node) => node.role === 'queen').length;
-    Object.assign(this.stats, { bees: this.graph.nodes.length, queens, hives: queens, virtualMs: world.now, speed: this.runner.speed });
+    Object.assign(this.stats, { bees: this.graph.nodes.length, queens, hives: queens, virtualMs: sample.virtualMs, effectiveSpeed: sample.effectiveSpeed });
   }
 }
