@@ -17,7 +17,7 @@ const BEES = 5;
  */
 const CATCH_MS = 20_000;
 
-const OFFENCE: Record<RogueKind, Offence> = { flood: 'flood', malformed: 'malformed', replay: 'replayed', forge: 'forged', usurp: 'usurp' };
+const OFFENCE: Record<RogueKind, Offence> = { flood: 'flood', malformed: 'malformed', replay: 'replayed', forge: 'forged', usurp: 'usurp', oversize: 'oversized', rewrite: 'forged' };
 
 const snap = (bee: MemoryBee) => bee.protocol.snapshot();
 /** Links a bee refused to an evicted bee: at the protocol, or at the links before any handshake. */
