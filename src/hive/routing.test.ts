@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createIdentity } from '../crypto/identity';
 import { identityNotary } from '../link/notary';
 import type { Envelope } from './frames';
-import { Protocol } from './protocol';
+import { DEFAULT_CONFIG, Protocol } from './protocol';
 import { seededRng } from './rng';
 
 const [origin, relay, named, other] = ['0a', '1b', '2c', '3d'].map((c) => c.repeat(8)) as [string, string, string, string];
@@ -12,7 +12,7 @@ const [origin, relay, named, other] = ['0a', '1b', '2c', '3d'].map((c) => c.repe
 /** A bee in discovery mode (no elections) linked to `peers`. */
 function beeLinkedTo(peers: readonly string[]): Protocol {
   const identity = createIdentity();
-  const bee = new Protocol(identity.id, seededRng(1), identityNotary(identity), { config: { electionMinMs: 1e12 } });
+  const bee = new Protocol(identity.id, seededRng(1), identityNotary(identity), { config: { ...DEFAULT_CONFIG, electionMinMs: 1e12 } });
   for (const peer of peers) bee.step({ type: 'linkOpen', peer }, 0);
   return bee;
 }

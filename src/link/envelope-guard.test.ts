@@ -153,6 +153,11 @@ describe('blame the signer, never the relay', () => {
     expect(check({ ...honest, route: [origin.id, receiver.id] })).toEqual({ dropped: 'forged', origin: origin.id });
     expect(guard.counters.verified).toBe(1);
     expect(check(honest)).toHaveProperty('frame');
+    // A copy of it with the ttl raised is caught without another verification: it cannot be
+    // what the origin signed. An honest copy by another way (its ttl and route add up) is a duplicate.
+    expect(check({ ...honest, ttl: 8 })).toEqual({ dropped: 'forged', origin: origin.id });
+    expect(guard.check(origin.id, JSON.stringify(signed))).toEqual({ dropped: 'duplicate', origin: origin.id });
+    expect(guard.counters.verified).toBe(2);
   });
 });
 

@@ -97,8 +97,10 @@ const signedFields = (colony: string, env: Pick<Envelope, 'from' | 'to' | 'ttl' 
   to: env.to,
   p,
   seq,
-  ttl: env.ttl + env.route.length - 1,
+  ttl: signedTtl(env),
 });
+
+const signedTtl = (env: Pick<Envelope, 'ttl' | 'route'>): number => env.ttl + env.route.length - 1;
 
 /** The payload's size as relays pass it on (JSON.stringify of what was parsed, never the raw text). */
 const payloadBytes = (p: unknown): number => JSON.stringify(p).length;
@@ -195,13 +197,18 @@ export class EnvelopeGuard {
     // The sender is the route's last bee (the link is authenticated), the origin its first.
     if (env.route[0] !== env.from || env.route.at(-1) !== peer) return 'forged';
     const seen = this.windows.check(env.from, auth.seq, env.id, this.now());
-    if (seen !== 'new') return seen;
+    // Another copy of one already verified, cheaply: the same signature cannot cover another TTL,
+    // so a copy whose ttl and route add up to a different one was changed on the way.
+    if (seen !== 'new') {
+      const signed = this.windows.signedTtl(env.from, auth.seq);
+      return signed === undefined || signed === signedTtl(env) ? seen : 'forged';
+    }
     const started = performance.now();
     const good = verifyFields(publicKey, 'envelope', signedFields(this.colony, env, raw.p, auth.seq), auth.sig);
     this.counters.verifyMs += performance.now() - started;
     this.counters.verified++;
     if (!good) return 'forged';
-    this.windows.record(env.from, auth.seq, env.id, this.now());
+    this.windows.record(env.from, auth.seq, env.id, this.now(), signedTtl(env));
     // Signed, so its signer chose the size: charged to it, and never passed on.
     if (payloadBytes(raw.p) > MAX_PAYLOAD_BYTES) return 'oversized';
     remember(this.relayable, env.id, { auth, p: raw.p }, RELAY_CACHE);

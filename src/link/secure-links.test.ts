@@ -215,7 +215,7 @@ describe('signed envelopes', () => {
     expect(r.protocol.snapshot().conduct.condemned.oversized).toBe(1);
     // A worker shuts its signer out (banning is a queen's word): the link to A closes.
     await until(() => !r.protocol.snapshot().neighbours.includes(a.id), 'R cuts A off');
-    expect(b.dataFrames().some((f) => f.p.msg === '7'.repeat(16))).toBe(false);
+    expect(b.dataFrames().some((f) => (f.p as { msg?: string }).msg === '7'.repeat(16))).toBe(false);
     expect(b.charged()).toEqual({});
   });
 });

@@ -66,11 +66,14 @@ describe('the queen destroys compromised workers', () => {
     rogue.goRogue([kind]);
     // Every honest bee, at every step, never links the rogue again once it has banned it.
     const stillLinked: string[] = [];
+    let ref = 1000;
     await runUntil(
       colony,
       CATCH_MS,
       () => honest.every((bee) => bans(bee, rogue.id).length > 0) && honest.every((bee) => !snap(bee).neighbours.includes(rogue.id)),
       () => {
+        // A settled hive sends a worker little to pass on: messages to the rogue give it some.
+        if (kind === 'rewrite' && colony.now % 500 === 0) honest[ref % honest.length]!.post(rogue.id, 'for the rogue', ref++);
         for (const bee of honest) {
           if (bans(bee, rogue.id).length > 0 && snap(bee).neighbours.includes(rogue.id) && colony.now - bans(bee, rogue.id)[0]!.at > 1000) stillLinked.push(bee.id);
         }
