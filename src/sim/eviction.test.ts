@@ -138,6 +138,46 @@ describe('the queen destroys compromised workers', () => {
   }, 120_000);
 });
 
+describe('blame the signer, never the relay', () => {
+  /** Offences counted against honest bees, by whom: always empty. */
+  const chargedHonest = (honest: readonly MemoryBee[]) =>
+    honest.flatMap((bee) => Object.entries(snap(bee).conduct.charged).filter(([id]) => honest.some((h) => h.id === id)).map(([id, n]) => `${bee.id} charged ${id} ${n}`));
+
+  it.each([
+    ['oversize', 70],
+    ['oversize', 71],
+    ['oversize', 72],
+    ['oversize', 73],
+    ['rewrite', 74],
+    ['rewrite', 75],
+    ['rewrite', 76],
+  ] as const)('a member sending %s frames through honest neighbours is evicted, and no honest relay is ever charged (seed %i)', async (kind, seed) => {
+    const { colony, bees, queen } = await settledColony(seed);
+    const rogue = bees.find((bee) => bee !== queen)!;
+    const honest = bees.filter((bee) => bee !== rogue);
+    rogue.goRogue([kind]);
+    let ref = 1000;
+    const charged: string[] = [];
+    await runUntil(
+      colony,
+      CATCH_MS,
+      () => honest.every((bee) => bans(bee, rogue.id).length > 0),
+      () => {
+        if (colony.now % 500 === 0) honest[ref % honest.length]!.post(rogue.id, 'for the rogue', ref++);
+        charged.push(...chargedHonest(honest));
+      },
+    );
+    for (const bee of honest) expect(bans(bee, rogue.id), `${bee.id} bans the rogue`).toMatchObject([{ by: queen.id, offence: OFFENCE[kind] }]);
+    expect(snap(rogue).role).toBe('evicted');
+    // Honest bees keep carrying messages for a while: still nobody charges an honest bee.
+    await expectMessagesFlow(colony, honest, `after ${kind}`);
+    charged.push(...chargedHonest(honest));
+    expect([...new Set(charged)]).toEqual([]);
+    for (const bee of honest) expect(snap(bee).conduct.banned.map((ban) => ban.bee)).toEqual([rogue.id]);
+    expect(colony.crashes).toEqual([]);
+  }, 120_000);
+});
+
 describe('no false positives', () => {
   /** Every bee posts `perBee` messages at once to the others in turn, plus broadcasts. */
   function storm(bees: readonly MemoryBee[], perBee: number): Array<{ from: MemoryBee; to: MemoryBee | null; ref: number; body: string }> {
