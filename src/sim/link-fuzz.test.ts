@@ -4,7 +4,9 @@
 // fuzzer is evicted once the queen has seen enough; the next one takes its place, and strangers
 // write junk before they ever authenticate. No bee may throw, no honest bee may be banned; once
 // the fuzzing stops, the honest bees have one queen and deliver every message exactly once.
-// FUZZ_SEED=n replays a run; the counts are printed as a `[fuzz] links` line.
+// FUZZ_SEED=n replays a run, FUZZ_FRAMES=n writes that many frames (100,000 for the long run:
+// FUZZ_FRAMES=100000 npx vitest run src/sim/link-fuzz.test.ts); the counts, the drops by reason,
+// the honest bees charged and the heap before and after are printed as a `[fuzz] links` line.
 
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
@@ -16,7 +18,7 @@ import { MemoryColony, type MemoryBee } from './memory-colony';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const BEES = 6;
-const FRAMES = 6000;
+const FRAMES = Number(process.env.FUZZ_FRAMES ?? 6000);
 const FUZZ_MS = 30_000;
 /** Every this many frames goes to a stranger that never finished the handshake. */
 const STRANGER_EVERY = 25;
@@ -49,6 +51,7 @@ interface Fuzzer {
 const delivered = (bee: MemoryBee, body: string) => bee.inbox.filter((m) => m.body === body).length;
 
 it('keeps every bee running through thousands of fuzzed frames, evicts the fuzzers, then elects one queen and delivers exactly once', async () => {
+  const heapBefore = process.memoryUsage().heapUsed;
   const colony = new MemoryColony({ seed: SEED });
   const bees = Array.from({ length: BEES }, () => colony.addBee());
   await colony.run(15_000);
@@ -160,18 +163,24 @@ it('keeps every bee running through thousands of fuzzed frames, evicts the fuzze
     unsigned: sum((s) => s.security.envelopes.unsigned),
     forged: sum((s) => s.security.envelopes.forged),
     replayed: sum((s) => s.security.envelopes.replayed),
+    oversized: sum((s) => s.security.envelopes.oversized),
     refusedHandshakes: sum((s) => s.security.links.refused),
     refusedBanned: sum((s) => s.conduct.refused),
   };
   const verified = sum((s) => s.security.envelopes.verified);
+  // Honest bees condemn only fuzzers, and nobody charges an honest bee.
+  const honestCharged = bees.flatMap((bee) => Object.keys(bee.protocol.snapshot().conduct.charged).filter((id) => honest.includes(id)));
+  expect(honestCharged).toEqual([]);
+  const heapAfter = process.memoryUsage().heapUsed;
   const verifyMs = sum((s) => s.security.envelopes.verifyMs);
   const duringOk = sent.filter((m) => m.from.settled.find((s) => s.ref === m.ref)?.ok).length;
   expect(total).toBeGreaterThan(FRAMES / 2);
   console.log(
     `[fuzz] links seed=${SEED}: ${total} frames tried on links to ${BEES} bees by ${fuzzers.length} fuzzers and ${tried.get('pre-handshake')} strangers; ` +
-      `dropped and counted ${JSON.stringify(dropped)}; ${evicted} fuzzers evicted, honest bees banned 0, crashes ${colony.crashes.length}; ` +
+      `dropped and counted ${JSON.stringify(dropped)}; ${evicted} fuzzers evicted, honest bees banned 0, honest bees charged ${honestCharged.length}, crashes ${colony.crashes.length}; ` +
       `${duringOk}/${sent.length} messages sent during the fuzz acknowledged, ${after.length}/${after.length} after; ` +
       `one queen again ${(queenAfterMs / 1000).toFixed(0)} s (virtual) after the fuzz stopped; ` +
-      `${verified} signatures verified (${(verifyMs / Math.max(1, verified)).toFixed(2)} ms each); kinds ${JSON.stringify(Object.fromEntries(tried))}`,
+      `${verified} signatures verified (${(verifyMs / Math.max(1, verified)).toFixed(2)} ms each); kinds ${JSON.stringify(Object.fromEntries(tried))}; ` +
+      `heap ${(heapBefore / 2 ** 20).toFixed(0)} MiB before, ${(heapAfter / 2 ** 20).toFixed(0)} MiB after`,
   );
-}, 180_000);
+}, 180_000 + FRAMES * 30);
