@@ -76,7 +76,7 @@ it('keeps every bee running through thousands of fuzzed frames, evicts the fuzze
   const write = (peer: string, kind: LinkFuzzKind, raw: string): boolean => {
     if (kind === 'valid-looking' && rng.next() < SIGNED_SHARE) {
       const frame = JSON.parse(raw) as Frame;
-      if (frame.t === 'env') return fuzzer.links.send(peer, { ...frame, from: fuzzer.id });
+      if (frame.t === 'env') return fuzzer.links.send(peer, { ...frame, from: fuzzer.id, route: [fuzzer.id] });
     }
     return fuzzer.links.sendRaw(peer, raw);
   };
