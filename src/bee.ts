@@ -13,7 +13,7 @@ import { seededRng } from './hive/rng';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
 import { MAX_VERSION } from './hive/upgrades';
 import { identityNotary } from './link/notary';
-import { SecureLinks } from './link/secure-links';
+import { misconduct, SecureLinks } from './link/secure-links';
 import { MeshSignaler } from './net/mesh-signaler';
 import { loadTransport, type MakeTransport } from './net/load-transport';
 import { isBeeId } from './net/signal-protocol';
@@ -153,7 +153,10 @@ export class Bee implements HiveApi {
         link: (peer) => this.links.link(peer),
         unlink: (peer) => this.links.unlink(peer),
         send: (peer, frame) => {
-          this.links.send(peer, frame);
+          // A rogue that rewrites passes on what it relays its own way.
+          const rewritten = this.rogue?.rewrite(peer, frame, this.links);
+          if (rewritten) this.links.sendRaw(peer, rewritten);
+          else this.links.send(peer, frame);
           if (frame.t === 'env' && frame.p.k === 'data') this.relays.emit({ id: frame.id, route: frame.route, next: peer });
         },
         sample: () => this.signaling.requestSample(),
@@ -200,8 +203,8 @@ export class Bee implements HiveApi {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),
       onDropped: (peer, reason, origin) => {
-        this.note('security', `dropped a ${reason} envelope from ${origin ?? 'an unknown bee'} (via ${peer})`, { peer, reason, origin });
-        this.step({ type: 'misconduct', peer, offence: reason });
+        this.note('security', `dropped a ${reason} envelope from ${origin} (via ${peer})`, { peer, reason, origin });
+        this.step(misconduct(peer, reason, origin));
       },
     });
     // A rogue replays and forges what it heard, signatures and all: it keeps the wire form.
@@ -371,8 +374,8 @@ export class Bee implements HiveApi {
     this.step({ type: 'tick' });
     this.outgoing.flush();
     if (!this.rogue) return;
-    const { term, neighbours, hive } = this.driver.protocol.snapshot();
-    this.rogue.play({ id: this.id, hive, term, peers: neighbours }, this.links);
+    const { term, neighbours, hive, queen } = this.driver.protocol.snapshot();
+    this.rogue.play({ id: this.id, hive, term, peers: neighbours, queen }, this.links);
   }
 
   private readonly onVisibility = (): void => this.step({ type: 'visibility', visible: document.visibilityState === 'visible' });

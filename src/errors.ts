@@ -9,7 +9,7 @@ import { jsonDepthWithin } from './net/signal-protocol';
 export const ERROR_CODES = [
   /** `send(to)` to something that is not a bee id. */
   'ERR_NOT_A_BEE_ID',
-  /** A body whose JSON is longer than MAX_BODY_BYTES: receivers would drop it. */
+  /** A body whose JSON is longer than MAX_BODY_BYTES (UTF-8): it would not fit an envelope, sealed or not. */
   'ERR_BODY_TOO_BIG',
   /** A body nested deeper than MAX_BODY_DEPTH: receivers would drop it. */
   'ERR_BODY_TOO_DEEP',
@@ -59,6 +59,9 @@ export function bodyError(body: unknown): HiveError | null {
   } catch (err) {
     return new HiveError('ERR_BODY_UNSIGNABLE', `message body cannot be signed: ${(err as Error).message}`);
   }
-  if (json.length > MAX_BODY_BYTES) return new HiveError('ERR_BODY_TOO_BIG', `message body must be JSON of at most ${MAX_BODY_BYTES} bytes (got ${json.length})`);
+  // In UTF-8 bytes, as sealing sees it: sealed (a third more, in base64url) the body still fits
+  // MAX_PAYLOAD_BYTES, which every receiver holds the signer to.
+  const bytes = json.length > MAX_BODY_BYTES ? json.length : new TextEncoder().encode(json).length;
+  if (bytes > MAX_BODY_BYTES) return new HiveError('ERR_BODY_TOO_BIG', `message body must be JSON of at most ${MAX_BODY_BYTES} bytes in UTF-8 (got ${bytes})`);
   return null;
 }

@@ -101,8 +101,10 @@ export type HiveEvent =
   | { type: 'frame'; peer: string; frame: Frame }
   /** A frame from `peer` failed to parse; counted, never acted on. */
   | { type: 'malformed'; peer: string }
-  /** The driver's guard dropped an envelope from `peer` (unsigned, forged or replayed). */
+  /** The driver's guard dropped an envelope from `peer` (unsigned, forged or replayed): the link's doing. */
   | { type: 'misconduct'; peer: string; offence: Exclude<LinkOffence, 'malformed'> }
+  /** The guard dropped an envelope `origin` signed over the size limit: its signer's doing, not the link's. */
+  | { type: 'misconduct'; peer: string; offence: 'oversized'; origin: string }
   /** `msg` names the message end to end; a driver that stored it first passes the same id again after a reload. */
   | { type: 'send'; ref: number; to: string; body: unknown; msg?: string }
   | { type: 'broadcast'; ref: number; body: unknown; msg?: string }

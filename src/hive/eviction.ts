@@ -1,7 +1,8 @@
 // The queen's second job: destroying compromised workers. Every bee tallies the misconduct it can
 // see for itself, per link (malformed, unsigned, forged and replayed frames: an honest relay drops
 // those before passing them on, so the link they came on is the culprit) and per signed origin
-// (floods, throne claims whose certificate does not verify). Limits sit far above what honest
+// (oversized payloads, floods, throne claims whose certificate does not verify: the signature
+// proves who chose them, and relays never pass them on). Limits sit far above what honest
 // bees do, but for a forged certificate, which is proof. A queen evicts a bee
 // that crosses one: a signed notice floods the colony, every bee that follows her bans the bee,
 // drops its envelopes and closes its links. A worker that sees misconduct only shuts that
@@ -19,6 +20,8 @@ export interface ConductLimits {
   unsigned: number;
   forged: number;
   replayed: number;
+  /** Payloads over MAX_PAYLOAD_BYTES one bee signed within one window that condemn it. */
+  oversized: number;
   /** Claims with a certificate that does not verify, from one bee within one window, that condemn it. */
   usurp: number;
   /**
@@ -43,6 +46,8 @@ export const CONDUCT_LIMITS: ConductLimits = {
   unsigned: 3,
   forged: 3,
   replayed: 5,
+  // One is proof: an honest guard refuses to sign a payload over the limit.
+  oversized: 1,
   // One is proof: an honest queen's certificate verifies everywhere, and only she signs her claim.
   usurp: 1,
   floodEnvelopes: 400,
@@ -77,6 +82,11 @@ export interface ConductSnapshot {
   condemned: Record<Offence, number>;
   /** Links refused because the far end is banned or shut out. */
   refused: number;
+  /**
+   * Offences this bee counted against each bee (floods only once condemned): what tests check
+   * honest bees never earn. Bounded like the tallies.
+   */
+  charged: Record<string, number>;
 }
 
 /** What the warden needs of the protocol it guards. */
@@ -111,6 +121,7 @@ export class Warden {
   /** Banned bees whose links close once the notice has had time to reach them. */
   private readonly cuts = new Map<string, number>();
   private readonly condemned = Object.fromEntries(OFFENCES.map((offence) => [offence, 0])) as Record<Offence, number>;
+  private readonly charged = new Map<string, number>();
   private refused = 0;
   private eviction: Ban | null = null;
 
@@ -146,6 +157,15 @@ export class Warden {
   onLinkOffence(peer: string, offence: LinkOffence, now: number): void {
     const count = this.tally(offence, peer, this.limits.windowMs, now);
     if (count >= this.limits[offence]) this.condemn(peer, offence, `${count} ${offence} frames in ${this.limits.windowMs / 1000} s`, now);
+  }
+
+  /**
+   * An envelope `origin` signed with a payload over the limit (the driver's guard verified the
+   * signature and dropped it): charged to its signer, never to the relay that brought it.
+   */
+  onOversized(origin: string, now: number): void {
+    const count = this.tally('oversized', origin, this.limits.windowMs, now);
+    if (count >= this.limits.oversized) this.condemn(origin, 'oversized', `signed ${count} payloads over the size limit`, now);
   }
 
   /**
@@ -209,7 +229,7 @@ export class Warden {
   }
 
   snapshot(): ConductSnapshot {
-    return { banned: [...this.bans.values()], evicted: this.eviction, condemned: { ...this.condemned }, refused: this.refused };
+    return { banned: [...this.bans.values()], evicted: this.eviction, condemned: { ...this.condemned }, refused: this.refused, charged: Object.fromEntries(this.charged) };
   }
 
   /** Adds one to `offence`'s tally for `key` in its current window; returns the new count. */
@@ -220,12 +240,18 @@ export class Warden {
       tally = { since: now, count: 0 };
       remember(this.tallies, id, tally, MAX_TALLIES);
     }
+    if (offence !== 'flood') this.charge(key);
     return ++tally.count;
+  }
+
+  private charge(bee: string): void {
+    remember(this.charged, bee, (this.charged.get(bee) ?? 0) + 1, MAX_TALLIES);
   }
 
   private condemn(bee: string, offence: Offence, detail: string, now: number): void {
     if (bee === this.host.id || this.bans.has(bee)) return;
     this.condemned[offence]++;
+    if (offence === 'flood') this.charge(bee);
     if (this.host.isQueen()) {
       const ban: Ban = { bee, by: this.host.id, offence, detail: detail.slice(0, MAX_DETAIL_CHARS), at: now };
       this.ban(ban, now);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES } from '../net/transport';
-import { encodeFrame, MAX_BODY_DEPTH, MAX_HOPS, MAX_SIGNAL_BYTES, parseFrame, type Envelope, type Frame } from './frames';
+import { encodeFrame, MAX_BODY_DEPTH, MAX_HOPS, MAX_PAYLOAD_BYTES, MAX_SIGNAL_BYTES, parseFrame, type Envelope, type Frame } from './frames';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -53,6 +53,8 @@ describe('parseFrame', () => {
     ['an unknown payload', JSON.stringify({ ...data, p: { k: 'sting' } })],
     ['a fractional term', JSON.stringify({ ...data, p: { k: 'vote', term: 1.5, pre: false } })],
     ['a route that is too long', encodeFrame({ ...data, route: Array<string>(MAX_HOPS + 2).fill(A) })],
+    ['an empty route', encodeFrame({ ...data, route: [] })],
+    ['more ttl than its route leaves room for', encodeFrame({ ...data, ttl: MAX_HOPS, route: [A, B] })],
     ['a digest with a bad beat', JSON.stringify({ t: 'hb', digest: [[A, -1]], term: 0, queen: null, uptimeMs: 0, visible: true })],
     ['a hive with a bad worker', JSON.stringify({ t: 'hb', digest: [], hives: [{ queen: A, beat: 1, term: 1, workers: ['x'] }], term: 0, queen: null, uptimeMs: 0, visible: true })],
     ['members out of order (one spelling per membership, as signed)', JSON.stringify({ ...data, p: { k: 'members', membership: { ...membership, members: [B, A] }, seal } })],
@@ -66,5 +68,22 @@ describe('parseFrame', () => {
     ['a frame over the data-channel limit', encodeFrame({ ...data, p: { k: 'data', msg: 'fedcba9876543210', body: 'x'.repeat(MAX_FRAME_BYTES) } })],
   ])('rejects %s', (_name, raw) => {
     expect(parseFrame(raw)).toBeNull();
+  });
+});
+
+describe('the envelope size limits', () => {
+  it('leave room for the largest envelope a relay can make of a payload at the limit', () => {
+    // The longest ids the parser takes, a route of MAX_HOPS + 1 of them, the longest auth.
+    const longest = (c: string) => c.repeat(64);
+    const p = { k: 'data', msg: 'f'.repeat(32), body: '' };
+    const worst = {
+      t: 'env', id: 'e'.repeat(32), from: longest('a'), to: longest('b'), ttl: 0,
+      route: Array.from({ length: MAX_HOPS + 1 }, () => longest('c')),
+      p: { ...p, body: 'x'.repeat(MAX_PAYLOAD_BYTES - JSON.stringify(p).length) },
+      auth: { pub: 'k'.repeat(43), seq: Number.MAX_SAFE_INTEGER, sig: 's'.repeat(86) },
+    };
+    const raw = JSON.stringify(worst);
+    expect(parseFrame(raw), 'the parser takes it').not.toBeNull();
+    expect(raw.length).toBeLessThanOrEqual(MAX_FRAME_BYTES);
   });
 });

@@ -10,8 +10,16 @@ import type { Membership } from './membership';
 export const MAX_HOPS = 16;
 /** Largest roster digest in one heartbeat (keeps a heartbeat well under 16 KiB). */
 export const MAX_DIGEST_ENTRIES = 200;
-/** Serialized body limit, so a data frame with its route fits in one data-channel message. */
+/** A message body's canonical JSON, in UTF-8 bytes, as `send()` takes it (sealed, it grows by a third). */
 export const MAX_BODY_BYTES = 8 * 1024;
+/**
+ * What an envelope's origin signs and every receiver holds it to: the payload's JSON as relays
+ * pass it on. The rest of an envelope (ids, ttl, a route of MAX_HOPS + 1 bees, the signature) takes
+ * at most ENVELOPE_OVERHEAD_BYTES, so a relay can always pass on what it accepted within
+ * MAX_FRAME_BYTES (frames.test.ts builds the worst case). Over it, the signer is to blame.
+ */
+export const MAX_PAYLOAD_BYTES = 14 * 1024;
+export const ENVELOPE_OVERHEAD_BYTES = MAX_FRAME_BYTES - MAX_PAYLOAD_BYTES;
 /** Hives one heartbeat tells of, and workers listed per hive (bounds a heartbeat's size). */
 export const MAX_HIVE_ENTRIES = 24;
 export const MAX_HIVE_WORKERS = 64;
@@ -27,7 +35,7 @@ export const MAX_BODY_DEPTH = 8;
 const ID = /^[0-9a-f]{16,32}$/;
 
 /** What a queen evicts a bee for (eviction.ts says how each is detected). */
-export const OFFENCES = ['malformed', 'unsigned', 'forged', 'replayed', 'flood', 'usurp'] as const;
+export const OFFENCES = ['malformed', 'unsigned', 'forged', 'replayed', 'oversized', 'flood', 'usurp'] as const;
 export type Offence = (typeof OFFENCES)[number];
 /** Longest human-readable detail an eviction notice carries. */
 export const MAX_DETAIL_CHARS = 200;
@@ -111,7 +119,9 @@ export type Payload =
 
 /**
  * Anything that travels further than one link. `id` is unique per transmission (relays drop
- * repeats of it); `to` null floods to everyone; each hop appends itself to `route`.
+ * repeats of it); `to` null floods to everyone; each hop takes one off `ttl` and appends itself
+ * to `route`, so ttl + route.length - 1 is the TTL the origin signed (envelope-guard.ts). The
+ * route is a record for the inbox, never a reason to skip a bee (routing.ts).
  */
 export interface Envelope {
   t: 'env';
@@ -298,7 +308,8 @@ export function parseFrameValue(value: unknown): Frame | null {
         : null;
     case 'env': {
       const p = parsePayload(f.p);
-      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route)
+      // Each hop trades one ttl for one route entry: together they never exceed what a sender may state.
+      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route) && f.route.length > 0 && f.ttl + f.route.length - 1 <= MAX_HOPS
         ? { t: 'env', id: f.id, from: f.from, to: f.to, ttl: f.ttl, route: f.route, p }
         : null;
     }

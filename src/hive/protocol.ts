@@ -100,7 +100,10 @@ export class Protocol {
       case 'linkClosed': this.links.closed(event.peer, now); break;
       case 'frame': this.onFrame(event.peer, event.frame, now); break;
       case 'malformed': this.counters.malformed++; this.warden.onLinkOffence(event.peer, 'malformed', now); break;
-      case 'misconduct': this.warden.onLinkOffence(event.peer, event.offence, now); break;
+      case 'misconduct':
+        if (event.offence === 'oversized') this.warden.onOversized(event.origin, now);
+        else this.warden.onLinkOffence(event.peer, event.offence, now);
+        break;
       case 'send': this.postbox.submit(event.ref, event.to, event.body, now, event.msg); break;
       case 'broadcast': this.postbox.submit(event.ref, null, event.body, now, event.msg); break;
       case 'visibility': this.visible = event.visible; break;

@@ -1,6 +1,12 @@
 // How envelopes travel. With a queen, data goes through her ("communicate solely through her"),
 // queens hand another hive's traffic to its queen (the court), and everything else floods the
 // mesh with a TTL, each transmission relayed once. Replies follow breadcrumbs back.
+//
+// Nothing here trusts `route` to leave a bee out: relays write it, unsigned, and one that listed
+// bees it never met would steer later hops around them. Whom to skip comes from what this bee
+// knows itself (the link an envelope came on, its signed origin); a bee that already has an
+// envelope drops another copy. A route may only widen the way: a unicast hop towards a bee the
+// route says was passed already (a loop) becomes a flood that still reaches every link.
 
 import { remember } from './bounded';
 import type { Counters, Effects, HiveConfig } from './events';
@@ -42,7 +48,7 @@ export class Router {
 
   /** Start an envelope of our own. */
   originate(to: string | null, p: Payload, now: number, ttl = this.config.floodTtl): void {
-    const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.self, to, ttl, route: [this.self], p };
+    const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.self, to, ttl: Math.min(ttl, MAX_HOPS), route: [this.self], p };
     this.forwarded.add(env.id, now);
     this.relay(env, null);
   }
@@ -113,7 +119,7 @@ export class Router {
     // of hers would be the receiver itself, and another hive's worker is its queen's to reach.
     const viaCourt = isData && env.to !== null && isQueen;
     for (const [peer, link] of this.links.open) {
-      if (peer === from || env.route.includes(peer)) continue;
+      if (peer === from || peer === env.from) continue;
       if (viaCourt && typeof link.follows === 'string' && link.follows !== peer) continue;
       this.forward(peer, env);
     }

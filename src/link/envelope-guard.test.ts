@@ -1,7 +1,8 @@
 // The envelope guard on its own: what it signs, what it lets through, what it drops and counts.
 import { describe, expect, it } from 'vitest';
 import { createIdentity } from '../crypto/identity';
-import type { Envelope, Heartbeat } from '../hive/frames';
+import { MAX_HOPS, MAX_PAYLOAD_BYTES, type Envelope, type Heartbeat } from '../hive/frames';
+import { MAX_FRAME_BYTES } from '../net/transport';
 import { EnvelopeGuard } from './envelope-guard';
 import { REPLAY_GRACE_MS, ReplayWindows } from './replay-window';
 
@@ -84,6 +85,79 @@ describe('the envelope guard', () => {
     const guard = new EnvelopeGuard(receiver, COLONY);
     expect(guard.check(relay.id, '{not json')).toEqual({ dropped: 'malformed' });
     expect(guard.check(relay.id, '{"t":"env"}')).toEqual({ dropped: 'malformed' });
+  });
+});
+
+/** A data payload whose JSON is exactly `bytes` long. */
+function payloadOf(bytes: number): Envelope['p'] {
+  const p = { k: 'data' as const, msg: '4'.repeat(16), body: '' };
+  return { ...p, body: 'x'.repeat(bytes - JSON.stringify(p).length) };
+}
+
+describe('blame the signer, never the relay', () => {
+  it('drops a signed payload over MAX_PAYLOAD_BYTES, charges its signer (not the link) and never relays it', () => {
+    const big: Envelope = { ...envelope('4'.repeat(16)), p: payloadOf(MAX_PAYLOAD_BYTES + 1) };
+    const wire = new EnvelopeGuard(origin, COLONY).encodeOverLimits(big)!;
+    // It fits a frame as signed: only its signed content is over.
+    expect(wire.length).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    const dropped: string[] = [];
+    const middle = new EnvelopeGuard(relay, COLONY, { onDropped: (peer, reason, from) => dropped.push(`${peer} ${reason} ${from}`) });
+    expect(middle.check(origin.id, wire)).toEqual({ dropped: 'oversized', origin: origin.id });
+    expect(dropped).toEqual([`${origin.id} oversized ${origin.id}`]);
+    expect(middle.encode({ ...big, ttl: 7, route: [origin.id, relay.id] })).toBeNull();
+    // Its copies are duplicates, not further charges.
+    expect(middle.check(origin.id, wire)).toEqual({ dropped: 'duplicate', origin: origin.id });
+    expect(middle.counters).toMatchObject({ oversized: 1, verified: 1, forged: 0 });
+  });
+
+  it('charges the link, not the origin, for an oversized payload whose signature does not verify', () => {
+    const big: Envelope = { ...envelope('4'.repeat(16)), p: payloadOf(MAX_PAYLOAD_BYTES + 1) };
+    const wire = JSON.parse(new EnvelopeGuard(origin, COLONY).encodeOverLimits(big)!);
+    const forged = JSON.stringify({ ...wire, auth: { ...wire.auth, sig: 'A'.repeat(86) } });
+    expect(new EnvelopeGuard(relay, COLONY).check(origin.id, forged)).toEqual({ dropped: 'forged', origin: origin.id });
+  });
+
+  it('refuses to sign its own payload over the limit, and writes no frame over MAX_FRAME_BYTES', () => {
+    const guard = new EnvelopeGuard(origin, COLONY);
+    expect(guard.encode({ ...envelope('4'.repeat(16)), p: payloadOf(MAX_PAYLOAD_BYTES + 1) })).toBeNull();
+    const hb: Heartbeat = { t: 'hb', digest: [[origin.id, 1]], hives: [], term: 1, queen: null, hive: null, hiveVersion: null, uptimeMs: 5, visible: true, version: 0 };
+    expect(guard.encode({ ...hb, digest: Array.from({ length: 400 }, () => [origin.id, Number.MAX_SAFE_INTEGER]) })).toBeNull();
+    expect(guard.counters).toMatchObject({ signed: 0, unsendable: 2 });
+  });
+
+  it('carries a payload right at the limit over MAX_HOPS relays, each frame within MAX_FRAME_BYTES', () => {
+    const bees = [origin, ...Array.from({ length: MAX_HOPS }, () => createIdentity())];
+    let frame: Envelope = { ...envelope('4'.repeat(16)), to: null, ttl: MAX_HOPS, p: payloadOf(MAX_PAYLOAD_BYTES) };
+    let wire = new EnvelopeGuard(origin, COLONY).encode(frame)!;
+    for (const [hop, bee] of bees.slice(1).entries()) {
+      expect(wire.length).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+      const guard = new EnvelopeGuard(bee, COLONY);
+      const checked = guard.check(bees[hop]!.id, wire);
+      if (!('frame' in checked)) throw new Error(`hop ${hop + 1} dropped it: ${checked.dropped}`);
+      frame = { ...(checked.frame as Envelope), ttl: frame.ttl - 1, route: [...frame.route, bee.id] };
+      wire = guard.encode(frame)!;
+    }
+    expect(frame.ttl).toBe(0);
+    expect(wire.length).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    expect(new EnvelopeGuard(receiver, COLONY).check(bees.at(-1)!.id, wire)).toHaveProperty('frame');
+  });
+
+  it('holds a relay to the TTL the origin signed and to a route from the origin to itself', () => {
+    const signed = JSON.parse(new EnvelopeGuard(origin, COLONY).encode(envelope('4'.repeat(16)))!);
+    const guard = new EnvelopeGuard(receiver, COLONY);
+    const check = (frame: Record<string, unknown>) => guard.check(relay.id, JSON.stringify(frame));
+    // One hop on, as an honest relay sends it: ttl 7, route [origin, relay].
+    const honest = { ...signed, ttl: 7, route: [origin.id, relay.id] };
+    expect(check({ ...honest, ttl: 8 })).toEqual({ dropped: 'forged', origin: origin.id });
+    expect(check({ ...honest, ttl: 6, route: [relay.id, origin.id, relay.id] })).toEqual({ dropped: 'forged', origin: origin.id });
+    expect(check({ ...honest, route: [origin.id, receiver.id] })).toEqual({ dropped: 'forged', origin: origin.id });
+    expect(guard.counters.verified).toBe(1);
+    expect(check(honest)).toHaveProperty('frame');
+    // A copy of it with the ttl raised is caught without another verification: it cannot be
+    // what the origin signed. An honest copy by another way (its ttl and route add up) is a duplicate.
+    expect(check({ ...honest, ttl: 8 })).toEqual({ dropped: 'forged', origin: origin.id });
+    expect(guard.check(origin.id, JSON.stringify(signed))).toEqual({ dropped: 'duplicate', origin: origin.id });
+    expect(guard.counters.verified).toBe(2);
   });
 });
 

@@ -1,9 +1,17 @@
 // Signed envelopes, at the edge between links and the protocol. Every envelope a bee originates
 // carries `auth`: its public key, a per-origin sequence number and an Ed25519 signature (purpose
-// `envelope`) over what the origin chose — colony, from, to, payload, seq — and not over what
-// relays change (envelope id, ttl, route). Every bee checks each envelope before the protocol sees
-// it, so relays verify before relaying and receivers before delivering, and a relay can route but
-// not forge: it passes the origin's auth on unchanged, and any change to the signed fields breaks it.
+// `envelope`) over what the origin chose — colony, from, to, payload, seq and the TTL it sent —
+// and not over what relays change (envelope id, ttl, route). Each hop takes one off ttl and adds
+// itself to route, so a receiver recovers the signed TTL as ttl + route.length - 1: a relay that
+// raises ttl breaks the signature. Every bee checks each envelope before the protocol sees it, so
+// relays verify before relaying and receivers before delivering, and a relay can route but not
+// forge: it passes the origin's auth on unchanged, and any change to the signed fields breaks it.
+//
+// Blame the signer, never the relay. What breaks a rule of the wire (unsigned, forged, a route
+// that does not run from the origin to the link it came on, a frame over MAX_FRAME_BYTES) is
+// charged to the link it came on: an honest relay checks the same before passing anything on. A
+// payload over MAX_PAYLOAD_BYTES whose signature verifies is charged to its signer, and never
+// relayed; what a relay accepted it can always pass on within MAX_FRAME_BYTES.
 //
 // The public key travels in the envelope: a relay may never have met the origin, and since the
 // bee id is the hash of the key, a key that hashes to `from` is the only one that can sign for it.
@@ -12,7 +20,8 @@ import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
 import { signFields, verifyFields } from '../crypto/envelope';
 import { idOf, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type Identity } from '../crypto/identity';
 import { remember } from '../hive/bounded';
-import { parseFrameValue, type Envelope, type Frame } from '../hive/frames';
+import { MAX_PAYLOAD_BYTES, parseFrameValue, type Envelope, type Frame } from '../hive/frames';
+import { MAX_FRAME_BYTES } from '../net/transport';
 import { REPLAY_GRACE_MS, ReplayWindows } from './replay-window';
 
 /** What an envelope carries to prove its origin. */
@@ -31,12 +40,17 @@ export type Dropped =
   | 'malformed'
   /** An envelope without a well-formed auth. */
   | 'unsigned'
-  /** The key does not hash to `from`, or the signature does not verify. */
+  /**
+   * The key does not hash to `from`, the signature does not verify (a changed payload, a raised
+   * ttl), or the route does not start at the origin and end at the bee it came from.
+   */
   | 'forged'
   /** A sequence number its origin already used, under another envelope id. */
   | 'replayed'
   /** Another copy of an envelope already checked (floods arrive on several links), or our own come back. */
-  | 'duplicate';
+  | 'duplicate'
+  /** A payload over MAX_PAYLOAD_BYTES under a good signature: its signer's doing, not the link's. */
+  | 'oversized';
 
 export type Checked = { frame: Frame } | { dropped: Dropped; origin?: string };
 
@@ -51,14 +65,21 @@ export interface GuardCounters {
   forged: number;
   replayed: number;
   unsigned: number;
-  /** Relayed envelopes whose auth was no longer at hand (not sent), or own ones that could not be signed. */
+  oversized: number;
+  /**
+   * Relayed envelopes whose auth was no longer at hand, own ones that could not be signed (or
+   * over MAX_PAYLOAD_BYTES), and any frame over MAX_FRAME_BYTES: none of them sent.
+   */
   unsendable: number;
 }
 
 export interface GuardOptions {
   now?: () => number;
-  /** Told of every envelope dropped for a reason other than a duplicate, with the link it came on. */
-  onDropped?: (peer: string, reason: Exclude<Dropped, 'duplicate' | 'malformed'>, origin: string | undefined) => void;
+  /**
+   * Told of every envelope dropped for a reason other than a duplicate, with the link it came on
+   * and the origin it names (proven only for `oversized`, whose signature verified).
+   */
+  onDropped?: (peer: string, reason: Exclude<Dropped, 'duplicate' | 'malformed'>, origin: string) => void;
 }
 
 /** Envelopes checked and not yet relayed: a relay sends the same auth and payload on. */
@@ -66,8 +87,23 @@ const RELAY_CACHE = 4096;
 /** Own envelopes: the protocol sends one envelope to several links; it is signed once. */
 const OWN_CACHE = 1024;
 
-/** What an origin signs. Keep in step with the wire: `p` exactly as it travels. */
-const signedFields = (colony: string, env: Pick<Envelope, 'from' | 'to'>, p: unknown, seq: number) => ({ c: colony, from: env.from, to: env.to, p, seq });
+/**
+ * What an origin signs. Keep in step with the wire: `p` exactly as it travels, and the TTL it
+ * sent the envelope with (each hop trades one ttl for one route entry).
+ */
+const signedFields = (colony: string, env: Pick<Envelope, 'from' | 'to' | 'ttl' | 'route'>, p: unknown, seq: number) => ({
+  c: colony,
+  from: env.from,
+  to: env.to,
+  p,
+  seq,
+  ttl: signedTtl(env),
+});
+
+const signedTtl = (env: Pick<Envelope, 'ttl' | 'route'>): number => env.ttl + env.route.length - 1;
+
+/** The payload's size as relays pass it on (JSON.stringify of what was parsed, never the raw text). */
+const payloadBytes = (p: unknown): number => JSON.stringify(p).length;
 
 function parseAuth(value: unknown): { auth: EnvelopeAuth; publicKey: Uint8Array } | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -79,7 +115,7 @@ function parseAuth(value: unknown): { auth: EnvelopeAuth; publicKey: Uint8Array 
 }
 
 export class EnvelopeGuard {
-  readonly counters: GuardCounters = { signed: 0, signMs: 0, verified: 0, verifyMs: 0, duplicates: 0, forged: 0, replayed: 0, unsigned: 0, unsendable: 0 };
+  readonly counters: GuardCounters = { signed: 0, signMs: 0, verified: 0, verifyMs: 0, duplicates: 0, forged: 0, replayed: 0, unsigned: 0, oversized: 0, unsendable: 0 };
   private readonly pub: string;
   private readonly now: () => number;
   private readonly windows = new ReplayWindows();
@@ -98,20 +134,32 @@ export class EnvelopeGuard {
 
   /**
    * The wire form of a frame this bee sends: its own envelopes signed, relayed ones with their
-   * origin's auth and payload exactly as checked. Null (and counted) when it cannot be sent.
+   * origin's auth and payload exactly as checked. Null (and counted) when it cannot be sent,
+   * never a frame over MAX_FRAME_BYTES: its receiver would hold it against this bee.
    */
   encode(frame: Frame): string | null {
+    const wire = this.wireForm(frame, MAX_PAYLOAD_BYTES);
+    if (wire !== null && wire.length <= MAX_FRAME_BYTES) return wire;
+    this.counters.unsendable++;
+    return null;
+  }
+
+  /**
+   * An own envelope signed whatever its size: for a bee told to go rogue, whose receivers must
+   * catch what an honest guard never sends. Honest code never needs it.
+   */
+  encodeOverLimits(frame: Frame): string | null {
+    return this.wireForm(frame, Infinity);
+  }
+
+  private wireForm(frame: Frame, maxPayloadBytes: number): string | null {
     if (frame.t !== 'env') return JSON.stringify(frame);
     if (frame.from === this.identity.id) {
-      const auth = this.own.get(frame.id) ?? this.sign(frame);
+      const auth = this.own.get(frame.id) ?? (payloadBytes(frame.p) <= maxPayloadBytes ? this.sign(frame) : null);
       return auth && JSON.stringify({ ...frame, auth });
     }
     const checked = this.relayable.get(frame.id);
-    if (!checked) {
-      this.counters.unsendable++;
-      return null;
-    }
-    return JSON.stringify({ ...frame, p: checked.p, auth: checked.auth });
+    return checked ? JSON.stringify({ ...frame, p: checked.p, auth: checked.auth }) : null;
   }
 
   /** Parses a frame that arrived from `peer` and checks the envelope's origin, counting what it drops. */
@@ -125,7 +173,7 @@ export class EnvelopeGuard {
     const frame = parseFrameValue(value);
     if (!frame) return { dropped: 'malformed' };
     if (frame.t !== 'env') return { frame };
-    const verdict = this.checkEnvelope(frame, value as { p: unknown; auth?: unknown });
+    const verdict = this.checkEnvelope(peer, frame, value as { p: unknown; auth?: unknown });
     if (verdict === null) return { frame };
     if (verdict === 'duplicate') this.counters.duplicates++;
     else {
@@ -135,7 +183,7 @@ export class EnvelopeGuard {
     return { dropped: verdict, origin: frame.from };
   }
 
-  private checkEnvelope(env: Envelope, raw: { p: unknown; auth?: unknown }): Exclude<Dropped, 'malformed'> | null {
+  private checkEnvelope(peer: string, env: Envelope, raw: { p: unknown; auth?: unknown }): Exclude<Dropped, 'malformed'> | null {
     const parsed = parseAuth(raw.auth);
     // Our own come back with the ids we sent them under; under another id, and signed (seq is our
     // clock in µs) longer ago than a flood takes, they are replayed.
@@ -146,14 +194,23 @@ export class EnvelopeGuard {
     if (!parsed) return 'unsigned';
     const { auth, publicKey } = parsed;
     if (idOf(publicKey) !== env.from) return 'forged';
+    // The sender is the route's last bee (the link is authenticated), the origin its first.
+    if (env.route[0] !== env.from || env.route.at(-1) !== peer) return 'forged';
     const seen = this.windows.check(env.from, auth.seq, env.id, this.now());
-    if (seen !== 'new') return seen;
+    // Another copy of one already verified, cheaply: the same signature cannot cover another TTL,
+    // so a copy whose ttl and route add up to a different one was changed on the way.
+    if (seen !== 'new') {
+      const signed = this.windows.signedTtl(env.from, auth.seq);
+      return signed === undefined || signed === signedTtl(env) ? seen : 'forged';
+    }
     const started = performance.now();
     const good = verifyFields(publicKey, 'envelope', signedFields(this.colony, env, raw.p, auth.seq), auth.sig);
     this.counters.verifyMs += performance.now() - started;
     this.counters.verified++;
     if (!good) return 'forged';
-    this.windows.record(env.from, auth.seq, env.id, this.now());
+    this.windows.record(env.from, auth.seq, env.id, this.now(), signedTtl(env));
+    // Signed, so its signer chose the size: charged to it, and never passed on.
+    if (payloadBytes(raw.p) > MAX_PAYLOAD_BYTES) return 'oversized';
     remember(this.relayable, env.id, { auth, p: raw.p }, RELAY_CACHE);
     return null;
   }

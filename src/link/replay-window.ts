@@ -22,8 +22,8 @@ export type Seen = 'new' | 'duplicate' | 'replayed';
 interface Window {
   /** Every seq at or below this is taken as used. */
   floor: number;
-  /** Recent seqs, in arrival order, with the envelope id each came under and when it did. */
-  seqs: Map<number, { id: string; at: number }>;
+  /** Recent seqs, in arrival order, with the envelope id each came under, when, and the TTL signed with it. */
+  seqs: Map<number, { id: string; at: number; ttl: number }>;
 }
 
 export class ReplayWindows {
@@ -46,11 +46,16 @@ export class ReplayWindows {
     return seq <= window.floor ? 'replayed' : 'new';
   }
 
-  /** Marks `seq` used by `origin` (after its signature checked out). */
-  record(origin: string, seq: number, envelopeId: string, now: number): void {
+  /** The TTL `origin` signed `seq` with, while the window holds it. */
+  signedTtl(origin: string, seq: number): number | undefined {
+    return this.origins.get(origin)?.seqs.get(seq)?.ttl;
+  }
+
+  /** Marks `seq` used by `origin` (after its signature, over `ttl`, checked out). */
+  record(origin: string, seq: number, envelopeId: string, now: number, ttl = 0): void {
     const window = this.origins.get(origin) ?? { floor: -1, seqs: new Map() };
     remember(this.origins, origin, window, this.maxOrigins);
-    window.seqs.set(seq, { id: envelopeId, at: now });
+    window.seqs.set(seq, { id: envelopeId, at: now, ttl });
     if (window.seqs.size > this.seqsPerOrigin) {
       const oldest = window.seqs.keys().next().value as number;
       window.seqs.delete(oldest);

@@ -1,8 +1,9 @@
 // Signed envelopes end to end over the in-memory transport, with the real protocol on each bee:
 // a line of bees A — R — B, where R relays between A and B. R can route A's messages but cannot
-// change them, replay them, pass off its own as A's or strip their signatures: B drops and counts
-// each, and delivers only what A really sent. An honest relay drops a forged envelope before it
-// goes any further.
+// change them, replay them, pass off its own as A's, strip their signatures or raise their ttl: B
+// drops and counts each, charges R's link, and delivers only what A really sent. An honest relay
+// drops a forged envelope before it goes any further, and an oversized one A signed is charged to
+// A, never to the relay.
 import { afterEach, describe, expect, it } from 'vitest';
 import { bytesToBase64url } from '../crypto/encoding';
 import { signFields } from '../crypto/envelope';
@@ -11,8 +12,9 @@ import { identityNotary } from './notary';
 import { Protocol, type Delivered, type Effect, type HiveEvent } from '../hive/protocol';
 import { seededRng } from '../hive/rng';
 import { MemoryNetwork } from '../net/memory';
+import { MAX_HOPS, MAX_PAYLOAD_BYTES, type Envelope } from '../hive/frames';
 import { REPLAY_GRACE_MS } from './replay-window';
-import { SecureLinks } from './secure-links';
+import { misconduct, SecureLinks } from './secure-links';
 
 const COLONY = 'line';
 const started: SecureLinks[] = [];
@@ -45,7 +47,10 @@ class TestBee {
   constructor(network: MemoryNetwork, seed: number) {
     const raw = network.transport(this.identity.id);
     raw.subscribe((event) => event.type === 'frame' && this.wire.push({ peer: event.peer, frame: event.frame }));
-    this.links = new SecureLinks(raw, { identity: this.identity, colony: COLONY, colonyKey: null }, { now: () => Date.now() + laterMs });
+    this.links = new SecureLinks(raw, { identity: this.identity, colony: COLONY, colonyKey: null }, {
+      now: () => Date.now() + laterMs,
+      onDropped: (peer, reason, origin) => this.step(misconduct(peer, reason, origin)),
+    });
     started.push(this.links);
     this.protocol = new Protocol(this.identity.id, seededRng(seed), identityNotary(this.identity));
     this.links.subscribe((event) => {
@@ -67,6 +72,11 @@ class TestBee {
       else if (effect.type === 'deliver') this.delivered.push(effect.message);
       else if (effect.type === 'settled') this.settled.push(effect);
     }
+  }
+
+  /** Offences this bee counted against each bee. */
+  charged(): Record<string, number> {
+    return this.protocol.snapshot().conduct.charged;
   }
 
   /** The data envelopes that reached this bee's transport, as they travelled. */
@@ -91,6 +101,9 @@ async function sendThrough(a: TestBee, b: TestBee, body: string): Promise<void> 
   await until(() => b.delivered.some((m) => m.body === body), `B delivers ${body}`);
 }
 
+/** `frame` as R passes it on: one ttl less, R added to its route. */
+const relayedBy = <F extends Record<string, unknown>>(r: TestBee, frame: F): F => ({ ...frame, ttl: (frame.ttl as number) - 1, route: [...(frame.route as string[]), r.id] });
+
 describe('signed envelopes', () => {
   it('carry a message through a relay that checks it, and its acknowledgement back', async () => {
     const { a, r, b } = await line();
@@ -110,7 +123,7 @@ describe('signed envelopes', () => {
     // A new body under a sequence number A has not used yet: what a relay changing the envelope in
     // flight would send (the same number again would be dropped as a replay before any check).
     const tampered = {
-      ...genuine,
+      ...relayedBy(r, genuine),
       id: 'f'.repeat(16),
       p: { ...genuine.p, msg: 'e'.repeat(16), body: 'changed by the relay' },
       auth: { ...genuine.auth, seq: genuine.auth.seq + 1 },
@@ -128,8 +141,8 @@ describe('signed envelopes', () => {
     // Under a new envelope id and message id, as a replay that the protocol's de-duplication would
     // miss, well after the original (a copy racing the original is only a duplicate).
     laterMs = REPLAY_GRACE_MS + 1000;
-    r.links.sendRaw(b.id, JSON.stringify({ ...genuine, id: 'd'.repeat(16) }));
-    r.links.sendRaw(b.id, JSON.stringify(genuine));
+    r.links.sendRaw(b.id, JSON.stringify({ ...relayedBy(r, genuine), id: 'd'.repeat(16) }));
+    r.links.sendRaw(b.id, JSON.stringify(relayedBy(r, genuine)));
     await until(() => b.links.counters.envelopes.replayed === 1, 'B counts a replay');
     await sendThrough(a, b, 'twice');
     expect(b.links.counters.envelopes.duplicates).toBeGreaterThanOrEqual(1);
@@ -143,9 +156,9 @@ describe('signed envelopes', () => {
     // R signs the envelope with its own key, as if it were A's.
     const p = { k: 'data', msg: 'c'.repeat(16), body: 'in A\'s name' };
     const seq = genuine.auth.seq + 1;
-    const sig = signFields(r.identity, 'envelope', { c: COLONY, from: a.id, to: b.id, p, seq });
-    const own = { ...genuine, id: 'c'.repeat(16), p, auth: { pub: bytesToBase64url(r.identity.publicKey), seq, sig } };
-    const bare: Record<string, unknown> = { ...genuine, id: 'b'.repeat(16), p: { k: 'data', msg: 'b'.repeat(16), body: 'unsigned' } };
+    const sig = signFields(r.identity, 'envelope', { c: COLONY, from: a.id, to: b.id, p, seq, ttl: genuine.ttl });
+    const own = { ...relayedBy(r, genuine), id: 'c'.repeat(16), p, auth: { pub: bytesToBase64url(r.identity.publicKey), seq, sig } };
+    const bare: Record<string, unknown> = { ...relayedBy(r, genuine), id: 'b'.repeat(16), p: { k: 'data', msg: 'b'.repeat(16), body: 'unsigned' } };
     delete bare.auth;
     r.links.sendRaw(b.id, JSON.stringify(own));
     r.links.sendRaw(b.id, JSON.stringify(bare));
@@ -166,5 +179,43 @@ describe('signed envelopes', () => {
     expect(b.dataFrames().some((f) => f.p.body === 'forged')).toBe(false);
     expect(b.links.counters.envelopes.forged).toBe(0);
     expect(b.delivered.map((m) => m.body)).toEqual(['first', 'fence']);
+  });
+
+  it('a relay that raises the ttl, or writes a route that does not end with itself, is charged for it; the origin never is', async () => {
+    const { a, r, b } = await line();
+    await sendThrough(a, b, 'first');
+    const genuine = r.dataFrames()[0]!;
+    const fresh = (n: string, frame: Record<string, unknown>) => ({
+      ...frame,
+      id: n.repeat(16),
+      auth: { ...genuine.auth, seq: genuine.auth.seq + 1 },
+    });
+    // The same signed envelope A never sent (seq unused at B) so that B checks each in full. A
+    // raised ttl with a made-up bee in the route, so that the hop count still adds up:
+    const raised = { ...relayedBy(r, genuine), ttl: MAX_HOPS - 2, route: [a.id, b.id.replace(/./, 'f'), r.id] };
+    // ... and the route of a relay that did not add itself (or wrote another bee last).
+    const notLast = { ...genuine, ttl: (genuine.ttl as number) - 1, route: [a.id, b.id.replace(/./, 'e')] };
+    r.links.sendRaw(b.id, JSON.stringify(fresh('9', raised)));
+    r.links.sendRaw(b.id, JSON.stringify(fresh('8', notLast)));
+    await until(() => b.links.counters.envelopes.forged === 2, 'B counts both as forged');
+    await sendThrough(a, b, 'fence');
+    expect(b.delivered.map((m) => m.body)).toEqual(['first', 'fence']);
+    expect(b.charged()).toEqual({ [r.id]: 2 });
+  });
+
+  it('an oversized payload its origin signed is charged to the origin where it first arrives, and goes no further', async () => {
+    const { a, r, b } = await line();
+    await sendThrough(a, b, 'first');
+    // What an honest guard refuses to sign, and what would push the frame over 16 KiB one hop on.
+    const big: Envelope = { t: 'env', id: '7'.repeat(16), from: a.id, to: b.id, ttl: 8, route: [a.id], p: { k: 'data', msg: '7'.repeat(16), body: 'x'.repeat(MAX_PAYLOAD_BYTES) } };
+    expect(a.links.encode(big)).toBeNull();
+    a.links.sendRaw(r.id, a.links.encodeOverLimits(big)!);
+    await until(() => r.links.counters.envelopes.oversized === 1, 'R drops it');
+    expect(r.charged()).toEqual({ [a.id]: 1 });
+    expect(r.protocol.snapshot().conduct.condemned.oversized).toBe(1);
+    // A worker shuts its signer out (banning is a queen's word): the link to A closes.
+    await until(() => !r.protocol.snapshot().neighbours.includes(a.id), 'R cuts A off');
+    expect(b.dataFrames().some((f) => (f.p as { msg?: string }).msg === '7'.repeat(16))).toBe(false);
+    expect(b.charged()).toEqual({});
   });
 });

@@ -3,6 +3,7 @@
 // this, and raw strings never reach the protocol.
 
 import type { RandomSource } from '../crypto/random';
+import type { HiveEvent } from '../hive/events';
 import type { Frame } from '../hive/frames';
 import { Listeners, MAX_FRAME_BYTES, type Transport } from '../net/transport';
 import { AuthenticatedTransport, type LinkCounters } from './authenticated-transport';
@@ -15,6 +16,11 @@ export type SecureLinkEvent =
   | { type: 'frame'; peer: string; frame: Frame }
   /** Not a frame at all, or over MAX_FRAME_BYTES: for the protocol to count. */
   | { type: 'malformed'; peer: string };
+
+/** Whom a dropped envelope is held against: its signer when oversized, else the link it came on. */
+export function misconduct(peer: string, reason: Parameters<NonNullable<GuardOptions['onDropped']>>[1], origin: string): HiveEvent {
+  return reason === 'oversized' ? { type: 'misconduct', peer, offence: reason, origin } : { type: 'misconduct', peer, offence: reason };
+}
 
 export interface SecurityCounters {
   links: LinkCounters;
@@ -78,6 +84,11 @@ export class SecureLinks {
   /** `frame` as it goes on the wire: envelopes signed; null if it cannot be sent. */
   encode(frame: Frame): string | null {
     return this.guard.encode(frame);
+  }
+
+  /** An own envelope signed whatever its size (see EnvelopeGuard.encodeOverLimits): for a rogue. */
+  encodeOverLimits(frame: Frame): string | null {
+    return this.guard.encodeOverLimits(frame);
   }
 
   /**

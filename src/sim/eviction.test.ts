@@ -17,7 +17,7 @@ const BEES = 5;
  */
 const CATCH_MS = 20_000;
 
-const OFFENCE: Record<RogueKind, Offence> = { flood: 'flood', malformed: 'malformed', replay: 'replayed', forge: 'forged', usurp: 'usurp' };
+const OFFENCE: Record<RogueKind, Offence> = { flood: 'flood', malformed: 'malformed', replay: 'replayed', forge: 'forged', usurp: 'usurp', oversize: 'oversized', rewrite: 'forged' };
 
 const snap = (bee: MemoryBee) => bee.protocol.snapshot();
 /** Links a bee refused to an evicted bee: at the protocol, or at the links before any handshake. */
@@ -66,11 +66,14 @@ describe('the queen destroys compromised workers', () => {
     rogue.goRogue([kind]);
     // Every honest bee, at every step, never links the rogue again once it has banned it.
     const stillLinked: string[] = [];
+    let ref = 1000;
     await runUntil(
       colony,
       CATCH_MS,
       () => honest.every((bee) => bans(bee, rogue.id).length > 0) && honest.every((bee) => !snap(bee).neighbours.includes(rogue.id)),
       () => {
+        // A settled hive sends a worker little to pass on: messages to the rogue give it some.
+        if (kind === 'rewrite' && colony.now % 500 === 0) honest[ref % honest.length]!.post(rogue.id, 'for the rogue', ref++);
         for (const bee of honest) {
           if (bans(bee, rogue.id).length > 0 && snap(bee).neighbours.includes(rogue.id) && colony.now - bans(bee, rogue.id)[0]!.at > 1000) stillLinked.push(bee.id);
         }
@@ -132,6 +135,46 @@ describe('the queen destroys compromised workers', () => {
     expect(snap(rogue).neighbours).toEqual([]);
     expect(colony.reign(honest)).toHaveProperty('queen');
     await expectMessagesFlow(colony, honest, 'after the reload');
+  }, 120_000);
+});
+
+describe('blame the signer, never the relay', () => {
+  /** Offences counted against honest bees, by whom: always empty. */
+  const chargedHonest = (honest: readonly MemoryBee[]) =>
+    honest.flatMap((bee) => Object.entries(snap(bee).conduct.charged).filter(([id]) => honest.some((h) => h.id === id)).map(([id, n]) => `${bee.id} charged ${id} ${n}`));
+
+  it.each([
+    ['oversize', 70],
+    ['oversize', 71],
+    ['oversize', 72],
+    ['oversize', 73],
+    ['rewrite', 74],
+    ['rewrite', 75],
+    ['rewrite', 76],
+  ] as const)('a member sending %s frames through honest neighbours is evicted, and no honest relay is ever charged (seed %i)', async (kind, seed) => {
+    const { colony, bees, queen } = await settledColony(seed);
+    const rogue = bees.find((bee) => bee !== queen)!;
+    const honest = bees.filter((bee) => bee !== rogue);
+    rogue.goRogue([kind]);
+    let ref = 1000;
+    const charged: string[] = [];
+    await runUntil(
+      colony,
+      CATCH_MS,
+      () => honest.every((bee) => bans(bee, rogue.id).length > 0),
+      () => {
+        if (colony.now % 500 === 0) honest[ref % honest.length]!.post(rogue.id, 'for the rogue', ref++);
+        charged.push(...chargedHonest(honest));
+      },
+    );
+    for (const bee of honest) expect(bans(bee, rogue.id), `${bee.id} bans the rogue`).toMatchObject([{ by: queen.id, offence: OFFENCE[kind] }]);
+    expect(snap(rogue).role).toBe('evicted');
+    // Honest bees keep carrying messages for a while: still nobody charges an honest bee.
+    await expectMessagesFlow(colony, honest, `after ${kind}`);
+    charged.push(...chargedHonest(honest));
+    expect([...new Set(charged)]).toEqual([]);
+    for (const bee of honest) expect(snap(bee).conduct.banned.map((ban) => ban.bee)).toEqual([rogue.id]);
+    expect(colony.crashes).toEqual([]);
   }, 120_000);
 });
 

@@ -4,7 +4,9 @@
 // fuzzer is evicted once the queen has seen enough; the next one takes its place, and strangers
 // write junk before they ever authenticate. No bee may throw, no honest bee may be banned; once
 // the fuzzing stops, the honest bees have one queen and deliver every message exactly once.
-// FUZZ_SEED=n replays a run; the counts are printed as a `[fuzz] links` line.
+// FUZZ_SEED=n replays a run, FUZZ_FRAMES=n writes that many frames (100,000 for the long run:
+// FUZZ_FRAMES=100000 npx vitest run src/sim/link-fuzz.test.ts); the counts, the drops by reason,
+// the honest bees charged and the heap before and after are printed as a `[fuzz] links` line.
 
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
@@ -16,8 +18,10 @@ import { MemoryColony, type MemoryBee } from './memory-colony';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const BEES = 6;
-const FRAMES = 6000;
+const FRAMES = Number(process.env.FUZZ_FRAMES ?? 6000);
 const FUZZ_MS = 30_000;
+/** However many frames, the fuzz stops after this long (virtual). */
+const MAX_FUZZ_MS = 20 * FUZZ_MS;
 /** Every this many frames goes to a stranger that never finished the handshake. */
 const STRANGER_EVERY = 25;
 /** A fuzzer every bee has shut out (banned, or quarantined by workers) for this long is replaced. */
@@ -49,6 +53,7 @@ interface Fuzzer {
 const delivered = (bee: MemoryBee, body: string) => bee.inbox.filter((m) => m.body === body).length;
 
 it('keeps every bee running through thousands of fuzzed frames, evicts the fuzzers, then elects one queen and delivers exactly once', async () => {
+  const heapBefore = process.memoryUsage().heapUsed;
   const colony = new MemoryColony({ seed: SEED });
   const bees = Array.from({ length: BEES }, () => colony.addBee());
   await colony.run(15_000);
@@ -73,7 +78,7 @@ it('keeps every bee running through thousands of fuzzed frames, evicts the fuzze
   const write = (peer: string, kind: LinkFuzzKind, raw: string): boolean => {
     if (kind === 'valid-looking' && rng.next() < SIGNED_SHARE) {
       const frame = JSON.parse(raw) as Frame;
-      if (frame.t === 'env') return fuzzer.links.send(peer, { ...frame, from: fuzzer.id });
+      if (frame.t === 'env') return fuzzer.links.send(peer, { ...frame, from: fuzzer.id, route: [fuzzer.id] });
     }
     return fuzzer.links.sendRaw(peer, raw);
   };
@@ -90,12 +95,15 @@ it('keeps every bee running through thousands of fuzzed frames, evicts the fuzze
   let next = 0;
   let lastMessageAt = colony.now;
   const framesPerStep = Math.ceil(FRAMES / (FUZZ_MS / 50));
-  await colony.run(FUZZ_MS, (now) => {
+  const fuzzStartedAt = colony.now;
+  const fuzzStep = (now: number) => {
     // A fuzzer evicted or shut out everywhere is replaced by a new one (a new key pair).
     if (banned(fuzzer.id) || (fuzzer.open.size === 0 && now - fuzzer.since >= SHUT_OUT_MS)) fuzzer = newFuzzer();
     for (const id of honest) if (!fuzzer.open.has(id)) fuzzer.links.link(id);
     const open = [...fuzzer.open];
     for (let i = 0; i < framesPerStep && next < frames.length; i++) {
+      // A frame waits while the fuzzer has no link (a new one is still shaking hands).
+      if (open.length === 0 && (next + 1) % STRANGER_EVERY !== 0) break;
       const frame = frames[next++]!;
       if (next % STRANGER_EVERY === 0) {
         stranger(frame.raw);
@@ -113,7 +121,10 @@ it('keeps every bee running through thousands of fuzzed frames, evicts the fuzze
       sent.push(message);
       from.post(to, message.body, message.ref);
     }
-  });
+  };
+  // FUZZ_MS at least, and until every frame is written (fuzzers spend some of it shut out).
+  while (colony.now - fuzzStartedAt < FUZZ_MS || (next < frames.length && colony.now - fuzzStartedAt < MAX_FUZZ_MS)) await colony.run(1000, fuzzStep);
+  expect(next).toBe(frames.length);
   for (const { links } of fuzzers) links.destroy();
   const stoppedAt = colony.now;
   await colony.run(SETTLE_MS);
@@ -160,18 +171,24 @@ it('keeps every bee running through thousands of fuzzed frames, evicts the fuzze
     unsigned: sum((s) => s.security.envelopes.unsigned),
     forged: sum((s) => s.security.envelopes.forged),
     replayed: sum((s) => s.security.envelopes.replayed),
+    oversized: sum((s) => s.security.envelopes.oversized),
     refusedHandshakes: sum((s) => s.security.links.refused),
     refusedBanned: sum((s) => s.conduct.refused),
   };
   const verified = sum((s) => s.security.envelopes.verified);
+  // Honest bees condemn only fuzzers, and nobody charges an honest bee.
+  const honestCharged = bees.flatMap((bee) => Object.keys(bee.protocol.snapshot().conduct.charged).filter((id) => honest.includes(id)));
+  expect(honestCharged).toEqual([]);
+  const heapAfter = process.memoryUsage().heapUsed;
   const verifyMs = sum((s) => s.security.envelopes.verifyMs);
   const duringOk = sent.filter((m) => m.from.settled.find((s) => s.ref === m.ref)?.ok).length;
   expect(total).toBeGreaterThan(FRAMES / 2);
   console.log(
     `[fuzz] links seed=${SEED}: ${total} frames tried on links to ${BEES} bees by ${fuzzers.length} fuzzers and ${tried.get('pre-handshake')} strangers; ` +
-      `dropped and counted ${JSON.stringify(dropped)}; ${evicted} fuzzers evicted, honest bees banned 0, crashes ${colony.crashes.length}; ` +
+      `dropped and counted ${JSON.stringify(dropped)}; ${evicted} fuzzers evicted, honest bees banned 0, honest bees charged ${honestCharged.length}, crashes ${colony.crashes.length}; ` +
       `${duringOk}/${sent.length} messages sent during the fuzz acknowledged, ${after.length}/${after.length} after; ` +
       `one queen again ${(queenAfterMs / 1000).toFixed(0)} s (virtual) after the fuzz stopped; ` +
-      `${verified} signatures verified (${(verifyMs / Math.max(1, verified)).toFixed(2)} ms each); kinds ${JSON.stringify(Object.fromEntries(tried))}`,
+      `${verified} signatures verified (${(verifyMs / Math.max(1, verified)).toFixed(2)} ms each); kinds ${JSON.stringify(Object.fromEntries(tried))}; ` +
+      `heap ${(heapBefore / 2 ** 20).toFixed(0)} MiB before, ${(heapAfter / 2 ** 20).toFixed(0)} MiB after`,
   );
-}, 180_000);
+}, 180_000 + FRAMES * 30);

@@ -11,7 +11,7 @@ import { Pacer, type Pace } from '../hive/pacer';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type HiveConfig, type HiveEvent } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { Rogue, type RogueKind } from '../hive/rogue';
-import { SecureLinks, type SecureLinkEvent } from '../link/secure-links';
+import { misconduct, SecureLinks, type SecureLinkEvent } from '../link/secure-links';
 import { encodeFrame, parseFrame, type Frame } from '../hive/frames';
 import { MemoryNetwork, type MemoryTransport } from '../net/memory';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
@@ -39,6 +39,7 @@ interface Links {
   unlink(peer: string): void;
   send(peer: string, frame: Frame): boolean;
   encode(frame: Frame): string | null;
+  encodeOverLimits(frame: Frame): string | null;
   sendRaw(peer: string, raw: string): boolean;
   subscribe(listener: (event: SecureLinkEvent) => void): () => void;
   destroy(): void;
@@ -51,6 +52,7 @@ function plainLinks(raw: MemoryTransport): Links {
     unlink: (peer) => raw.unlink(peer),
     send: (peer, frame) => raw.send(peer, encodeFrame(frame)),
     encode: (frame) => encodeFrame(frame),
+    encodeOverLimits: (frame) => encodeFrame(frame),
     sendRaw: (peer, frame) => raw.send(peer, frame),
     subscribe: (listener) =>
       raw.subscribe((event) => {
@@ -95,7 +97,7 @@ export class MemoryBee {
     this.raw.subscribe((event) => event.type === 'frame' && this.rogue?.capture(event.frame));
     this.links = colony.secure
       ? colony.secureLinks(this.raw, identity, {
-          onMisconduct: (peer, offence) => this.step({ type: 'misconduct', peer, offence }),
+          onMisconduct: (event) => this.step(event),
           admit: (peer) => !this.protocol.refuses(peer, colony.now),
         })
       : plainLinks(this.raw);
@@ -104,7 +106,11 @@ export class MemoryBee {
       wire: {
         link: (peer) => this.links.link(peer),
         unlink: (peer) => this.links.unlink(peer),
-        send: (peer, frame) => this.links.send(peer, frame),
+        send: (peer, frame) => {
+          // A rogue that rewrites passes on what it relays its own way.
+          const rewritten = this.rogue?.rewrite(peer, frame, this.links);
+          return rewritten ? this.links.sendRaw(peer, rewritten) : this.links.send(peer, frame);
+        },
         sample: () => colony.introduce(this),
       },
       store: kept,
@@ -150,8 +156,8 @@ export class MemoryBee {
     this.step({ type: 'tick' });
     this.pump();
     if (!this.rogue) return;
-    const { term, neighbours, hive } = this.protocol.snapshot();
-    this.rogue.play({ id: this.id, hive, term, peers: neighbours }, this.links);
+    const { term, neighbours, hive, queen } = this.protocol.snapshot();
+    this.rogue.play({ id: this.id, hive, term, peers: neighbours, queen }, this.links);
   }
 
   /** One event through the driver, as in a tab. */
@@ -233,12 +239,12 @@ export class MemoryColony {
   secureLinks(
     raw: MemoryTransport,
     identity: Identity,
-    hooks: { onMisconduct?: (peer: string, offence: 'unsigned' | 'forged' | 'replayed') => void; admit?: (peer: string) => boolean } = {},
+    hooks: { onMisconduct?: (event: HiveEvent) => void; admit?: (peer: string) => boolean } = {},
   ): SecureLinks {
     const { onMisconduct, admit } = hooks;
     return new SecureLinks(raw, { identity, colony: COLONY, colonyKey: null }, {
       now: () => this.now,
-      ...(onMisconduct ? { onDropped: (peer: string, reason: 'unsigned' | 'forged' | 'replayed') => onMisconduct(peer, reason) } : {}),
+      ...(onMisconduct ? { onDropped: (peer: string, reason: Parameters<typeof misconduct>[1], origin: string) => onMisconduct(misconduct(peer, reason, origin)) } : {}),
       ...(admit ? { admit } : {}),
     });
   }
