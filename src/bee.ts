@@ -84,6 +84,8 @@ export class Bee implements HiveApi {
   private readonly roster: RosterLog;
   private readonly changes = new Listeners<void>();
   private readonly relays = new Listeners<Relayed>();
+  private readonly messages = new Listeners<InboxEntry>();
+  private readonly problemsHeard = new Listeners<string>();
   private hints: string[];
   private left = false;
   /** Colony configs refused before the core saw them: unsigned, forged, or not for this colony. */
@@ -125,7 +127,10 @@ export class Bee implements HiveApi {
     this.displayName = loaded.displayName;
     const note = (kind: LogKind, text: string, data?: Record<string, unknown>) => this.note(kind, text, data);
     const vote = loaded.vote && { term: loaded.vote.term, votedFor: loaded.vote.votedFor };
-    this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered: () => this.changes.emit() });
+    this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered: (message) => {
+      this.messages.emit(message);
+      this.changes.emit();
+    } });
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
     this.roster = new RosterLog(this.id, store, note);
@@ -346,6 +351,16 @@ export class Bee implements HiveApi {
     return this.relays.add(listener);
   }
 
+  /** Library hook: every message this bee delivers (and acknowledges), as it is delivered. */
+  onMessage(listener: (message: InboxEntry) => void): () => void {
+    return this.messages.add(listener);
+  }
+
+  /** Library hook: every problem as it is added to `problems`. */
+  onProblem(listener: (problem: string) => void): () => void {
+    return this.problemsHeard.add(listener);
+  }
+
   /**
    * The tab is going away: a queen crowns a successor, and every bee says goodbye to its
    * neighbours so they need not wait for timeouts. Messages in flight stay in the outbox for the
@@ -408,6 +423,7 @@ export class Bee implements HiveApi {
     if (seen >= 0) this.problems.splice(seen, 1);
     this.problems.push(text);
     if (this.problems.length > PROBLEM_LIMIT) this.problems.shift();
+    this.problemsHeard.emit(text);
     this.changes.emit();
   }
 }
