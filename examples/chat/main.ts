@@ -38,7 +38,7 @@ function showFile(from: string, bytes: Uint8Array): void {
 function wire(colony: Colony): void {
   const status = () => {
     const { role, roster } = colony.snapshot();
-    $('status').textContent = `Bee ${colony.id}, ${role}, with ${roster.length} other bee(s)`;
+    $('status').textContent = `Bee ${colony.id}, ${role}, with ${roster.length - 1} other bee(s)`;
   };
   colony.on('role', status);
   colony.on('bee-join', ({ bee }) => (line(`${bee} joined`), status()));
@@ -60,7 +60,7 @@ function wire(colony: Colony): void {
     const file = (event.target as HTMLInputElement).files?.[0];
     if (!file) return;
     const bytes = new Uint8Array(await file.arrayBuffer());
-    for (const bee of colony.snapshot().roster) {
+    for (const bee of colony.snapshot().roster.filter((bee) => bee !== colony.id)) {
       colony.send(bee, bytes).then(() => line(`${file.name} delivered to ${bee}`), (err: Error) => line(`${file.name} not delivered to ${bee}: ${err.message}`));
     }
   });

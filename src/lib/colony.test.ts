@@ -15,8 +15,8 @@ const PEER = 'b'.repeat(32);
 function standIn() {
   let snap = { id: SELF, role: 'egg', term: 0, queen: null, roster: [] as string[] } as unknown as HiveSnapshot;
   const listeners = { message: new Set<(m: InboxEntry) => void>(), change: new Set<() => void>(), problem: new Set<(t: string) => void>() };
-  const sent: Array<{ to: string | null; body: unknown; settle: () => void }> = [];
-  const post = (to: string | null, body: unknown) => new Promise<void>((resolve) => sent.push({ to, body, settle: resolve }));
+  const sent: Array<{ to: string | null; body: unknown; settle: () => void; fail: (err: Error) => void }> = [];
+  const post = (to: string | null, body: unknown) => new Promise<void>((resolve, reject) => sent.push({ to, body, settle: resolve, fail: reject }));
   const bee = {
     id: SELF,
     ready: Promise.resolve(),
@@ -95,6 +95,17 @@ describe('Colony', () => {
     for (const chunk of split('t1', 'bytes', bytes)) deliver(chunk);
     expect(progress.map((p) => p.done)).toEqual([CHUNK_BYTES, 2 * CHUNK_BYTES, bytes.length]);
     expect(messages).toEqual([{ id: 't1', from: PEER, body: bytes, at: 1, route: [PEER] }]);
+  });
+
+  it('once a chunk fails, the rest stay unsent and the send rejects with its error', async () => {
+    const { colony, sent } = standIn();
+    const done = colony.send(PEER, new Uint8Array(40 * CHUNK_BYTES));
+    await settleMicrotasks();
+    sent[0]?.fail(new HiveError('ERR_NOT_DELIVERED', 'no acknowledgement'));
+    for (const chunk of sent.slice(1)) chunk.settle();
+    await expect(done).rejects.toMatchObject({ code: 'ERR_NOT_DELIVERED' });
+    await settleMicrotasks();
+    expect(sent.length).toBe(32);
   });
 
   it('a plain body carrying the chunk mark is refused before it is sent', async () => {

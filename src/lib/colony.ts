@@ -118,11 +118,16 @@ export class Colony extends EventTarget {
     const chunks = split(transfer, kind, bytes);
     let next = 0;
     let done = 0;
+    let failed = false;
     const one = (chunk: Chunk) => (to === null ? this.bee.broadcast(chunk) : this.bee.send(to, chunk));
     const lane = async (): Promise<void> => {
-      while (next < chunks.length) {
+      // Once a chunk failed the body cannot arrive whole: the rest stay unsent.
+      while (next < chunks.length && !failed) {
         const chunk = chunks[next++] as Chunk;
-        await one(chunk);
+        await one(chunk).catch((err: unknown) => {
+          failed = true;
+          throw err;
+        });
         done += Math.min(CHUNK_BYTES, bytes.length - chunk.seq * CHUNK_BYTES);
         const progress: TransferProgress = { direction: 'out', transfer, peer: to, done, total: bytes.length };
         options.onProgress?.(progress);
