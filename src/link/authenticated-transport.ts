@@ -6,6 +6,7 @@
 import type { RandomSource } from '../crypto/random';
 import { remember } from '../hive/bounded';
 import { Listeners, type LinkEvent, type Transport } from '../net/transport';
+import { GuessLimit, type GuessLimitOptions } from './guess-limit';
 import { LinkHandshake, type LinkSecrets, type Refusal, REFUSALS } from './handshake';
 
 /** Longer than a handshake ever takes (a few ms of crypto and two frames each way). */
@@ -14,7 +15,8 @@ export const HANDSHAKE_TIMEOUT_MS = 8000;
  * A bee refused for a false proof (a key that is not its id's, a bad signature, a garbled
  * handshake) is not linked again for this long: each attempt costs an RTCPeerConnection, and
  * Chrome allows a page about 500 in its lifetime. Slowness and passphrase mismatches are not held
- * against a bee: it may be joining, or retyping its passphrase (a reload keeps its id).
+ * against a bee: it may be joining, or retyping its passphrase (a reload keeps its id). Wrong
+ * passphrases have a limit of their own (guess-limit.ts).
  */
 export const REFUSE_FOR_MS = 60_000;
 const HELD_AGAINST: ReadonlySet<Refusal> = new Set(['bad-handshake', 'id-mismatch', 'bad-signature']);
@@ -43,6 +45,8 @@ export interface AuthOptions {
    * refuses it as `banned`, with no handshake. Eviction's hook: an evicted bee stays out.
    */
   admit?: (peer: string) => boolean;
+  /** How many wrong passphrases a bee may try (defaults in guess-limit.ts). */
+  guesses?: GuessLimitOptions;
 }
 
 export class AuthenticatedTransport implements Transport {
@@ -58,6 +62,7 @@ export class AuthenticatedTransport implements Transport {
   private readonly authenticated = new Set<string>();
   /** When a bee was last refused for what it proved. */
   private readonly refusedAt = new Map<string, number>();
+  private readonly guesses: GuessLimit;
   private readonly stopRaw: () => void;
   private readonly now: () => number;
 
@@ -66,6 +71,7 @@ export class AuthenticatedTransport implements Transport {
     private readonly options: AuthOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.guesses = new GuessLimit(options.guesses);
     this.stopRaw = raw.subscribe((event) => this.onRaw(event));
   }
 
@@ -78,7 +84,7 @@ export class AuthenticatedTransport implements Transport {
   }
 
   link(peer: string): void {
-    if (this.refusedRecently(peer) || !this.admitted(peer)) {
+    if (this.refusedRecently(peer) || !this.admitted(peer) || this.guesses.exhausted(peer, this.now())) {
       // Fails like a link that never opened, so the protocol rests this bee and picks another.
       queueMicrotask(() => this.listeners.emit({ type: 'closed', peer, reason: 'refused' }));
       return;
@@ -137,6 +143,11 @@ export class AuthenticatedTransport implements Transport {
       this.raw.unlink(peer);
       return;
     }
+    if (this.guesses.exhausted(peer, this.now())) {
+      this.count(peer, 'too-many-guesses');
+      this.raw.unlink(peer);
+      return;
+    }
     const handshake = new LinkHandshake(this.options.secrets, peer, () => this.raw.fingerprints?.(peer) ?? null, this.options.random);
     const timer = setTimeout(() => this.refuse(peer, 'timeout'), this.options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     this.pending.set(peer, { handshake, timer });
@@ -167,6 +178,7 @@ export class AuthenticatedTransport implements Transport {
     if (HELD_AGAINST.has(reason)) {
       remember(this.refusedAt, peer, this.now(), REFUSED_REMEMBERED);
     }
+    if (reason === 'wrong-passphrase') this.guesses.failed(peer, this.now());
     this.raw.unlink(peer);
   }
 
