@@ -30,6 +30,8 @@ export interface LinkCounters {
   refused: number;
   /** Refusals by reason. */
   refusals: Record<Refusal, number>;
+  /** Milliseconds of handshake crypto (key proofs and, with a passphrase, the PAKE), both ends' frames. */
+  handshakeMs: number;
 }
 
 export interface AuthOptions {
@@ -55,6 +57,7 @@ export class AuthenticatedTransport implements Transport {
     bound: 0,
     refused: 0,
     refusals: Object.fromEntries(REFUSALS.map((reason) => [reason, 0])) as Record<Refusal, number>,
+    handshakeMs: 0,
   };
   private readonly listeners = new Listeners<LinkEvent>();
   /** Links open at the transport and still proving themselves, with their timeout. */
@@ -148,7 +151,9 @@ export class AuthenticatedTransport implements Transport {
       this.raw.unlink(peer);
       return;
     }
+    const started = performance.now();
     const handshake = new LinkHandshake(this.options.secrets, peer, () => this.raw.fingerprints?.(peer) ?? null, this.options.random);
+    this.counters.handshakeMs += performance.now() - started;
     const timer = setTimeout(() => this.refuse(peer, 'timeout'), this.options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     this.pending.set(peer, { handshake, timer });
     this.raw.send(peer, handshake.hello);
@@ -159,7 +164,9 @@ export class AuthenticatedTransport implements Transport {
     if (!this.pending.has(peer)) this.begin(peer);
     const pending = this.pending.get(peer);
     if (!pending) return;
+    const started = performance.now();
     const step = pending.handshake.receive(frame);
+    this.counters.handshakeMs += performance.now() - started;
     if ('send' in step) this.raw.send(peer, step.send);
     else if ('refused' in step) this.refuse(peer, step.refused);
     else {
