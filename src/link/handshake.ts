@@ -218,14 +218,15 @@ export class LinkHandshake {
     if (publicKey === null || nonce === null) return { refused: 'bad-handshake' };
     if (idOf(publicKey) !== this.peer) return { refused: 'id-mismatch' };
     if (hello.sealed !== (this.pake !== null)) return { refused: 'passphrase-mismatch' };
-    const pake = this.pake && this.agree(hello.share, nonce);
-    if (pake === null && this.pake !== null) return { refused: 'bad-handshake' };
+    const own = this.pake;
+    const pake = own && this.agree(own, hello.share, nonce);
+    if (own && !pake) return { refused: 'bad-handshake' };
     this.far = { publicKey, nonce, pake };
     const { identity, colony } = this.secrets;
     const dtls = ownDtls(this.fingerprints());
     const proof: Proof = {
       t: 'proof',
-      sig: signFields(identity, 'link', linkFields(colony, identity.id, this.peer, this.nonce, nonce, dtls, pake && [this.pake!.share, pake.share])),
+      sig: signFields(identity, 'link', linkFields(colony, identity.id, this.peer, this.nonce, nonce, dtls, own && pake ? [own.share, pake.share] : null)),
       key: pake && bytesToBase64url(confirmation(pake.sessionKey, identity.id, this.peer, dtls)),
       dtls,
     };
@@ -233,17 +234,17 @@ export class LinkHandshake {
   }
 
   /** The far share and the session key it gives, or null for a share that is no valid point. */
-  private agree(encoded: string | null, farNonce: Uint8Array): FarHello['pake'] {
+  private agree(own: CpaceShare, encoded: string | null, farNonce: Uint8Array): FarHello['pake'] {
     const share = base64urlToBytes(encoded, CPACE_SHARE_BYTES);
-    const secret = share && cpaceSecret(this.pake!.scalar, share);
+    const secret = share && cpaceSecret(own.scalar, share);
     if (!share || !secret) return null;
-    const [a, b] = ordered(this.secrets.identity.id, this.peer, { share: this.pake!.share, data: this.nonce }, { share, data: farNonce });
+    const [a, b] = ordered(this.secrets.identity.id, this.peer, { share: own.share, data: this.nonce }, { share, data: farNonce });
     return { share, sessionKey: cpaceSessionKey(secret, a, b) };
   }
 
   private onProof(proof: Proof, far: FarHello): Step {
     const { identity, colony } = this.secrets;
-    const shares: [Uint8Array, Uint8Array] | null = far.pake && [far.pake.share, this.pake!.share];
+    const shares: [Uint8Array, Uint8Array] | null = far.pake && this.pake ? [far.pake.share, this.pake.share] : null;
     const fields = linkFields(colony, this.peer, identity.id, far.nonce, this.nonce, proof.dtls, shares);
     if (!verifyFields(far.publicKey, 'link', fields, proof.sig)) return { refused: 'bad-signature' };
     // The far end's own fingerprints are our remote ones, and its remote ones our own.
