@@ -1,8 +1,11 @@
-// What a link handshake costs in real tabs, with and without a passphrase:
-// `scripts/in-netns.sh npx tsx bench/handshake.ts`. Opens a colony of Chromium tabs from the LAN
-// origin (pure-JS crypto, no crypto.subtle) twice, open and with a colony key, waits until every
-// tab has linked, and reads the bees' own counters (src/link/authenticated-transport.ts): the
-// milliseconds of handshake crypto per link end. Prints a markdown table.
+// What a link handshake costs, with and without a passphrase (CPace):
+// `scripts/in-netns.sh npx tsx bench/handshake.ts`. Prints markdown tables:
+// - warm, both ends in one thread (bench/handshake-cost.ts), in node and in a Chromium page from
+//   the LAN origin (pure-JS crypto, no crypto.subtle);
+// - in real tabs: a colony of Chromium tabs from the LAN origin, opened twice (open and with a
+//   colony key) until every tab has linked, read from the bees' own counters
+//   (src/link/authenticated-transport.ts): milliseconds of handshake crypto per link end, cold
+//   start of a fresh page included.
 //
 //   npx tsx bench/handshake.ts [--tabs 6] [--transport simple-peer|peerjs]
 
@@ -11,10 +14,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from '@playwright/test';
+import { build } from 'vite';
 import type { HiveApi, HiveSnapshot } from '../src/bee.ts';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { buildApp, distIsStale } from '../signaling/build.ts';
 import { startServer } from '../signaling/server.ts';
+import { handshakeCost, type HandshakeCost } from './handshake-cost.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LINKED_TIMEOUT_MS = 60_000;
@@ -60,6 +65,28 @@ async function run(browser: Browser, base: string, tabs: number, sealed: boolean
   };
 }
 
+/** bench/handshake-cost.ts as one script for a page: `HandshakeBench.handshakeCost()`. */
+async function pageScript(): Promise<string> {
+  const output = await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: { write: false, minify: false, lib: { entry: path.join(ROOT, 'bench/handshake-cost.ts'), formats: ['iife'], name: 'HandshakeBench' } },
+  });
+  const chunk = (Array.isArray(output) ? output[0] : output) as { output: Array<{ type: string; code?: string }> };
+  const code = chunk.output.find((item) => item.type === 'chunk')?.code;
+  if (!code) throw new Error('bundling bench/handshake-cost.ts gave no script');
+  return code;
+}
+
+async function inPage(browser: Browser, base: string): Promise<HandshakeCost> {
+  const page = await browser.newPage();
+  await page.goto(`${base}&colony=bench-hs-page-${Date.now().toString(36)}`);
+  await page.addScriptTag({ content: await pageScript() });
+  const cost = await page.evaluate(() => (window as unknown as { HandshakeBench: { handshakeCost(): HandshakeCost } }).HandshakeBench.handshakeCost());
+  await page.close();
+  return cost;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { tabs: { type: 'string', default: '6' }, transport: { type: 'string', default: 'simple-peer' } } });
   const tabs = Number(values.tabs);
@@ -69,9 +96,18 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs([host]), headless: true });
   try {
     const base = `http://${host}:${server.port}/?transport=${values.transport}`;
+    const node = handshakeCost();
+    const chromiumCost = await inPage(browser, base);
+    console.log(`node ${process.version}; Chromium ${browser.version()} page from ${host} (secure context: ${chromiumCost.secureContext}); load average ${os.loadavg()[0]?.toFixed(1)}\n`);
+    console.log('| warm, both ends | node ms | Chromium ms |');
+    console.log('|---|---:|---:|');
+    console.log(`| open colony | ${node.openMs.toFixed(2)} | ${chromiumCost.openMs.toFixed(2)} |`);
+    console.log(`| passphrase (CPace) | ${node.passphraseMs.toFixed(2)} | ${chromiumCost.passphraseMs.toFixed(2)} |`);
+    console.log(`| CPace's share | ${(node.passphraseMs - node.openMs).toFixed(2)} | ${(chromiumCost.passphraseMs - chromiumCost.openMs).toFixed(2)} |\n`);
+
     const open = await run(browser, base, tabs, false);
     const sealed = await run(browser, base, tabs, true);
-    console.log(`Chromium ${browser.version()}, ${values.transport}, ${tabs} tabs from ${host} (secure context: ${host === '127.0.0.1'}), load average ${os.loadavg()[0]?.toFixed(1)}\n`);
+    console.log(`Real tabs: ${values.transport}, ${tabs} tabs from ${host}, load average ${os.loadavg()[0]?.toFixed(1)}\n`);
     console.log('| colony | link ends authenticated | refused | ms of handshake crypto per link end |');
     console.log('|---|---:|---:|---:|');
     for (const [name, result] of [['open', open], ['passphrase (CPace)', sealed]] as const) {
