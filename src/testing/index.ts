@@ -250,12 +250,19 @@ export async function crashBee(page: Page): Promise<void> {
   await crashed;
 }
 
-/** Freezes the tab (its timers, sockets' handlers and scripts stop) until the returned thaw is called. */
+/**
+ * Freezes the tab until the returned thaw is called: its scripts stop where they are (timers,
+ * socket and data-channel handlers wait), as in a tab the browser suspended, while its links stay
+ * open. Nothing may evaluate in the page meanwhile: it would wait for the thaw.
+ */
 export async function freezeBee(page: Page): Promise<() => Promise<void>> {
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  // The debugger's pause halts the page's JavaScript for sure; Page.setWebLifecycleState's
+  // 'frozen' left a headless tab's bee running.
+  await cdp.send('Debugger.enable');
+  await cdp.send('Debugger.pause');
   return async () => {
-    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await cdp.send('Debugger.resume');
     await cdp.detach();
   };
 }
