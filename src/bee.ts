@@ -178,7 +178,7 @@ export class Bee implements HiveApi {
     this.outgoing = new Outgoing(new Outbox(store, loaded.outbox), {
       colonyKey: options.colonyKey,
       step: (event) => this.step(event),
-      hasLink: () => this.driver.protocol.snapshot().neighbours.length > 0,
+      hasLink: () => this.driver.protocol.linkCount() > 0,
       now: Date.now,
       note,
       changed: () => this.changes.emit(),
@@ -202,6 +202,7 @@ export class Bee implements HiveApi {
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),
+      handsTo: (via, to) => this.driver.protocol.handsTo(via, to),
       onDropped: (peer, reason, origin) => {
         this.note('security', `dropped a ${reason} envelope from ${origin} (via ${peer})`, { peer, reason, origin });
         this.step(misconduct(peer, reason, origin));

@@ -138,6 +138,21 @@ export class Protocol {
     return this.warden.snapshot();
   }
 
+  /** Open links, without the cost of a snapshot (the outbox asks before every hand-over). */
+  linkCount(): number {
+    return this.links.size;
+  }
+
+  /**
+   * Whether `via` hands an envelope for `to` straight on, as far as this bee knows: `via` is the
+   * queen it follows and `to` a member of her hive (workers hold a link to their queen). A wrong
+   * guess costs the message one retransmission (link/envelope-guard.ts).
+   */
+  handsTo(via: string, to: string): boolean {
+    const s = this.standing;
+    return s.duty === 'worker' && s.queen === via && s.hive !== null && s.membership?.hive === s.hive && s.membership.members.includes(to);
+  }
+
   /** Whether this bee keeps `peer` out (evicted, or shut out for misconduct): links to it are refused before they open. */
   refuses(peer: string, now: number): boolean {
     return this.warden.refuses(peer, now);
