@@ -357,7 +357,7 @@ export class Bee implements HiveApi {
     this.left = true;
     this.outgoing.close('ERR_LEFT', LEFT);
     this.driver.leave();
-    this.roster.flush(this.driver.protocol.snapshot(), Date.now());
+    this.roster.flush(this.driver.protocol.rosterView(), Date.now());
     clearInterval(this.timer);
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.links.destroy();
@@ -384,7 +384,7 @@ export class Bee implements HiveApi {
   private step(event: HiveEvent): void {
     const effects = this.driver.step(event);
     if (event.type === 'linkOpen') this.outgoing.flush();
-    if (event.type === 'tick') this.roster.watch(this.driver.protocol.snapshot(), Date.now());
+    if (event.type === 'tick') this.roster.watch(this.driver.protocol.rosterView(), Date.now());
     if (event.type !== 'tick' || effects.length > 0) this.changes.emit();
   }
 

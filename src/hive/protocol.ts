@@ -123,6 +123,11 @@ export class Protocol {
     return this.view.snapshot();
   }
 
+  /** What the tab keeps of the roster on every tick (tab/roster-log.ts), without the cost of a snapshot. */
+  rosterView(): { roster: string[]; queen: string | null } {
+    return this.view.rosterView();
+  }
+
   /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */
   hiveView(): { workers: string[]; court: string[] } {
     return this.view.hiveView();
