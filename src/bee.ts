@@ -179,7 +179,7 @@ export class Bee implements HiveApi {
     this.outgoing = new Outgoing(new Outbox(store, loaded.outbox), {
       colonyKey: options.colonyKey,
       step: (event) => this.step(event),
-      hasLink: () => this.driver.protocol.snapshot().neighbours.length > 0,
+      hasLink: () => this.driver.protocol.linkCount() > 0,
       now: Date.now,
       note,
       changed: () => this.changes.emit(),
@@ -204,6 +204,7 @@ export class Bee implements HiveApi {
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),
+      handsTo: (via, to) => this.driver.protocol.handsTo(via, to),
       onDropped: (peer, reason, origin) => {
         this.note('security', `dropped a ${reason} envelope from ${origin} (via ${peer})`, { peer, reason, origin });
         this.step(misconduct(peer, reason, origin));
@@ -358,7 +359,7 @@ export class Bee implements HiveApi {
     this.left = true;
     this.outgoing.close('ERR_LEFT', LEFT);
     this.driver.leave();
-    this.roster.flush(this.driver.protocol.snapshot(), Date.now());
+    this.roster.flush(this.driver.protocol.rosterView(), Date.now());
     clearInterval(this.timer);
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.links.destroy();
@@ -385,7 +386,7 @@ export class Bee implements HiveApi {
   private step(event: HiveEvent): void {
     const effects = this.driver.step(event);
     if (event.type === 'linkOpen') this.outgoing.flush();
-    if (event.type === 'tick') this.roster.watch(this.driver.protocol.snapshot(), Date.now());
+    if (event.type === 'tick') this.roster.watch(this.driver.protocol.rosterView(), Date.now());
     if (event.type !== 'tick' || effects.length > 0) this.changes.emit();
   }
 
