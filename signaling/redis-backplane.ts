@@ -47,7 +47,7 @@ export async function createRedisBackplane({ url, maxBeesPerColony, log }: Redis
   const options = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: retryDelayMs };
   const redis = new Redis(url, options) as Scripted;
   // A subscriber keeps its subscriptions across reconnects (ioredis re-subscribes by itself).
-  const sub = new Redis(url, { ...options, enableOfflineQueue: true });
+  const sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
   for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 0, lua });
   let handlers: BackplaneHandlers | null = null;
   /** Local /signal bees per colony: this instance hears a colony's departures while it has bees there. */
@@ -57,7 +57,7 @@ export async function createRedisBackplane({ url, maxBeesPerColony, log }: Redis
   let closed = false;
 
   const up = () => redis.status === 'ready';
-  const warn = (what: string) => (error: unknown) => log(`redis: ${what} failed: ${String(error)}`);
+  const warn = (what: string) => (error: unknown) => closed || log(`redis: ${what} failed: ${String(error)}`);
 
   function onNote(raw: string): void {
     const note = JSON.parse(raw) as Note;
@@ -92,8 +92,8 @@ export async function createRedisBackplane({ url, maxBeesPerColony, log }: Redis
 
   /** Redis is back (or was restarted empty): bind this instance's bees again. */
   async function resync(): Promise<void> {
-    if (!handlers) return;
     await beat();
+    if (!handlers) return;
     for (const { colony, bee, token } of handlers.held()) {
       const bound = await redis.hmJoin(prefix, colony, bee, me, token, maxBeesPerColony, '1');
       if (bound === -1) {
@@ -109,11 +109,17 @@ export async function createRedisBackplane({ url, maxBeesPerColony, log }: Redis
 
   redis.on('ready', () => {
     if (wasUp) log('redis: connection back');
+    lastError = '';
     wasUp = true;
     resync().catch(warn('re-sync'));
   });
   redis.on('end', () => log('redis: connection ended'));
-  redis.on('error', (error: Error) => log(`redis: ${error.message}`));
+  // A Redis that stays away fails every reconnection the same way: say so once.
+  let lastError = '';
+  redis.on('error', (error: Error) => {
+    if (error.message !== lastError) log(`redis: ${error.message}`);
+    lastError = error.message;
+  });
   sub.on('error', () => {}); // reported once, by the command connection
   redis.on('close', () => {
     if (wasUp && !closed) log('redis: connection lost; serving this instance’s bees only');
@@ -127,7 +133,11 @@ export async function createRedisBackplane({ url, maxBeesPerColony, log }: Redis
   });
 
   await Promise.all([sub.connect(), redis.connect()]).catch(warn('connect'));
-  await sub.subscribe(`${prefix}to:${me}`).catch(warn('subscribe'));
+  // Queued until Redis is reachable if it is not yet: an instance starts, degraded, without it.
+  const subscribed = sub.subscribe(`${prefix}to:${me}`).catch(warn('subscribe'));
+  if (sub.status === 'ready') await subscribed;
+  // Beat before serving: a bee joining here is visible to other instances' samples at once.
+  await beat().catch(warn('heartbeat'));
   const timer = setInterval(() => beat().catch(warn('heartbeat')), HEARTBEAT_MS);
   timer.unref();
 
