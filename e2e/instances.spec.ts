@@ -41,8 +41,14 @@ test.afterAll(async () => {
   await redis.close();
 });
 
-async function health(origin: string): Promise<{ bees: number; backplane: { redis: string; instances?: number } }> {
-  return (await fetch(`${origin}/health`)).json() as Promise<{ bees: number; backplane: { redis: string; instances?: number } }>;
+interface Health {
+  bees: number;
+  peerjs: number;
+  backplane: { redis: string; instances?: number };
+}
+
+async function health(origin: string): Promise<Health> {
+  return (await fetch(`${origin}/health`)).json() as Promise<Health>;
 }
 
 /** Waits until every tab follows one queen, who reigns; returns her id. */
@@ -64,7 +70,7 @@ async function sendAcross(from: Page, to: Page, body: string): Promise<void> {
   await expect.poll(async () => (await inbox(to)).filter((entry) => entry.body === body).length).toBe(1);
 }
 
-test('tabs signalling to two instances form one colony with one queen, and survive losing an instance', async ({ openBee, colony, allowConsoleError }) => {
+test('tabs signalling to two instances form one colony with one queen, and survive losing an instance', async ({ openBee, colony, transport, allowConsoleError }) => {
   const [a, b] = instances.map((instance) => instance.origin) as [string, string];
   const open = (origin: string, other: string) =>
     openBee(undefined, { origin, capacity: CAPACITY, params: { signal: `${origin}/,${other}/` } });
@@ -82,6 +88,8 @@ test('tabs signalling to two instances form one colony with one queen, and survi
   allowConsoleError(/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED|Lost connection to server|PeerJS/);
   instances[0]!.child.kill('SIGKILL');
   await expect.poll(async () => (await health(b)).bees, { timeout: 30_000 }).toBe(pages.length);
+  // PeerJS tabs move their PeerJS connection along: B now relays every tab's PeerJS signals.
+  if (transport === 'peerjs') await expect.poll(async () => (await health(b)).peerjs, { timeout: 30_000 }).toBe(pages.length);
 
   // The colony goes on, and a newcomer signalling only to B joins it and hears from A's tabs.
   const newcomer = await openBee(undefined, { origin: b, capacity: CAPACITY, params: { signal: `${b}/` } });

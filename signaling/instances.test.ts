@@ -80,6 +80,18 @@ describe('one colony on two instances', () => {
   });
 });
 
+describe('answers in order', () => {
+  it('answers frames sent behind a join after its welcome, though the join waits on Redis', async () => {
+    const a = await instance();
+    const alice = await TestBee.open(a.port);
+    alice.send(joinFrame('demo', testIdentity(1), alice.nonce));
+    alice.send('not json');
+    alice.send({ type: 'signal', to: BOB, data: 1 });
+    await alice.nextError('ERR_UNKNOWN_BEE');
+    expect(alice.received.map((f) => f.code ?? f.type)).toEqual(['challenge', 'welcome', 'ERR_MALFORMED', 'ERR_UNKNOWN_BEE']);
+  });
+});
+
 describe('the id binding across instances', () => {
   it('moves a bee to the instance where it proved its id again, closing the old socket without a departure', async () => {
     const a = await instance();
