@@ -182,6 +182,30 @@ describe('losing Redis or an instance', () => {
     expect(a.stats().backplane).toMatchObject({ redis: 'up' });
   });
 
+  it('announces, once Redis is back with its data, the departure of a bee that left while it was away', async () => {
+    const a = await instance();
+    const b = await instance();
+    await TestBee.join(a.port, 'demo', ALICE);
+    const carol = await TestBee.join(a.port, 'demo', CAROL);
+    const bob = await TestBee.join(b.port, 'demo', BOB);
+    await redis.stop(true);
+    await waitFor(() => a.stats().backplane.redis === 'down', 'instance a to notice');
+    carol.bee.close();
+    await waitFor(() => a.stats().bees === 1, 'carol to be gone from instance a');
+    await redis.restart();
+    const departures = () => bob.bee.received.filter((f) => f.type === 'left');
+    await within(
+      (async () => {
+        while (departures().length === 0) await new Promise((r) => setTimeout(r, 20));
+      })(),
+      'the departure',
+      10_000,
+    );
+    expect(departures()).toEqual([{ type: 'left', bee: CAROL }]);
+    bob.bee.send({ type: 'sample' });
+    expect(await bob.bee.next((f) => f.type === 'sample')).toEqual({ type: 'sample', peers: [ALICE] });
+  });
+
   it('announces the bees of a killed instance gone within seconds, and its bees can join another', async () => {
     const survivor = await instance();
     const port = await freePort();

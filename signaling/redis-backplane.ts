@@ -22,6 +22,8 @@ import { SCRIPTS, type ScriptName } from './redis-scripts';
 
 export const HEARTBEAT_MS = 1000;
 export const DEAD_AFTER_MS = 5000;
+/** Beats further apart than this mean this instance (or Redis) was away: it judges nobody dead yet. */
+const BEAT_GAP_MS = 3 * HEARTBEAT_MS;
 const prefix = 'hivemesh:';
 /** Reconnect quickly at first, then every 2 s: a Redis restart is noticed within about that. */
 const retryDelayMs = (attempt: number) => Math.min(attempt * 200, 2000);
@@ -87,7 +89,7 @@ export async function createRedisBackplane({ url, maxBeesPerColony, log }: Redis
 
   async function beat(): Promise<void> {
     if (!up()) return;
-    instances = Number(await redis.hmBeat(prefix, me, DEAD_AFTER_MS));
+    instances = Number(await redis.hmBeat(prefix, me, DEAD_AFTER_MS, BEAT_GAP_MS));
   }
 
   /** Redis is back (or was restarted empty): bind this instance's bees again. */
@@ -104,7 +106,9 @@ export async function createRedisBackplane({ url, maxBeesPerColony, log }: Redis
     for (const { colony, bee } of handlers.heldPeers()) {
       if ((await redis.hmJoinPeer(prefix, colony, bee, me, '1')) === -1) handlers.replacedPeer(colony, bee);
     }
-    log(`redis: re-synced ${handlers.held().length} bees`);
+    const live = [...handlers.held().map(({ colony, bee }) => `b ${colony} ${bee}`), ...handlers.heldPeers().map(({ colony, bee }) => `p ${colony} ${bee}`)];
+    const dropped = Number(await redis.hmPrune(prefix, me, ...live));
+    log(`redis: re-synced ${handlers.held().length} bees, dropped ${dropped} that left meanwhile`);
   }
 
   redis.on('ready', () => {

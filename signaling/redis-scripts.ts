@@ -4,6 +4,7 @@
 //
 // Keys (P = the prefix):
 //   P instances          sorted set: instance id → its last heartbeat (ms, Redis time)
+//   P since              hash: instance id → since when it has beaten without a gap
 //   P bees:{colony}      hash: bee id → "instance token" (the /signal binding)
 //   P peers:{colony}     hash: bee id → instance (its PeerJS socket)
 //   P token:{token}      string: "colony bee" (a live join's PeerJS token)
@@ -14,25 +15,29 @@
 const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 const OWNER = `local function owner(v) local s = string.find(v, ' '); if s then return string.sub(v, 1, s - 1) end; return v end`;
 
-/** Remove what dead instance `who` held; announce its /signal bees' departures. */
-const CLEAN = `${OWNER}
-local function clean(P, who)
-  local held = P .. 'held:' .. who
-  for _, entry in ipairs(redis.call('SMEMBERS', held)) do
-    local kind, colony, bee = string.match(entry, '^(%a) (%S+) (%S+)$')
-    if kind == 'b' then
-      local v = redis.call('HGET', P .. 'bees:' .. colony, bee)
-      if v and owner(v) == who then
-        redis.call('HDEL', P .. 'bees:' .. colony, bee)
-        redis.call('DEL', P .. 'token:' .. string.sub(v, #who + 2))
-        redis.call('PUBLISH', P .. 'colony:' .. colony, cjson.encode({kind = 'left', colony = colony, bee = bee, from = who}))
-      end
-    elseif kind == 'p' and redis.call('HGET', P .. 'peers:' .. colony, bee) == who then
-      redis.call('HDEL', P .. 'peers:' .. colony, bee)
+/** Drop one entry `who` held ("b colony bee" or "p colony bee"), announcing a /signal bee's departure. */
+const DROP = `${OWNER}
+local function drop(P, who, entry)
+  local kind, colony, bee = string.match(entry, '^(%a) (%S+) (%S+)$')
+  if kind == 'b' then
+    local v = redis.call('HGET', P .. 'bees:' .. colony, bee)
+    if v and owner(v) == who then
+      redis.call('HDEL', P .. 'bees:' .. colony, bee)
+      redis.call('DEL', P .. 'token:' .. string.sub(v, #who + 2))
+      redis.call('PUBLISH', P .. 'colony:' .. colony, cjson.encode({kind = 'left', colony = colony, bee = bee, from = who}))
     end
+  elseif kind == 'p' and redis.call('HGET', P .. 'peers:' .. colony, bee) == who then
+    redis.call('HDEL', P .. 'peers:' .. colony, bee)
   end
-  redis.call('DEL', held)
+  redis.call('SREM', P .. 'held:' .. who, entry)
+end`;
+
+/** Remove everything dead instance `who` held. */
+const CLEAN = `${DROP}
+local function clean(P, who)
+  for _, entry in ipairs(redis.call('SMEMBERS', P .. 'held:' .. who)) do drop(P, who, entry) end
   redis.call('ZREM', P .. 'instances', who)
+  redis.call('HDEL', P .. 'since', who)
 end`;
 
 /** ARGV: P, colony, bee, me, token, maxBeesPerColony, resync ('1': only if free or already ours). Returns 1, 0 (full) or -1 (taken). */
@@ -110,14 +115,41 @@ for i = 1, #found, 2 do
 end
 return picked`;
 
-/** ARGV: P, me, deadAfterMs. Heartbeat, clean up after dead instances; returns the live count. */
+/**
+ * ARGV: P, me, deadAfterMs, gapMs. Heartbeat, and clean up after instances silent for deadAfterMs
+ * while this one kept beating (no gap over gapMs): after Redis itself was away, every instance
+ * gets deadAfterMs to come back before anyone calls it dead. Returns the live count.
+ */
 const BEAT = `${NOW}
 ${CLEAN}
 local P, me = ARGV[1], ARGV[2]
 local alive = now - tonumber(ARGV[3])
+local previous = tonumber(redis.call('ZSCORE', P .. 'instances', me) or 0)
+local since = tonumber(redis.call('HGET', P .. 'since', me) or now)
+if now - previous > tonumber(ARGV[4]) then since = now end
+redis.call('HSET', P .. 'since', me, since)
 redis.call('ZADD', P .. 'instances', now, me)
-for _, who in ipairs(redis.call('ZRANGEBYSCORE', P .. 'instances', '-inf', '(' .. alive)) do clean(P, who) end
+if since < alive then
+  for _, who in ipairs(redis.call('ZRANGEBYSCORE', P .. 'instances', '-inf', '(' .. alive)) do clean(P, who) end
+end
 return redis.call('ZCOUNT', P .. 'instances', alive, '+inf')`;
+
+/**
+ * ARGV: P, me, then the entries this instance still holds. After Redis was out of reach, drops
+ * what it held in Redis but no longer has: bees that left while their departure could not be told.
+ */
+const PRUNE = `${DROP}
+local P, me = ARGV[1], ARGV[2]
+local live = {}
+for i = 3, #ARGV do live[ARGV[i]] = true end
+local dropped = 0
+for _, entry in ipairs(redis.call('SMEMBERS', P .. 'held:' .. me)) do
+  if not live[entry] then
+    drop(P, me, entry)
+    dropped = dropped + 1
+  end
+end
+return dropped`;
 
 /** ARGV: P, me. A graceful shutdown: this instance's bees leave at once. */
 const RETIRE = `${CLEAN}
@@ -132,6 +164,7 @@ export const SCRIPTS = {
   hmLeavePeer: LEAVE_PEER,
   hmSample: SAMPLE,
   hmBeat: BEAT,
+  hmPrune: PRUNE,
   hmRetire: RETIRE,
 } as const;
 

@@ -59,13 +59,17 @@ export class TestRedis {
     child.stdout!.resume();
   }
 
-  /** Kill redis-server (SIGKILL: a crash, not a shutdown) and wait until it is gone. */
-  async stop(): Promise<void> {
+  /**
+   * Kill redis-server (SIGKILL: a crash, its data gone) and wait until it is gone; or, with
+   * `keepData`, shut it down saving its data, which the next restart loads (a network outage).
+   */
+  async stop(keepData = false): Promise<void> {
     const child = this.#child;
     this.#child = null;
     if (!child || child.exitCode !== null) return;
     const gone = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
+    if (keepData) spawn('redis-cli', ['-p', String(this.port), 'shutdown', 'save'], { stdio: 'ignore' });
+    else child.kill('SIGKILL');
     await gone;
   }
 
