@@ -206,6 +206,39 @@ describe('losing Redis or an instance', () => {
     expect(await bob.bee.next((f) => f.type === 'sample')).toEqual({ type: 'sample', peers: [ALICE] });
   });
 
+  it('calls no instance dead for the time Redis itself was away', async () => {
+    const a = await instance();
+    const b = await instance();
+    const alice = await TestBee.join(a.port, 'demo', ALICE);
+    const bob = await TestBee.join(b.port, 'demo', BOB);
+    await redis.stop(true);
+    await waitFor(() => a.stats().backplane.redis === 'down' && b.stats().backplane.redis === 'down', 'both to notice');
+    // What is tested is a duration: the outage outlasts the silence that makes an instance dead.
+    await new Promise((resolve) => setTimeout(resolve, DEAD_AFTER_MS + 1000));
+    await redis.restart();
+    // Listening before the instances are back (they retry every 2 s by now): a departure announced
+    // on their return is heard here even if their own subscriptions are not back yet.
+    const watcher = new Redis(redis.url);
+    const announced: string[] = [];
+    watcher.on('message', (_channel: string, note: string) => announced.push(note));
+    await watcher.subscribe('hivemesh:colony:demo');
+    await within(
+      (async () => {
+        while (a.stats().backplane.instances !== 2 || b.stats().backplane.instances !== 2) await new Promise((r) => setTimeout(r, 20));
+      })(),
+      'both instances to beat again',
+      10_000,
+    );
+    // A departure published on return would reach each bee before these signals (Redis keeps order).
+    bob.bee.send({ type: 'signal', to: ALICE, data: 'still here' });
+    await alice.bee.nextSignal(BOB);
+    alice.bee.send({ type: 'signal', to: BOB, data: 'me too' });
+    await bob.bee.nextSignal(ALICE);
+    expect([...alice.bee.received, ...bob.bee.received].filter((f) => f.type === 'left')).toEqual([]);
+    expect(announced).toEqual([]);
+    watcher.disconnect();
+  }, 30_000);
+
   it('announces the bees of a killed instance gone within seconds, and its bees can join another', async () => {
     const survivor = await instance();
     const port = await freePort();
