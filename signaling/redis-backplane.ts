@@ -111,22 +111,24 @@ export async function createRedisBackplane({ url, maxBeesPerColony, log }: Redis
     log(`redis: re-synced ${handlers.held().length} bees, dropped ${dropped} that left meanwhile`);
   }
 
-  redis.on('ready', () => {
-    if (wasUp) log('redis: connection back');
-    lastError = '';
-    wasUp = true;
-    resync().catch(warn('re-sync'));
-  });
-  redis.on('end', () => log('redis: connection ended'));
   // A Redis that stays away fails every reconnection the same way: say so once.
   let lastError = '';
+  let connected = false;
+  redis.on('ready', () => {
+    if (wasUp) log('redis: connection back, re-syncing');
+    lastError = '';
+    wasUp = true;
+    connected = true;
+    resync().catch(warn('re-sync'));
+  });
   redis.on('error', (error: Error) => {
     if (error.message !== lastError) log(`redis: ${error.message}`);
     lastError = error.message;
   });
   sub.on('error', () => {}); // reported once, by the command connection
   redis.on('close', () => {
-    if (wasUp && !closed) log('redis: connection lost; serving this instance’s bees only');
+    if (connected && !closed) log('redis: connection lost; serving this instance’s bees only');
+    connected = false;
   });
   sub.on('message', (_channel: string, raw: string) => {
     try {
