@@ -1,8 +1,8 @@
 // Two server instances sharing colonies through a real redis-server (docs/deploy.md), started by
 // this spec next to the suite's own server: tabs of one colony, half opened on each instance and
 // signalling there, form one colony with one queen, carry messages across, and when one instance
-// is killed its tabs move to the other (`?signal=A,B`) and the colony still grows. Runs once per
-// transport.
+// is killed its tabs move to the other (`?signal=A,B`) and the colony still grows. Redis dying for
+// a while costs the colony nothing either. Runs once per transport.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { freePort, TestRedis } from '../signaling/test-redis.ts';
@@ -80,9 +80,17 @@ test('tabs signalling to two instances form one colony with one queen, and survi
   expect((await health(a)).backplane).toMatchObject({ redis: 'up', instances: 2 });
   expect([(await health(a)).bees, (await health(b)).bees]).toEqual([PER_INSTANCE, PER_INSTANCE]);
 
-  await awaitOneQueen(pages);
+  const queen = await awaitOneQueen(pages);
   await sendAcross(onA[0]!, onB[0]!, `a to b ${colony}`);
   await sendAcross(onB[1]!, onA[1]!, `b to a ${colony}`);
+
+  // Redis dies: both instances say so, and the colony carries on over its links, same queen.
+  await redis.stop();
+  await expect.poll(async () => (await health(a)).backplane.redis).toBe('down');
+  await sendAcross(onA[1]!, onB[1]!, `during the outage ${colony}`);
+  expect(await awaitOneQueen(pages)).toBe(queen);
+  await redis.restart();
+  for (const origin of [a, b]) await expect.poll(async () => (await health(origin)).backplane.instances).toBe(2);
 
   // Instance A dies without a word; its tabs' sockets to it fail (Chromium logs each attempt).
   allowConsoleError(/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED|Lost connection to server|PeerJS/);
