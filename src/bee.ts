@@ -44,8 +44,8 @@ const ROSTER_HINTS = 6;
 export interface BeeOptions {
   colony: string;
   transport: Exclude<TransportKind, 'memory'>;
-  /** The signaling server's page origin (it also hosts PeerJS). */
-  server: URL;
+  /** Signaling servers' page origins (each also hosts PeerJS), tried in turn; at least one. */
+  servers: URL[];
   iceServers: RTCIceServer[];
   /** The colony key derived from the passphrase, or null in an open colony. */
   colonyKey: Uint8Array | null;
@@ -198,9 +198,9 @@ export class Bee implements HiveApi {
     if (claimed.note) this.note('start', claimed.note);
 
     // A passphrase colony meets on the server under a name derived from its key: invisible to outsiders.
-    this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), colonyNameOnServer(options.colony, options.colonyKey), claimed.identity);
+    this.signaling = new SignalingClient(options.servers, colonyNameOnServer(options.colony, options.colonyKey), claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
-    const raw = makeTransport({ self: this.id, iceServers: options.iceServers }, { server: options.server, signaler: this.signals, pass: this.signaling });
+    const raw = makeTransport({ self: this.id, iceServers: options.iceServers }, { signaler: this.signals, pass: this.signaling });
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),

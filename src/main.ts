@@ -34,7 +34,8 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
   return {
     colony,
     transport,
-    server: signal ? new URL(signal, url) : url,
+    // `?signal=URL,URL…`: servers sharing colonies (docs/deploy.md), tried in turn.
+    servers: signal ? signal.split(',').map((each) => new URL(each, url)) : [url],
     iceServers: ice ? ice.split(',').map((urls) => ({ urls })) : [],
     colonyKey: loadColonyKey(session, colony),
     ...(capacity === null ? {} : { capacity: Number(capacity) }),
