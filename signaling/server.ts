@@ -1,15 +1,18 @@
 // One HTTP server, one port: the built app, GET /health, the bee signaling socket at SIGNAL_PATH
 // and the PeerJS endpoint at /peerjs (for ?transport=peerjs). It only introduces bees. Both
 // sockets pass one gate (origin, connection limits) and share one binding of bee ids to proven
-// joins (relay.ts, peerjs-relay.ts).
+// joins (relay.ts, peerjs-relay.ts). With a Redis URL, several such servers share their colonies
+// (redis-backplane.ts); without one, this process is the whole colony (backplane.ts).
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { SIGNAL_PATH, type SignalErrorCode } from '../src/net/signal-protocol';
+import { loneBackplane, type BackplaneHealth } from './backplane';
 import { Gate } from './gate';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { createPeerJsRelay, PEERJS_KEY, PEERJS_PATH, PEERJS_SOCKET_PATH } from './peerjs-relay';
+import { createRedisBackplane } from './redis-backplane';
 import { createRelay, refuseUpgrade, type RelayStats } from './relay';
 import { NOT_BUILT_TEXT, serveApp } from './static';
 
@@ -27,6 +30,8 @@ export interface ServerOptions {
    * /peerjs sockets, e.g. ["https://school.example"]; ALLOWED_ORIGINS in main.ts.
    */
   allowedOrigins?: readonly string[];
+  /** Share colonies with every other server on this Redis (REDIS_URL in main.ts). */
+  redisUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -38,6 +43,8 @@ export interface HiveStats extends RelayStats {
   sockets: number;
   /** Refusals by code, at both endpoints. */
   rejected: Partial<Record<SignalErrorCode, number>>;
+  /** Bees here are all there is ('none'), or whether the instances' shared Redis is reachable. */
+  backplane: BackplaneHealth;
 }
 
 export interface HiveServer {
@@ -55,8 +62,12 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   const count = (code: SignalErrorCode) => {
     rejected[code] = (rejected[code] ?? 0) + 1;
   };
-  const relay = createRelay({ limits, log, count });
-  const peerjs = createPeerJsRelay({ limits, log, count, admit: relay.admitPeerJs });
+  const backplane = options.redisUrl
+    ? await createRedisBackplane({ url: options.redisUrl, maxBeesPerColony: limits.maxBeesPerColony, log })
+    : loneBackplane();
+  const relay = createRelay({ limits, log, count, backplane });
+  const peerjs = createPeerJsRelay({ limits, log, count, admit: relay.admitPeerJs, backplane });
+  backplane.attach({ ...relay.beyond, ...peerjs.beyond });
   const gate = new Gate(limits, options.allowedOrigins ?? []);
   const app = express();
   app.disable('x-powered-by');
@@ -83,6 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     peerjs: peerjs.connections,
     sockets,
     rejected: { ...rejected },
+    backplane: backplane.health(),
   });
 
   app.get('/health', (_req, res) => {
@@ -108,6 +120,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   const stop = () => {
     relay.close();
     peerjs.close();
+    return backplane.close();
   };
   try {
     await new Promise<void>((resolve, reject) => {
@@ -118,7 +131,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
       });
     });
   } catch (error) {
-    stop();
+    await stop();
     throw error;
   }
 
@@ -127,10 +140,12 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     port: (server.address() as AddressInfo).port,
     stats,
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        stop();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
+      (closing ??= Promise.all([
+        stop(),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+      ]).then(() => {})),
   };
 }

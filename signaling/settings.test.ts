@@ -28,13 +28,13 @@ function listening(): Promise<http.Server> {
 
 describe('readSettings', () => {
   it('defaults to port 8080 on every interface with no public URL', () => {
-    expect(readSettings({})).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [] });
-    expect(readSettings({ PORT: '', HOST: '', PUBLIC_URL: '', ALLOWED_ORIGINS: '' })).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [] });
+    expect(readSettings({})).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [], redisUrl: null });
+    expect(readSettings({ PORT: '', HOST: '', PUBLIC_URL: '', ALLOWED_ORIGINS: '' })).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [], redisUrl: null });
   });
 
   it('takes PORT, HOST and PUBLIC_URL from the environment', () => {
     const settings = readSettings({ PORT: '3000', HOST: '127.0.0.1', PUBLIC_URL: 'https://hive.example.org/' });
-    expect(settings).toEqual({ port: 3000, host: '127.0.0.1', publicUrl: new URL('https://hive.example.org/'), allowedOrigins: [] });
+    expect(settings).toEqual({ port: 3000, host: '127.0.0.1', publicUrl: new URL('https://hive.example.org/'), allowedOrigins: [], redisUrl: null });
   });
 
   it('takes ALLOWED_ORIGINS as origins separated by commas or spaces, and refuses anything but an origin', () => {

@@ -11,6 +11,8 @@ export interface Settings {
   publicUrl: URL | null;
   /** Web origins besides the app's own whose pages may open signaling sockets (ServerOptions.allowedOrigins). */
   allowedOrigins: string[];
+  /** REDIS_URL: share colonies with every other instance on this Redis (docs/deploy.md); null: alone. */
+  redisUrl: string | null;
 }
 
 /** A setting or a start-up failure explained; main prints its message alone, without a stack. */
@@ -44,12 +46,22 @@ function parseAllowedOrigins(value: string | undefined): string[] {
   });
 }
 
+function parseRedisUrl(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (url?.protocol !== 'redis:' && url?.protocol !== 'rediss:') {
+    throw new SettingsError(`REDIS_URL must be a redis:// or rediss:// address, got "${value}"`);
+  }
+  return value;
+}
+
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
   return {
     port: parsePort(env.PORT),
     host: env.HOST || DEFAULT_HOST,
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
+    redisUrl: parseRedisUrl(env.REDIS_URL),
   };
 }
 

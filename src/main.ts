@@ -36,7 +36,8 @@ function readOptions(url: URL, session: Storage | null): JoinOptions {
   return {
     colony,
     transport,
-    signal: signal ? new URL(signal, url) : url,
+    // `?signal=URL,URL…`: servers sharing colonies (docs/deploy.md), tried in turn.
+    signal: signal ? signal.split(',').map((each) => new URL(each, url)) : url,
     iceServers: ice ? ice.split(',').map((urls) => ({ urls })) : [],
     session,
     ...(colonyKey === null ? {} : { colonyKey }),

@@ -12,8 +12,11 @@ export interface JoinOptions {
   colony: string;
   /** How bees link: 'simple-peer' (default) or 'peerjs'; only the one used is loaded. */
   transport?: 'simple-peer' | 'peerjs';
-  /** The Hivemesh server (signaling, PeerJS): its origin or page URL. This page's origin by default. */
-  signal?: string | URL;
+  /**
+   * The Hivemesh server (signaling, PeerJS): its origin or page URL, or several sharing colonies
+   * (docs/deploy.md), tried in turn. This page's origin by default.
+   */
+  signal?: string | URL | ReadonlyArray<string | URL>;
   /** STUN/TURN servers for RTCPeerConnection; none by default (bees on one LAN need none). */
   iceServers?: RTCIceServer[];
   /** A colony passphrase: links prove it and bodies are sealed under it (docs/security.md). */
@@ -55,13 +58,14 @@ export async function joinColony(options: JoinOptions): Promise<Colony> {
     throw new RangeError(`capacity must be a whole number from 1 to ${MAX_HIVE_WORKERS}, got ${capacity}`);
   }
   if (founder !== undefined && founder !== 'self' && !isBeeId(founder)) throw new RangeError(`founder must be a bee id or 'self', got "${founder}"`);
+  if (Array.isArray(options.signal) && options.signal.length === 0) throw new RangeError('signal must name at least one server');
   const memory = options.storage === 'memory';
   const colonyKey = options.colonyKey ?? (options.passphrase === undefined ? null : await deriveColonyKey(options.passphrase, colony));
   const bee = await Bee.start(
     {
       colony,
       transport,
-      server: new URL(options.signal ?? location.href, location.href),
+      servers: [options.signal ?? location.href].flat().map((each) => new URL(each, location.href)),
       iceServers: options.iceServers ?? [],
       colonyKey,
       ...(capacity === undefined ? {} : { capacity }),
