@@ -57,6 +57,8 @@ export interface BeeOptions {
    * (`?founder=`), or 'self' (the projector founds its colony). Absent: the first genesis taken.
    */
   founder?: string;
+  /** The projector (`?view=hive`): it watches and never votes, reigns or counts in a hive. */
+  observer?: boolean;
 }
 
 function download(name: string, value: unknown): void {
@@ -146,6 +148,7 @@ export class Bee implements HiveApi {
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
       ...(options.elections === undefined ? {} : { elections: options.elections }),
       founder: options.founder === 'self' ? this.id : (options.founder ?? null),
+      observer: options.observer === true,
     };
     // The ports reach the links and the signaling client, made below, only once the bee runs.
     this.driver = new Driver(new Protocol(this.id, seededRng(seed), identityNotary(claimed.identity), { config, restored }), {

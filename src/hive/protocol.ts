@@ -14,7 +14,7 @@ import type { Claim, Notary } from './certificate';
 import type { Postbox } from './delivery';
 import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from './events';
 import type { ConductSnapshot, Warden } from './eviction';
-import type { Envelope, Frame } from './frames';
+import type { Envelope, Frame, Payload } from './frames';
 import type { Gossip } from './gossip';
 import type { Links } from './links';
 import type { Neighbours } from './neighbours';
@@ -30,6 +30,9 @@ import type { View } from './view';
 export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Restored, Role, Snapshot, Upgrade } from './events';
 export { DEFAULT_CONFIG } from './events';
 export type { ProtocolOptions } from './parts';
+
+/** What hives are governed by: an observer hears it go by (elections it judges like any non-member). */
+const GOVERNING: ReadonlySet<Payload['k']> = new Set(['vote', 'queen', 'members', 'stored', 'crown', 'later', 'breed', 'move']);
 
 export class Protocol {
   // The bee's parts (parts.ts builds and wires them).
@@ -81,6 +84,7 @@ export class Protocol {
       becomeQueen: (claim, now) => this.becomeQueen(claim, now),
       stepDown: (now) => this.stepDown(now),
     }));
+    if (this.config.observer) this.becomeObserver();
   }
 
   step(event: HiveEvent, now: number): Effect[] {
@@ -144,6 +148,15 @@ export class Protocol {
   }
 
   // ---- roles: each is entered in one place ---------------------------------------------------
+
+  /**
+   * Watches the colony and governs nothing, for good (the projector): it never campaigns, follows,
+   * reigns or stores a membership; it judges elections like any bee that is no member (it ignores
+   * them), and heartbeats say what it is so that no hive counts it (gossip.ts).
+   */
+  private becomeObserver(): void {
+    this.standing.duty = 'observer';
+  }
 
   /** Follows `queen`, of `hive`, reigning in `reign`: links to her and routes through her. */
   private becomeWorker(queen: string, hive: string, reign: number, now: number): void {
@@ -232,7 +245,8 @@ export class Protocol {
   // ---- time ------------------------------------------------------------------------------
 
   private onTick(now: number): void {
-    this.candidacy.start(now);
+    const governs = this.standing.duty !== 'observer';
+    if (governs) this.candidacy.start(now);
     if (now >= this.nextBeatAt) this.onBeat(now);
     // A queen, or a queenless bee, looks for parts of the colony it does not know (a healed
     // partition, a split mesh); a bee with no link at all needs fresh introductions anyway.
@@ -243,7 +257,7 @@ export class Protocol {
     this.gossip.expire(now);
     this.links.expire(now);
     this.links.keepNeighbours(this.roster.others(), now);
-    if (!this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
+    if (governs && !this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
     this.postbox.onTick(now);
     this.allegiance.onTick(now);
     this.warden.onTick(now);
@@ -301,6 +315,8 @@ export class Protocol {
   /** Act on an envelope addressed to this bee or to everyone; false stops a flood here. */
   private consume(env: Envelope, route: string[], now: number): boolean {
     const p = env.p;
+    // An observer lets claims, votes and membership changes pass by and acts on none of them.
+    if (this.standing.duty === 'observer' && GOVERNING.has(p.k)) return true;
     switch (p.k) {
       case 'data': this.postbox.onData(env, p, route, now); return true;
       case 'ack': this.postbox.onAck(p.msg, route); return true;
