@@ -11,6 +11,7 @@ import { HiveError, bodyError } from './errors';
 import { DEFAULT_CONFIG, Protocol, type HiveEvent } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
+import type { Knobs } from './hive/settings';
 import { MAX_VERSION } from './hive/upgrades';
 import { identityNotary } from './link/notary';
 import { misconduct, SecureLinks } from './link/secure-links';
@@ -236,6 +237,11 @@ export class Bee implements HiveApi {
         this.note('security', `refused colony config version ${event.frame.version} from ${event.peer}: not signed by the bee it names`, { peer: event.peer });
       } else this.step(event);
     });
+    // The projector founding a new colony signs its URL's settings as the colony's first config:
+    // from then on the colony's config, not any tab's URL, says what every bee runs by.
+    if (options.founder === 'self' && upgrades.length === 0) {
+      void this.seedSettings({ ...(options.capacity === undefined ? {} : { capacity: options.capacity }), ...(options.elections === undefined ? {} : { queens: options.elections }) });
+    }
     this.timer = setInterval(() => this.onTick(), TICK_MS);
     // A hidden tab has throttled timers and may be closed any moment: a poor queen.
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -299,6 +305,14 @@ export class Bee implements HiveApi {
 
   /** The founder signs the next version; a bee of a colony without one founds it (docs/security.md). */
   seedUpgrade(): Promise<number> {
+    return this.seedSettings({});
+  }
+
+  /**
+   * The founder signs the next version with `knobs` changed (capacity, queen mode) and the rest
+   * of the colony's settings kept; every bee runs by it once it arrives (src/hive/settings.ts).
+   */
+  seedSettings(knobs: Knobs): Promise<number> {
     if (this.left) return Promise.reject(new HiveError('ERR_LEFT', LEFT));
     const { upgrade, founder } = this.driver.protocol.snapshot();
     if (founder !== null && founder !== this.id) {
@@ -307,8 +321,10 @@ export class Bee implements HiveApi {
     const version = (upgrade?.version ?? 0) + 1;
     if (version > MAX_VERSION) return Promise.reject(new HiveError('ERR_NO_MORE_VERSIONS', `a colony has at most ${MAX_VERSION} config versions: start a new colony`));
     const colour = UPGRADE_COLOURS[version % UPGRADE_COLOURS.length] as string;
-    const config = seedConfig(this.signer, this.options.colony, version, { colour }, `version ${version}, seeded by ${this.id}`);
-    this.note('upgrade', `seeded colony config version ${version}`, { version });
+    const settings = { ...(upgrade?.config.settings as object | undefined), ...knobs, colour };
+    const changed = Object.entries(knobs).map(([knob, value]) => `${knob} ${String(value)}`).join(', ');
+    const config = seedConfig(this.signer, this.options.colony, version, settings, `version ${version}${changed ? `: ${changed}` : ''}, seeded by ${this.id}`);
+    this.note('upgrade', `seeded colony config version ${version}${changed ? ` (${changed})` : ''}`, { version, ...knobs });
     this.step({ type: 'seed', version, config: { ...config } });
     return Promise.resolve(version);
   }

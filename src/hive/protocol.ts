@@ -20,6 +20,7 @@ import type { Links } from './links';
 import type { Neighbours } from './neighbours';
 import { assemble, type ProtocolOptions } from './parts';
 import { Reign, RELAY_LOAD_BEATS, type Court } from './queen';
+import { applyKnobs } from './settings';
 import type { Rng } from './rng';
 import type { Roster } from './roster';
 import type { Router } from './routing';
@@ -85,6 +86,7 @@ export class Protocol {
       stepDown: (now) => this.stepDown(now),
     }));
     if (this.config.observer) this.becomeObserver();
+    applyKnobs(this.config, this.upgrades.upgrade);
   }
 
   step(event: HiveEvent, now: number): Effect[] {
@@ -96,6 +98,7 @@ export class Protocol {
     if (Number.isNaN(this.startedAt)) this.startedAt = now;
     // What the UI shows, compared field by field after the event (this runs for every frame).
     const before = this.view.shown();
+    const version = this.upgrades.version;
     switch (event.type) {
       case 'tick': this.onTick(now); break;
       case 'welcome': this.neighbours.onWelcome(event.peers, now); break;
@@ -116,6 +119,7 @@ export class Protocol {
       case 'seed': this.upgrades.offer({ version: event.version, config: event.config, route: [this.id] }, this.view.whereabouts()); break;
       case 'leave': this.onLeave(now); break;
     }
+    if (this.upgrades.version !== version) applyKnobs(this.config, this.upgrades.upgrade);
     const after = this.view.shown();
     if (after.role !== before.role || after.term !== before.term || after.queen !== before.queen || after.hive !== before.hive || after.reign !== before.reign) {
       this.fx.push({ type: 'roleChanged', ...after });

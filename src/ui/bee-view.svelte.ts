@@ -37,6 +37,12 @@ export class BeeView {
     this.left = true;
   }
 
+  /** A line on the timeline for something done here (a setting changed from the projector). */
+  note(text: string): void {
+    this.feed.note(Date.now(), text);
+    this.timeline = this.feed.timeline;
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
