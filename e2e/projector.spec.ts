@@ -72,3 +72,44 @@ test("a capacity set on the projector reaches every tab, one opened later from t
   const reformed = await awaitHives(pages, 3);
   expect(reformed.filter((snap) => snap.role === 'queen').length).toBeGreaterThanOrEqual(2);
 });
+
+test("the teacher's console kills the queen, splits the room in two halves and heals it", async ({ openBees, openBee, context }) => {
+  test.setTimeout(300_000);
+  const projector = await openBee(await context.newPage(), { params: { view: 'hive' } });
+  const founder = ((await snapshot(projector)) as Seen).id;
+  const bees = await openBees(TABS, { params: { founder } });
+  const settled = await awaitHives(bees, 8);
+  const queen = settled.find((snap) => snap.role === 'queen')!;
+
+  // Kill the queen: her tab leaves, the others crown a new one.
+  await projector.getByRole('button', { name: 'Kill the queen' }).click();
+  await expect(projector.locator('.timeline li').filter({ hasText: 'teacher: killed queen' })).toBeVisible();
+  const queenPage = bees[settled.indexOf(queen)]!;
+  await expect(queenPage.getByText('This bee has left the colony.').first()).toBeVisible({ timeout: COLONY_TIMEOUT_MS });
+  const survivors = bees.filter((page) => page !== queenPage);
+  const after = await awaitHives(survivors, 8);
+  expect(after.some((snap) => snap.queen === queen.id)).toBe(false);
+
+  // Split: no link crosses the halves (by a bee id's first hex digit), each half governs itself.
+  const half = (id: string) => (parseInt(id[0]!, 16) < 8 ? 'left' : 'right');
+  await projector.getByRole('button', { name: 'Split the room' }).click();
+  await expect(projector.getByRole('button', { name: 'Heal the room' })).toBeVisible();
+  await expect
+    .poll(async () => (await snapshots(survivors)).flatMap((snap) => snap.neighbours.filter((peer) => peer !== founder && half(peer) !== half(snap.id))).length, { timeout: COLONY_TIMEOUT_MS })
+    .toBe(0);
+  const halves = (await snapshots(survivors)).map((snap) => half(snap.id));
+  for (const side of ['left', 'right']) {
+    const pages = survivors.filter((_, i) => halves[i] === side);
+    if (pages.length > 1) await awaitHives(pages, 8);
+  }
+
+  // Heal: links cross again and the colony is one set of hives.
+  await projector.getByRole('button', { name: 'Heal the room' }).click();
+  await expect(projector.locator('.timeline li').filter({ hasText: 'teacher: healed the room' })).toBeVisible();
+  await awaitHives(survivors, 8);
+  if (new Set(halves).size === 2) {
+    await expect
+      .poll(async () => (await snapshots(survivors)).some((snap) => snap.neighbours.some((peer) => peer !== founder && half(peer) !== half(snap.id))), { timeout: COLONY_TIMEOUT_MS })
+      .toBe(true);
+  }
+});

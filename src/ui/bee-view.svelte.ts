@@ -59,6 +59,8 @@ export class BeeView {
 
   private refresh(): void {
     this.snapshot = this.bee.snapshot();
+    // Killed from the teacher's console: the page says so as if its own button had done it.
+    if (this.bee.gone) this.left = true;
     const inbox = this.bee.inbox();
     for (const entry of inbox) {
       if (this.seenInbox.has(entry.id)) continue;
