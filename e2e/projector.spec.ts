@@ -2,7 +2,8 @@
 // and its closing changes no queen), and a capacity its teacher sets reaches every tab, one
 // opened afterwards from the join link too, and the colony re-forms its hives to fit.
 import type { Page } from '@playwright/test';
-import { expect, snapshot, snapshots, test } from './fixtures.ts';
+import { expect, inbox, snapshot, snapshots, test } from './fixtures.ts';
+import { expectAccessible, screenshot, undrawableText } from './page-checks.ts';
 import type { Snapshot } from './fixtures.ts';
 
 const TABS = 8;
@@ -112,4 +113,58 @@ test("the teacher's console kills the queen, splits the room in two halves and h
       .poll(async () => (await snapshots(survivors)).some((snap) => snap.neighbours.some((peer) => peer !== founder && half(peer) !== half(snap.id))), { timeout: COLONY_TIMEOUT_MS })
       .toBe(true);
   }
+});
+
+test('lesson mode walks the class through every stage of the story on real tabs', async ({ openBees, openBee, context }, testInfo) => {
+  test.setTimeout(420_000);
+  const projector = await openBee(await context.newPage(), { params: { view: 'hive', lesson: '' } });
+  const founder = ((await snapshot(projector)) as Seen).id;
+  const lesson = projector.getByRole('region', { name: 'Lesson' });
+  const stage = async (n: number, action: string) => {
+    await expect(lesson).toHaveAttribute('data-stage', String(n));
+    await lesson.getByRole('button', { name: action }).click();
+    await expect(projector.locator('.timeline li').filter({ hasText: `lesson ${n},` })).toBeVisible({ timeout: COLONY_TIMEOUT_MS });
+  };
+  const next = () => lesson.getByRole('button', { name: 'Next' }).click();
+
+  // 1. Discovery: queens off before the class joins; bees link neighbours and nobody reigns.
+  await stage(1, 'Queens off');
+  const bees = await openBees(TABS - 2, { params: { founder } });
+  await expect.poll(async () => (await snapshots(bees)).every((snap) => snap.neighbours.length > 0 && snap.role !== 'queen' && snap.role !== 'candidate'), { timeout: COLONY_TIMEOUT_MS }).toBe(true);
+  await projector.setViewportSize({ width: 1600, height: 900 });
+  await screenshot(projector, 'projector-lesson', testInfo);
+  expect(await undrawableText(projector)).toEqual([]);
+  await expectAccessible(projector, 'projector-lesson', testInfo);
+  // 2. A queen is elected.
+  await next();
+  await stage(2, 'Queens on');
+  await awaitHives(bees, 8);
+  // 3. Routing through her: the teacher's broadcast reaches every tab.
+  await next();
+  await stage(3, 'Send a message to everyone');
+  await expect.poll(async () => (await Promise.all(bees.map(inbox))).every((entries) => entries.some((entry) => entry.body === 'hello from the teacher')), { timeout: COLONY_TIMEOUT_MS }).toBe(true);
+  // 4. An upgrade spreads to every tab.
+  const version = ((await snapshot(projector)) as unknown as { version: number }).version;
+  await next();
+  await stage(4, 'Seed an upgrade');
+  await expect.poll(async () => (await snapshots(bees)).every((snap) => (snap.version as number) > version), { timeout: COLONY_TIMEOUT_MS }).toBe(true);
+  // 5. The queen is killed and another hatches.
+  await next();
+  await stage(5, 'Kill the queen');
+  await expect.poll(async () => (await Promise.all(bees.map((page) => page.evaluate(() => (window as unknown as { hive: { gone: boolean } }).hive.gone)))).filter(Boolean).length, { timeout: COLONY_TIMEOUT_MS }).toBe(1);
+  const alive = async () => {
+    const gone = await Promise.all(bees.map((page) => page.evaluate(() => (window as unknown as { hive: { gone: boolean } }).hive.gone)));
+    return bees.filter((_, i) => !gone[i]);
+  };
+  const survivors = await alive();
+  await awaitHives(survivors, 8);
+  // 6. Overcrowding: capacity 3 splits the hive.
+  await next();
+  await stage(6, 'Capacity 3');
+  const split = await awaitHives(survivors, 3);
+  expect(split.filter((snap) => snap.role === 'queen').length).toBeGreaterThanOrEqual(2);
+  // 7. A rogue worker is destroyed: evicted by its queen.
+  await next();
+  await stage(7, 'Make a worker rogue');
+  await expect.poll(async () => (await snapshots(survivors)).some((snap) => snap.role === 'evicted'), { timeout: COLONY_TIMEOUT_MS }).toBe(true);
 });
