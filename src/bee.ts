@@ -404,6 +404,7 @@ export class Bee implements HiveApi {
     this.links.destroy();
     this.signaling.close();
     this.identity.close();
+    this.changes.emit();
   }
 
   private onWelcome(peers: string[]): void {
