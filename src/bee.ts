@@ -137,7 +137,7 @@ export class Bee implements HiveApi {
       peers: () => this.driver.protocol.snapshot().neighbours,
       kill: () => queueMicrotask(() => this.leave()),
       goRogue: () => queueMicrotask(() => this.left || this.goRogue()),
-    });
+    }, () => this.driver.protocol.snapshot().founder);
     const onAdopted = (upgrade: Upgrade) => this.classroom.adopted(upgrade);
     this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered: () => this.changes.emit(), onAdopted });
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];

@@ -59,10 +59,10 @@ export class Gossip {
     const observer = standing.duty === 'observer';
     return {
       t: 'hb',
-      // An observer passes news of others on but never of itself: no roster, so no founding
-      // membership, ever counts it.
-      digest: observer ? digest.slice(1) : digest,
-      hives: hives.digest(reign ? reign.entry(now, this.host.workers()) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
+      // An observer passes no news on, of others (it would join parts the network cut) or of
+      // itself (no roster, so no founding membership, ever counts it).
+      digest: observer ? [] : digest,
+      hives: observer ? [] : hives.digest(reign ? reign.entry(now, this.host.workers()) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
       term,
       queen,
       hive: this.host.hive(),

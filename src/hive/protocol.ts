@@ -313,7 +313,9 @@ export class Protocol {
     const route = [...env.route, this.id];
     this.router.cameFrom(env.from, peer);
     const onward = env.to === null || env.to === this.id ? this.consume(env, route, now) : true;
-    if (env.to !== this.id && onward) this.router.passOn(env, route, peer);
+    // An observer relays nothing: linked to every part of the room, it must not join parts the
+    // network has cut (a split room), nor carry a hive's traffic.
+    if (env.to !== this.id && onward && this.standing.duty !== 'observer') this.router.passOn(env, route, peer);
   }
 
   /** Act on an envelope addressed to this bee or to everyone; false stops a flood here. */

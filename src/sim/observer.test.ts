@@ -37,6 +37,16 @@ describe('an observer watches the colony without governing it', () => {
     expect(checker.violations).toEqual([]);
   });
 
+  it('the observer relays nothing and gossips nothing: the colony never learns of a bee through it', () => {
+    const { world, observer } = colonyWatched(8, 9);
+    const worker = world.liveIds().find((id) => id !== observer && world.bees.get(id)!.role === 'worker')!;
+    world.send(worker, null, 'to everyone', 1);
+    world.runFor(3000);
+    const watcher = world.bees.get(observer)!.protocol.snapshot();
+    expect(watcher.counters.forwarded).toBe(0);
+    expect(world.bees.get(observer)!.inbox.map((m) => m.body)).toContain('to everyone');
+  });
+
   it('the observer closing its page changes no queen and no term', () => {
     const { world, checker, observer } = colonyWatched(8, 11);
     const before = allegiances(world, observer);

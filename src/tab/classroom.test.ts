@@ -5,15 +5,16 @@ import { Classroom, halfOf, lasting } from './classroom';
 const LEFT_BEE = '1'.repeat(32);
 const LEFT_PEER = '2'.repeat(32);
 const RIGHT_PEER = 'a'.repeat(32);
+const FOUNDER = 'f'.repeat(32);
 
-function room(peers: string[] = [LEFT_PEER, RIGHT_PEER]) {
+function room(peers: string[] = [LEFT_PEER, RIGHT_PEER, FOUNDER]) {
   const done: string[] = [];
   const classroom = new Classroom(LEFT_BEE, {
     cut: (peer) => done.push(`cut ${peer}`),
     peers: () => peers,
     kill: () => done.push('killed'),
     goRogue: () => done.push('rogue'),
-  });
+  }, () => FOUNDER);
   return { classroom, done };
 }
 
@@ -25,7 +26,8 @@ describe("the teacher's console, as a tab carries it out", () => {
     expect([halfOf(LEFT_BEE), halfOf(RIGHT_PEER)]).toEqual(['left', 'right']);
     classroom.adopted(version(2, { split: true }));
     expect(done).toEqual([`cut ${RIGHT_PEER}`]);
-    expect([classroom.allows(LEFT_PEER), classroom.allows(RIGHT_PEER)]).toEqual([true, false]);
+    // The founder keeps both halves: the order to heal must reach them.
+    expect([classroom.allows(LEFT_PEER), classroom.allows(RIGHT_PEER), classroom.allows(FOUNDER)]).toEqual([true, false, true]);
     classroom.adopted(version(3, {}));
     expect(classroom.allows(RIGHT_PEER)).toBe(true);
   });

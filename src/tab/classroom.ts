@@ -48,6 +48,8 @@ export class Classroom {
   constructor(
     private readonly self: string,
     private readonly acts: ClassroomActs,
+    /** The colony's founder (the projector): linked to both halves, so that the order to heal reaches them. It relays nothing. */
+    private readonly founder: () => string | null,
   ) {}
 
   /** Runs by the settings of a config this bee took (`restored`: kept from before a reload), and carries out an order for it. */
@@ -64,9 +66,10 @@ export class Classroom {
     else if (order.kind === 'rogue') this.acts.goRogue();
   }
 
-  /** Whether this bee may link `peer`: not across the halves of a split room. */
+  /** Whether this bee may link `peer`: not across the halves of a split room, the founder's links aside. */
   allows(peer: string): boolean {
-    return !this.split || halfOf(peer) === halfOf(this.self);
+    const founder = this.founder();
+    return !this.split || halfOf(peer) === halfOf(this.self) || peer === founder || this.self === founder;
   }
 
   /** Whether a frame is lost on the way (a lossy room). */
