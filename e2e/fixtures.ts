@@ -8,7 +8,7 @@ import { lanURL as envLanURL, loopbackURL as envLoopbackURL } from './env.ts';
 export type TransportName = 'simple-peer' | 'peerjs';
 
 // The automation contract of shared/DESIGN.md, as the tests see it.
-export type Role = 'egg' | 'worker' | 'candidate' | 'queen' | 'evicted';
+export type Role = 'egg' | 'worker' | 'candidate' | 'queen' | 'evicted' | 'observer';
 
 export interface Snapshot {
   id: string;

@@ -42,6 +42,7 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
     // `?queens=off` keeps the colony in discovery mode (demos of the slow mesh, the upgrade benchmark).
     elections: url.searchParams.get('queens') !== 'off',
     ...(founder === null ? {} : { founder }),
+    observer: url.searchParams.get('view') === 'hive',
   };
 }
 
