@@ -10,7 +10,9 @@ import { SIGNAL_PATH, type SignalErrorCode } from '../src/net/signal-protocol';
 import { Gate } from './gate';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { createPeerJsRelay, PEERJS_KEY, PEERJS_PATH, PEERJS_SOCKET_PATH } from './peerjs-relay';
+import { iceForBee, NO_ICE, stunUrl, type IceSettings } from './ice';
 import { createRelay, refuseUpgrade, type RelayStats } from './relay';
+import { startStunResponder, type StunResponder, type StunStats } from './stun';
 import { NOT_BUILT_TEXT, serveApp } from './static';
 
 export { DEFAULT_LIMITS, NOT_BUILT_TEXT, PEERJS_KEY, PEERJS_PATH, type Limits };
@@ -27,6 +29,13 @@ export interface ServerOptions {
    * /peerjs sockets, e.g. ["https://school.example"]; ALLOWED_ORIGINS in main.ts.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * UDP port of the embedded STUN responder, handed to bees as their first ICE server: the HTTP
+   * port's number when absent, 0 for any free port, null for none (STUN_PORT in main.ts).
+   */
+  stunPort?: number | null;
+  /** ICE servers besides the STUN responder, for every bee's welcome (ice.ts). */
+  ice?: IceSettings;
   log?: (line: string) => void;
 }
 
@@ -38,10 +47,14 @@ export interface HiveStats extends RelayStats {
   sockets: number;
   /** Refusals by code, at both endpoints. */
   rejected: Partial<Record<SignalErrorCode, number>>;
+  /** The STUN responder's counts; null when it is off. */
+  stun: StunStats | null;
 }
 
 export interface HiveServer {
   readonly port: number;
+  /** The STUN responder's UDP port, or null when it is off. */
+  readonly stunPort: number | null;
   /** Closes every socket and the listener; safe to call twice. */
   close(): Promise<void>;
   stats(): HiveStats;
@@ -55,7 +68,14 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   const count = (code: SignalErrorCode) => {
     rejected[code] = (rejected[code] ?? 0) + 1;
   };
-  const relay = createRelay({ limits, log, count });
+  let stun: StunResponder | null = null;
+  const ice = options.ice ?? NO_ICE;
+  const relay = createRelay({
+    limits,
+    log,
+    count,
+    ice: (hostHeader, bee) => iceForBee(ice, stun && stunUrl(hostHeader, stun.port), bee, Date.now() / 1000),
+  });
   const peerjs = createPeerJsRelay({ limits, log, count, admit: relay.admitPeerJs });
   const gate = new Gate(limits, options.allowedOrigins ?? []);
   const app = express();
@@ -83,6 +103,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     peerjs: peerjs.connections,
     sockets,
     rejected: { ...rejected },
+    stun: stun?.stats() ?? null,
   });
 
   app.get('/health', (_req, res) => {
@@ -108,6 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   const stop = () => {
     relay.close();
     peerjs.close();
+    void stun?.close();
   };
   try {
     await new Promise<void>((resolve, reject) => {
@@ -117,14 +139,18 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
         resolve();
       });
     });
+    const stunPort = options.stunPort === undefined ? (server.address() as AddressInfo).port : options.stunPort;
+    if (stunPort !== null) stun = await startStunResponder({ port: stunPort, host: options.host });
   } catch (error) {
     stop();
+    server.close();
     throw error;
   }
 
   let closing: Promise<void> | null = null;
   return {
     port: (server.address() as AddressInfo).port,
+    stunPort: stun?.port ?? null,
     stats,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
