@@ -6,6 +6,7 @@ import { deriveColonyKey, open, seal } from '../src/crypto/passphrase.ts';
 import { randomBytes } from '../src/crypto/random.ts';
 import type { Envelope } from '../src/hive/frames.ts';
 import { EnvelopeGuard } from '../src/link/envelope-guard.ts';
+import { LinkHandshake, type LinkSecrets } from '../src/link/handshake.ts';
 import { loadavg } from 'node:os';
 
 const MESSAGE_BYTES = 200;
@@ -87,7 +88,23 @@ const relayed = relayGuard.check(bee.id, wires[0] as string);
 if (!('frame' in relayed)) throw new Error('the relay should accept a genuine envelope');
 const onward = { ...(relayed.frame as Envelope), ttl: 7, route: [bee.id, 'ab'.repeat(16)] };
 
+// A whole link handshake, both ends (hello, proof, check), as AuthenticatedTransport runs it.
+const linkEnds = (key: Uint8Array | null): [LinkSecrets, LinkSecrets] => [
+  { identity: bee, colony: COLONY, colonyKey: key },
+  { identity: receiver, colony: COLONY, colonyKey: key },
+];
+const handshake = ([mine, theirs]: [LinkSecrets, LinkSecrets]) => {
+  const a = new LinkHandshake(mine, theirs.identity.id);
+  const b = new LinkHandshake(theirs, mine.identity.id);
+  const [toB, toA] = [a.receive(b.hello), b.receive(a.hello)];
+  if (!('send' in toB && 'send' in toA && 'authenticated' in a.receive(toA.send) && 'authenticated' in b.receive(toB.send))) {
+    throw new Error('the benchmark handshake should succeed');
+  }
+};
+
 const rows: Row[] = [
+  measure('link handshake, open colony (both ends)', () => handshake(linkEnds(null)), '2 signatures, 2 verifications'),
+  measure('link handshake, passphrase (both ends)', () => handshake(linkEnds(colonyKey)), '+ CPace: 2 generators, 4 scalar multiplications, 2 confirmations'),
   measure('createIdentity', () => createIdentity()),
   measure(`sign ${MESSAGE_BYTES} B`, () => sign(bee.secretKey, message)),
   measure(`verify ${MESSAGE_BYTES} B`, () => verify(bee.publicKey, message, signature)),

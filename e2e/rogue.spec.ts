@@ -8,7 +8,7 @@ import type { HiveWindow, Snapshot } from './fixtures.ts';
 
 const COLONY_SIZE = 6;
 /** Printed on the forged and flooded messages of a rogue (src/hive/rogue.ts). */
-const ROGUE_MARK = '🐝💀 rogue';
+const ROGUE_MARK = '[rogue bee]';
 
 interface Ban {
   bee: string;

@@ -6,6 +6,7 @@
 import type { ExportedLog, HiveApi, HiveSnapshot, InboxEntry, Relayed } from './api';
 import { bytesToBase64url } from './crypto/encoding';
 import type { Identity } from './crypto/identity';
+import { colonyNameOnServer } from './crypto/passphrase';
 import { Driver } from './driver/driver';
 import { HiveError, bodyError } from './errors';
 import { DEFAULT_CONFIG, Protocol, type HiveEvent } from './hive/protocol';
@@ -203,7 +204,8 @@ export class Bee implements HiveApi {
     });
     if (claimed.note) this.note('start', claimed.note);
 
-    this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), options.colony, claimed.identity);
+    // A passphrase colony meets on the server under a name derived from its key: invisible to outsiders.
+    this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), colonyNameOnServer(options.colony, options.colonyKey), claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
     const ice = () => (options.iceServers ? { iceServers: options.iceServers } : (this.signaling.ice ?? { iceServers: [] }));
     const raw = makeTransport({ self: this.id, ice, problem: (text) => this.problem(text) }, { server: options.server, signaler: this.signals, pass: this.signaling });

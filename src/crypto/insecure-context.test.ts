@@ -33,7 +33,8 @@ it('signs, verifies, derives, seals and proves with crypto.subtle and crypto.ran
   touched.length = 0;
   const { createIdentity, parseIdentity, serializeIdentity } = await import('./identity');
   const { signFields, verifyFields } = await import('./envelope');
-  const { checkJoinProof, createJoinChallenge, deriveColonyKey, joinProof, open, seal } = await import('./passphrase');
+  const { deriveColonyKey, open, seal } = await import('./passphrase');
+  const { LinkHandshake } = await import('../link/handshake');
 
   const bee = createIdentity();
   expect(parseIdentity(serializeIdentity(bee))).toEqual(bee);
@@ -43,8 +44,13 @@ it('signs, verifies, derives, seals and proves with crypto.subtle and crypto.ran
   const key = await deriveColonyKey('correct horse', 'room-12');
   const plaintext = new TextEncoder().encode('hello hive');
   expect(open(key, seal(key, plaintext))).toEqual(plaintext);
-  const challenge = createJoinChallenge();
-  expect(checkJoinProof(key, challenge, bee.id, joinProof(key, challenge, bee.id))).toBe(true);
+  // A passphrase link's handshake: the PAKE and its key confirmation, both ends.
+  const other = createIdentity();
+  const mine = new LinkHandshake({ identity: bee, colony: 'room-12', colonyKey: key }, other.id);
+  const theirs = new LinkHandshake({ identity: other, colony: 'room-12', colonyKey: key }, bee.id);
+  const [toThem, toMe] = [mine.receive(theirs.hello), theirs.receive(mine.hello)];
+  expect('send' in toThem && 'send' in toMe).toBe(true);
+  if ('send' in toThem && 'send' in toMe) expect([mine.receive(toMe.send), theirs.receive(toThem.send)]).toEqual([{ authenticated: true }, { authenticated: true }]);
 
   expect(touched).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from './encoding';
-import { checkJoinProof, createJoinChallenge, deriveColonyKey, joinProof, open, seal } from './passphrase';
+import { colonyNameOnServer, deriveColonyKey, open, seal } from './passphrase';
+import { isColonyName } from '../net/signal-protocol';
 
 // scrypt('correct horse', 'hivemesh/v1 colony-key\nroom-12', N=2^15, r=8, p=1, 32 bytes), checked
 // against Node's OpenSSL scrypt: a change of parameters or salt breaks every colony's key.
@@ -57,23 +58,16 @@ describe('seal and open', () => {
   });
 });
 
-describe('join proof', () => {
-  it('accepts the bee that holds the key', () => {
-    const challenge = createJoinChallenge();
-    expect(checkJoinProof(key, challenge, 'ab12cd34', joinProof(key, challenge, 'ab12cd34'))).toBe(true);
+describe('the name a passphrase colony goes by on the signaling server', () => {
+  it('is derived from the colony key, fits the server\'s colony names and is not the colony\'s own', () => {
+    const name = colonyNameOnServer('room-12', key);
+    expect(isColonyName(name)).toBe(true);
+    expect(name).not.toContain('room-12');
+    expect(colonyNameOnServer('room-12', new Uint8Array(key))).toBe(name);
+    expect(colonyNameOnServer('room-12', otherKey)).not.toBe(name);
   });
 
-  it('rejects a wrong key, another challenge, another bee\'s answer and garbage', () => {
-    const challenge = createJoinChallenge();
-    const proof = joinProof(key, challenge, 'ab12cd34');
-    expect(checkJoinProof(otherKey, challenge, 'ab12cd34', proof)).toBe(false);
-    expect(checkJoinProof(key, challenge, 'ab12cd34', joinProof(otherKey, challenge, 'ab12cd34'))).toBe(false);
-    expect(checkJoinProof(key, createJoinChallenge(), 'ab12cd34', proof)).toBe(false);
-    // A reflected answer: a member's proof does not pass for the bee that relayed the challenge.
-    expect(checkJoinProof(key, challenge, 'ef56ab78', proof)).toBe(false);
-    for (const bad of [proof.subarray(1), new Uint8Array(32), 'x', null]) {
-      expect(checkJoinProof(key, challenge, 'ab12cd34', bad)).toBe(false);
-    }
-    expect(checkJoinProof(key, challenge.subarray(1), 'ab12cd34', proof)).toBe(false);
+  it('is the colony\'s own name in an open colony', () => {
+    expect(colonyNameOnServer('room-12', null)).toBe('room-12');
   });
 });

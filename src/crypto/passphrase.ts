@@ -1,13 +1,13 @@
-// The optional colony passphrase: a shared key derived from it seals data (AEAD) and lets a bee
-// prove it knows the key by challenge-response, without ever sending the passphrase or the key.
+// The optional colony passphrase: a shared key derived from it seals data (AEAD), is the secret a
+// link's PAKE runs on (src/link/handshake.ts, src/crypto/cpace.ts), and names the colony on the
+// signaling server, without the passphrase or the key ever leaving the page.
 // Pure JS (@noble/hashes, @noble/ciphers), so it works where crypto.subtle is missing.
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { equalBytes } from '@noble/ciphers/utils.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
-import { hmac } from '@noble/hashes/hmac.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToBase64url } from './encoding';
 import { randomBytes, systemRandom, type RandomSource } from './random';
 
 export const COLONY_KEY_BYTES = 32;
@@ -26,15 +26,15 @@ const SALT_LABEL = 'hivemesh/v1 colony-key\n';
 // Bounds the work a pasted novel could cost; far above any passphrase a person types.
 const PASSPHRASE_MAX_CHARS = 1024;
 
-// Each use gets its own subkey (HKDF), so no byte string is ever keyed both as AEAD and as HMAC.
+// Each use gets its own subkey (HKDF), so no byte string serves two algorithms.
 const SEAL_KEY_INFO = 'hivemesh/v1 seal';
-const JOIN_PROOF_KEY_INFO = 'hivemesh/v1 join-proof';
+const PAKE_SECRET_INFO = 'hivemesh/v1 pake';
+// A 32-byte subkey is 43 base64url characters: a colony name the server accepts ([A-Za-z0-9_-]{1,64}).
+const SERVER_NAME_INFO = 'hivemesh/v1 colony-name';
 // XChaCha20-Poly1305's 24-byte nonces are safe to pick at random for any number of messages
 // under one key (unlike AES-GCM's 12 bytes), so bees need no nonce counter to agree on.
 const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
-export const JOIN_CHALLENGE_BYTES = 32;
-const JOIN_PROOF_BYTES = 32;
 
 /**
  * The colony key for `passphrase` in `colony`. Async so the long derivation on a phone yields to
@@ -77,31 +77,18 @@ export function open(colonyKey: Uint8Array, sealed: Uint8Array): Uint8Array | nu
   }
 }
 
-/** A fresh challenge for `joinProof`; the verifier makes one per attempt and never reuses it. */
-export function createJoinChallenge(random: RandomSource = systemRandom): Uint8Array {
-  return randomBytes(JOIN_CHALLENGE_BYTES, random);
+/** The password-related string (PRS) a link's PAKE derives its generator from. */
+export function pakeSecret(colonyKey: Uint8Array): Uint8Array {
+  return subkey(colonyKey, PAKE_SECRET_INFO);
 }
 
 /**
- * Proof that the bee `proverId` holds the colony key: HMAC-SHA256(join-proof subkey,
- * challenge ‖ proverId). Binding the prover's id stops reflection: a bee without the key cannot
- * pass a verifier's challenge on to a member and replay that member's answer as its own.
- * The fixed challenge length keeps the concatenation unambiguous.
+ * The name a passphrase colony goes by on the signaling server (for /signal joins, and so for
+ * the samples the server hands out): derived from the colony key, so only a bee that typed the
+ * passphrase finds the colony, its members and that it exists at all. An open colony keeps its
+ * own name. The server sees only this name; telling whether it belongs to a guessed passphrase
+ * costs it a full scrypt per guess.
  */
-export function joinProof(colonyKey: Uint8Array, challenge: Uint8Array, proverId: string): Uint8Array {
-  if (!(challenge instanceof Uint8Array) || challenge.length !== JOIN_CHALLENGE_BYTES) {
-    throw new TypeError(`joinProof: expected a ${JOIN_CHALLENGE_BYTES}-byte challenge`);
-  }
-  return hmac(sha256, subkey(colonyKey, JOIN_PROOF_KEY_INFO), concatBytes(challenge, utf8ToBytes(proverId)));
-}
-
-/** Whether `proof` answers `challenge` for `proverId` under the colony key. Never throws. */
-export function checkJoinProof(colonyKey: Uint8Array, challenge: Uint8Array, proverId: string, proof: unknown): boolean {
-  if (!(proof instanceof Uint8Array) || proof.length !== JOIN_PROOF_BYTES || typeof proverId !== 'string') return false;
-  try {
-    // Constant-time comparison: a timing side channel must not reveal the proof byte by byte.
-    return equalBytes(joinProof(colonyKey, challenge, proverId), proof);
-  } catch {
-    return false;
-  }
+export function colonyNameOnServer(colony: string, colonyKey: Uint8Array | null): string {
+  return colonyKey === null ? colony : bytesToBase64url(subkey(colonyKey, SERVER_NAME_INFO));
 }

@@ -19,7 +19,7 @@ export const ROGUE_KINDS = ['flood', 'malformed', 'replay', 'forge', 'usurp', 'o
 export type RogueKind = (typeof ROGUE_KINDS)[number];
 
 /** Body of every message a rogue forges or floods: tests look for it in honest inboxes. */
-export const ROGUE_MARK = '🐝💀 rogue';
+export const ROGUE_MARK = '[rogue bee]';
 
 /** Per tick (250 ms): floods over any limit, a little of everything else on every link. */
 const FLOOD_PER_TICK = 60;

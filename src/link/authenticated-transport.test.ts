@@ -8,7 +8,7 @@ import { randomBytes } from '../crypto/random';
 import { MemoryNetwork, type MemoryTransport } from '../net/memory';
 import { Listeners, type LinkEvent, type LinkFingerprints, type Transport } from '../net/transport';
 import { AuthenticatedTransport, type AuthOptions } from './authenticated-transport';
-import { LinkHandshake, type Refusal } from './handshake';
+import { HANDSHAKE_VERSION, LinkHandshake, type Refusal } from './handshake';
 
 const COLONY = 'test-colony';
 const open: Transport[] = [];
@@ -146,6 +146,36 @@ describe('link authentication', () => {
     // next attempt gets a new handshake rather than an instant refusal.
     a.transport.link(wrong.identity.id);
     await until(() => a.transport.counters.refusals['wrong-passphrase'] === 2, 'a second handshake, refused again');
+  });
+
+  it('refuses a bee that failed the passphrase too often, in either direction and with no handshake, until its guesses age out', async () => {
+    let now = 0;
+    const network = new MemoryNetwork();
+    const member = bee(network, { colonyKey: randomBytes(32), now: () => now, guesses: { allowed: 2, windowMs: 1000 } });
+    const guesser = bee(network, { colonyKey: randomBytes(32) });
+    const wrongGuesses = () => member.transport.counters.refusals['wrong-passphrase'];
+    for (const attempt of [1, 2]) {
+      guesser.transport.link(member.identity.id);
+      await until(() => wrongGuesses() === attempt, `wrong guess ${attempt}`);
+      await until(() => closed(guesser, member.identity.id), 'the guesser sees the link close');
+      guesser.events.length = 0;
+    }
+    // Its third try gets no handshake at all: no hello, nothing to guess against (read off the
+    // guesser's side of the wire).
+    const heard: string[] = [];
+    network.find(guesser.identity.id)!.subscribe((event) => event.type === 'frame' && heard.push(event.frame));
+    guesser.transport.link(member.identity.id);
+    await until(() => member.transport.counters.refusals['too-many-guesses'] === 1, 'refused without a handshake');
+    expect(heard).toEqual([]);
+    member.events.length = 0;
+    member.transport.link(guesser.identity.id);
+    await until(() => closed(member, guesser.identity.id), 'our own attempt fails at once');
+    // ...before any link was made: no second refusal, no handshake.
+    expect(member.transport.counters.refusals['too-many-guesses']).toBe(1);
+    expect([wrongGuesses(), heard]).toEqual([2, []]);
+    now = 1000;
+    guesser.transport.link(member.identity.id);
+    await until(() => wrongGuesses() === 3, 'a handshake again once the window passed');
   });
 
   it('binds the proofs to the DTLS connection: a man in the middle with certificates of its own is refused', async () => {
@@ -324,5 +354,5 @@ describe('a rival link (a new offer while the link is open)', () => {
 });
 
 function createHelloOf(identity: Identity): string {
-  return JSON.stringify({ t: 'hello', v: 1, pub: bytesToBase64url(identity.publicKey), nonce: bytesToBase64url(randomBytes(32)), sealed: false });
+  return JSON.stringify({ t: 'hello', v: HANDSHAKE_VERSION, pub: bytesToBase64url(identity.publicKey), nonce: bytesToBase64url(randomBytes(32)), sealed: false, share: null });
 }

@@ -12,6 +12,7 @@
 
 import type { RandomSource } from '../crypto/random';
 import { Listeners, type LinkEvent, type Transport } from '../net/transport';
+import { GuessLimit, type GuessLimitOptions } from './guess-limit';
 import { LinkHandshake, type LinkSecrets, type Refusal, REFUSALS } from './handshake';
 
 /** Longer than a handshake ever takes (a few ms of crypto and two frames each way). */
@@ -24,11 +25,15 @@ export interface LinkCounters {
   refused: number;
   /** Refusals by reason. */
   refusals: Record<Refusal, number>;
+  /** Milliseconds of handshake crypto (key proofs and, with a passphrase, the PAKE), both ends' frames. */
+  handshakeMs: number;
 }
 
 export interface AuthOptions {
   secrets: LinkSecrets;
   timeoutMs?: number;
+  /** The clock the guess limit counts by. */
+  now?: () => number;
   random?: RandomSource;
   /** Told of each refused link, e.g. for the event log. */
   onRefused?: (peer: string, reason: Refusal) => void;
@@ -37,6 +42,8 @@ export interface AuthOptions {
    * refuses it as `banned`, with no handshake. Eviction's hook: an evicted bee stays out.
    */
   admit?: (peer: string) => boolean;
+  /** How many wrong passphrases a bee may try (defaults in guess-limit.ts). */
+  guesses?: GuessLimitOptions;
 }
 
 /** A link still proving itself: the link to a bee, or its rival. */
@@ -51,18 +58,23 @@ export class AuthenticatedTransport implements Transport {
     bound: 0,
     refused: 0,
     refusals: Object.fromEntries(REFUSALS.map((reason) => [reason, 0])) as Record<Refusal, number>,
+    handshakeMs: 0,
   };
   private readonly listeners = new Listeners<LinkEvent>();
   /** Links open at the transport and still proving themselves, and rivals doing the same. */
   private readonly pending = new Map<string, Pending>();
   private readonly pendingRivals = new Map<string, Pending>();
   private readonly authenticated = new Set<string>();
+  private readonly guesses: GuessLimit;
+  private readonly now: () => number;
   private readonly stopRaw: () => void;
 
   constructor(
     private readonly raw: Transport,
     private readonly options: AuthOptions,
   ) {
+    this.now = options.now ?? Date.now;
+    this.guesses = new GuessLimit(options.guesses);
     this.stopRaw = raw.subscribe((event) => this.onRaw(event));
   }
 
@@ -75,7 +87,7 @@ export class AuthenticatedTransport implements Transport {
   }
 
   link(peer: string): void {
-    if (!this.admitted(peer)) {
+    if (!this.admitted(peer) || this.guesses.exhausted(peer, this.now())) {
       // Fails like a link that never opened, so the protocol rests this bee and picks another.
       queueMicrotask(() => this.listeners.emit({ type: 'closed', peer, reason: 'refused' }));
       return;
@@ -133,8 +145,15 @@ export class AuthenticatedTransport implements Transport {
       this.raw.unlink(peer, rival);
       return;
     }
+    if (this.guesses.exhausted(peer, this.now())) {
+      this.count(peer, 'too-many-guesses');
+      this.raw.unlink(peer, rival);
+      return;
+    }
+    const started = performance.now();
     const fingerprints = () => this.raw.fingerprints?.(peer, rival) ?? null;
     const handshake = new LinkHandshake(this.options.secrets, peer, fingerprints, this.options.random);
+    this.counters.handshakeMs += performance.now() - started;
     const timer = setTimeout(() => this.refuse(peer, rival, 'timeout'), this.options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     this.slots(rival).set(peer, { handshake, timer });
     this.raw.send(peer, handshake.hello, rival);
@@ -145,7 +164,9 @@ export class AuthenticatedTransport implements Transport {
     if (!this.slots(rival).has(peer)) this.begin(peer, rival);
     const pending = this.slots(rival).get(peer);
     if (!pending) return;
+    const started = performance.now();
     const step = pending.handshake.receive(frame);
+    this.counters.handshakeMs += performance.now() - started;
     if ('send' in step) this.raw.send(peer, step.send, rival);
     else if ('refused' in step) this.refuse(peer, rival, step.refused);
     else {
@@ -164,6 +185,7 @@ export class AuthenticatedTransport implements Transport {
     if (!this.slots(rival).has(peer)) return;
     this.end(peer, rival);
     this.count(peer, reason);
+    if (reason === 'wrong-passphrase') this.guesses.failed(peer, this.now());
     this.raw.unlink(peer, rival);
   }
 
