@@ -52,6 +52,21 @@ test('tabs whose browser hides its addresses behind mDNS names link through the 
   expect(health.stun.answered).toBeGreaterThan(0);
 });
 
+test.describe('on a server of their own', () => {
+  const hives: HiveServer[] = [];
+  test.afterAll(async () => {
+    await Promise.all(hives.splice(0).map((hive) => hive.close()));
+  });
+
+  test('without the STUN responder, tabs that hide their addresses stay eggs and say why on the page', async ({ openBees }) => {
+    const hive = await startServer({ port: 0, host: lanHost, distDir: DIST, stunPort: null });
+    hives.push(hive);
+    const pages = await openBees(2, { origin: `http://${lanHost}:${hive.port}` });
+    for (const page of pages) await expect(page.locator('.problem').filter({ hasText: 'mDNS' })).toContainText(/hides its address behind an mDNS name/);
+    for (const snap of await snapshots(pages)) expect(snap.neighbours).toEqual([]);
+  });
+});
+
 test.describe('behind a TURN relay only', () => {
   let turn: TurnServer;
   const hives: HiveServer[] = [];

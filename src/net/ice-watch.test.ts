@@ -2,7 +2,8 @@
 // failure, silence) becomes one problem a person can act on.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { explainNoPath, IceWatch } from './ice-watch';
+import { DEFAULT_CONFIG } from '../hive/protocol';
+import { explainNoPath, IceWatch, LINK_CONNECT_TIMEOUT_MS } from './ice-watch';
 
 const PEER = '0123456789abcdef';
 
@@ -83,6 +84,10 @@ describe('IceWatch', () => {
     expect(linked.problems).toEqual([]);
     expect(closed.problems).toEqual([]);
   });
+});
+
+it('reports a link that never connects before the protocol gives the attempt up and closes it', () => {
+  expect(LINK_CONNECT_TIMEOUT_MS).toBeLessThan(DEFAULT_CONFIG.linkAttemptTimeoutMs);
 });
 
 describe('explainNoPath', () => {

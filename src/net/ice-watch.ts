@@ -2,8 +2,11 @@
 // that failed, or a link that never connected, with what this browser had to offer. Without it a
 // tab on a hostile network just stays an egg and nobody learns why (issue 17).
 
-/** Chromium gives up on ICE checks after about 30 s; a link that has not connected by then will not. */
-export const LINK_CONNECT_TIMEOUT_MS = 30_000;
+/**
+ * A link that has not connected by then is reported. The protocol gives up a link attempt after
+ * its linkAttemptTimeoutMs (10 s) and closes it: say why before that, or nobody ever hears it.
+ */
+export const LINK_CONNECT_TIMEOUT_MS = 8_000;
 
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 /** Local ICE candidates gathered, by type, over every peer connection of a transport. */
