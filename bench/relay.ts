@@ -44,6 +44,8 @@ export interface RelayRun {
   /** Relayed messages B received, and how many of them came A → queen → B. */
   relayed: number;
   viaQueen: number;
+  /** What the pings phase cost each of A, the queen and B, per relayed round trip. */
+  stages: Stages | null;
   consoleErrors: string[];
   error: string | null;
 }
@@ -92,11 +94,49 @@ async function bothPaths<T>(paths: { relay: () => Promise<T>; direct: () => Prom
 }
 
 const arrivalsOf = (page: Page) => call(page, (agent) => agent.arrivals());
+
+/** One tab's running totals of the work a message costs it: crypto and IndexedDB commits. */
+interface Cost {
+  cryptoMs: number;
+  signed: number;
+  verified: number;
+  maced: number;
+  macChecked: number;
+  storeMs: number;
+  transactions: number;
+}
+type Stages = Record<'origin' | 'queen' | 'receiver', Cost>;
+
+async function costOf(page: Page): Promise<Cost> {
+  const snap = (await page.evaluate(() => (window as unknown as { hive: { snapshot(): HiveSnapshot } }).hive.snapshot())) as HiveSnapshot;
+  const e = snap.security.envelopes as HiveSnapshot['security']['envelopes'] & { maced?: number; macChecked?: number; macMs?: number };
+  return {
+    cryptoMs: e.signMs + e.verifyMs + (e.macMs ?? 0),
+    signed: e.signed,
+    verified: e.verified,
+    maced: e.maced ?? 0,
+    macChecked: e.macChecked ?? 0,
+    storeMs: snap.storage.writeMs,
+    transactions: snap.storage.transactions,
+  };
+}
+
+const costsOf = async (pages: { origin: Page; queen: Page; receiver: Page }): Promise<Stages> => ({
+  origin: await costOf(pages.origin),
+  queen: await costOf(pages.queen),
+  receiver: await costOf(pages.receiver),
+});
+
+/** (after - before) / count, field by field. */
+function perMessage(before: Stages, after: Stages, count: number): Stages {
+  const each = (a: Cost, b: Cost): Cost => Object.fromEntries(Object.keys(a).map((key) => [key, (b[key as keyof Cost] - a[key as keyof Cost]) / count])) as unknown as Cost;
+  return { origin: each(before.origin, after.origin), queen: each(before.queen, after.queen), receiver: each(before.receiver, after.receiver) };
+}
 const oneWay = (arrivals: Arrival[], from: number) => arrivals.slice(from).map((arrival) => arrival.oneWayMs);
 
 async function runOnce(browser: Browser, options: RelayOptions, baseURL: string, run: number): Promise<RelayRun> {
   let colony: Colony | undefined;
-  const empty = { relayRttMs: [], directRttMs: [], relayOneWayMs: [], directOneWayMs: [], relayBulkMs: null, directBulkMs: null, relayed: 0, viaQueen: 0 };
+  const empty = { relayRttMs: [], directRttMs: [], relayOneWayMs: [], directOneWayMs: [], relayBulkMs: null, directBulkMs: null, relayed: 0, viaQueen: 0, stages: null };
   try {
     colony = await openColony(browser, { baseURL, transport: options.transport, size: options.size, label: 'relay', params: { capacity: String(options.size) } });
     const { snaps, problem } = await waitForColony(colony.pages, (s) => oneHiveProblem(s), ELECTION_CAP_MS);
@@ -118,7 +158,10 @@ async function runOnce(browser: Browser, options: RelayOptions, baseURL: string,
       relay: () => call(a, (agent, args: [string, number, number, number]) => agent.relayBulk(args[0], args[1], args[2], args[3]), [bId, options.bulk, BULK_PAD_BYTES, RELAY_WINDOW]),
       direct: () => call(a, (agent, args: [number, number]) => agent.directBulk(args[0], args[1]), [options.bulk, BULK_PAD_BYTES]),
     };
+    const stagePages = { origin: a, queen: colony.pageOf(queen), receiver: b };
+    const costsBefore = await costsOf(stagePages);
     const rtt = await bothPaths(pings, run % 2 === 1);
+    const stages = perMessage(costsBefore, await costsOf(stagePages), options.pings);
     const bulkMs = await bothPaths(bulk, run % 2 === 1);
     const after = await arrivalsOf(b);
     await call(a, (agent) => agent.close());
@@ -136,6 +179,7 @@ async function runOnce(browser: Browser, options: RelayOptions, baseURL: string,
       directBulkMs: bulkMs.direct,
       relayed: measuredRoutes.length,
       viaQueen: measuredRoutes.filter((route) => route.length === 3 && route[0] === aId && route[1] === queen && route[2] === bId).length,
+      stages,
       consoleErrors: colony.consoleErrors,
       error: null,
     };
@@ -168,12 +212,21 @@ function figures(runs: readonly RelayRun[], options: RelayOptions): Figure[] {
   ];
 }
 
+/** Where one relayed round trip's time goes, by tab: crypto and IndexedDB commits (the rest is wire, event loop and JSON). */
+function stageLine(stages: Stages): string {
+  const f = (value: number) => formatNumber(Math.round(value * 100) / 100);
+  const tab = (name: string, cost: Cost) =>
+    `${name}: crypto ${f(cost.cryptoMs)} ms (${f(cost.signed)} signed, ${f(cost.verified)} verified, ${f(cost.maced)} MAC'd, ${f(cost.macChecked)} MACs checked), IndexedDB ${f(cost.storeMs)} ms in ${f(cost.transactions)} commits`;
+  return `${tab('A', stages.origin)}; ${tab('queen', stages.queen)}; ${tab('B', stages.receiver)}`;
+}
+
 function progressLine(run: RelayRun, options: RelayOptions): string {
   if (run.error !== null) return `relay: run ${run.run}: FAILED: ${run.error}`;
   const p50 = (values: number[]) => formatNumber(spread(values).p50);
   return (
     `relay: run ${run.run}: rtt p50 ${p50(run.relayRttMs)} ms via queen vs ${p50(run.directRttMs)} ms direct; ` +
-    `${formatNumber(perSecond(options.bulk, run.relayBulkMs))} vs ${formatNumber(perSecond(options.bulk, run.directBulkMs))} msg/s; ${run.viaQueen}/${run.relayed} via the queen`
+    `${formatNumber(perSecond(options.bulk, run.relayBulkMs))} vs ${formatNumber(perSecond(options.bulk, run.directBulkMs))} msg/s; ${run.viaQueen}/${run.relayed} via the queen` +
+    (run.stages ? `\n  per round trip: ${stageLine(run.stages)}` : '')
   );
 }
 
@@ -202,6 +255,7 @@ export async function runRelayBench(browser: Browser, options: RelayOptions, bas
       `${options.runs} colonies of ${options.size} tabs (${options.transport}, one hive). Per run: ${options.pings} pings of ${PING_PAD_BYTES} B one after another, then ${options.bulk} messages of ${BULK_PAD_BYTES / 1024} KiB, on each path, after ${WARMUP_PINGS} warm-up pings each; the order of the paths alternates between runs. ` +
         `The relayed path is the app's whole send: outbox write in IndexedDB, A → queen → B, inbox write, ack B → queen → A. The direct path is a bare RTCPeerConnection data channel between A and B with no acks or storage: a floor, not a rival design. ` +
         `${viaQueen} of ${relayed} relayed messages took the route A → queen → B.`,
+      ...runs.filter((run) => run.stages !== null).map((run) => `Run ${run.run}, work per relayed round trip of the pings phase (mean): ${stageLine(run.stages!)}.`),
     ],
     settings: { ...options, pingPadBytes: PING_PAD_BYTES, bulkPadBytes: BULK_PAD_BYTES, relayWindow: RELAY_WINDOW, warmupPings: WARMUP_PINGS },
     raw: runs.map((run) => ({ ...run, relayRtt: spread(run.relayRttMs), directRtt: spread(run.directRttMs) })),

@@ -11,7 +11,8 @@ import { WebSocketServer } from 'ws';
 import { startServer, type HiveServer, type HiveStats } from '../signaling/server.ts';
 import { SIGNAL_PATH } from '../src/net/signal-protocol.ts';
 
-export type ServerKind = 'hive' | 'fuzz' | 'bare';
+/** 'shared': the real server on the Redis given as the next argument (one of several instances). */
+export type ServerKind = 'hive' | 'fuzz' | 'bare' | 'shared';
 export type ChildRequest = { type: 'usage' } | { type: 'stats' };
 export interface Usage {
   rssBytes: number;
@@ -45,12 +46,13 @@ async function bare(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function hive(limits = {}): Promise<number> {
+async function hive(limits = {}, redisUrl?: string): Promise<number> {
   // The real server logs every join; counting the lines keeps that cost out of a terminal's way.
   server = await startServer({
     port: 0,
     host: '127.0.0.1',
     limits,
+    ...(redisUrl ? { redisUrl } : {}),
     log: (line) => {
       logLines++;
       if (line.includes('internal error')) internalErrors++;
@@ -75,4 +77,4 @@ process.on('message', (request: ChildRequest) => {
   send({ type: 'usage', rssBytes: rss, heapUsedBytes: heapUsed, cpuMicros: user + system, logLines });
 });
 
-send({ type: 'listening', port: kind === 'bare' ? await bare() : await hive(kind === 'fuzz' ? FUZZ_LIMITS : {}) });
+send({ type: 'listening', port: kind === 'bare' ? await bare() : await hive(kind === 'fuzz' ? FUZZ_LIMITS : {}, process.argv[3]) });

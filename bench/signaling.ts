@@ -12,6 +12,7 @@ import { SIGNAL_PATH } from '../src/net/signal-protocol.ts';
 import type { BenchResult, Figure } from './figures.ts';
 import { formatNumber, spread, timingFigure } from './figures.ts';
 import type { ChildReply, ServerKind, Usage } from './signaling-child.ts';
+import { measureTwoInstances, sharedDetails, sharedFigures } from './signaling-shared.ts';
 
 const CHILD = fileURLToPath(new URL('./signaling-child.ts', import.meta.url));
 export const DEFAULT_SIGNAL_BEES = 1_000;
@@ -62,8 +63,9 @@ export class ServerChild {
     readonly port: number,
   ) {}
 
-  static async start(kind: ServerKind): Promise<ServerChild> {
-    const child = fork(CHILD, [kind], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** `redisUrl` for kind 'shared'. */
+  static async start(kind: ServerKind, redisUrl?: string): Promise<ServerChild> {
+    const child = fork(CHILD, redisUrl ? [kind, redisUrl] : [kind], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const port = await within(
       new Promise<number>((resolve, reject) => {
         child.once('error', reject);
@@ -104,10 +106,12 @@ export class ServerChild {
   }
 }
 
-interface Client {
+export interface Client {
   socket: WebSocket;
   id: string;
   colony: string;
+  /** Which of the servers it joined (index into the ports). */
+  server: number;
   /** Signals received, counted as they arrive. */
   signals: number;
 }
@@ -122,11 +126,12 @@ const clientAddress = (n: number): string => `127.0.0.${2 + (n % CLIENT_ADDRESSE
  * Opens a socket, answers the server's challenge with a signed join, and resolves at the welcome;
  * errors count by code. The latency includes signing the join, as a tab's does.
  */
-function joinOne(port: number, n: number, errors: Record<string, number>, onSignal: () => void): Promise<{ client: Client; latencyMs: number }> {
+function joinOne(ports: readonly number[], n: number, errors: Record<string, number>, onSignal: () => void): Promise<{ client: Client; latencyMs: number }> {
   const identity = createIdentity();
   const started = performance.now();
-  const socket = new WebSocket(`ws://127.0.0.1:${port}${SIGNAL_PATH}`, { localAddress: clientAddress(n) });
-  const client: Client = { socket, id: identity.id, colony: `bench-${Math.floor(n / COLONY_SIZE)}`, signals: 0 };
+  // Several servers: bee n joins server n mod count, so every colony spans them all.
+  const socket = new WebSocket(`ws://127.0.0.1:${ports[n % ports.length]}${SIGNAL_PATH}`, { localAddress: clientAddress(n) });
+  const client: Client = { socket, id: identity.id, colony: `bench-${Math.floor(n / COLONY_SIZE)}`, server: n % ports.length, signals: 0 };
   const join = (nonce: string) => JSON.stringify({ type: 'join', colony: client.colony, bee: client.id, ...proveJoin(identity, client.colony, nonce) });
   return new Promise((resolve, reject) => {
     client.socket.once('error', reject);
@@ -142,13 +147,13 @@ function joinOne(port: number, n: number, errors: Record<string, number>, onSign
   });
 }
 
-async function joinAll(port: number, bees: number, errors: Record<string, number>, onSignal: () => void): Promise<{ clients: Client[]; latencies: number[] }> {
+export async function joinAll(ports: readonly number[], bees: number, errors: Record<string, number>, onSignal: () => void): Promise<{ clients: Client[]; latencies: number[] }> {
   const clients: Client[] = [];
   const latencies: number[] = [];
   let next = 0;
   const worker = async () => {
     while (next < bees) {
-      const { client, latencyMs } = await joinOne(port, next++, errors, onSignal);
+      const { client, latencyMs } = await joinOne(ports, next++, errors, onSignal);
       clients.push(client);
       latencies.push(latencyMs);
     }
@@ -158,7 +163,7 @@ async function joinAll(port: number, bees: number, errors: Record<string, number
 }
 
 /** Every bee sends SIGNALS_PER_BEE signals to others of its colony; resolves when all arrived. */
-async function signalAll(clients: readonly Client[], kind: ServerKind, received: { count: number; wake: () => void }): Promise<number> {
+export async function signalAll(clients: readonly Client[], kind: ServerKind, received: { count: number; wake: () => void }): Promise<number> {
   const byColony = new Map<string, Client[]>();
   for (const client of clients) byColony.set(client.colony, [...(byColony.get(client.colony) ?? []), client]);
   let sent = 0;
@@ -195,7 +200,7 @@ async function measureServer(kind: ServerKind, bees: number): Promise<ServerRun>
   try {
     const idle = await server.usage();
     const joinStart = performance.now();
-    const { clients, latencies } = await joinAll(server.port, bees, errors, () => {
+    const { clients, latencies } = await joinAll([server.port], bees, errors, () => {
       received.count++;
       received.wake();
     });
@@ -278,12 +283,13 @@ function figures(hive: ServerRun, bare: ServerRun): Figure[] {
 }
 
 /** The round with the median joins/s of a kind: one whole round, so its figures belong together. */
-function medianRound(runs: readonly ServerRun[]): ServerRun {
+export function medianRound(runs: readonly ServerRun[]): ServerRun {
   const sorted = [...runs].sort((a, b) => a.joinsPerS - b.joinsPerS);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 export async function runSignalingBench(bees: number, rounds: number, log: (line: string) => void): Promise<BenchResult> {
+  const shared = await measureTwoInstances(2 * bees, log);
   const runs: ServerRun[] = [];
   // Rounds alternate the baseline and the real server, so a busy spell of the machine hits both.
   for (let round = 1; round <= rounds; round++) {
@@ -300,14 +306,15 @@ export async function runSignalingBench(bees: number, rounds: number, log: (line
     name: 'signaling',
     status: 'measured',
     notes: refused.length === 0 ? [] : [`the server refused: ${refused.map(([code, n]) => `${code} ×${n}`).join(', ')}`],
-    figures: figures(hive, bare),
+    figures: [...figures(hive, bare), ...sharedFigures(shared, hive)],
     details: [
       `${bees} bees in colonies of ${COLONY_SIZE}, ${CONCURRENCY} joins in flight, from ${CLIENT_ADDRESSES} loopback addresses to a server in a child process (default limits; join logging counted, not printed). ` +
         `Then each bee sends ${SIGNALS_PER_BEE} signals to random bees of its colony. Memory after a full GC. ` +
         `${rounds} rounds alternating with the bare server; figures from each kind's median round (by joins/s). ` +
         'The load generator shares the 2 cores with the server: joins/s and signals/s bound the pair; server CPU per join is the server\'s own cost.',
+      sharedDetails(shared),
     ],
     settings: { bees, rounds, colonySize: COLONY_SIZE, concurrency: CONCURRENCY, signalsPerBee: SIGNALS_PER_BEE },
-    raw: runs.map((run) => ({ ...run, joinLatencyMs: spread(run.joinLatencyMs) })),
+    raw: [...runs, ...(shared.run ? [shared.run] : [])].map((run) => ({ ...run, joinLatencyMs: spread(run.joinLatencyMs) })),
   };
 }

@@ -95,6 +95,11 @@ export class Colonies<C extends object> {
     return this.#colonies.get(colony)?.bees ?? NO_BEES;
   }
 
+  /** Every bee, with its colony. */
+  *all(): Generator<{ colony: string; bee: string }> {
+    for (const [colony, { bees }] of this.#colonies) for (const bee of bees.keys()) yield { colony, bee };
+  }
+
   /** Up to `count` distinct bees of `colony` other than `exclude`, uniformly at random. */
   sample(colony: string, exclude: string, count: number): string[] {
     const ids = [...this.members(colony).keys()].filter((id) => id !== exclude);

@@ -14,8 +14,8 @@ const distDir = path.join(root, 'dist');
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
-  const { host, port, allowedOrigins, stunPort, ice } = settings;
-  const hive = await startServer({ port, host, distDir, allowedOrigins, stunPort, ice, log: (line) => console.log(line) }).catch((error: unknown) => {
+  const { host, port, allowedOrigins, redisUrl, stunPort, ice } = settings;
+  const hive = await startServer({ port, host, distDir, allowedOrigins, stunPort, ice, ...(redisUrl ? { redisUrl } : {}), log: (line) => console.log(line) }).catch((error: unknown) => {
     const why = explainListenError(error, settings);
     throw why === null ? error : new SettingsError(why);
   });

@@ -9,11 +9,15 @@
 // back as {type, src, dst, payload}, EXPIRE {src: dst} when no such peer is there, and ERROR
 // {payload: {msg}} before the server closes its socket. (ID-TAKEN never happens: a second proven
 // socket for an id replaces the first.)
+//
+// With other instances (REDIS_URL) a token may come from a join made elsewhere, and a frame for a
+// bee whose PeerJS socket is elsewhere goes there through the backplane.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isBeeId, jsonDepthWithin, MAX_SIGNAL_DEPTH, type SignalErrorCode } from '../src/net/signal-protocol';
+import { after, type Backplane, type BackplaneHandlers, type Maybe } from './backplane';
 import { Colonies } from './colonies';
 import type { Limits } from './limits';
 import { fullBucket, takeToken, type Rate } from './rate-limit';
@@ -35,6 +39,8 @@ export interface PeerJsRelay {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Open PeerJS sockets. */
   readonly connections: number;
+  /** What the backplane asks of this relay on behalf of other instances. */
+  readonly beyond: Pick<BackplaneHandlers, 'deliverPeer' | 'replacedPeer' | 'heldPeers'>;
   close(): void;
 }
 
@@ -43,7 +49,8 @@ export interface PeerJsRelayOptions {
   log: (line: string) => void;
   count: (code: SignalErrorCode) => void;
   /** The colony of `bee` if `token` admits it (see Relay.admitPeerJs), else null. */
-  admit: (token: string, bee: string) => string | null;
+  admit: (token: string, bee: string) => Maybe<string | null>;
+  backplane: Backplane;
 }
 
 interface PeerSession {
@@ -52,7 +59,7 @@ interface PeerSession {
   readonly bee: string;
 }
 
-export function createPeerJsRelay({ limits, log, count, admit }: PeerJsRelayOptions): PeerJsRelay {
+export function createPeerJsRelay({ limits, log, count, admit, backplane }: PeerJsRelayOptions): PeerJsRelay {
   const peers = new Colonies<PeerSession>(limits);
   const sockets = new Set<WebSocket>();
   const rate: Rate = { perS: limits.messagesPerS, burst: limits.messageBurst };
@@ -74,15 +81,25 @@ export function createPeerJsRelay({ limits, log, count, admit }: PeerJsRelayOpti
     socket.on('error', (error) => log(`peerjs: ${error.message}`));
     const query = new URL(req.url ?? '/', 'http://peerjs').searchParams;
     const bee = query.get('id') ?? '';
+    // Until admitted the socket has no message listener: the client sends nothing before OPEN.
     const colony = query.get('key') === PEERJS_KEY && isBeeId(bee) ? admit(query.get('token') ?? '', bee) : null;
-    if (colony === null) return refuse(socket, 'ERR_BAD_PROOF', 'Invalid token provided', CLOSE_POLICY);
+    void after(colony, (admitted) => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (admitted === null) return refuse(socket, 'ERR_BAD_PROOF', 'Invalid token provided', CLOSE_POLICY);
+      serve(socket, req, admitted, bee);
+    });
+  }
+
+  /** An admitted PeerJS socket of `bee` of `colony`. */
+  function serve(socket: WebSocket, req: IncomingMessage, colony: string, bee: string): void {
     const session: PeerSession = { socket, colony, bee };
     const joined = peers.join(colony, bee, session, req.socket.remoteAddress ?? '');
     if (!joined.ok) return refuse(socket, joined.code, `no room for ${bee}`, CLOSE_TRY_LATER);
     // The newest proven socket wins, as on /signal (a reloaded tab).
     if (joined.replaced) refuse(joined.replaced.socket, 'ERR_ID_TAKEN', 'replaced by a newer connection', CLOSE_REPLACED);
+    backplane.joinPeer(colony, bee);
     liveness.watch(socket);
-    socket.once('close', () => peers.leave(colony, bee, session));
+    socket.once('close', () => peers.leave(colony, bee, session) && backplane.leavePeer(colony, bee));
     let bucket = fullBucket(rate, performance.now());
     let errors = 0;
     const reject = (code: SignalErrorCode) => {
@@ -104,9 +121,12 @@ export function createPeerJsRelay({ limits, log, count, admit }: PeerJsRelayOpti
       const message = text === null ? null : parseFrame(text);
       if (message === null) return reject('ERR_MALFORMED');
       if (message.type === 'HEARTBEAT') return;
+      const frame = { type: message.relayed, src: bee, dst: message.dst, payload: message.payload };
       const target = peers.get(colony, message.dst);
-      if (target) send(target.socket, { type: message.relayed, src: bee, dst: message.dst, payload: message.payload });
-      else if (!NO_EXPIRE.has(message.relayed)) send(socket, { type: 'EXPIRE', src: message.dst, dst: bee });
+      if (target) return send(target.socket, frame);
+      void after(backplane.deliverPeer(colony, message.dst, frame), (delivered) => {
+        if (!delivered && !NO_EXPIRE.has(message.relayed)) send(socket, { type: 'EXPIRE', src: message.dst, dst: bee });
+      });
     });
     send(socket, { type: 'OPEN' });
   }
@@ -114,6 +134,19 @@ export function createPeerJsRelay({ limits, log, count, admit }: PeerJsRelayOpti
   return {
     handleUpgrade(req, socket, head) {
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+    },
+    beyond: {
+      deliverPeer(colony, bee, frame) {
+        const target = peers.get(colony, bee);
+        if (target) send(target.socket, frame);
+      },
+      replacedPeer(colony, bee) {
+        const target = peers.get(colony, bee);
+        if (!target) return;
+        peers.leave(colony, bee, target);
+        refuse(target.socket, 'ERR_ID_TAKEN', 'replaced by a newer connection', CLOSE_REPLACED);
+      },
+      heldPeers: () => [...peers.all()],
     },
     get connections() {
       return sockets.size;

@@ -5,6 +5,10 @@
 // A socket speaks for a bee only once it proved the bee's key (join-proof.ts) over the nonce this
 // server sent it; from then on the bee id is bound to that socket: signals go to it alone, leave
 // from it stamped with that id, and only its close announces the bee's departure.
+//
+// Bees on other instances (REDIS_URL) are reached through the backplane: a signal for a bee not
+// here goes to whichever instance holds it, a sample mixes in bees from elsewhere, and a bee that
+// proves its id on another instance takes its binding from here.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -20,6 +24,7 @@ import {
   type ServerMessage,
   type SignalErrorCode,
 } from '../src/net/signal-protocol';
+import { after, type Backplane, type BackplaneHandlers, type Maybe } from './backplane';
 import { Colonies } from './colonies';
 import { verifyNative } from './ed25519';
 import type { Limits } from './limits';
@@ -45,7 +50,9 @@ export interface Relay {
   /** Take over an upgrade request for the signal path (the gate has admitted it). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The colony of `bee` if `token` is the PeerJS token of its bound, proven socket; else null. */
-  admitPeerJs(token: string, bee: string): string | null;
+  admitPeerJs(token: string, bee: string): Maybe<string | null>;
+  /** What the backplane asks of this relay on behalf of other instances. */
+  readonly beyond: Pick<BackplaneHandlers, 'deliver' | 'left' | 'replaced' | 'held'>;
   stats(): RelayStats;
   /** Terminate every socket and stop the liveness timer. */
   close(): void;
@@ -64,6 +71,9 @@ interface Session {
   /** The server closed it: nothing it still sends is acted on or counted. */
   shownOut: boolean;
   joinTimer: NodeJS.Timeout;
+  /** A frame waiting on the backplane: later frames wait their turn, so answers keep their order. */
+  pending: Promise<void> | null;
+  queued: number;
 }
 
 export interface RelayOptions {
@@ -73,6 +83,18 @@ export interface RelayOptions {
   count: (code: SignalErrorCode) => void;
   /** What the welcome of `bee`, whose page reached the server at `host`, says about ICE servers. */
   ice?: (host: string | undefined, bee: string) => IceConfig;
+  backplane: Backplane;
+}
+
+/** Up to `count` of `here` and `elsewhere` together, at random; just `here` when nothing is elsewhere. */
+function mix(here: string[], elsewhere: string[], count: number): string[] {
+  if (elsewhere.length === 0) return here;
+  const ids = [...new Set([...here, ...elsewhere])];
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  return ids.slice(0, count);
 }
 
 /** Answer an upgrade request with a plain HTTP status and drop the socket. */
@@ -85,7 +107,7 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
 const toBuffer = (data: RawData): Buffer =>
   Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
 
-export function createRelay({ limits, log, count, ice }: RelayOptions): Relay {
+export function createRelay({ limits, log, count, backplane, ice }: RelayOptions): Relay {
   const colonies = new Colonies<Session>(limits);
   const sessions = new Set<Session>();
   /** PeerJS tokens of bound sessions. */
@@ -126,6 +148,32 @@ export function createRelay({ limits, log, count, ice }: RelayOptions): Relay {
   }
 
   function onFrame(session: Session, data: RawData, isBinary: boolean): void {
+    if (!session.pending) return track(session, handleFrame(session, data, isBinary));
+    // The rate limit bounds this in practice; the cap bounds it whatever Redis's latency.
+    if (session.queued === rate.burst) return reject(session, 'ERR_RATE_LIMIT', `more than ${rate.burst} frames waiting`);
+    session.queued++;
+    track(
+      session,
+      session.pending.then(() => {
+        session.queued--;
+        return handleFrame(session, data, isBinary);
+      }),
+    );
+  }
+
+  function track(session: Session, handled: Maybe<void>): void {
+    if (!(handled instanceof Promise)) return;
+    const pending = handled.catch((error: unknown) => {
+      log(`dropping ${describe(session)} after an internal error: ${String(error)}`);
+      session.socket.terminate();
+    });
+    session.pending = pending;
+    void pending.then(() => {
+      if (session.pending === pending) session.pending = null;
+    });
+  }
+
+  function handleFrame(session: Session, data: RawData, isBinary: boolean): Maybe<void> {
     // ws still hands over frames that were in flight when we closed a socket: nothing it sent
     // after being shown the door is acted on (or counted).
     if (session.shownOut || session.socket.readyState !== session.socket.OPEN) return;
@@ -139,12 +187,12 @@ export function createRelay({ limits, log, count, ice }: RelayOptions): Relay {
     }
     const parsed = parseClientMessage(bytes.toString('utf8'));
     if (!parsed.ok) return reject(session, parsed.code, parsed.reason);
-    if (parsed.message.type === 'join') onJoin(session, parsed.message);
-    else if (parsed.message.type === 'sample') onSample(session);
-    else onSignal(session, parsed.message);
+    if (parsed.message.type === 'join') return onJoin(session, parsed.message);
+    if (parsed.message.type === 'sample') return onSample(session);
+    return onSignal(session, parsed.message);
   }
 
-  function onJoin(session: Session, join: Extract<ClientMessage, { type: 'join' }>): void {
+  function onJoin(session: Session, join: Extract<ClientMessage, { type: 'join' }>): Maybe<void> {
     if (session.joined) return reject(session, 'ERR_ALREADY_JOINED', `already joined as ${session.joined.bee}`);
     const { colony, bee } = join;
     // One try per socket: a bad proof closes it, so each socket costs at most one verification.
@@ -166,29 +214,54 @@ export function createRelay({ limits, log, count, ice }: RelayOptions): Relay {
     // The same id again, proven afresh: a reloading tab keeps its bee id, and its old socket may
     // not have died yet (a closed tab often sends no close). So the newest proven socket wins; the
     // old one is told why and closed, and its close announces no departure: the bee is still here.
-    const replaced = result.replaced;
-    if (replaced) {
-      tokens.delete(replaced.joined!.token);
-      replaced.joined = null;
-      sendError(replaced, 'ERR_ID_TAKEN', `bee ${bee} joined again from another connection`);
-      showOut(replaced, CLOSE_REPLACED, 'replaced by a newer connection');
-    }
-    log(`${describe(session)} joined (${colonies.members(colony).size} bees)`);
-    const peers = colonies.sample(colony, bee, SAMPLE_SIZE);
-    send(session, { type: 'welcome', bee, colony, peers, token, ...(ice ? { ice: ice(session.host, bee) } : {}) });
+    if (result.replaced) release(result.replaced, `bee ${bee} joined again from another connection`);
+    log(`${describe(session)} joined (${colonies.members(colony).size} bees here)`);
+    return after(backplane.join(colony, bee, token), (shared) => {
+      if (session.joined?.token !== token) return;
+      if (!shared.ok) {
+        // The colony is full across instances: this bee never was here.
+        tokens.delete(token);
+        colonies.leave(colony, bee, session);
+        session.joined = null;
+        sendError(session, shared.code, `no room for bee ${bee} in colony ${colony}`);
+        showOut(session, CLOSE_TRY_LATER, shared.code);
+        return;
+      }
+      return after(sample(colony, bee), (peers) => {
+        if (session.joined?.token === token) send(session, { type: 'welcome', bee, colony, peers, token, ...(ice ? { ice: ice(session.host, bee) } : {}) });
+      });
+    });
   }
 
-  function onSample(session: Session): void {
+  function sample(colony: string, bee: string): Maybe<string[]> {
+    const here = colonies.sample(colony, bee, SAMPLE_SIZE);
+    return after(backplane.sample(colony, bee, SAMPLE_SIZE), (elsewhere) => mix(here, elsewhere, SAMPLE_SIZE));
+  }
+
+  function onSample(session: Session): Maybe<void> {
     if (!session.joined) return reject(session, 'ERR_NOT_JOINED', 'join a colony before asking for bees');
     const { colony, bee } = session.joined;
-    send(session, { type: 'sample', peers: colonies.sample(colony, bee, SAMPLE_SIZE) });
+    return after(sample(colony, bee), (peers) => send(session, { type: 'sample', peers }));
   }
 
-  function onSignal(session: Session, { to, data }: Extract<ClientMessage, { type: 'signal' }>): void {
+  function onSignal(session: Session, { to, data }: Extract<ClientMessage, { type: 'signal' }>): Maybe<void> {
     if (!session.joined) return reject(session, 'ERR_NOT_JOINED', 'join a colony before signalling');
-    const target = colonies.get(session.joined.colony, to);
-    if (!target) return reject(session, 'ERR_UNKNOWN_BEE', `bee ${to} is not in colony ${session.joined.colony}`);
-    send(target, { type: 'signal', from: session.joined.bee, data });
+    const { colony, bee } = session.joined;
+    const target = colonies.get(colony, to);
+    if (target) return send(target, { type: 'signal', from: bee, data });
+    return after(backplane.deliver(colony, to, { type: 'signal', from: bee, data }), (delivered) => {
+      if (!delivered && !session.shownOut) reject(session, 'ERR_UNKNOWN_BEE', `bee ${to} is not in colony ${colony}`);
+    });
+  }
+
+  /** `bee` proved its id elsewhere: its socket here lets go, and its close announces nothing. */
+  function release(session: Session, message: string): void {
+    const joined = session.joined!;
+    tokens.delete(joined.token);
+    colonies.leave(joined.colony, joined.bee, session);
+    session.joined = null;
+    sendError(session, 'ERR_ID_TAKEN', message);
+    showOut(session, CLOSE_REPLACED, 'replaced by a newer connection');
   }
 
   function onClose(session: Session): void {
@@ -200,6 +273,7 @@ export function createRelay({ limits, log, count, ice }: RelayOptions): Relay {
     if (!colonies.leave(joined.colony, joined.bee, session)) return;
     log(`${describe(session)} left`);
     for (const other of colonies.members(joined.colony).values()) send(other, { type: 'left', bee: joined.bee });
+    backplane.leave(joined.colony, joined.bee, joined.token);
   }
 
   function onSocketError(session: Session, error: Error & { code?: string }): void {
@@ -220,6 +294,8 @@ export function createRelay({ limits, log, count, ice }: RelayOptions): Relay {
       bucket: fullBucket(rate, performance.now()),
       errors: 0,
       shownOut: false,
+      pending: null,
+      queued: 0,
       joinTimer: setTimeout(() => {
         sendError(session, 'ERR_NOT_JOINED', `no join within ${limits.joinTimeoutMs} ms`);
         showOut(session, CLOSE_POLICY, 'join timeout');
@@ -247,7 +323,22 @@ export function createRelay({ limits, log, count, ice }: RelayOptions): Relay {
     },
     admitPeerJs(token, bee) {
       const joined = tokens.get(token)?.joined;
-      return joined?.bee === bee ? joined.colony : null;
+      if (joined) return joined.bee === bee ? joined.colony : null;
+      return backplane.admitPeerJs(token, bee);
+    },
+    beyond: {
+      deliver(colony, bee, message) {
+        const target = colonies.get(colony, bee);
+        if (target) send(target, message);
+      },
+      left(colony, bee) {
+        for (const [id, other] of colonies.members(colony)) if (id !== bee) send(other, { type: 'left', bee });
+      },
+      replaced(colony, bee) {
+        const session = colonies.get(colony, bee);
+        if (session) release(session, `bee ${bee} joined again on another server`);
+      },
+      held: () => [...sessions].flatMap((session) => (session.joined ? [{ ...session.joined }] : [])),
     },
     stats: () => ({
       colonies: colonies.colonyCount,

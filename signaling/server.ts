@@ -1,16 +1,19 @@
 // One HTTP server, one port: the built app, GET /health, the bee signaling socket at SIGNAL_PATH
 // and the PeerJS endpoint at /peerjs (for ?transport=peerjs). It only introduces bees. Both
 // sockets pass one gate (origin, connection limits) and share one binding of bee ids to proven
-// joins (relay.ts, peerjs-relay.ts).
+// joins (relay.ts, peerjs-relay.ts). With a Redis URL, several such servers share their colonies
+// (redis-backplane.ts); without one, this process is the whole colony (backplane.ts).
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { SIGNAL_PATH, type SignalErrorCode } from '../src/net/signal-protocol';
+import { loneBackplane, type BackplaneHealth } from './backplane';
 import { Gate } from './gate';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { createPeerJsRelay, PEERJS_KEY, PEERJS_PATH, PEERJS_SOCKET_PATH } from './peerjs-relay';
 import { iceForBee, NO_ICE, stunUrl, type IceSettings } from './ice';
+import { createRedisBackplane } from './redis-backplane';
 import { createRelay, refuseUpgrade, type RelayStats } from './relay';
 import { startStunResponder, type StunResponder, type StunStats } from './stun';
 import { NOT_BUILT_TEXT, serveApp } from './static';
@@ -36,6 +39,8 @@ export interface ServerOptions {
   stunPort?: number | null;
   /** ICE servers besides the STUN responder, for every bee's welcome (ice.ts). */
   ice?: IceSettings;
+  /** Share colonies with every other server on this Redis (REDIS_URL in main.ts). */
+  redisUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -49,6 +54,8 @@ export interface HiveStats extends RelayStats {
   rejected: Partial<Record<SignalErrorCode, number>>;
   /** The STUN responder's counts; null when it is off. */
   stun: StunStats | null;
+  /** Bees here are all there is ('none'), or whether the instances' shared Redis is reachable. */
+  backplane: BackplaneHealth;
 }
 
 export interface HiveServer {
@@ -70,13 +77,18 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   };
   let stun: StunResponder | null = null;
   const ice = options.ice ?? NO_ICE;
+  const backplane = options.redisUrl
+    ? await createRedisBackplane({ url: options.redisUrl, maxBeesPerColony: limits.maxBeesPerColony, log })
+    : loneBackplane();
   const relay = createRelay({
     limits,
     log,
     count,
+    backplane,
     ice: (hostHeader, bee) => iceForBee(ice, stun && stunUrl(hostHeader, stun.port), bee, Date.now() / 1000),
   });
-  const peerjs = createPeerJsRelay({ limits, log, count, admit: relay.admitPeerJs });
+  const peerjs = createPeerJsRelay({ limits, log, count, admit: relay.admitPeerJs, backplane });
+  backplane.attach({ ...relay.beyond, ...peerjs.beyond });
   const gate = new Gate(limits, options.allowedOrigins ?? []);
   const app = express();
   app.disable('x-powered-by');
@@ -104,6 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     sockets,
     rejected: { ...rejected },
     stun: stun?.stats() ?? null,
+    backplane: backplane.health(),
   });
 
   app.get('/health', (_req, res) => {
@@ -130,6 +143,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     relay.close();
     peerjs.close();
     void stun?.close();
+    return backplane.close();
   };
   try {
     await new Promise<void>((resolve, reject) => {
@@ -142,8 +156,8 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     const stunPort = options.stunPort === undefined ? (server.address() as AddressInfo).port : options.stunPort;
     if (stunPort !== null) stun = await startStunResponder({ port: stunPort, host: options.host });
   } catch (error) {
-    stop();
     server.close();
+    await stop();
     throw error;
   }
 
@@ -153,10 +167,12 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     stunPort: stun?.port ?? null,
     stats,
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        stop();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
+      (closing ??= Promise.all([
+        stop(),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+      ]).then(() => {})),
   };
 }

@@ -35,14 +35,14 @@ function listeningUdp(): Promise<dgram.Socket> {
 
 describe('readSettings', () => {
   it('defaults to port 8080 on every interface with no public URL', () => {
-    const defaults = { port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [], stunPort: DEFAULT_PORT, ice: NO_ICE };
+    const defaults = { port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [], redisUrl: null, stunPort: DEFAULT_PORT, ice: NO_ICE };
     expect(readSettings({})).toEqual(defaults);
     expect(readSettings({ PORT: '', HOST: '', PUBLIC_URL: '', ALLOWED_ORIGINS: '', STUN_PORT: '', ICE_SERVERS: '', TURN_SECRET: '' })).toEqual(defaults);
   });
 
   it('takes PORT, HOST and PUBLIC_URL from the environment', () => {
     const settings = readSettings({ PORT: '3000', HOST: '127.0.0.1', PUBLIC_URL: 'https://hive.example.org/' });
-    expect(settings).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: new URL('https://hive.example.org/'), allowedOrigins: [] });
+    expect(settings).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: new URL('https://hive.example.org/'), allowedOrigins: [], redisUrl: null });
   });
 
   it('takes ALLOWED_ORIGINS as origins separated by commas or spaces, and refuses anything but an origin', () => {

@@ -17,6 +17,8 @@ export interface Settings {
   /** UDP port of the embedded STUN responder (STUN_PORT; PORT's number by default), or null: off. */
   stunPort: number | null;
   ice: IceSettings;
+  /** REDIS_URL: share colonies with every other instance on this Redis (docs/deploy.md); null: alone. */
+  redisUrl: string | null;
 }
 
 /** A setting or a start-up failure explained; main prints its message alone, without a stack. */
@@ -77,6 +79,15 @@ function parseAllowedOrigins(value: string | undefined): string[] {
   });
 }
 
+function parseRedisUrl(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (url?.protocol !== 'redis:' && url?.protocol !== 'rediss:') {
+    throw new SettingsError(`REDIS_URL must be a redis:// or rediss:// address, got "${value}"`);
+  }
+  return value;
+}
+
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const port = parsePort(env.PORT);
   return {
@@ -86,6 +97,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     host: env.HOST || DEFAULT_HOST,
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
+    redisUrl: parseRedisUrl(env.REDIS_URL),
   };
 }
 

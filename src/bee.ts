@@ -45,8 +45,8 @@ const ROSTER_HINTS = 6;
 export interface BeeOptions {
   colony: string;
   transport: Exclude<TransportKind, 'memory'>;
-  /** The signaling server's page origin (it also hosts PeerJS). */
-  server: URL;
+  /** Signaling servers' page origins (each also hosts PeerJS), tried in turn; at least one. */
+  servers: URL[];
   /**
    * ICE servers this page insists on; absent: the server's, from each welcome (its STUN responder,
    * ICE_SERVERS, TURN credentials). Either way, tests and classrooms send nothing off the LAN.
@@ -186,7 +186,7 @@ export class Bee implements HiveApi {
     this.outgoing = new Outgoing(new Outbox(store, loaded.outbox), {
       colonyKey: options.colonyKey,
       step: (event) => this.step(event),
-      hasLink: () => this.driver.protocol.snapshot().neighbours.length > 0,
+      hasLink: () => this.driver.protocol.linkCount() > 0,
       now: Date.now,
       note,
       changed: () => this.changes.emit(),
@@ -205,13 +205,14 @@ export class Bee implements HiveApi {
     if (claimed.note) this.note('start', claimed.note);
 
     // A passphrase colony meets on the server under a name derived from its key: invisible to outsiders.
-    this.signaling = new SignalingClient(SignalingClient.urlFor(options.server), colonyNameOnServer(options.colony, options.colonyKey), claimed.identity);
+    this.signaling = new SignalingClient(options.servers, colonyNameOnServer(options.colony, options.colonyKey), claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
     const ice = () => (options.iceServers ? { iceServers: options.iceServers } : (this.signaling.ice ?? { iceServers: [] }));
-    const raw = makeTransport({ self: this.id, ice, problem: (text) => this.problem(text) }, { server: options.server, signaler: this.signals, pass: this.signaling });
+    const raw = makeTransport({ self: this.id, ice, problem: (text) => this.problem(text) }, { signaler: this.signals, pass: this.signaling });
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),
+      handsTo: (via, to) => this.driver.protocol.handsTo(via, to),
       onDropped: (peer, reason, origin) => {
         this.note('security', `dropped a ${reason} envelope from ${origin} (via ${peer})`, { peer, reason, origin });
         this.step(misconduct(peer, reason, origin));
@@ -368,7 +369,7 @@ export class Bee implements HiveApi {
     this.left = true;
     this.outgoing.close('ERR_LEFT', LEFT);
     this.driver.leave();
-    this.roster.flush(this.driver.protocol.snapshot(), Date.now());
+    this.roster.flush(this.driver.protocol.rosterView(), Date.now());
     clearInterval(this.timer);
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.links.destroy();
@@ -395,7 +396,7 @@ export class Bee implements HiveApi {
   private step(event: HiveEvent): void {
     const effects = this.driver.step(event);
     if (event.type === 'linkOpen') this.outgoing.flush();
-    if (event.type === 'tick') this.roster.watch(this.driver.protocol.snapshot(), Date.now());
+    if (event.type === 'tick') this.roster.watch(this.driver.protocol.rosterView(), Date.now());
     if (event.type !== 'tick' || effects.length > 0) this.changes.emit();
   }
 

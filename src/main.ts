@@ -32,7 +32,8 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
   return {
     colony,
     transport,
-    server: signal ? new URL(signal, url) : url,
+    // `?signal=URL,URL…`: servers sharing colonies (docs/deploy.md), tried in turn.
+    servers: signal ? signal.split(',').map((each) => new URL(each, url)) : [url],
     colonyKey: loadColonyKey(session, colony),
     ...(capacity === null ? {} : { capacity: Number(capacity) }),
     // `?queens=off` keeps the colony in discovery mode (demos of the slow mesh, the upgrade benchmark).

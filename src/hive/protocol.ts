@@ -123,6 +123,11 @@ export class Protocol {
     return this.view.snapshot();
   }
 
+  /** What the tab keeps of the roster on every tick (tab/roster-log.ts), without the cost of a snapshot. */
+  rosterView(): { roster: string[]; queen: string | null } {
+    return this.view.rosterView();
+  }
+
   /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */
   hiveView(): { workers: string[]; court: string[] } {
     return this.view.hiveView();
@@ -136,6 +141,21 @@ export class Protocol {
   /** Whom this bee refuses, and why; whether it was evicted itself. */
   conduct(): ConductSnapshot {
     return this.warden.snapshot();
+  }
+
+  /** Open links, without the cost of a snapshot (the outbox asks before every hand-over). */
+  linkCount(): number {
+    return this.links.size;
+  }
+
+  /**
+   * Whether `via` hands an envelope for `to` straight on, as far as this bee knows: `via` is the
+   * queen it follows and `to` a member of her hive (workers hold a link to their queen). A wrong
+   * guess costs the message one retransmission (link/envelope-guard.ts).
+   */
+  handsTo(via: string, to: string): boolean {
+    const s = this.standing;
+    return s.duty === 'worker' && s.queen === via && s.hive !== null && s.membership?.hive === s.hive && s.membership.members.includes(to);
   }
 
   /** Whether this bee keeps `peer` out (evicted, or shut out for misconduct): links to it are refused before they open. */

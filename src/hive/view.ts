@@ -67,6 +67,11 @@ export class View {
     };
   }
 
+  /** The roster (sorted, this bee included) and the queen followed, without the rest of a snapshot. */
+  rosterView(): { roster: string[]; queen: string | null } {
+    return { roster: [this.host.self, ...this.host.roster.others()].sort(), queen: this.host.standing.queen };
+  }
+
   /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */
   hiveView(): { workers: string[]; court: string[] } {
     return this.host.reign() ? { workers: this.workers(), court: this.host.links.queens() } : { workers: [], court: [] };

@@ -15,13 +15,28 @@
 //
 // The public key travels in the envelope: a relay may never have met the origin, and since the
 // bee id is the hash of the key, a key that hashes to `from` is the only one that can sign for it.
+//
+// Messages to one bee (data and acks) go with a MAC under the pair key of origin and receiver
+// instead (`mac` in place of `sig`, crypto/pair-key.ts), when the origin knows the receiver's key
+// and hands the envelope to the receiver itself or to a relay that hands it on directly (its
+// queen, for a member of her hive). A relay cannot check such a MAC; the authenticated link it
+// came on vouches for it instead, so a relay takes one only straight from its origin (route of
+// one) and passes it on only to its receiver: a MAC'd envelope makes at most two hops, and
+// everything a relay can check (route, size, sequence number) it checks before passing it on. The
+// receiver checks the MAC. A MAC is no evidence before anyone else, so what fails only there, on
+// a message that came through a relay (a bad MAC, a replayed seq), is dropped and counted but
+// charged to nobody: the origin could have made it to frame the relay, or the relay to frame the
+// origin. The first attempt of a message goes MAC'd, every retransmission signed, so a path the
+// origin guessed wrong costs one retry, not the message.
 
 import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
 import { signFields, verifyFields } from '../crypto/envelope';
 import { idOf, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type Identity } from '../crypto/identity';
+import { checkMac, MAC_BYTES, macFields } from '../crypto/pair-key';
 import { remember } from '../hive/bounded';
 import { MAX_PAYLOAD_BYTES, parseFrameValue, type Envelope, type Frame } from '../hive/frames';
 import { MAX_FRAME_BYTES } from '../net/transport';
+import { PairKeys } from './pair-keys';
 import { REPLAY_GRACE_MS, ReplayWindows } from './replay-window';
 
 /** What an envelope carries to prove its origin. */
@@ -30,8 +45,10 @@ export interface EnvelopeAuth {
   pub: string;
   /** Per origin, never reused: microseconds of the origin's clock, or one more than the last. */
   seq: number;
-  /** base64url signature of signedFields(). */
-  sig: string;
+  /** base64url signature of signedFields(); absent when `mac` authenticates a unicast instead. */
+  sig?: string;
+  /** base64url HMAC of signedFields() under the pair key of origin and receiver. */
+  mac?: string;
 }
 
 /** Why an incoming frame did not reach the protocol. */
@@ -61,6 +78,12 @@ export interface GuardCounters {
   /** Envelopes whose signature was checked, and the time it took (ms). */
   verified: number;
   verifyMs: number;
+  /** Own envelopes MAC'd, and MAC'd envelopes addressed to this bee that were checked, and the time it took (ms). */
+  maced: number;
+  macChecked: number;
+  macMs: number;
+  /** MAC'd envelopes dropped where only their receiver could tell (a bad MAC, a replay, via a relay): charged to nobody. */
+  unprovable: number;
   duplicates: number;
   forged: number;
   replayed: number;
@@ -68,7 +91,8 @@ export interface GuardCounters {
   oversized: number;
   /**
    * Relayed envelopes whose auth was no longer at hand, own ones that could not be signed (or
-   * over MAX_PAYLOAD_BYTES), and any frame over MAX_FRAME_BYTES: none of them sent.
+   * over MAX_PAYLOAD_BYTES), MAC'd ones for anyone but their receiver, and any frame over
+   * MAX_FRAME_BYTES: none of them sent.
    */
   unsendable: number;
 }
@@ -80,12 +104,21 @@ export interface GuardOptions {
    * and the origin it names (proven only for `oversized`, whose signature verified).
    */
   onDropped?: (peer: string, reason: Exclude<Dropped, 'duplicate' | 'malformed'>, origin: string) => void;
+  /**
+   * Whether `via`, the next hop, hands an envelope for `to` on directly (this bee's queen, for a
+   * member of her hive); `via === to` needs no asking. Without it, MACs go only to neighbours.
+   */
+  handsTo?: (via: string, to: string) => boolean;
 }
 
 /** Envelopes checked and not yet relayed: a relay sends the same auth and payload on. */
 const RELAY_CACHE = 4096;
 /** Own envelopes: the protocol sends one envelope to several links; it is signed once. */
 const OWN_CACHE = 1024;
+/** Messages whose first attempt went MAC'd: their retransmissions go signed. */
+const MACED_CACHE = 4096;
+/** Payload kinds addressed to one bee that go MAC'd: the message path. */
+const MACED_KINDS: readonly string[] = ['data', 'ack'];
 
 /**
  * What an origin signs. Keep in step with the wire: `p` exactly as it travels, and the TTL it
@@ -105,22 +138,39 @@ const signedTtl = (env: Pick<Envelope, 'ttl' | 'route'>): number => env.ttl + en
 /** The payload's size as relays pass it on (JSON.stringify of what was parsed, never the raw text). */
 const payloadBytes = (p: unknown): number => JSON.stringify(p).length;
 
+/** A drop only the receiver could see, on a MAC'd envelope that came through a relay: charged to nobody. */
+type Unprovable = { unprovable: 'forged' | 'replayed' };
+
+const isMaced = (value: unknown): boolean => typeof (value as { auth?: { mac?: unknown } }).auth?.mac === 'string';
+
 function parseAuth(value: unknown): { auth: EnvelopeAuth; publicKey: Uint8Array } | null {
   if (typeof value !== 'object' || value === null) return null;
   const a = value as Record<string, unknown>;
-  if (typeof a.pub !== 'string' || typeof a.sig !== 'string' || !Number.isSafeInteger(a.seq) || (a.seq as number) < 0) return null;
+  if (typeof a.pub !== 'string' || !Number.isSafeInteger(a.seq) || (a.seq as number) < 0) return null;
   const publicKey = base64urlToBytes(a.pub, PUBLIC_KEY_BYTES);
-  if (publicKey === null || base64urlToBytes(a.sig, SIGNATURE_BYTES) === null) return null;
-  return { auth: { pub: a.pub, seq: a.seq as number, sig: a.sig }, publicKey };
+  if (publicKey === null) return null;
+  // Exactly one of the two: a signature, or a MAC.
+  if (typeof a.sig === 'string' && a.mac === undefined && base64urlToBytes(a.sig, SIGNATURE_BYTES) !== null) {
+    return { auth: { pub: a.pub, seq: a.seq as number, sig: a.sig }, publicKey };
+  }
+  if (typeof a.mac === 'string' && a.sig === undefined && base64urlToBytes(a.mac, MAC_BYTES) !== null) {
+    return { auth: { pub: a.pub, seq: a.seq as number, mac: a.mac }, publicKey };
+  }
+  return null;
 }
 
 export class EnvelopeGuard {
-  readonly counters: GuardCounters = { signed: 0, signMs: 0, verified: 0, verifyMs: 0, duplicates: 0, forged: 0, replayed: 0, unsigned: 0, oversized: 0, unsendable: 0 };
+  readonly counters: GuardCounters = {
+    signed: 0, signMs: 0, verified: 0, verifyMs: 0, maced: 0, macChecked: 0, macMs: 0, unprovable: 0,
+    duplicates: 0, forged: 0, replayed: 0, unsigned: 0, oversized: 0, unsendable: 0,
+  };
   private readonly pub: string;
   private readonly now: () => number;
   private readonly windows = new ReplayWindows();
   private readonly relayable = new Map<string, { auth: EnvelopeAuth; p: unknown }>();
   private readonly own = new Map<string, EnvelopeAuth>();
+  private readonly macedMessages = new Map<string, true>();
+  private readonly pairKeys: PairKeys;
   private lastSeq = 0;
 
   constructor(
@@ -130,15 +180,17 @@ export class EnvelopeGuard {
   ) {
     this.pub = bytesToBase64url(identity.publicKey);
     this.now = options.now ?? Date.now;
+    this.pairKeys = new PairKeys(identity, colony);
   }
 
   /**
-   * The wire form of a frame this bee sends: its own envelopes signed, relayed ones with their
-   * origin's auth and payload exactly as checked. Null (and counted) when it cannot be sent,
-   * never a frame over MAX_FRAME_BYTES: its receiver would hold it against this bee.
+   * The wire form of a frame this bee sends to `peer`: its own envelopes signed (or MAC'd, see
+   * above), relayed ones with their origin's auth and payload exactly as checked. Null (and
+   * counted) when it cannot be sent, never a frame over MAX_FRAME_BYTES: its receiver would hold
+   * it against this bee. Without `peer` (a rogue writing its own bytes) nothing is MAC'd.
    */
-  encode(frame: Frame): string | null {
-    const wire = this.wireForm(frame, MAX_PAYLOAD_BYTES);
+  encode(frame: Frame, peer?: string): string | null {
+    const wire = this.wireForm(frame, MAX_PAYLOAD_BYTES, peer);
     if (wire !== null && wire.length <= MAX_FRAME_BYTES) return wire;
     this.counters.unsendable++;
     return null;
@@ -152,14 +204,45 @@ export class EnvelopeGuard {
     return this.wireForm(frame, Infinity);
   }
 
-  private wireForm(frame: Frame, maxPayloadBytes: number): string | null {
+  private wireForm(frame: Frame, maxPayloadBytes: number, peer?: string): string | null {
     if (frame.t !== 'env') return JSON.stringify(frame);
     if (frame.from === this.identity.id) {
-      const auth = this.own.get(frame.id) ?? (payloadBytes(frame.p) <= maxPayloadBytes ? this.sign(frame) : null);
+      const auth = this.own.get(frame.id) ?? (payloadBytes(frame.p) <= maxPayloadBytes ? this.authenticate(frame, peer) : null);
       return auth && JSON.stringify({ ...frame, auth });
     }
     const checked = this.relayable.get(frame.id);
-    return checked ? JSON.stringify({ ...frame, p: checked.p, auth: checked.auth }) : null;
+    // A MAC'd envelope goes on only to its receiver: nobody further could check where it came from.
+    if (!checked || (checked.auth.mac !== undefined && peer !== undefined && peer !== frame.to)) return null;
+    return JSON.stringify({ ...frame, p: checked.p, auth: checked.auth });
+  }
+
+  /** A MAC for the first attempt of a message to one bee on a path of at most one relay; else a signature. */
+  private authenticate(env: Envelope, peer: string | undefined): EnvelopeAuth | null {
+    const { to, p } = env;
+    if (peer === undefined || to === null || !MACED_KINDS.includes(p.k) || !('msg' in p) || this.macedMessages.has(p.msg)) return this.sign(env);
+    if (peer !== to && !(this.options.handsTo?.(peer, to) ?? false)) return this.sign(env);
+    const key = this.pairKeys.with(to);
+    if (key === null) return this.sign(env);
+    const seq = this.nextSeq();
+    const started = performance.now();
+    let mac: string;
+    try {
+      mac = macFields(key, signedFields(this.colony, env, p, seq));
+    } catch {
+      this.counters.unsendable++;
+      return null;
+    }
+    this.counters.macMs += performance.now() - started;
+    this.counters.maced++;
+    this.lastSeq = seq;
+    remember(this.macedMessages, p.msg, true, MACED_CACHE);
+    const auth: EnvelopeAuth = { pub: this.pub, seq, mac };
+    remember(this.own, env.id, auth, OWN_CACHE);
+    return auth;
+  }
+
+  private nextSeq(): number {
+    return Math.max(this.lastSeq + 1, this.now() * 1000);
   }
 
   /** Parses a frame that arrived from `peer` and checks the envelope's origin, counting what it drops. */
@@ -176,14 +259,19 @@ export class EnvelopeGuard {
     const verdict = this.checkEnvelope(peer, frame, value as { p: unknown; auth?: unknown });
     if (verdict === null) return { frame };
     if (verdict === 'duplicate') this.counters.duplicates++;
-    else {
+    else if (typeof verdict === 'object') {
+      this.counters.unprovable++;
+      return { dropped: verdict.unprovable, origin: frame.from };
+    } else {
       this.counters[verdict]++;
-      this.options.onDropped?.(peer, verdict, frame.from);
+      // A MAC'd payload over the limit proves nothing of its origin: the link that brought it is
+      // the origin itself, or a relay that should have checked the size (see above).
+      this.options.onDropped?.(peer, verdict, verdict === 'oversized' && isMaced(value) ? peer : frame.from);
     }
     return { dropped: verdict, origin: frame.from };
   }
 
-  private checkEnvelope(peer: string, env: Envelope, raw: { p: unknown; auth?: unknown }): Exclude<Dropped, 'malformed'> | null {
+  private checkEnvelope(peer: string, env: Envelope, raw: { p: unknown; auth?: unknown }): Exclude<Dropped, 'malformed'> | Unprovable | null {
     const parsed = parseAuth(raw.auth);
     // Our own come back with the ids we sent them under; under another id, and signed (seq is our
     // clock in µs) longer ago than a flood takes, they are replayed.
@@ -196,6 +284,8 @@ export class EnvelopeGuard {
     if (idOf(publicKey) !== env.from) return 'forged';
     // The sender is the route's last bee (the link is authenticated), the origin its first.
     if (env.route[0] !== env.from || env.route.at(-1) !== peer) return 'forged';
+    this.pairKeys.learn(env.from, auth.pub);
+    if (auth.mac !== undefined) return this.checkMaced(env, raw.p, auth);
     const seen = this.windows.check(env.from, auth.seq, env.id, this.now());
     // Another copy of one already verified, cheaply: the same signature cannot cover another TTL,
     // so a copy whose ttl and route add up to a different one was changed on the way.
@@ -215,8 +305,39 @@ export class EnvelopeGuard {
     return null;
   }
 
+  /**
+   * A MAC'd envelope (see above). A relay takes it only straight from its origin, whose link
+   * vouches for it; its receiver checks the MAC, and blames the link only when the link is the
+   * origin (a route of one).
+   */
+  private checkMaced(env: Envelope, p: unknown, auth: EnvelopeAuth): Exclude<Dropped, 'malformed'> | Unprovable | null {
+    if (env.to === null || !MACED_KINDS.includes(env.p.k)) return 'unsigned';
+    const forMe = env.to === this.identity.id;
+    // Honest relays pass a MAC'd envelope only straight from its origin to its receiver.
+    if (env.route.length > (forMe ? 2 : 1)) return 'forged';
+    if (payloadBytes(p) > MAX_PAYLOAD_BYTES) return 'oversized';
+    const direct = env.route.length === 1;
+    const seen = this.windows.check(env.from, auth.seq, env.id, this.now());
+    if (seen !== 'new') {
+      const signed = this.windows.signedTtl(env.from, auth.seq);
+      const verdict = signed === undefined || signed === signedTtl(env) ? seen : 'forged';
+      return verdict === 'duplicate' || direct ? verdict : { unprovable: verdict };
+    }
+    if (forMe) {
+      const key = this.pairKeys.with(env.from);
+      const started = performance.now();
+      const good = key !== null && checkMac(key, signedFields(this.colony, env, p, auth.seq), auth.mac);
+      this.counters.macMs += performance.now() - started;
+      this.counters.macChecked++;
+      if (!good) return direct ? 'forged' : { unprovable: 'forged' };
+    }
+    this.windows.record(env.from, auth.seq, env.id, this.now(), signedTtl(env));
+    remember(this.relayable, env.id, { auth, p }, RELAY_CACHE);
+    return null;
+  }
+
   private sign(env: Envelope): EnvelopeAuth | null {
-    const seq = Math.max(this.lastSeq + 1, this.now() * 1000);
+    const seq = this.nextSeq();
     const started = performance.now();
     let sig: string;
     try {

@@ -35,6 +35,8 @@ export interface SecureLinksOptions {
   now?: () => number;
   random?: RandomSource;
   handshakeTimeoutMs?: number;
+  /** See GuardOptions.handsTo: which next hops take a MAC'd envelope straight to its receiver. */
+  handsTo?: GuardOptions['handsTo'];
 }
 
 export class SecureLinks {
@@ -43,7 +45,7 @@ export class SecureLinks {
   private readonly listeners = new Listeners<SecureLinkEvent>();
 
   constructor(raw: Transport, secrets: LinkSecrets, options: SecureLinksOptions = {}) {
-    const { now, random, onRefused, onDropped, handshakeTimeoutMs, admit } = options;
+    const { now, random, onRefused, onDropped, handshakeTimeoutMs, admit, handsTo } = options;
     this.links = new AuthenticatedTransport(raw, {
       secrets,
       ...(admit ? { admit } : {}),
@@ -51,7 +53,7 @@ export class SecureLinks {
       ...(onRefused ? { onRefused } : {}),
       ...(handshakeTimeoutMs !== undefined ? { timeoutMs: handshakeTimeoutMs } : {}),
     });
-    this.guard = new EnvelopeGuard(secrets.identity, secrets.colony, { ...(now ? { now } : {}), ...(onDropped ? { onDropped } : {}) });
+    this.guard = new EnvelopeGuard(secrets.identity, secrets.colony, { ...(now ? { now } : {}), ...(onDropped ? { onDropped } : {}), ...(handsTo ? { handsTo } : {}) });
     this.links.subscribe((event) => {
       if (event.type !== 'frame') {
         this.listeners.emit(event);
@@ -75,9 +77,9 @@ export class SecureLinks {
     return { links: structuredClone(this.links.counters), envelopes: { ...this.guard.counters } };
   }
 
-  /** Sends a protocol frame: own envelopes signed, relayed ones with their origin's auth. */
+  /** Sends a protocol frame: own envelopes signed or MAC'd for `peer`, relayed ones with their origin's auth. */
   send(peer: string, frame: Frame): boolean {
-    const wire = this.encode(frame);
+    const wire = this.guard.encode(frame, peer);
     return wire !== null && this.links.send(peer, wire);
   }
 

@@ -6,8 +6,6 @@ import type { Signaler, Transport, TransportKind, TransportOptions } from './tra
 
 /** Where a transport's signals travel: PeerJS through its own server, simple-peer through the Signaler. */
 export interface TransportRoutes {
-  /** The signaling server's page origin (it also hosts PeerJS). */
-  server: URL;
   signaler: Signaler;
   /** The token that admits this bee to the PeerJS endpoint (the signaling client's). */
   pass: PeerJsPass;
@@ -18,7 +16,7 @@ export type MakeTransport = (options: TransportOptions, routes: TransportRoutes)
 export async function loadTransport(kind: Exclude<TransportKind, 'memory'>): Promise<MakeTransport> {
   if (kind === 'peerjs') {
     const { PeerJsTransport } = await import('./peerjs');
-    return (options, routes) => new PeerJsTransport(options, routes.server, routes.pass);
+    return (options, routes) => new PeerJsTransport(options, routes.pass);
   }
   const { SimplePeerTransport } = await import('./simple-peer');
   return (options, routes) => new SimplePeerTransport(options, routes.signaler);

@@ -2,6 +2,8 @@
 // PeerJS endpoint the signaling server serves at /peerjs. Bee id = PeerJS peer id; the server
 // admits it only with the token the bee's proven join at /signal brought (signaling-client.ts).
 // Limit: PeerJS signals only through its server, so with the server gone no new links form.
+// When the signaling client moves to another server, the Peer follows: the old one disconnects
+// (its links stay open) and a new one with the same id opens at the new server.
 
 import { Peer, type DataConnection } from 'peerjs';
 import { SendQueue } from './send-queue';
@@ -16,6 +18,8 @@ const RECONNECT_MS = 1000;
 /** Where the PeerJS token comes from: the signaling client, with every welcome. */
 export interface PeerJsPass {
   readonly token: string | null;
+  /** The server (page origin) that issued `token`; it hosts the PeerJS endpoint too. */
+  readonly server: URL;
   subscribe(listener: (event: { type: string }) => void): () => void;
 }
 
@@ -28,6 +32,9 @@ export class PeerJsTransport implements Transport {
   readonly kind = 'peerjs';
   connectionsCreated = 0;
   private peer: Peer | null = null;
+  /** Where `peer` is connected, and earlier Peers whose links outlive their server. */
+  private peerServer = '';
+  private readonly retired: Peer[] = [];
   private readonly links = new Map<string, ConnLink>();
   /** Connections offered anew by a bee whose link is open, until they prove themselves or fail. */
   private readonly rivals = new Map<string, ConnLink>();
@@ -43,7 +50,6 @@ export class PeerJsTransport implements Transport {
 
   constructor(
     private readonly options: TransportOptions,
-    private readonly server: URL,
     private readonly pass: PeerJsPass,
   ) {
     this.ice = new IceWatch(options.problem ?? (() => {}));
@@ -109,6 +115,7 @@ export class PeerJsTransport implements Transport {
     this.destroyed = true;
     this.stopPass();
     this.peer?.destroy();
+    for (const peer of this.retired) peer.destroy();
     this.links.clear();
     this.rivals.clear();
     this.listeners.clear();
@@ -121,6 +128,11 @@ export class PeerJsTransport implements Transport {
   private connect(): void {
     const token = this.pass.token;
     if (this.destroyed || token === null || token === this.refusedToken) return;
+    if (this.peer && !this.peer.destroyed && this.peerServer !== this.pass.server.href) {
+      this.peer.disconnect();
+      this.retired.push(this.peer);
+      this.peer = null;
+    }
     const peer = this.peer;
     // A (re)join's welcome may bring fresh TURN credentials: new connections take them.
     if (peer) peer.options.config = this.config();
@@ -137,10 +149,11 @@ export class PeerJsTransport implements Transport {
   }
 
   private open(token: string): void {
-    const secure = this.server.protocol === 'https:';
+    const server = this.pass.server;
+    const secure = server.protocol === 'https:' || server.protocol === 'wss:';
     const peer = new Peer(this.options.self, {
-      host: this.server.hostname,
-      port: Number(this.server.port) || (secure ? 443 : 80),
+      host: server.hostname,
+      port: Number(server.port) || (secure ? 443 : 80),
       path: PEERJS_PATH,
       key: 'peerjs',
       token,
@@ -148,6 +161,7 @@ export class PeerJsTransport implements Transport {
       config: this.config(),
     });
     this.peer = peer;
+    this.peerServer = server.href;
     peer.on('open', () => {
       for (const bee of this.waiting) this.link(bee);
       this.waiting.clear();

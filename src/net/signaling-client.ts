@@ -1,6 +1,10 @@
 // The bee's side of the signaling server: join a colony (proving the bee's key over the server's
 // nonce), hear who is there and who left, and carry WebRTC signals. Reconnects by itself with
 // backoff; every (re)join brings a fresh welcome and a fresh PeerJS token.
+//
+// Given several servers (instances sharing colonies through Redis, docs/deploy.md), it talks to
+// one at a time and, whenever its socket closes, moves on to the next: a dead instance's bees
+// rejoin at another one, and only the first attempt there waits for the backoff.
 
 import type { Identity } from '../crypto/identity';
 import { proveJoin } from './join-proof';
@@ -28,19 +32,24 @@ export class SignalingClient implements Signaler {
   token: string | null = null;
   /** The ICE servers and policy of the latest welcome; null before the first (or none sent). */
   ice: IceConfig | null = null;
+  /** The server whose welcome brought `token` (it, or any instance it shares colonies with, admits it). */
+  server: URL;
+  private next = 0;
 
+  /** `servers`: page origins of signaling servers (non-empty), tried in turn. */
   constructor(
-    private readonly url: URL,
+    private readonly servers: readonly URL[],
     private readonly colony: string,
     private readonly identity: Identity,
   ) {
+    this.server = servers[0]!;
     this.connect();
   }
 
   /** ws(s)://host/signal for a page served by the signaling server itself. */
   static urlFor(page: URL): URL {
     const url = new URL(SIGNAL_PATH, page);
-    url.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.protocol = page.protocol === 'https:' || page.protocol === 'wss:' ? 'wss:' : 'ws:';
     return url;
   }
 
@@ -71,22 +80,25 @@ export class SignalingClient implements Signaler {
   }
 
   private connect(): void {
-    const socket = new WebSocket(this.url);
+    const server = this.servers[this.next]!;
+    this.next = (this.next + 1) % this.servers.length;
+    const socket = new WebSocket(SignalingClient.urlFor(server));
     this.socket = socket;
     socket.onmessage = (event) => {
       const message = typeof event.data === 'string' ? parseServerMessage(event.data) : null;
-      if (message) this.onMessage(message);
+      if (message) this.onMessage(message, server);
     };
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.setConnected(false);
       if (this.closed) return;
-      setTimeout(() => this.connect(), this.reconnectDelayMs);
-      this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, RECONNECT_MAX_MS);
+      // Another server is worth trying at once; the same one (or the first again) after a pause.
+      setTimeout(() => this.connect(), this.next === 0 ? this.reconnectDelayMs : 0);
+      if (this.next === 0) this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, RECONNECT_MAX_MS);
     };
   }
 
-  private onMessage(message: ServerMessage): void {
+  private onMessage(message: ServerMessage, server: URL): void {
     switch (message.type) {
       case 'challenge':
         this.write({ type: 'join', colony: this.colony, bee: this.identity.id, ...proveJoin(this.identity, this.colony, message.nonce) });
@@ -95,6 +107,7 @@ export class SignalingClient implements Signaler {
         this.reconnectDelayMs = RECONNECT_MIN_MS;
         this.token = message.token;
         this.ice = message.ice ?? null;
+        this.server = server;
         this.setConnected(true);
         this.events.emit({ type: 'welcome', peers: message.peers });
         break;

@@ -99,6 +99,7 @@ export class MemoryBee {
       ? colony.secureLinks(this.raw, identity, {
           onMisconduct: (event) => this.step(event),
           admit: (peer) => !this.protocol.refuses(peer, colony.now),
+          handsTo: (via, to) => this.protocol.handsTo(via, to),
         })
       : plainLinks(this.raw);
     this.nextTickAt = firstTickAt;
@@ -239,13 +240,14 @@ export class MemoryColony {
   secureLinks(
     raw: MemoryTransport,
     identity: Identity,
-    hooks: { onMisconduct?: (event: HiveEvent) => void; admit?: (peer: string) => boolean } = {},
+    hooks: { onMisconduct?: (event: HiveEvent) => void; admit?: (peer: string) => boolean; handsTo?: (via: string, to: string) => boolean } = {},
   ): SecureLinks {
-    const { onMisconduct, admit } = hooks;
+    const { onMisconduct, admit, handsTo } = hooks;
     return new SecureLinks(raw, { identity, colony: COLONY, colonyKey: null }, {
       now: () => this.now,
       ...(onMisconduct ? { onDropped: (peer: string, reason: Parameters<typeof misconduct>[1], origin: string) => onMisconduct(misconduct(peer, reason, origin)) } : {}),
       ...(admit ? { admit } : {}),
+      ...(handsTo ? { handsTo } : {}),
     });
   }
 
