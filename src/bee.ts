@@ -17,6 +17,7 @@ import type { Knobs } from './hive/settings';
 import { MAX_VERSION } from './hive/upgrades';
 import { identityNotary } from './link/notary';
 import { misconduct, SecureLinks } from './link/secure-links';
+import type { CandidateCounts } from './net/ice-watch';
 import { MeshSignaler } from './net/mesh-signaler';
 import { loadTransport, type MakeTransport } from './net/load-transport';
 import { isBeeId } from './net/signal-protocol';
@@ -49,7 +50,11 @@ export interface BeeOptions {
   transport: Exclude<TransportKind, 'memory'>;
   /** Signaling servers' page origins (each also hosts PeerJS), tried in turn; at least one. */
   servers: URL[];
-  iceServers: RTCIceServer[];
+  /**
+   * ICE servers this page insists on; absent: the server's, from each welcome (its STUN responder,
+   * ICE_SERVERS, TURN credentials). Either way, tests and classrooms send nothing off the LAN.
+   */
+  iceServers?: RTCIceServer[];
   /** The colony key derived from the passphrase, or null in an open colony. */
   colonyKey: Uint8Array | null;
   /** Workers one queen takes (`?capacity=N`); the protocol's default when absent. */
@@ -90,6 +95,8 @@ export class Bee implements HiveApi {
   private readonly roster: RosterLog;
   private readonly changes = new Listeners<void>();
   private readonly relays = new Listeners<Relayed>();
+  private readonly troubles = new Listeners<string>();
+  private readonly candidates: () => CandidateCounts;
   private hints: string[];
   private left = false;
   /** Colony configs refused before the core saw them: unsigned, forged, or not for this colony. */
@@ -214,7 +221,8 @@ export class Bee implements HiveApi {
     // A passphrase colony meets on the server under a name derived from its key: invisible to outsiders.
     this.signaling = new SignalingClient(options.servers, colonyNameOnServer(options.colony, options.colonyKey), claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
-    const raw = makeTransport({ self: this.id, iceServers: options.iceServers }, { signaler: this.signals, pass: this.signaling });
+    const ice = () => (options.iceServers ? { iceServers: options.iceServers } : (this.signaling.ice ?? { iceServers: [] }));
+    const raw = makeTransport({ self: this.id, ice, problem: (text) => this.problem(text) }, { signaler: this.signals, pass: this.signaling });
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => this.classroom.allows(peer) && !this.driver.protocol.refuses(peer, Date.now()),
@@ -224,6 +232,7 @@ export class Bee implements HiveApi {
         this.step(misconduct(peer, reason, origin));
       },
     });
+    this.candidates = () => ({ ...(raw.candidates ?? { host: 0, srflx: 0, prflx: 0, relay: 0 }) });
     const running = upgrades.at(-1);
     if (running) this.classroom.adopted(running, true);
     // A rogue replays and forges what it heard, signatures and all: it keeps the wire form.
@@ -273,6 +282,7 @@ export class Bee implements HiveApi {
       forgedUpgrades: this.forgedUpgrades,
       signaling: this.signaling.connected,
       connections: this.links.connectionsCreated,
+      candidates: this.candidates(),
       meshSignals: this.signals.relayed,
       vote: this.kept.vote && { ...this.kept.vote },
       outbox: this.outgoing.outbox.pending().length,
@@ -457,11 +467,20 @@ export class Bee implements HiveApi {
     this.problem('storage: a newer version of Hivemesh opened in another tab; this bee keeps running in memory');
   }
 
+  /**
+   * Hears every problem as it is added to `problems` (links that cannot be built or never connect,
+   * signaling and storage errors): the library's `problem` event. Returns the unsubscribe function.
+   */
+  onProblem(listener: (text: string) => void): () => void {
+    return this.troubles.add(listener);
+  }
+
   private problem(text: string): void {
     const seen = this.problems.indexOf(text);
     if (seen >= 0) this.problems.splice(seen, 1);
     this.problems.push(text);
     if (this.problems.length > PROBLEM_LIMIT) this.problems.shift();
+    this.troubles.emit(text);
     this.changes.emit();
   }
 }

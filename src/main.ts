@@ -22,8 +22,6 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
   const transport = url.searchParams.get('transport') ?? 'simple-peer';
   if (transport !== 'simple-peer' && transport !== 'peerjs') throw new Error(`unknown transport "${transport}"`);
   const signal = url.searchParams.get('signal');
-  // STUN/TURN only when a deployment asks for it (?ice=stun:host:port,...): classrooms stay on the LAN.
-  const ice = url.searchParams.get('ice');
   const capacity = url.searchParams.get('capacity');
   if (capacity !== null && !(/^[0-9]{1,2}$/.test(capacity) && Number(capacity) >= 1 && Number(capacity) <= MAX_HIVE_WORKERS)) {
     throw new Error(`capacity must be a whole number from 1 to ${MAX_HIVE_WORKERS}, got "${capacity}"`);
@@ -36,7 +34,6 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
     transport,
     // `?signal=URL,URL…`: servers sharing colonies (docs/deploy.md), tried in turn.
     servers: signal ? signal.split(',').map((each) => new URL(each, url)) : [url],
-    iceServers: ice ? ice.split(',').map((urls) => ({ urls })) : [],
     colonyKey: loadColonyKey(session, colony),
     ...(capacity === null ? {} : { capacity: Number(capacity) }),
     // `?queens=off` keeps the colony in discovery mode (demos of the slow mesh, the upgrade benchmark).
