@@ -5,8 +5,7 @@ import { expect, snapshot, snapshots, test } from './fixtures.ts';
 
 const TABS = 30;
 
-test('thirty tabs opened from the projector’s join link all join and are attached to queens', async ({ openBee, context, transport }, testInfo) => {
-  test.skip(transport !== 'simple-peer', 'measured once, on the default transport');
+test('thirty tabs opened from the projector’s join link all join and are attached to queens', async ({ openBee, context }, testInfo) => {
   test.setTimeout(600_000);
   const projector = await openBee(await context.newPage(), { params: { view: 'hive' } });
   const founder = (await snapshot(projector)).id;
