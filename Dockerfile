@@ -1,5 +1,6 @@
-# Hivemesh: the app and its signaling server on one port (PORT, default 8080).
-#   docker build -t hivemesh . && docker run --rm -p 8080:8080 -e PUBLIC_URL=http://<this machine>:8080 hivemesh
+# Hivemesh: the app and its signaling server on one port (PORT, default 8080), and its STUN
+# responder on the same port number over UDP (STUN_PORT; docs/deploy.md).
+#   docker build -t hivemesh . && docker run --rm -p 8080:8080 -p 8080:8080/udp -e PUBLIC_URL=http://<this machine>:8080 hivemesh
 # Inside a container the LAN addresses are the container's own: set PUBLIC_URL to the address the
 # room reaches, or run with --network host.
 
@@ -22,7 +23,7 @@ COPY package.json package-lock.json ./
 COPY scripts/prepare.mjs scripts/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 USER node
-EXPOSE 8080
+EXPOSE 8080 8080/udp
 HEALTHCHECK CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself, not npm: it gets `docker stop`'s SIGTERM and closes every socket before exiting.
 CMD ["node", "dist-server/main.js"]

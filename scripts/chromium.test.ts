@@ -24,6 +24,11 @@ describe('chromium switches', () => {
     expect(flags[0]?.split('=')[1]?.split(',')).toEqual([...PLAYWRIGHT_DISABLED_FEATURES, 'WebRtcHideLocalIpsWithMdns']);
   });
 
+  it("leaves mDNS host-name hiding on, Chromium's default, when asked to", () => {
+    const flags = chromiumArgs([], { hideLocalIps: true }).filter((arg) => arg.startsWith('--disable-features='));
+    expect(flags).toEqual([`--disable-features=${PLAYWRIGHT_DISABLED_FEATURES.join(',')}`]);
+  });
+
   it('keeps loopback and the LAN host reachable, since the resolver rules map IP literals too', () => {
     expect(chromiumArgs(['10.99.0.1', '127.0.0.1'])).toContain(
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost, EXCLUDE 10.99.0.1',

@@ -1,5 +1,6 @@
 // How the tests launch Chromium (shared/TESTING.md): Debian's binary, nothing sent off the
-// machine, host ICE candidates as plain IP addresses.
+// machine, host ICE candidates as plain IP addresses, or (hideLocalIps) as every student's Chrome
+// offers them: mDNS names.
 import { accessSync, constants, existsSync } from 'node:fs';
 
 /** The real binary; /usr/bin/chromium is Debian's wrapper script that adds flags and warnings. */
@@ -58,10 +59,10 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
  * updates, sync and throttling). `reachableHosts` are the hosts pages may load from: the host
  * resolver rules map every other name, IP literals included, to NOTFOUND.
  */
-export function chromiumArgs(reachableHosts: readonly string[]): string[] {
+export function chromiumArgs(reachableHosts: readonly string[], { hideLocalIps = false } = {}): string[] {
   const exclusions = ['127.0.0.1', 'localhost', ...reachableHosts].map((host) => `EXCLUDE ${host}`);
   return [
-    `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...OUR_DISABLED_FEATURES].join(',')}`,
+    `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...(hideLocalIps ? [] : OUR_DISABLED_FEATURES)].join(',')}`,
     `--host-resolver-rules=${['MAP * ~NOTFOUND', ...new Set(exclusions)].join(', ')}`,
     // Belt and braces against start-up traffic Playwright's switches leave on.
     '--disable-domain-reliability',

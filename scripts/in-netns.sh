@@ -2,7 +2,8 @@
 # Runs a command inside a fresh network namespace of its own (TESTING.md, recipe A), so nothing
 # the tests do can leave the machine. A veth pair gives Chromium a default-route interface to
 # take ICE host candidates from (a loopback-only namespace gathers none); its far end v1 leads
-# nowhere. Where user namespaces are unavailable, runs the command on the host network instead.
+# nowhere, and carries no multicast: like many school Wi-Fi networks, it resolves no mDNS names.
+# Where user namespaces are unavailable, runs the command on the host network instead.
 #
 #   scripts/in-netns.sh <command> [args...]
 #
@@ -19,6 +20,7 @@ readonly LAN_HOST=10.99.0.1
 readonly SETUP="ip link set lo up
 ip link add v0 type veth peer name v1
 ip addr add ${LAN_HOST}/24 dev v0
+ip link set v0 multicast off
 ip link set v0 up
 ip link set v1 up
 ip route add default via 10.99.0.2 dev v0"

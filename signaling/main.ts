@@ -14,12 +14,14 @@ const distDir = path.join(root, 'dist');
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
-  const { host, port, allowedOrigins, redisUrl } = settings;
-  const hive = await startServer({ port, host, distDir, allowedOrigins, ...(redisUrl ? { redisUrl } : {}), log: (line) => console.log(line) }).catch((error: unknown) => {
+  const { host, port, allowedOrigins, redisUrl, stunPort, ice } = settings;
+  const hive = await startServer({ port, host, distDir, allowedOrigins, stunPort, ice, ...(redisUrl ? { redisUrl } : {}), log: (line) => console.log(line) }).catch((error: unknown) => {
     const why = explainListenError(error, settings);
     throw why === null ? error : new SettingsError(why);
   });
   const { lines, qr } = welcome(host, hive.port, lanAddresses(undefined, await defaultRouteAddress()), settings.publicUrl);
+  // Browsers that hide their LAN address (Chrome) link only through it: a firewall must let it in.
+  if (hive.stunPort !== null) lines.splice(2, 0, `  STUN (UDP):       port ${hive.stunPort}, for the tabs' WebRTC links`);
   console.log(lines.join('\n'));
   for (const url of qr) qrcode.generate(url, { small: true }, (code) => console.log(`${url}\n${code}`));
 

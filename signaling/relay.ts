@@ -18,6 +18,7 @@ import { randomBytes } from '../src/crypto/random';
 import { checkJoinProof, JOIN_NONCE_BYTES } from '../src/net/join-proof';
 import {
   SAMPLE_SIZE,
+  type IceConfig,
   parseClientMessage,
   type ClientMessage,
   type ServerMessage,
@@ -60,6 +61,8 @@ export interface Relay {
 interface Session {
   readonly socket: WebSocket;
   readonly address: string;
+  /** The Host header of its upgrade request: where the page reached this server. */
+  readonly host: string | undefined;
   /** What this socket's join must sign: fresh, so a proof is good for this socket only. */
   readonly nonce: string;
   joined: { colony: string; bee: string; token: string } | null;
@@ -78,6 +81,8 @@ export interface RelayOptions {
   log: (line: string) => void;
   /** Counts a refusal by code (the server's stats). */
   count: (code: SignalErrorCode) => void;
+  /** What the welcome of `bee`, whose page reached the server at `host`, says about ICE servers. */
+  ice?: (host: string | undefined, bee: string) => IceConfig;
   backplane: Backplane;
 }
 
@@ -102,7 +107,7 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
 const toBuffer = (data: RawData): Buffer =>
   Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
 
-export function createRelay({ limits, log, count, backplane }: RelayOptions): Relay {
+export function createRelay({ limits, log, count, backplane, ice }: RelayOptions): Relay {
   const colonies = new Colonies<Session>(limits);
   const sessions = new Set<Session>();
   /** PeerJS tokens of bound sessions. */
@@ -223,7 +228,7 @@ export function createRelay({ limits, log, count, backplane }: RelayOptions): Re
         return;
       }
       return after(sample(colony, bee), (peers) => {
-        if (session.joined?.token === token) send(session, { type: 'welcome', bee, colony, peers, token });
+        if (session.joined?.token === token) send(session, { type: 'welcome', bee, colony, peers, token, ...(ice ? { ice: ice(session.host, bee) } : {}) });
       });
     });
   }
@@ -279,10 +284,11 @@ export function createRelay({ limits, log, count, backplane }: RelayOptions): Re
     log(`${describe(session)}: ${error.message}`);
   }
 
-  function accept(socket: WebSocket, address: string): void {
+  function accept(socket: WebSocket, address: string, host: string | undefined): void {
     const session: Session = {
       socket,
       address,
+      host,
       nonce: bytesToBase64url(randomBytes(JOIN_NONCE_BYTES)),
       joined: null,
       bucket: fullBucket(rate, performance.now()),
@@ -313,7 +319,7 @@ export function createRelay({ limits, log, count, backplane }: RelayOptions): Re
 
   return {
     handleUpgrade(req, socket, head) {
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req.socket.remoteAddress ?? ''));
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req.socket.remoteAddress ?? '', req.headers.host));
     },
     admitPeerJs(token, bee) {
       const joined = tokens.get(token)?.joined;

@@ -20,7 +20,7 @@ async function hive(limits?: Partial<Limits>): Promise<HiveServer> {
 
 describe('joining a colony', () => {
   it('welcomes a bee with the other live bees of its colony, never itself', async () => {
-    const { port } = await hive();
+    const { port, stunPort } = await hive();
     const first = await TestBee.join(port, 'demo', beeId(1));
     expect(first.peers).toEqual([]);
     await TestBee.join(port, 'elsewhere', beeId(9));
@@ -29,7 +29,8 @@ describe('joining a colony', () => {
     const third = await TestBee.join(port, 'demo', beeId(3));
     expect(third.peers.sort()).toEqual([beeId(1), beeId(2)].sort());
     const welcome = third.bee.received.find((f) => f.type === 'welcome');
-    expect(welcome).toEqual({ type: 'welcome', bee: beeId(3), colony: 'demo', peers: third.peers, token: third.token });
+    const ice = { iceServers: [{ urls: `stun:127.0.0.1:${stunPort}` }], iceTransportPolicy: 'all' };
+    expect(welcome).toEqual({ type: 'welcome', bee: beeId(3), colony: 'demo', peers: third.peers, token: third.token, ice });
   });
 
   it('tells a bee about at most SAMPLE_SIZE distinct others', async () => {

@@ -12,8 +12,10 @@ import { loneBackplane, type BackplaneHealth } from './backplane';
 import { Gate } from './gate';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { createPeerJsRelay, PEERJS_KEY, PEERJS_PATH, PEERJS_SOCKET_PATH } from './peerjs-relay';
+import { iceForBee, NO_ICE, stunUrl, type IceSettings } from './ice';
 import { createRedisBackplane } from './redis-backplane';
 import { createRelay, refuseUpgrade, type RelayStats } from './relay';
+import { startStunResponder, type StunResponder, type StunStats } from './stun';
 import { NOT_BUILT_TEXT, serveApp } from './static';
 
 export { DEFAULT_LIMITS, NOT_BUILT_TEXT, PEERJS_KEY, PEERJS_PATH, type Limits };
@@ -30,6 +32,13 @@ export interface ServerOptions {
    * /peerjs sockets, e.g. ["https://school.example"]; ALLOWED_ORIGINS in main.ts.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * UDP port of the embedded STUN responder, handed to bees as their first ICE server: the HTTP
+   * port's number when absent, 0 for any free port, null for none (STUN_PORT in main.ts).
+   */
+  stunPort?: number | null;
+  /** ICE servers besides the STUN responder, for every bee's welcome (ice.ts). */
+  ice?: IceSettings;
   /** Share colonies with every other server on this Redis (REDIS_URL in main.ts). */
   redisUrl?: string;
   log?: (line: string) => void;
@@ -43,12 +52,16 @@ export interface HiveStats extends RelayStats {
   sockets: number;
   /** Refusals by code, at both endpoints. */
   rejected: Partial<Record<SignalErrorCode, number>>;
+  /** The STUN responder's counts; null when it is off. */
+  stun: StunStats | null;
   /** Bees here are all there is ('none'), or whether the instances' shared Redis is reachable. */
   backplane: BackplaneHealth;
 }
 
 export interface HiveServer {
   readonly port: number;
+  /** The STUN responder's UDP port, or null when it is off. */
+  readonly stunPort: number | null;
   /** Closes every socket and the listener; safe to call twice. */
   close(): Promise<void>;
   stats(): HiveStats;
@@ -62,10 +75,18 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   const count = (code: SignalErrorCode) => {
     rejected[code] = (rejected[code] ?? 0) + 1;
   };
+  let stun: StunResponder | null = null;
+  const ice = options.ice ?? NO_ICE;
   const backplane = options.redisUrl
     ? await createRedisBackplane({ url: options.redisUrl, maxBeesPerColony: limits.maxBeesPerColony, log })
     : loneBackplane();
-  const relay = createRelay({ limits, log, count, backplane });
+  const relay = createRelay({
+    limits,
+    log,
+    count,
+    backplane,
+    ice: (hostHeader, bee) => iceForBee(ice, stun && stunUrl(hostHeader, stun.port), bee, Date.now() / 1000),
+  });
   const peerjs = createPeerJsRelay({ limits, log, count, admit: relay.admitPeerJs, backplane });
   backplane.attach({ ...relay.beyond, ...peerjs.beyond });
   const gate = new Gate(limits, options.allowedOrigins ?? []);
@@ -94,6 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
     peerjs: peerjs.connections,
     sockets,
     rejected: { ...rejected },
+    stun: stun?.stats() ?? null,
     backplane: backplane.health(),
   });
 
@@ -120,6 +142,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   const stop = () => {
     relay.close();
     peerjs.close();
+    void stun?.close();
     return backplane.close();
   };
   try {
@@ -130,7 +153,10 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
         resolve();
       });
     });
+    const stunPort = options.stunPort === undefined ? (server.address() as AddressInfo).port : options.stunPort;
+    if (stunPort !== null) stun = await startStunResponder({ port: stunPort, host: options.host });
   } catch (error) {
+    server.close();
     await stop();
     throw error;
   }
@@ -138,6 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<HiveServ
   let closing: Promise<void> | null = null;
   return {
     port: (server.address() as AddressInfo).port,
+    stunPort: stun?.port ?? null,
     stats,
     close: () =>
       (closing ??= Promise.all([

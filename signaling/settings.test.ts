@@ -1,11 +1,13 @@
 // `npm start`'s environment and start-up failures: a person deploying it reads one clear line.
 
 import { execFile } from 'node:child_process';
+import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { NO_ICE } from './ice';
 import { startServer } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, explainListenError, readSettings, SettingsError } from './settings';
 
@@ -26,15 +28,21 @@ function listening(): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+function listeningUdp(): Promise<dgram.Socket> {
+  const socket = dgram.createSocket('udp4');
+  return new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket)));
+}
+
 describe('readSettings', () => {
   it('defaults to port 8080 on every interface with no public URL', () => {
-    expect(readSettings({})).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [], redisUrl: null });
-    expect(readSettings({ PORT: '', HOST: '', PUBLIC_URL: '', ALLOWED_ORIGINS: '' })).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [], redisUrl: null });
+    const defaults = { port: DEFAULT_PORT, host: DEFAULT_HOST, publicUrl: null, allowedOrigins: [], redisUrl: null, stunPort: DEFAULT_PORT, ice: NO_ICE };
+    expect(readSettings({})).toEqual(defaults);
+    expect(readSettings({ PORT: '', HOST: '', PUBLIC_URL: '', ALLOWED_ORIGINS: '', STUN_PORT: '', ICE_SERVERS: '', TURN_SECRET: '' })).toEqual(defaults);
   });
 
   it('takes PORT, HOST and PUBLIC_URL from the environment', () => {
     const settings = readSettings({ PORT: '3000', HOST: '127.0.0.1', PUBLIC_URL: 'https://hive.example.org/' });
-    expect(settings).toEqual({ port: 3000, host: '127.0.0.1', publicUrl: new URL('https://hive.example.org/'), allowedOrigins: [], redisUrl: null });
+    expect(settings).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: new URL('https://hive.example.org/'), allowedOrigins: [], redisUrl: null });
   });
 
   it('takes ALLOWED_ORIGINS as origins separated by commas or spaces, and refuses anything but an origin', () => {
@@ -46,6 +54,39 @@ describe('readSettings', () => {
     for (const bad of ['school.example', 'ftp://school.example', 'https://school.example/app', '*']) {
       expect(() => readSettings({ ALLOWED_ORIGINS: bad }), bad).toThrow(/ALLOWED_ORIGINS must list origins/);
     }
+  });
+
+  it("runs the STUN responder on PORT's number unless STUN_PORT names another, or is off", () => {
+    expect(readSettings({ PORT: '3000' }).stunPort).toBe(3000);
+    expect(readSettings({ PORT: '3000', STUN_PORT: '3478' }).stunPort).toBe(3478);
+    expect(readSettings({ STUN_PORT: 'off' }).stunPort).toBeNull();
+    expect(() => readSettings({ STUN_PORT: 'udp' })).toThrow(/^STUN_PORT must be a whole number/);
+  });
+
+  it('takes ICE_SERVERS as JSON, with a TURN secret for the TURN servers that carry no credential', () => {
+    const turn = { urls: 'turn:10.0.0.5:3478' };
+    expect(readSettings({ ICE_SERVERS: JSON.stringify([turn]), TURN_SECRET: 's3cret', ICE_TRANSPORT_POLICY: 'relay' }).ice).toEqual({
+      iceServers: [turn],
+      iceTransportPolicy: 'relay',
+      turnSecret: 's3cret',
+    });
+    const fixed = [{ urls: ['stun:10.0.0.5:3478', 'turn:10.0.0.5:3478'], username: 'class', credential: 'honey' }];
+    expect(readSettings({ ICE_SERVERS: JSON.stringify(fixed) }).ice.iceServers).toEqual(fixed);
+  });
+
+  it.each([
+    ['{"urls":"stun:x"}', /^ICE_SERVERS must be a JSON list/],
+    ['[{"urls":"stun:x"', /^ICE_SERVERS must be a JSON list/],
+    ['[{"urls":"http://x"}]', /^ICE_SERVERS must be a JSON list/],
+    ['[{"urls":"turn:x:3478"}]', /needs "username" and "credential", or set TURN_SECRET/],
+  ])('refuses ICE_SERVERS=%s with a sentence', (json, message) => {
+    expect(() => readSettings({ ICE_SERVERS: json })).toThrow(message);
+  });
+
+  it('refuses a TURN secret with nothing to use it on, and a relay-only policy without TURN', () => {
+    expect(() => readSettings({ TURN_SECRET: 's3cret' })).toThrow(/^TURN_SECRET is set but/);
+    expect(() => readSettings({ ICE_TRANSPORT_POLICY: 'relay' })).toThrow(/needs a turn: server/);
+    expect(() => readSettings({ ICE_TRANSPORT_POLICY: 'none' })).toThrow(/must be "all" or "relay"/);
   });
 
   it.each(['80a', '-1', '65536', '1.5', ' 80', 'eighty'])('refuses PORT=%j with a sentence', (port) => {
@@ -65,6 +106,14 @@ describe('explainListenError', () => {
     const error = await startServer({ port, host: '127.0.0.1' }).catch((e: unknown) => e);
     other.close();
     expect(explainListenError(error, { host: '127.0.0.1', port })).toMatch(new RegExp(`^Port ${port} is already in use .*PORT=`));
+  });
+
+  it("says the STUN responder's UDP port is in use when another program holds it", async () => {
+    const other = await listeningUdp();
+    const stunPort = other.address().port;
+    const error = await startServer({ port: 0, host: '127.0.0.1', stunPort }).catch((e: unknown) => e);
+    other.close();
+    expect(explainListenError(error, { host: '127.0.0.1', port: 0, stunPort })).toMatch(new RegExp(`^UDP port ${stunPort} \\(the STUN responder\\) is already in use .*STUN_PORT=off`));
   });
 
   it('says a HOST that is not this machine\'s address is not one', async () => {

@@ -1,3 +1,6 @@
+import { isTurn, type IceSettings } from './ice';
+import { parseIceServers } from '../src/net/signal-protocol';
+
 // What `npm start` reads from its environment, checked before anything starts, and what a failed
 // listen means in words a person deploying it can act on.
 
@@ -11,6 +14,9 @@ export interface Settings {
   publicUrl: URL | null;
   /** Web origins besides the app's own whose pages may open signaling sockets (ServerOptions.allowedOrigins). */
   allowedOrigins: string[];
+  /** UDP port of the embedded STUN responder (STUN_PORT; PORT's number by default), or null: off. */
+  stunPort: number | null;
+  ice: IceSettings;
   /** REDIS_URL: share colonies with every other instance on this Redis (docs/deploy.md); null: alone. */
   redisUrl: string | null;
 }
@@ -18,11 +24,38 @@ export interface Settings {
 /** A setting or a start-up failure explained; main prints its message alone, without a stack. */
 export class SettingsError extends Error {}
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_PORT;
+function parsePort(value: string | undefined, name = 'PORT', fallback = DEFAULT_PORT): number {
+  if (value === undefined || value === '') return fallback;
   const port = Number(value);
-  if (!/^[0-9]+$/.test(value) || port > 65_535) throw new SettingsError(`PORT must be a whole number from 0 to 65535, got "${value}"`);
+  if (!/^[0-9]+$/.test(value) || port > 65_535) throw new SettingsError(`${name} must be a whole number from 0 to 65535, got "${value}"`);
   return port;
+}
+
+/** STUN_PORT: "off", or a UDP port (PORT's number when unset). */
+const parseStunPort = (value: string | undefined, port: number): number | null => (value === 'off' ? null : parsePort(value, 'STUN_PORT', port));
+
+/** ICE_SERVERS (a JSON RTCIceServer list), ICE_TRANSPORT_POLICY and TURN_SECRET, checked together. */
+function parseIce(env: NodeJS.ProcessEnv): IceSettings {
+  let json: unknown = [];
+  try {
+    if (env.ICE_SERVERS) json = JSON.parse(env.ICE_SERVERS);
+  } catch {
+    json = null;
+  }
+  const iceServers = parseIceServers(json);
+  if (iceServers === null) {
+    throw new SettingsError(`ICE_SERVERS must be a JSON list like [{"urls":"turn:turn.school.example:3478","username":"…","credential":"…"}] (stun:/turn:/turns: URLs, at most 8), got ${JSON.stringify(env.ICE_SERVERS)}`);
+  }
+  const policy = env.ICE_TRANSPORT_POLICY || 'all';
+  if (policy !== 'all' && policy !== 'relay') throw new SettingsError(`ICE_TRANSPORT_POLICY must be "all" or "relay", got "${policy}"`);
+  const turnSecret = env.TURN_SECRET || null;
+  const turn = iceServers.filter(isTurn);
+  // Browsers refuse a TURN server without both (Chromium: "Both username and credential are required").
+  const bare = turn.find((server) => server.username === undefined || server.credential === undefined);
+  if (bare && turnSecret === null) throw new SettingsError(`ICE_SERVERS: ${JSON.stringify(bare.urls)} needs "username" and "credential", or set TURN_SECRET`);
+  if (turnSecret !== null && !bare) throw new SettingsError('TURN_SECRET is set but no turn: entry in ICE_SERVERS is without a credential to make one for');
+  if (policy === 'relay' && turn.length === 0) throw new SettingsError('ICE_TRANSPORT_POLICY=relay needs a turn: server in ICE_SERVERS');
+  return { iceServers, iceTransportPolicy: policy, turnSecret };
 }
 
 function parsePublicUrl(value: string | undefined): URL | null {
@@ -56,8 +89,11 @@ function parseRedisUrl(value: string | undefined): string | null {
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const port = parsePort(env.PORT);
   return {
-    port: parsePort(env.PORT),
+    port,
+    stunPort: parseStunPort(env.STUN_PORT, port),
+    ice: parseIce(env),
     host: env.HOST || DEFAULT_HOST,
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
@@ -66,8 +102,13 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
 }
 
 /** The reason a listen failed, for the errors a setting or another program causes; null otherwise. */
-export function explainListenError(error: unknown, { host, port }: Pick<Settings, 'host' | 'port'>): string | null {
-  switch ((error as NodeJS.ErrnoException | null)?.code) {
+export function explainListenError(error: unknown, { host, port, stunPort = port }: Pick<Settings, 'host' | 'port'> & Partial<Pick<Settings, 'stunPort'>>): string | null {
+  const failed = error as NodeJS.ErrnoException | null;
+  // A UDP bind is the STUN responder's (the HTTP server listens).
+  if (failed?.syscall === 'bind' && failed.code === 'EADDRINUSE') {
+    return `UDP port ${stunPort} (the STUN responder) is already in use on ${host}: start with STUN_PORT=<another port>, or STUN_PORT=off.`;
+  }
+  switch (failed?.code) {
     case 'EADDRINUSE':
       return `Port ${port} is already in use on ${host} (another Hivemesh?): stop it, or start with PORT=<another port>.`;
     case 'EACCES':

@@ -4,6 +4,7 @@
 import type { Delivered, Snapshot } from './hive/protocol';
 import type { RogueKind } from './hive/rogue';
 import type { SecurityCounters } from './link/secure-links';
+import type { CandidateCounts } from './net/ice-watch';
 import type { TransportKind } from './net/transport';
 import type { LogEntry } from './store/log';
 import type { OutboxEntry } from './store/outbox';
@@ -26,6 +27,8 @@ export interface HiveSnapshot extends Snapshot {
   signaling: boolean;
   /** Peer connections this bee created in its page's lifetime (Chrome allows ~500). */
   connections: number;
+  /** Local ICE candidates this bee gathered, by type: 'relay' only under a TURN-only policy. */
+  candidates: CandidateCounts;
   /** Link signals this bee sent through the mesh because the signaling server was out of reach. */
   meshSignals: number;
   vote: VoteState | null;

@@ -9,12 +9,15 @@ import type { Identity } from './crypto/identity';
 import { colonyNameOnServer } from './crypto/passphrase';
 import { Driver } from './driver/driver';
 import { HiveError, bodyError } from './errors';
-import { DEFAULT_CONFIG, Protocol, type HiveEvent } from './hive/protocol';
+import type { Frame } from './hive/frames';
+import { DEFAULT_CONFIG, Protocol, type HiveEvent, type Upgrade } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
+import type { Knobs } from './hive/settings';
 import { MAX_VERSION } from './hive/upgrades';
 import { identityNotary } from './link/notary';
 import { misconduct, SecureLinks } from './link/secure-links';
+import type { CandidateCounts } from './net/ice-watch';
 import { MeshSignaler } from './net/mesh-signaler';
 import { loadTransport, type MakeTransport } from './net/load-transport';
 import { isBeeId } from './net/signal-protocol';
@@ -28,6 +31,7 @@ import type { LogKind } from './store/schema';
 import { describeStorageError, type BeeStore, type Loaded } from './store/store';
 import { claimBee, randomHex, type TabOptions } from './tab/claim';
 import { Outgoing } from './tab/outgoing';
+import { Classroom, lasting, type ClassroomSettings, type OrderKind } from './tab/classroom';
 import { RosterLog } from './tab/roster-log';
 import { TabStore } from './tab/tab-store';
 import { checkConfig, seedConfig, UPGRADE_COLOURS } from './upgrade';
@@ -46,7 +50,11 @@ export interface BeeOptions {
   transport: Exclude<TransportKind, 'memory'>;
   /** Signaling servers' page origins (each also hosts PeerJS), tried in turn; at least one. */
   servers: URL[];
-  iceServers: RTCIceServer[];
+  /**
+   * ICE servers this page insists on; absent: the server's, from each welcome (its STUN responder,
+   * ICE_SERVERS, TURN credentials). Either way, tests and classrooms send nothing off the LAN.
+   */
+  iceServers?: RTCIceServer[];
   /** The colony key derived from the passphrase, or null in an open colony. */
   colonyKey: Uint8Array | null;
   /** Workers one queen takes (`?capacity=N`); the protocol's default when absent. */
@@ -58,6 +66,8 @@ export interface BeeOptions {
    * (`?founder=`), or 'self' (the projector founds its colony). Absent: the first genesis taken.
    */
   founder?: string;
+  /** The projector (`?view=hive`): it watches and never votes, reigns or counts in a hive. */
+  observer?: boolean;
 }
 
 function download(name: string, value: unknown): void {
@@ -86,13 +96,15 @@ export class Bee implements HiveApi {
   private readonly changes = new Listeners<void>();
   private readonly relays = new Listeners<Relayed>();
   private readonly messages = new Listeners<InboxEntry>();
-  private readonly problemsHeard = new Listeners<string>();
+  private readonly troubles = new Listeners<string>();
+  private readonly candidates: () => CandidateCounts;
   private hints: string[];
   private left = false;
   /** Colony configs refused before the core saw them: unsigned, forged, or not for this colony. */
   private forgedUpgrades = 0;
   private readonly signer: Identity;
   private rogue: Rogue | null = null;
+  private readonly classroom: Classroom;
   private displayName: string | null;
   private timer: ReturnType<typeof setInterval>;
 
@@ -128,10 +140,19 @@ export class Bee implements HiveApi {
     this.displayName = loaded.displayName;
     const note = (kind: LogKind, text: string, data?: Record<string, unknown>) => this.note(kind, text, data);
     const vote = loaded.vote && { term: loaded.vote.term, votedFor: loaded.vote.votedFor };
-    this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered: (message) => {
+    // The teacher's orders act on the page from outside the step that took them.
+    this.classroom = new Classroom(this.id, {
+      cut: (peer) => this.links.unlink(peer),
+      peers: () => this.driver.protocol.snapshot().neighbours,
+      kill: () => queueMicrotask(() => this.leave()),
+      goRogue: () => queueMicrotask(() => this.left || this.goRogue()),
+    }, () => this.driver.protocol.snapshot().founder);
+    const onAdopted = (upgrade: Upgrade) => this.classroom.adopted(upgrade);
+    const onDelivered = (message: InboxEntry) => {
       this.messages.emit(message);
       this.changes.emit();
-    } });
+    };
+    this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered, onAdopted });
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
     this.roster = new RosterLog(this.id, store, note);
@@ -152,18 +173,18 @@ export class Bee implements HiveApi {
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
       ...(options.elections === undefined ? {} : { elections: options.elections }),
       founder: options.founder === 'self' ? this.id : (options.founder ?? null),
+      observer: options.observer === true,
     };
     // The ports reach the links and the signaling client, made below, only once the bee runs.
     this.driver = new Driver(new Protocol(this.id, seededRng(seed), identityNotary(claimed.identity), { config, restored }), {
       wire: {
-        link: (peer) => this.links.link(peer),
+        link: (peer) => this.classroom.allows(peer) && this.links.link(peer),
         unlink: (peer) => this.links.unlink(peer),
         send: (peer, frame) => {
-          // A rogue that rewrites passes on what it relays its own way.
-          const rewritten = this.rogue?.rewrite(peer, frame, this.links);
-          if (rewritten) this.links.sendRaw(peer, rewritten);
-          else this.links.send(peer, frame);
-          if (frame.t === 'env' && frame.p.k === 'data') this.relays.emit({ id: frame.id, route: frame.route, next: peer });
+          // The teacher's lossy or slow room (the console).
+          if (this.classroom.drops(Math.random())) return;
+          if (this.classroom.latencyMs > 0) setTimeout(() => this.left || this.wireSend(peer, frame), this.classroom.latencyMs);
+          else this.wireSend(peer, frame);
         },
         sample: () => this.signaling.requestSample(),
         signal: (from, data) => this.signals.deliver(from, data),
@@ -205,16 +226,20 @@ export class Bee implements HiveApi {
     // A passphrase colony meets on the server under a name derived from its key: invisible to outsiders.
     this.signaling = new SignalingClient(options.servers, colonyNameOnServer(options.colony, options.colonyKey), claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
-    const raw = makeTransport({ self: this.id, iceServers: options.iceServers }, { signaler: this.signals, pass: this.signaling });
+    const ice = () => (options.iceServers ? { iceServers: options.iceServers } : (this.signaling.ice ?? { iceServers: [] }));
+    const raw = makeTransport({ self: this.id, ice, problem: (text) => this.problem(text) }, { signaler: this.signals, pass: this.signaling });
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
-      admit: (peer) => !this.driver.protocol.refuses(peer, Date.now()),
+      admit: (peer) => this.classroom.allows(peer) && !this.driver.protocol.refuses(peer, Date.now()),
       handsTo: (via, to) => this.driver.protocol.handsTo(via, to),
       onDropped: (peer, reason, origin) => {
         this.note('security', `dropped a ${reason} envelope from ${origin} (via ${peer})`, { peer, reason, origin });
         this.step(misconduct(peer, reason, origin));
       },
     });
+    this.candidates = () => ({ ...(raw.candidates ?? { host: 0, srflx: 0, prflx: 0, relay: 0 }) });
+    const running = upgrades.at(-1);
+    if (running) this.classroom.adopted(running, true);
     // A rogue replays and forges what it heard, signatures and all: it keeps the wire form.
     raw.subscribe((event) => event.type === 'frame' && this.rogue?.capture(event.frame));
     this.publicKey = bytesToBase64url(claimed.identity.publicKey);
@@ -241,6 +266,11 @@ export class Bee implements HiveApi {
         this.note('security', `refused colony config version ${event.frame.version} from ${event.peer}: not signed by the bee it names`, { peer: event.peer });
       } else this.step(event);
     });
+    // The projector founding a new colony signs its URL's settings as the colony's first config:
+    // from then on the colony's config, not any tab's URL, says what every bee runs by.
+    if (options.founder === 'self' && upgrades.length === 0) {
+      void this.seedSettings({ ...(options.capacity === undefined ? {} : { capacity: options.capacity }), ...(options.elections === undefined ? {} : { queens: options.elections }) });
+    }
     this.timer = setInterval(() => this.onTick(), TICK_MS);
     // A hidden tab has throttled timers and may be closed any moment: a poor queen.
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -257,6 +287,7 @@ export class Bee implements HiveApi {
       forgedUpgrades: this.forgedUpgrades,
       signaling: this.signaling.connected,
       connections: this.links.connectionsCreated,
+      candidates: this.candidates(),
       meshSignals: this.signals.relayed,
       vote: this.kept.vote && { ...this.kept.vote },
       outbox: this.outgoing.outbox.pending().length,
@@ -304,6 +335,14 @@ export class Bee implements HiveApi {
 
   /** The founder signs the next version; a bee of a colony without one founds it (docs/security.md). */
   seedUpgrade(): Promise<number> {
+    return this.seedSettings({});
+  }
+
+  /**
+   * The founder signs the next version with `knobs` changed (capacity, queen mode) and the rest
+   * of the colony's settings kept; every bee runs by it once it arrives (src/hive/settings.ts).
+   */
+  seedSettings(knobs: Knobs & ClassroomSettings): Promise<number> {
     if (this.left) return Promise.reject(new HiveError('ERR_LEFT', LEFT));
     const { upgrade, founder } = this.driver.protocol.snapshot();
     if (founder !== null && founder !== this.id) {
@@ -312,10 +351,23 @@ export class Bee implements HiveApi {
     const version = (upgrade?.version ?? 0) + 1;
     if (version > MAX_VERSION) return Promise.reject(new HiveError('ERR_NO_MORE_VERSIONS', `a colony has at most ${MAX_VERSION} config versions: start a new colony`));
     const colour = UPGRADE_COLOURS[version % UPGRADE_COLOURS.length] as string;
-    const config = seedConfig(this.signer, this.options.colony, version, { colour }, `version ${version}, seeded by ${this.id}`);
-    this.note('upgrade', `seeded colony config version ${version}`, { version });
+    const settings = { ...lasting((upgrade?.config.settings ?? {}) as Record<string, unknown>), ...knobs, colour };
+    const changed = Object.entries(knobs).map(([knob, value]) => `${knob} ${typeof value === 'object' ? `${value.kind} ${value.bee}` : String(value)}`).join(', ');
+    const config = seedConfig(this.signer, this.options.colony, version, settings, `version ${version}${changed ? `: ${changed}` : ''}, seeded by ${this.id}`);
+    this.note('upgrade', `seeded colony config version ${version}${changed ? ` (${changed})` : ''}`, { version, ...knobs });
     this.step({ type: 'seed', version, config: { ...config } });
     return Promise.resolve(version);
+  }
+
+  /** The teacher's console: a signed one-time order for one bee (kill it, or make it go rogue). */
+  order(kind: OrderKind, bee: string): Promise<number> {
+    if (!isBeeId(bee)) return Promise.reject(new HiveError('ERR_NOT_A_BEE_ID', `not a bee id: ${String(bee)}`));
+    return this.seedSettings({ order: { kind, bee } });
+  }
+
+  /** Whether this bee left the colony (closed, or killed from the teacher's console). */
+  get gone(): boolean {
+    return this.left;
   }
 
   exportLog(): ExportedLog {
@@ -359,11 +411,6 @@ export class Bee implements HiveApi {
     return this.messages.add(listener);
   }
 
-  /** Library hook: every problem as it is added to `problems`. */
-  onProblem(listener: (problem: string) => void): () => void {
-    return this.problemsHeard.add(listener);
-  }
-
   /**
    * The tab is going away: a queen crowns a successor, and every bee says goodbye to its
    * neighbours so they need not wait for timeouts. Messages in flight stay in the outbox for the
@@ -380,6 +427,7 @@ export class Bee implements HiveApi {
     this.links.destroy();
     this.signaling.close();
     this.identity.close();
+    this.changes.emit();
   }
 
   private onWelcome(peers: string[]): void {
@@ -394,6 +442,14 @@ export class Bee implements HiveApi {
     if (!this.rogue) return;
     const { term, neighbours, hive, queen } = this.driver.protocol.snapshot();
     this.rogue.play({ id: this.id, hive, term, peers: neighbours, queen }, this.links);
+  }
+
+  private wireSend(peer: string, frame: Frame): void {
+    // A rogue that rewrites passes on what it relays its own way.
+    const rewritten = this.rogue?.rewrite(peer, frame, this.links);
+    if (rewritten) this.links.sendRaw(peer, rewritten);
+    else this.links.send(peer, frame);
+    if (frame.t === 'env' && frame.p.k === 'data') this.relays.emit({ id: frame.id, route: frame.route, next: peer });
   }
 
   private readonly onVisibility = (): void => this.step({ type: 'visibility', visible: document.visibilityState === 'visible' });
@@ -421,12 +477,20 @@ export class Bee implements HiveApi {
     this.problem('storage: a newer version of Hivemesh opened in another tab; this bee keeps running in memory');
   }
 
+  /**
+   * Hears every problem as it is added to `problems` (links that cannot be built or never connect,
+   * signaling and storage errors): the library's `problem` event. Returns the unsubscribe function.
+   */
+  onProblem(listener: (text: string) => void): () => void {
+    return this.troubles.add(listener);
+  }
+
   private problem(text: string): void {
     const seen = this.problems.indexOf(text);
     if (seen >= 0) this.problems.splice(seen, 1);
     this.problems.push(text);
     if (this.problems.length > PROBLEM_LIMIT) this.problems.shift();
-    this.problemsHeard.emit(text);
+    this.troubles.emit(text);
     this.changes.emit();
   }
 }

@@ -23,8 +23,6 @@ function readOptions(url: URL, session: Storage | null): JoinOptions {
   const transport = url.searchParams.get('transport') ?? 'simple-peer';
   if (transport !== 'simple-peer' && transport !== 'peerjs') throw new Error(`unknown transport "${transport}"`);
   const signal = url.searchParams.get('signal');
-  // STUN/TURN only when a deployment asks for it (?ice=stun:host:port,...): classrooms stay on the LAN.
-  const ice = url.searchParams.get('ice');
   const capacity = url.searchParams.get('capacity');
   if (capacity !== null && !(/^[0-9]{1,2}$/.test(capacity) && Number(capacity) >= 1 && Number(capacity) <= MAX_HIVE_WORKERS)) {
     throw new Error(`capacity must be a whole number from 1 to ${MAX_HIVE_WORKERS}, got "${capacity}"`);
@@ -38,13 +36,13 @@ function readOptions(url: URL, session: Storage | null): JoinOptions {
     transport,
     // `?signal=URL,URL…`: servers sharing colonies (docs/deploy.md), tried in turn.
     signal: signal ? signal.split(',').map((each) => new URL(each, url)) : url,
-    iceServers: ice ? ice.split(',').map((urls) => ({ urls })) : [],
     session,
     ...(colonyKey === null ? {} : { colonyKey }),
     ...(capacity === null ? {} : { capacity: Number(capacity) }),
     // `?queens=off` keeps the colony in discovery mode (demos of the slow mesh, the upgrade benchmark).
     elections: url.searchParams.get('queens') !== 'off',
     ...(founder === null ? {} : { founder }),
+    observer: url.searchParams.get('view') === 'hive',
   };
 }
 

@@ -87,7 +87,7 @@ export class Candidacy {
     if (others.length + 1 <= 2 * config.capacity) {
       if (others.length === 0 || now - roster.changedAt < config.rosterSettleMs) return null;
       bees = others;
-    } else bees = [...links.open].filter(([, link]) => link.follows === null).map(([peer]) => peer);
+    } else bees = [...links.open].filter(([, link]) => link.follows === null && !link.observer).map(([peer]) => peer);
     return founding(rng.hex(8), [self, ...bees.slice(0, MAX_HIVE_WORKERS)]);
   }
 

@@ -6,7 +6,7 @@ import type { Frame, HiveEntry } from './frames';
 import type { Seal } from './certificate';
 import type { Membership } from './membership';
 
-export type Role = 'egg' | 'worker' | 'candidate' | 'queen' | 'evicted';
+export type Role = 'egg' | 'worker' | 'candidate' | 'queen' | 'evicted' | 'observer';
 
 export interface HiveConfig {
   heartbeatIntervalMs: number;
@@ -51,6 +51,8 @@ export interface HiveConfig {
   elections: boolean;
   /** The colony's founder as the join link pins it (`?founder=`): the only signer of its configs. */
   founder: string | null;
+  /** An observer (the projector) watches the colony: it never votes, campaigns, follows or reigns, and no hive counts it. */
+  observer: boolean;
 }
 
 export const DEFAULT_CONFIG: HiveConfig = {
@@ -80,6 +82,7 @@ export const DEFAULT_CONFIG: HiveConfig = {
   hiveTimeoutMs: 6000,
   elections: true,
   founder: null,
+  observer: false,
 };
 
 export interface Delivered {

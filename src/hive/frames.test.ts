@@ -40,6 +40,9 @@ describe('parseFrame', () => {
     const hb = { t: 'hb', digest: [], hives: [], term: 0, queen: null, hive: null, hiveVersion: null, uptimeMs: 0, visible: true, version: 0 };
     expect(parseFrame(JSON.stringify(hb))).toEqual(hb);
     expect(parseFrame(JSON.stringify({ ...hb, founder: 'Mallory' }))).toBeNull();
+    // An observer says so with `true`, and nothing else passes for it.
+    expect(parseFrame(JSON.stringify({ ...hb, observer: true }))).toEqual({ ...hb, observer: true });
+    expect(parseFrame(JSON.stringify({ ...hb, observer: 'yes' }))).toBeNull();
   });
 
   it.each([

@@ -75,6 +75,8 @@ export interface Heartbeat {
   /** The colony config version this bee runs (0: none adopted), and its founder (null: none yet; older bees leave it out). */
   version: number;
   founder?: string | null;
+  /** Said by an observer (the projector): never counted among a hive's members or founders. */
+  observer?: true;
 }
 
 /** What an envelope carries. */
@@ -299,8 +301,8 @@ export function parseFrameValue(value: unknown): Frame | null {
   const f = value as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
-      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder))
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }) }
+      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder)) && (f.observer === undefined || f.observer === true)
+        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }), ...(f.observer === true ? { observer: true as const } : {}) }
         : null;
     case 'up':
       return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0

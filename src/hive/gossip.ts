@@ -55,10 +55,14 @@ export class Gossip {
     const { queen, term } = standing;
     const inHive = queen !== null;
     const worker = inHive && !reign;
+    const digest = roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : undefined);
+    const observer = standing.duty === 'observer';
     return {
       t: 'hb',
-      digest: roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : undefined),
-      hives: hives.digest(reign ? reign.entry(now, this.host.workers()) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
+      // An observer passes no news on, of others (it would join parts the network cut) or of
+      // itself (no roster, so no founding membership, ever counts it).
+      digest: observer ? [] : digest,
+      hives: observer ? [] : hives.digest(reign ? reign.entry(now, this.host.workers()) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
       term,
       queen,
       hive: this.host.hive(),
@@ -67,6 +71,7 @@ export class Gossip {
       visible: this.host.visible(),
       version: upgrades.version,
       founder: upgrades.founder,
+      ...(observer ? { observer: true as const } : {}),
     };
   }
 
@@ -85,6 +90,7 @@ export class Gossip {
     link.visible = frame.visible;
     upgrades.heard(link, frame.version);
     link.founder = frame.founder ?? null;
+    link.observer = frame.observer === true;
     if (upgrades.version > frame.version) upgrades.spread(this.host.whereabouts());
     // The queen's own heartbeat on a direct link is as good as her claim.
     if (peer === s.queen && frame.queen === peer && !reign) s.heardAt = now;

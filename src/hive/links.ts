@@ -21,6 +21,8 @@ export interface LinkState extends WorkerFitness {
   pushed: number;
   /** The founder of the configs the far end runs (null: none yet, or not said). */
   founder: string | null;
+  /** The far end said it is an observer: it watches, and counts in no hive. */
+  observer: boolean;
   /** For a queen: when she last sent this bee her claim (it did not follow her yet), and her membership (it lagged). */
   claimedAt: number;
   updatedAt: number;
@@ -82,7 +84,7 @@ export class Links {
       this.fx.push({ type: 'unlink', peer });
       return false;
     }
-    this.open.set(peer, { lastFrameAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, founder: null, claimedAt: -Infinity, updatedAt: -Infinity });
+    this.open.set(peer, { lastFrameAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, founder: null, observer: false, claimedAt: -Infinity, updatedAt: -Infinity });
     return true;
   }
 

@@ -75,7 +75,8 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
   const fx = new Effects();
   const counters = noCounters();
   const restored = options.restored ?? NOTHING_RESTORED;
-  const config = options.config ?? DEFAULT_CONFIG;
+  // Its own copy: the colony's config changes some settings of it as it goes (settings.ts).
+  const config = { ...(options.config ?? DEFAULT_CONFIG) };
   const rules = options.rules ?? ELECTION_RULES;
   const roster = new Roster(id, config.rosterTimeoutMs);
   const hives = new HiveMap(id);

@@ -14,12 +14,13 @@ import type { Claim, Notary } from './certificate';
 import type { Postbox } from './delivery';
 import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from './events';
 import type { ConductSnapshot, Warden } from './eviction';
-import type { Envelope, Frame } from './frames';
+import type { Envelope, Frame, Payload } from './frames';
 import type { Gossip } from './gossip';
 import type { Links } from './links';
 import type { Neighbours } from './neighbours';
 import { assemble, type ProtocolOptions } from './parts';
 import { Reign, RELAY_LOAD_BEATS, type Court } from './queen';
+import { applyKnobs } from './settings';
 import type { Rng } from './rng';
 import type { Roster } from './roster';
 import type { Router } from './routing';
@@ -30,6 +31,9 @@ import type { View } from './view';
 export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Restored, Role, Snapshot, Upgrade } from './events';
 export { DEFAULT_CONFIG } from './events';
 export type { ProtocolOptions } from './parts';
+
+/** What hives are governed by: an observer hears it go by (elections it judges like any non-member). */
+const GOVERNING: ReadonlySet<Payload['k']> = new Set(['vote', 'queen', 'members', 'stored', 'crown', 'later', 'breed', 'move']);
 
 export class Protocol {
   // The bee's parts (parts.ts builds and wires them).
@@ -81,6 +85,8 @@ export class Protocol {
       becomeQueen: (claim, now) => this.becomeQueen(claim, now),
       stepDown: (now) => this.stepDown(now),
     }));
+    if (this.config.observer) this.becomeObserver();
+    applyKnobs(this.config, this.upgrades.upgrade);
   }
 
   step(event: HiveEvent, now: number): Effect[] {
@@ -92,6 +98,7 @@ export class Protocol {
     if (Number.isNaN(this.startedAt)) this.startedAt = now;
     // What the UI shows, compared field by field after the event (this runs for every frame).
     const before = this.view.shown();
+    const version = this.upgrades.version;
     switch (event.type) {
       case 'tick': this.onTick(now); break;
       case 'welcome': this.neighbours.onWelcome(event.peers, now); break;
@@ -112,6 +119,7 @@ export class Protocol {
       case 'seed': this.upgrades.offer({ version: event.version, config: event.config, route: [this.id] }, this.view.whereabouts()); break;
       case 'leave': this.onLeave(now); break;
     }
+    if (this.upgrades.version !== version) applyKnobs(this.config, this.upgrades.upgrade);
     const after = this.view.shown();
     if (after.role !== before.role || after.term !== before.term || after.queen !== before.queen || after.hive !== before.hive || after.reign !== before.reign) {
       this.fx.push({ type: 'roleChanged', ...after });
@@ -164,6 +172,15 @@ export class Protocol {
   }
 
   // ---- roles: each is entered in one place ---------------------------------------------------
+
+  /**
+   * Watches the colony and governs nothing, for good (the projector): it never campaigns, follows,
+   * reigns or stores a membership; it judges elections like any bee that is no member (it ignores
+   * them), and heartbeats say what it is so that no hive counts it (gossip.ts).
+   */
+  private becomeObserver(): void {
+    this.standing.duty = 'observer';
+  }
 
   /** Follows `queen`, of `hive`, reigning in `reign`: links to her and routes through her. */
   private becomeWorker(queen: string, hive: string, reign: number, now: number): void {
@@ -252,7 +269,8 @@ export class Protocol {
   // ---- time ------------------------------------------------------------------------------
 
   private onTick(now: number): void {
-    this.candidacy.start(now);
+    const governs = this.standing.duty !== 'observer';
+    if (governs) this.candidacy.start(now);
     if (now >= this.nextBeatAt) this.onBeat(now);
     // A queen, or a queenless bee, looks for parts of the colony it does not know (a healed
     // partition, a split mesh); a bee with no link at all needs fresh introductions anyway.
@@ -263,7 +281,7 @@ export class Protocol {
     this.gossip.expire(now);
     this.links.expire(now);
     this.links.keepNeighbours(this.roster.others(), now);
-    if (!this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
+    if (governs && !this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
     this.postbox.onTick(now);
     this.allegiance.onTick(now);
     this.warden.onTick(now);
@@ -315,12 +333,16 @@ export class Protocol {
     const route = [...env.route, this.id];
     this.router.cameFrom(env.from, peer);
     const onward = env.to === null || env.to === this.id ? this.consume(env, route, now) : true;
-    if (env.to !== this.id && onward) this.router.passOn(env, route, peer);
+    // An observer relays nothing: linked to every part of the room, it must not join parts the
+    // network has cut (a split room), nor carry a hive's traffic.
+    if (env.to !== this.id && onward && this.standing.duty !== 'observer') this.router.passOn(env, route, peer);
   }
 
   /** Act on an envelope addressed to this bee or to everyone; false stops a flood here. */
   private consume(env: Envelope, route: string[], now: number): boolean {
     const p = env.p;
+    // An observer lets claims, votes and membership changes pass by and acts on none of them.
+    if (this.standing.duty === 'observer' && GOVERNING.has(p.k)) return true;
     switch (p.k) {
       case 'data': this.postbox.onData(env, p, route, now); return true;
       case 'ack': this.postbox.onAck(p.msg, route); return true;

@@ -6,7 +6,7 @@ import type { Seal } from './certificate';
 import type { Effects, Restored } from './events';
 import type { Membership } from './membership';
 
-export type Duty = 'worker' | 'candidate' | 'queen';
+export type Duty = 'worker' | 'candidate' | 'queen' | 'observer';
 
 export class Standing {
   duty: Duty = 'worker';

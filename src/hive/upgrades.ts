@@ -104,7 +104,8 @@ export class Upgrades {
       const from = Math.max(link.version, link.pushed);
       // Up to date, too far behind what we kept to take its next from us, or another colony's lineage.
       if (from >= this.version || from < first.version - 1 || (link.founder !== null && link.founder !== this.founder)) continue;
-      const allowed = isQueen ? link.follows === this.self || link.follows === peer : queenLinked ? peer === queen : true;
+      // An observer takes the colony's config from whoever it watches.
+      const allowed = link.observer || (isQueen ? link.follows === this.self || link.follows === peer : queenLinked ? peer === queen : true);
       if (!allowed) continue;
       const batch = this.chain.slice(from + 1 - first.version, from + 1 - first.version + HANDOVER_BATCH);
       link.pushed = batch.at(-1)!.version;

@@ -17,7 +17,10 @@ export interface JoinOptions {
    * (docs/deploy.md), tried in turn. This page's origin by default.
    */
   signal?: string | URL | ReadonlyArray<string | URL>;
-  /** STUN/TURN servers for RTCPeerConnection; none by default (bees on one LAN need none). */
+  /**
+   * STUN/TURN servers for RTCPeerConnection. Absent: the server's, handed out with each welcome
+   * (its own STUN responder, ICE_SERVERS, time-limited TURN credentials: docs/deploy.md).
+   */
   iceServers?: RTCIceServer[];
   /** A colony passphrase: links prove it and bodies are sealed under it (docs/security.md). */
   passphrase?: string;
@@ -35,6 +38,8 @@ export interface JoinOptions {
   elections?: boolean;
   /** The only bee whose colony configs are taken (a bee id), or 'self'. */
   founder?: string;
+  /** Watch only (the projector): never vote, reign or count in a hive. */
+  observer?: boolean;
 }
 
 function sessionStorageOrNull(): Storage | null {
@@ -66,11 +71,12 @@ export async function joinColony(options: JoinOptions): Promise<Colony> {
       colony,
       transport,
       servers: [options.signal ?? location.href].flat().map((each) => new URL(each, location.href)),
-      iceServers: options.iceServers ?? [],
+      ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),
       colonyKey,
       ...(capacity === undefined ? {} : { capacity }),
       ...(options.elections === undefined ? {} : { elections: options.elections }),
       ...(founder === undefined ? {} : { founder }),
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
     },
     { session: memory ? null : options.session === undefined ? sessionStorageOrNull() : options.session, reset: options.reset ?? false, memory },
   );

@@ -8,6 +8,7 @@
 import { Peer, type DataConnection } from 'peerjs';
 import { SendQueue } from './send-queue';
 import { linkFingerprints } from './dtls-fingerprints';
+import { IceWatch } from './ice-watch';
 import { Listeners, type LinkEvent, type LinkFingerprints, type Transport, type TransportOptions } from './transport';
 
 export const PEERJS_PATH = '/peerjs';
@@ -45,11 +46,13 @@ export class PeerJsTransport implements Transport {
   private usedToken: string | null = null;
   private refusedToken: string | null = null;
   private destroyed = false;
+  private readonly ice: IceWatch;
 
   constructor(
     private readonly options: TransportOptions,
     private readonly pass: PeerJsPass,
   ) {
+    this.ice = new IceWatch(options.problem ?? (() => {}));
     this.stopPass = pass.subscribe((event) => event.type === 'welcome' && this.connect());
     this.connect();
   }
@@ -60,7 +63,16 @@ export class PeerJsTransport implements Transport {
       this.waiting.add(peer);
       return;
     }
-    this.adopt(peer, this.peer.connect(peer, { reliable: true, serialization: 'raw' }));
+    let conn: DataConnection;
+    try {
+      conn = this.peer.connect(peer, { reliable: true, serialization: 'raw' });
+    } catch (err) {
+      // The browser refused the ICE server list: no link to anyone can be built.
+      this.options.problem?.(`could not build a peer connection: ${(err as Error).message}`);
+      this.listeners.emit({ type: 'closed', peer, reason: 'ERR_PC_CONSTRUCTOR' });
+      return;
+    }
+    this.adopt(peer, conn);
   }
 
   send(peer: string, frame: string, rival = false): boolean {
@@ -91,6 +103,10 @@ export class PeerJsTransport implements Transport {
     return linkFingerprints((rival ? this.rivals : this.links).get(peer)?.conn.peerConnection);
   }
 
+  get candidates() {
+    return this.ice.candidates;
+  }
+
   subscribe(listener: (event: LinkEvent) => void): () => void {
     return this.listeners.add(listener);
   }
@@ -118,12 +134,18 @@ export class PeerJsTransport implements Transport {
       this.peer = null;
     }
     const peer = this.peer;
+    // A (re)join's welcome may bring fresh TURN credentials: new connections take them.
+    if (peer) peer.options.config = this.config();
     if (peer && !peer.destroyed && !peer.disconnected) return;
     this.usedToken = token;
     if (peer && !peer.destroyed) {
       peer.options.token = token;
       peer.reconnect();
     } else this.open(token);
+  }
+
+  private config(): RTCConfiguration {
+    return this.options.ice?.() ?? { iceServers: [] };
   }
 
   private open(token: string): void {
@@ -136,7 +158,7 @@ export class PeerJsTransport implements Transport {
       key: 'peerjs',
       token,
       secure,
-      config: { iceServers: this.options.iceServers ?? [] },
+      config: this.config(),
     });
     this.peer = peer;
     this.peerServer = server.href;
@@ -177,6 +199,7 @@ export class PeerJsTransport implements Transport {
 
   private adopt(peer: string, conn: DataConnection, rival = false): void {
     this.connectionsCreated++;
+    this.ice.watch(conn.peerConnection, peer);
     const link: ConnLink = { conn, queue: null };
     (rival ? this.rivals : this.links).set(peer, link);
     /** What this link is now (a rival becomes the link when promoted), or null once it is gone. */

@@ -35,6 +35,51 @@ export function jsonDepthWithin(value: unknown, maxDepth: number): boolean {
   return true;
 }
 
+/** One STUN or TURN server as RTCIceServer states it; TURN needs username and credential. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** The ICE part of an RTCConfiguration the server hands to bees with every welcome. */
+export interface IceConfig {
+  iceServers: IceServer[];
+  /** 'relay': only TURN relay candidates (a network that isolates clients from each other). */
+  iceTransportPolicy: 'all' | 'relay';
+}
+
+/** More would only slow every peer connection's gathering down. */
+export const MAX_ICE_SERVERS = 8;
+const MAX_ICE_STRING_CHARS = 512;
+const ICE_URL = /^(stun|stuns|turn|turns):[^\s]+$/;
+
+const isIceString = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_ICE_STRING_CHARS;
+
+/** An ICE server list as bees and the server accept it: STUN/TURN URLs and string credentials only, bounded. */
+export function parseIceServers(value: unknown): IceServer[] | null {
+  if (!Array.isArray(value) || value.length > MAX_ICE_SERVERS) return null;
+  const servers: IceServer[] = [];
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'object' || item === null) return null;
+    const { urls, username, credential } = item as Record<string, unknown>;
+    const list = typeof urls === 'string' ? [urls] : urls;
+    if (!Array.isArray(list) || list.length === 0 || list.length > MAX_ICE_SERVERS) return null;
+    if (!list.every((url) => isIceString(url) && ICE_URL.test(url))) return null;
+    if ((username !== undefined && !isIceString(username)) || (credential !== undefined && !isIceString(credential))) return null;
+    servers.push({ urls: urls as string | string[], ...(username === undefined ? {} : { username }), ...(credential === undefined ? {} : { credential }) });
+  }
+  return servers;
+}
+
+function parseIceConfig(value: unknown): IceConfig | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { iceServers, iceTransportPolicy } = value as Record<string, unknown>;
+  const servers = parseIceServers(iceServers);
+  if (servers === null || (iceTransportPolicy !== 'all' && iceTransportPolicy !== 'relay')) return null;
+  return { iceServers: servers, iceTransportPolicy };
+}
+
 /** Bee → server. */
 export type ClientMessage =
   /** Answers the server's challenge: `key` hashes to `bee` and `proof` signs the nonce (join-proof.ts). */
@@ -47,8 +92,12 @@ export type ClientMessage =
 export type ServerMessage =
   /** The first frame on every socket: the nonce a join must sign. */
   | { type: 'challenge'; nonce: string }
-  /** `token` admits this bee, and only it, to the PeerJS endpoint while this socket is its own. */
-  | { type: 'welcome'; bee: string; colony: string; peers: string[]; token: string }
+  /**
+   * `token` admits this bee, and only it, to the PeerJS endpoint while this socket is its own.
+   * `ice` is what its peer connections use (the server's STUN responder, ICE_SERVERS, TURN
+   * credentials); a welcome without it, or with one the bee cannot read, means no ICE servers.
+   */
+  | { type: 'welcome'; bee: string; colony: string; peers: string[]; token: string; ice?: IceConfig }
   | { type: 'sample'; peers: string[] }
   | { type: 'signal'; from: string; data: unknown }
   | { type: 'left'; bee: string }
@@ -110,6 +159,11 @@ export function parseClientMessage(raw: string): Parsed<ClientMessage> {
   }
 }
 
+const iceOf = (value: unknown): { ice?: IceConfig } => {
+  const ice = parseIceConfig(value);
+  return ice === null ? {} : { ice };
+};
+
 /** The client trusts the server less than fully: anything unexpected is dropped (null). */
 export function parseServerMessage(raw: string): ServerMessage | null {
   if (raw.length > MAX_SIGNAL_FRAME_BYTES) return null;
@@ -120,7 +174,7 @@ export function parseServerMessage(raw: string): ServerMessage | null {
       return base64url(msg.nonce, NONCE_CHARS) ? { type: 'challenge', nonce: msg.nonce } : null;
     case 'welcome':
       return isBeeId(msg.bee) && isColonyName(msg.colony) && Array.isArray(msg.peers) && msg.peers.every(isBeeId) && base64url(msg.token, TOKEN_CHARS)
-        ? { type: 'welcome', bee: msg.bee, colony: msg.colony, peers: msg.peers, token: msg.token }
+        ? { type: 'welcome', bee: msg.bee, colony: msg.colony, peers: msg.peers, token: msg.token, ...iceOf(msg.ice) }
         : null;
     case 'sample':
       return Array.isArray(msg.peers) && msg.peers.every(isBeeId) ? { type: 'sample', peers: msg.peers } : null;

@@ -8,7 +8,7 @@
 
 import type { Identity } from '../crypto/identity';
 import { proveJoin } from './join-proof';
-import { parseServerMessage, SIGNAL_PATH, type ClientMessage, type ServerMessage } from './signal-protocol';
+import { parseServerMessage, SIGNAL_PATH, type ClientMessage, type IceConfig, type ServerMessage } from './signal-protocol';
 import { Listeners, type Signaler } from './transport';
 
 const RECONNECT_MIN_MS = 500;
@@ -30,6 +30,8 @@ export class SignalingClient implements Signaler {
   connected = false;
   /** What admits this bee to the PeerJS endpoint; new with every welcome, null before the first. */
   token: string | null = null;
+  /** The ICE servers and policy of the latest welcome; null before the first (or none sent). */
+  ice: IceConfig | null = null;
   /** The server whose welcome brought `token` (it, or any instance it shares colonies with, admits it). */
   server: URL;
   private next = 0;
@@ -104,6 +106,7 @@ export class SignalingClient implements Signaler {
       case 'welcome':
         this.reconnectDelayMs = RECONNECT_MIN_MS;
         this.token = message.token;
+        this.ice = message.ice ?? null;
         this.server = server;
         this.setConnected(true);
         this.events.emit({ type: 'welcome', peers: message.peers });

@@ -6,6 +6,7 @@ import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { Instance as PeerInstance, SignalData } from 'simple-peer';
 import { SendQueue } from './send-queue';
 import { linkFingerprints } from './dtls-fingerprints';
+import { IceWatch } from './ice-watch';
 import { Listeners, type LinkEvent, type LinkFingerprints, type Signaler, type Transport, type TransportOptions } from './transport';
 
 /** What travels through the Signaler: simple-peer's signal, tagged with the link it belongs to. */
@@ -43,11 +44,13 @@ export class SimplePeerTransport implements Transport {
   private readonly listeners = new Listeners<LinkEvent>();
   private readonly stopSignals: () => void;
   private destroyed = false;
+  private readonly ice: IceWatch;
 
   constructor(
     private readonly options: TransportOptions,
     private readonly signaler: Signaler,
   ) {
+    this.ice = new IceWatch(options.problem ?? (() => {}));
     this.stopSignals = signaler.onSignal((from, data) => this.onSignal(from, data));
   }
 
@@ -81,6 +84,10 @@ export class SimplePeerTransport implements Transport {
   fingerprints(peer: string, rival = false): LinkFingerprints | null {
     // simple-peer keeps its RTCPeerConnection private, as it does its data channel (below).
     return linkFingerprints(((rival ? this.rivals : this.links).get(peer)?.peer as unknown as { _pc?: RTCPeerConnection } | undefined)?._pc);
+  }
+
+  get candidates() {
+    return this.ice.candidates;
   }
 
   subscribe(listener: (event: LinkEvent) => void): () => void {
@@ -120,8 +127,10 @@ export class SimplePeerTransport implements Transport {
   }
 
   private create(peer: string, nonce: string, initiator: boolean, rival = false): PeerLink {
-    const instance = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.options.iceServers ?? [] } });
+    const instance = new SimplePeer({ initiator, trickle: true, config: this.options.ice?.() ?? { iceServers: [] } });
     this.connectionsCreated++;
+    // simple-peer keeps its RTCPeerConnection private (none when building it failed).
+    this.ice.watch((instance as unknown as { _pc?: RTCPeerConnection })._pc, peer);
     const link: PeerLink = { peer: instance, nonce, initiator, queue: null };
     (rival ? this.rivals : this.links).set(peer, link);
     instance.on('signal', (sp: SignalData) => this.signaler.sendSignal(peer, { link: nonce, init: initiator, sp } satisfies LinkSignal));
@@ -146,7 +155,11 @@ export class SimplePeerTransport implements Transport {
       this.listeners.emit({ type: 'frame', peer, frame, ...as });
     });
     instance.on('close', () => this.drop(peer, link, 'closed'));
-    instance.on('error', (err: Error & { code?: string }) => this.drop(peer, link, err.code ?? err.message));
+    instance.on('error', (err: Error & { code?: string }) => {
+      // An ICE server list the browser refuses fails every link alike: say it once, in its words.
+      if (err.code === 'ERR_PC_CONSTRUCTOR') this.options.problem?.(`could not build a peer connection: ${err.message}`);
+      this.drop(peer, link, err.code ?? err.message);
+    });
     return link;
   }
 

@@ -1,6 +1,8 @@
 // The one contract every link technology meets. The bee driver speaks only this;
 // adapters: simple-peer.ts (default), peerjs.ts, memory.ts (tests, simulator).
 
+import type { CandidateCounts, IceSource } from './ice-watch';
+
 export type TransportKind = 'simple-peer' | 'peerjs' | 'memory';
 
 /**
@@ -43,6 +45,8 @@ export interface Transport {
    * handshake to sign. Absent on transports without DTLS (in-memory).
    */
   fingerprints?(peer: string, rival?: boolean): LinkFingerprints | null;
+  /** Local ICE candidates gathered so far, by type; absent on transports without ICE (in-memory). */
+  readonly candidates?: CandidateCounts;
 }
 
 /** DTLS certificate fingerprints of one link, as this end's SDP and the far end's state them. */
@@ -67,8 +71,10 @@ export const LOW_WATER_BYTES = 256 * 1024;
 export interface TransportOptions {
   /** This bee's id. */
   self: string;
-  /** ICE servers; empty by default so nothing leaves the LAN (tests, classrooms). */
-  iceServers?: RTCIceServer[];
+  /** ICE servers and policy for each new peer connection; none when absent. */
+  ice?: IceSource;
+  /** Why a link could not be built or never connected, in words for the page (ice-watch.ts). */
+  problem?: (text: string) => void;
 }
 
 /** A tiny listener set shared by the adapters. */

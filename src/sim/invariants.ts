@@ -5,6 +5,7 @@
 // judged once the run is over. Liveness (2, 3) and delivery (4) are checked once faults stopped.
 
 import { certifies, type Notary } from '../hive/certificate';
+import type { Membership } from '../hive/membership';
 import type { Effect } from '../hive/protocol';
 import { simNotary } from './notary';
 import type { SimBee, World } from './world';
@@ -54,10 +55,19 @@ export class InvariantChecker {
   constructor(private readonly world: World) {
     this.notary = simNotary('', world.notaryKey);
     world.observer = (bee, effect, now) => {
+      if (effect.type === 'persist') this.onPersist(bee, effect.votedFor, effect.membership, now);
       if (effect.type === 'persist') this.onVote(bee, effect.term, effect.votedFor, now);
+      else if (bee.observer) this.fail(1, now, `observer ${bee.id} became ${effect.role}`);
       else if (effect.role === 'queen') this.onCrowned(bee, effect, now);
       else if (effect.role === 'worker' && effect.queen !== null) this.onFollow(bee, effect, now);
     };
+  }
+
+  /** An observer votes for nobody and no hive's membership counts it, whoever stores that membership. */
+  private onPersist(bee: SimBee, votedFor: string | null, membership: Membership | null, now: number): void {
+    if (bee.observer && votedFor !== null) this.fail(1, now, `observer ${bee.id} voted for ${votedFor}`);
+    const counted = membership?.members.find((member) => this.world.bees.get(member)?.observer);
+    if (counted !== undefined) this.fail(1, now, `observer ${counted} is a member of hive ${membership!.hive} (stored by ${bee.id})`);
   }
 
   /** One vote per bee and term, whichever life cast it: a reload restarts from the disk, never from scratch. */
@@ -123,7 +133,8 @@ export class InvariantChecker {
    * been evicted or shut out: invariant 2 exempts evicted bees, and a false eviction would hide there.
    */
   checkSettled(capacity: number): void {
-    const live = this.world.liveIds().map((id) => this.world.bees.get(id) as SimBee);
+    // Observers watch: they are in no hive, by design.
+    const live = this.world.liveIds().map((id) => this.world.bees.get(id) as SimBee).filter((bee) => !bee.observer);
     for (const bee of live) {
       const { condemned, evicted } = bee.protocol.conduct();
       const offences = Object.entries(condemned).filter(([, count]) => count > 0);

@@ -88,6 +88,21 @@ function lostWrites(broken: Broken): InvariantChecker {
   return checker;
 }
 
+/** Seven bees watched by an observer (the projector); their queen dies and they elect another. */
+function watchedFailover(broken: Broken): InvariantChecker {
+  const world = new World({ seed: 47, ...broken });
+  const checker = new InvariantChecker(world);
+  world.addBee({ observer: true });
+  for (let i = 0; i < 7; i++) {
+    world.addBee();
+    world.runFor(100);
+  }
+  world.runFor(15_000);
+  world.crashBee(queenOf(world));
+  world.runFor(15_000);
+  return checker;
+}
+
 const mutated = (rules: Partial<ElectionRules>): Broken => ({ rules: { ...ELECTION_RULES, ...rules } });
 
 describe('the checker fails a run whose protocol is broken on purpose', () => {
@@ -106,6 +121,11 @@ describe('the checker fails a run whose protocol is broken on purpose', () => {
   it('sending a vote before it is written: a bee votes twice in a term across a reload', () => {
     expect(kinds(lostWrites({}))).toEqual([]);
     expect(kinds(lostWrites({ framesWaitForWrites: false }))).toContainEqual(expect.stringMatching(/voted for … and … in term \d+ \(life 1, then life 2 after a reload\)$/));
+  });
+
+  it('letting an observer vote: the projector casts a ballot', () => {
+    expect(kinds(watchedFailover({}))).toEqual([]);
+    expect(kinds(watchedFailover(mutated({ mayVote: () => true })))).toContainEqual(expect.stringMatching(/^observer … voted for …$/));
   });
 
   it('following a claim whose certificate does not verify: bees follow a queen never crowned', () => {

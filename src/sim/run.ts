@@ -85,7 +85,7 @@ export function settledHives(world: World): number | null {
   const queens = new Map<string, { workers: string[]; court: string[] }>();
   let workers = 0;
   for (const bee of world.bees.values()) {
-    if (!bee.alive) continue;
+    if (!bee.alive || bee.observer) continue;
     if (bee.role === 'queen') queens.set(bee.id, bee.protocol.hiveView());
     else workers++;
   }

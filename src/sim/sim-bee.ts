@@ -46,7 +46,11 @@ export class SimBee {
   /** This page load's driver: the World steps the bee through it, as a tab's page does. */
   driver!: Driver;
 
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    /** A projector: it watches, and never votes, reigns or counts in a hive. */
+    readonly observer = false,
+  ) {}
 
   get protocol(): Protocol {
     return this.driver.protocol;

@@ -96,9 +96,9 @@ export class World {
   }
 
   /** A new bee opens the colony: the (simulated) signaling server welcomes it with a sample. */
-  addBee(): string {
+  addBee(as: { observer?: boolean } = {}): string {
     const id = this.rng.hex(8);
-    const bee = new SimBee(id);
+    const bee = new SimBee(id, as.observer === true);
     this.openPage(bee);
     this.bees.set(id, bee);
     this.census.joined(id);
@@ -108,7 +108,7 @@ export class World {
 
   /** A page load of `bee`: a new Protocol (restored from its disk after a reload) and its driver. */
   private openPage(bee: SimBee, restored?: Disk): void {
-    const protocol = new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: this.config, rules: this.rules, ...(restored ? { restored } : {}) });
+    const protocol = new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: bee.observer ? { ...this.config, observer: true } : this.config, rules: this.rules, ...(restored ? { restored } : {}) });
     bee.driver = this.drive(bee, protocol);
   }
 

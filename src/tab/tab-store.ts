@@ -23,7 +23,7 @@ export class TabStore implements Store {
     readonly inbox: Inbox,
     /** The vote loaded from storage, then as last written. */
     public vote: VoteState | null,
-    private readonly context: { id: string; colonyKey: Uint8Array | null; note: Note; onDelivered: (message: Delivered) => void },
+    private readonly context: { id: string; colonyKey: Uint8Array | null; note: Note; onDelivered: (message: Delivered) => void; onAdopted?: (upgrade: Upgrade) => void },
   ) {}
 
   persist(standing: PersistEffect): Written {
@@ -50,6 +50,7 @@ export class TabStore implements Store {
 
   adopt(upgrade: Upgrade, chain: readonly Upgrade[]): Written {
     this.context.note('upgrade', `adopted colony config version ${upgrade.version} via ${upgrade.route.join(' → ')}`, { ...upgrade });
+    this.context.onAdopted?.(upgrade);
     return this.written(this.store.saveUpgrade(chain));
   }
 

@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 
 // The automation contract (docs/api.md) as the tests see it: stated here independently of the
 // app's own types, so a change to the contract shows up as a test change.
-export type Role = 'egg' | 'worker' | 'candidate' | 'queen' | 'evicted';
+export type Role = 'egg' | 'worker' | 'candidate' | 'queen' | 'evicted' | 'observer';
 
 export interface Snapshot {
   id: string;

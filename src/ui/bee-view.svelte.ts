@@ -37,6 +37,12 @@ export class BeeView {
     this.left = true;
   }
 
+  /** A line on the timeline for something done here (a setting changed from the projector). */
+  note(text: string): void {
+    this.feed.note(Date.now(), text);
+    this.timeline = this.feed.timeline;
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -53,6 +59,8 @@ export class BeeView {
 
   private refresh(): void {
     this.snapshot = this.bee.snapshot();
+    // Killed from the teacher's console: the page says so as if its own button had done it.
+    if (this.bee.gone) this.left = true;
     const inbox = this.bee.inbox();
     for (const entry of inbox) {
       if (this.seenInbox.has(entry.id)) continue;

@@ -17,5 +17,7 @@ export const ICON_PATHS: Record<IconName, string> = {
   queen: 'M2.5 7.5l5 4.2L12 4.5l4.5 7.2 5-4.2-2.2 11H4.7zM4.7 19.8h14.6v2H4.7z',
   // A no-entry sign: a disc with a bar cut out.
   evicted: 'M12 2a10 10 0 1 1 0 20a10 10 0 1 1 0-20zM6 10.4h12v3.2H6z',
+  // An eye: it watches and takes no part.
+  observer: 'M12 5c5 0 9 4.5 10 7c-1 2.5-5 7-10 7S3 14.5 2 12c1-2.5 5-7 10-7zM12 8.5a3.5 3.5 0 1 0 0 7a3.5 3.5 0 1 0 0-7z',
   unknown: 'M12 8a4 4 0 1 1 0 8a4 4 0 1 1 0-8z',
 };

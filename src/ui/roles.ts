@@ -20,6 +20,7 @@ export const ROLE_STYLES: Record<MapRole, RoleStyle> = {
   candidate: { label: 'candidate', fill: '#f29e4c', ink: '#2b2118' },
   queen: { label: 'queen', fill: '#7b3fa0', ink: '#ffffff' },
   evicted: { label: 'evicted', fill: '#9b1c1c', ink: '#ffffff' },
+  observer: { label: 'observer', fill: '#3b5b7a', ink: '#ffffff' },
   unknown: { label: 'bee', fill: '#b8a894', ink: '#2b2118' },
 };
 

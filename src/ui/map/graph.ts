@@ -57,7 +57,7 @@ export class LinkSet {
 
 /** Counts by role, for captions, counters and tests. */
 export function countRoles(graph: MapGraph): Record<MapRole, number> {
-  const counts: Record<MapRole, number> = { egg: 0, worker: 0, candidate: 0, queen: 0, evicted: 0, unknown: 0 };
+  const counts: Record<MapRole, number> = { egg: 0, worker: 0, candidate: 0, queen: 0, evicted: 0, observer: 0, unknown: 0 };
   for (const node of graph.nodes) counts[node.role]++;
   return counts;
 }
