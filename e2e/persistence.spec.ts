@@ -3,10 +3,9 @@
 // reload of its sender and is delivered exactly once; a bee that voted in a term and reloads does
 // not vote again in it; a duplicated tab is a bee of its own. Runs once per transport.
 import type { Page } from '@playwright/test';
-import { beeId, expect, inbox, snapshot, snapshots, test, waitForHive } from './fixtures.ts';
+import { beeId, expect, inbox, reloadBee, snapshot, snapshots, test, waitForHive } from './fixtures.ts';
 import type { HiveWindow } from './fixtures.ts';
 
-const READY_TIMEOUT_MS = 30_000;
 /** Where the driver keeps the tab's bee id (src/store/identity.ts). */
 const POINTER_KEY = 'hivemesh.bee';
 
@@ -34,13 +33,6 @@ type StoreHive = HiveWindow['hive'] & {
   exportLog(): { bee: string; vote: Vote | null; entries: LogEntry[] };
 };
 type StoreWindow = Window & { hive: StoreHive };
-
-/** Reloads a tab and waits until its bee is ready again. */
-async function reloadBee(page: Page): Promise<void> {
-  await page.reload();
-  await page.waitForFunction(() => 'hive' in window, null, { timeout: READY_TIMEOUT_MS });
-  await page.evaluate(() => (window as unknown as HiveWindow).hive.ready);
-}
 
 /** Waits until every tab follows one queen, who counts all the others as workers; returns her id. */
 async function awaitQueen(pages: readonly Page[]): Promise<string> {

@@ -3,7 +3,7 @@
 // successor reigns over every survivor while messages in flight still arrive exactly once.
 // Runs once per transport. Timings are printed as `[queens-timing]` lines.
 import type { Page, TestInfo } from '@playwright/test';
-import { beeId, expect, inbox, snapshots, test, waitForHive } from './fixtures.ts';
+import { beeId, crashBee, expect, inbox, snapshots, test, waitForHive } from './fixtures.ts';
 import type { HiveWindow, Snapshot } from './fixtures.ts';
 
 const COLONY_SIZE = 8;
@@ -252,11 +252,7 @@ test.describe('queens: a colony of eight tabs', () => {
       } else {
         // A renderer crash: no pagehide, no goodbye; only the sockets closing give her away.
         allowConsoleError(/: crashed$/);
-        const crashed = queenPage.waitForEvent('crash', { timeout: 10_000 });
-        const cdp = await queenPage.context().newCDPSession(queenPage);
-        // The command never answers: the renderer it runs in is gone.
-        cdp.send('Page.crash').catch(() => undefined);
-        await crashed;
+        await crashBee(queenPage);
       }
       // Start the send before the colony has a new queen.
       const sent = send(sender, toId, body).then(() => Date.now());

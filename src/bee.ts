@@ -95,6 +95,7 @@ export class Bee implements HiveApi {
   private readonly roster: RosterLog;
   private readonly changes = new Listeners<void>();
   private readonly relays = new Listeners<Relayed>();
+  private readonly messages = new Listeners<InboxEntry>();
   private readonly troubles = new Listeners<string>();
   private readonly candidates: () => CandidateCounts;
   private hints: string[];
@@ -147,7 +148,11 @@ export class Bee implements HiveApi {
       goRogue: () => queueMicrotask(() => this.left || this.goRogue()),
     }, () => this.driver.protocol.snapshot().founder);
     const onAdopted = (upgrade: Upgrade) => this.classroom.adopted(upgrade);
-    this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered: () => this.changes.emit(), onAdopted });
+    const onDelivered = (message: InboxEntry) => {
+      this.messages.emit(message);
+      this.changes.emit();
+    };
+    this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered, onAdopted });
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
     this.hints = [...new Set(known)].filter((bee): bee is string => bee !== null && bee !== this.id).slice(0, ROSTER_HINTS);
     this.roster = new RosterLog(this.id, store, note);
@@ -399,6 +404,11 @@ export class Bee implements HiveApi {
   /** UI hook: every data envelope this bee originates or relays, as it goes out on a link. */
   onRelay(listener: (relayed: Relayed) => void): () => void {
     return this.relays.add(listener);
+  }
+
+  /** Library hook: every message this bee delivers (and acknowledges), as it is delivered. */
+  onMessage(listener: (message: InboxEntry) => void): () => void {
+    return this.messages.add(listener);
   }
 
   /**

@@ -2,9 +2,10 @@
 // reload, unless `?reset`), expose it, draw the UI; or, at /sim, the simulator page (no bee).
 
 import { mount } from 'svelte';
-import { Bee, type BeeOptions, type HiveApi } from './bee';
+import type { HiveApi } from './api';
 import { MAX_HIVE_WORKERS } from './hive/frames';
 import { isBeeId, isColonyName } from './net/signal-protocol';
+import { joinColony, type JoinOptions } from './lib/join';
 import { loadColonyKey } from './store/colony-key';
 import App from './ui/App.svelte';
 import { BeeView } from './ui/bee-view.svelte';
@@ -16,7 +17,7 @@ declare global {
   }
 }
 
-function readOptions(url: URL, session: Storage | null): BeeOptions {
+function readOptions(url: URL, session: Storage | null): JoinOptions {
   const colony = url.searchParams.get('colony') ?? 'demo';
   if (!isColonyName(colony)) throw new Error(`colony must match [A-Za-z0-9_-]{1,64}, got "${colony}"`);
   const transport = url.searchParams.get('transport') ?? 'simple-peer';
@@ -27,14 +28,16 @@ function readOptions(url: URL, session: Storage | null): BeeOptions {
     throw new Error(`capacity must be a whole number from 1 to ${MAX_HIVE_WORKERS}, got "${capacity}"`);
   }
   // The projector founds its colony unless told whose it is; a join link pins that founder.
+  const colonyKey = loadColonyKey(session, colony);
   const founder = url.searchParams.get('founder') ?? (url.searchParams.get('view') === 'hive' ? 'self' : null);
   if (founder !== null && founder !== 'self' && !isBeeId(founder)) throw new Error(`founder must be a bee id, got "${founder}"`);
   return {
     colony,
     transport,
     // `?signal=URL,URL…`: servers sharing colonies (docs/deploy.md), tried in turn.
-    servers: signal ? signal.split(',').map((each) => new URL(each, url)) : [url],
-    colonyKey: loadColonyKey(session, colony),
+    signal: signal ? signal.split(',').map((each) => new URL(each, url)) : url,
+    session,
+    ...(colonyKey === null ? {} : { colonyKey }),
     ...(capacity === null ? {} : { capacity: Number(capacity) }),
     // `?queens=off` keeps the colony in discovery mode (demos of the slow mesh, the upgrade benchmark).
     elections: url.searchParams.get('queens') !== 'off',
@@ -62,9 +65,10 @@ async function startBee(url: URL): Promise<void> {
     history.replaceState(history.state, '', url);
   }
   const session = sessionStorageOrNull();
-  const bee = await Bee.start(readOptions(url, session), { session, reset });
+  const colony = await joinColony({ ...readOptions(url, session), reset });
+  const bee = colony.hive;
   window.hive = bee;
-  addEventListener('pagehide', () => bee.leave());
+  addEventListener('pagehide', () => colony.leave());
   // A page restored from the back/forward cache has already said goodbye: start it again.
   addEventListener('pageshow', (event) => event.persisted && location.reload());
   const view = new BeeView(bee);

@@ -13,6 +13,11 @@ import { randomBytes, systemRandom, type RandomSource } from './random';
 
 const Point = ristretto255.Point;
 type Point = InstanceType<typeof Point>;
+/** A generator as the handshake uses it (noble's point class cannot be named in declarations). */
+export interface CpaceGenerator {
+  multiply(scalar: bigint): { toBytes(): Uint8Array };
+  toBytes(): Uint8Array;
+}
 
 export const CPACE_SHARE_BYTES = 32;
 const DSI = utf8ToBytes('CPaceRistretto255');
@@ -41,7 +46,7 @@ function prependLength(bytes: Uint8Array): Uint8Array {
 export const lengthValues = (...parts: Uint8Array[]): Uint8Array => concatBytes(...parts.map(prependLength));
 
 /** The generator every bee with this PRS, channel and session derives (calculate_generator). */
-export function cpaceGenerator(prs: Uint8Array, channel: Uint8Array, session: Uint8Array = new Uint8Array(0)): Point {
+export function cpaceGenerator(prs: Uint8Array, channel: Uint8Array, session: Uint8Array = new Uint8Array(0)): CpaceGenerator {
   const zeroPadding = Math.max(0, HASH_BLOCK_BYTES - prependLength(prs).length - prependLength(DSI).length - 1);
   const generatorString = lengthValues(DSI, prs, new Uint8Array(zeroPadding), channel, session);
   return ristretto255_hasher.deriveToCurve!(sha512(generatorString));
@@ -55,7 +60,7 @@ export interface CpaceShare {
 }
 
 /** A fresh scalar and the share to send. */
-export function cpaceStart(generator: Point, random: RandomSource = systemRandom): CpaceShare {
+export function cpaceStart(generator: CpaceGenerator, random: RandomSource = systemRandom): CpaceShare {
   let scalar = 0n;
   while (scalar === 0n) scalar = Point.Fn.create(bytesToNumberLE(randomBytes(SCALAR_SAMPLE_BYTES, random)));
   return { scalar, share: generator.multiply(scalar).toBytes() };

@@ -15,6 +15,8 @@ export interface TabOptions {
   /** `?reset`: forget the bee this tab ran and hatch a new one. */
   reset: boolean;
   dbName?: string;
+  /** Keep nothing: the bee lives in memory for this page load (tests, throwaway tabs). */
+  memory?: boolean;
 }
 
 export interface ClaimedBee {
@@ -38,7 +40,7 @@ export async function claimBee(
 ): Promise<ClaimedBee> {
   let db: HiveDb | null = null;
   try {
-    db = await openHiveDb(tab.dbName ?? DB_NAME, DB_VERSION, () => onVersionChange() || db?.close());
+    if (!tab.memory) db = await openHiveDb(tab.dbName ?? DB_NAME, DB_VERSION, () => onVersionChange() || db?.close());
   } catch (err) {
     onError('open', err);
   }

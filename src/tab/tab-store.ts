@@ -23,7 +23,7 @@ export class TabStore implements Store {
     readonly inbox: Inbox,
     /** The vote loaded from storage, then as last written. */
     public vote: VoteState | null,
-    private readonly context: { id: string; colonyKey: Uint8Array | null; note: Note; onDelivered: () => void; onAdopted?: (upgrade: Upgrade) => void },
+    private readonly context: { id: string; colonyKey: Uint8Array | null; note: Note; onDelivered: (message: Delivered) => void; onAdopted?: (upgrade: Upgrade) => void },
   ) {}
 
   persist(standing: PersistEffect): Written {
@@ -43,8 +43,9 @@ export class TabStore implements Store {
     const readable = this.readable(message);
     if (!readable) return true; // nothing kept, nothing to wait for: it is acknowledged and dropped
     const stored = this.inbox.add(readable);
-    this.context.onDelivered();
-    return stored === undefined ? true : this.written(stored);
+    if (stored === undefined) return true; // delivered before: the page has heard of it
+    this.context.onDelivered(readable);
+    return this.written(stored);
   }
 
   adopt(upgrade: Upgrade, chain: readonly Upgrade[]): Written {
