@@ -1,7 +1,7 @@
 // A passphrase colony's crypto (passphrase-kit.ts: 13 KB, 6 KB gzip) is nothing an open colony
-// uses, so a tab loads it only once it has a colony key: Bee.start awaits it
-// before any link or message needs it, and from then on handshakes and seals use it synchronously
-// as before. Using it unloaded is a bug in the caller, said as such, never an open colony's answer.
+// uses, so a tab loads it only once it has a colony key: Bee.start awaits it before any link or
+// message needs it, and from then on handshakes and seals use it synchronously as before. Using it
+// unloaded is a bug in the caller, said as such, never an open colony's answer.
 type PassphraseKit = typeof import('./passphrase-kit');
 
 let kit: PassphraseKit | null = null;
