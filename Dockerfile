@@ -8,6 +8,7 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages packages
 # The sources are not here yet, so npm's prepare step (which builds) waits for `npm run build`.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
@@ -20,6 +21,7 @@ WORKDIR /app
 COPY --from=build /app/dist dist
 COPY --from=build /app/dist-server dist-server
 COPY package.json package-lock.json ./
+COPY packages packages
 COPY scripts/prepare.mjs scripts/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 USER node

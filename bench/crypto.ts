@@ -3,6 +3,7 @@
 import { signFields, verifyFields } from '../src/crypto/envelope.ts';
 import { createIdentity, sign, verify } from '../src/crypto/identity.ts';
 import { deriveColonyKey, open, seal } from '../src/crypto/passphrase.ts';
+import { loadPassphraseCrypto } from '../src/crypto/passphrase-crypto.ts';
 import { randomBytes } from '../src/crypto/random.ts';
 import type { Envelope } from '../src/hive/frames.ts';
 import { EnvelopeGuard } from '../src/link/envelope-guard.ts';
@@ -88,7 +89,9 @@ const relayed = relayGuard.check(bee.id, wires[0] as string);
 if (!('frame' in relayed)) throw new Error('the relay should accept a genuine envelope');
 const onward = { ...(relayed.frame as Envelope), ttl: 7, route: [bee.id, 'ab'.repeat(16)] };
 
-// A whole link handshake, both ends (hello, proof, check), as AuthenticatedTransport runs it.
+// A whole link handshake, both ends (hello, proof, check), as AuthenticatedTransport runs it; a
+// passphrase colony's tab has its crypto loaded first (Bee.start).
+await loadPassphraseCrypto();
 const linkEnds = (key: Uint8Array | null): [LinkSecrets, LinkSecrets] => [
   { identity: bee, colony: COLONY, colonyKey: key },
   { identity: receiver, colony: COLONY, colonyKey: key },

@@ -1,6 +1,7 @@
 // A link handshake's crypto, warm, both ends in one thread: the same code measured in node and,
 // bundled, in a Chromium page from the LAN origin (bench/handshake.ts). Best of several rounds.
 import { createIdentity } from '../src/crypto/identity.ts';
+import { loadPassphraseCrypto } from '../src/crypto/passphrase-crypto.ts';
 import { LinkHandshake, type LinkSecrets } from '../src/link/handshake.ts';
 
 const WARMUP_HANDSHAKES = 30;
@@ -38,7 +39,9 @@ function best(run: () => void): number {
   return bestMs;
 }
 
-export function handshakeCost(): HandshakeCost {
+export async function handshakeCost(): Promise<HandshakeCost> {
+  // As Bee.start does in a passphrase colony.
+  await loadPassphraseCrypto();
   const [a, b] = [createIdentity(), createIdentity()];
   const colonyKey = new Uint8Array(32).fill(7);
   const ends = (key: Uint8Array | null): [LinkSecrets, LinkSecrets] => [

@@ -82,7 +82,7 @@ async function inPage(browser: Browser, base: string): Promise<HandshakeCost> {
   const page = await browser.newPage();
   await page.goto(`${base}&colony=bench-hs-page-${Date.now().toString(36)}`);
   await page.addScriptTag({ content: await pageScript() });
-  const cost = await page.evaluate(() => (window as unknown as { HandshakeBench: { handshakeCost(): HandshakeCost } }).HandshakeBench.handshakeCost());
+  const cost = await page.evaluate(() => (window as unknown as { HandshakeBench: { handshakeCost(): Promise<HandshakeCost> } }).HandshakeBench.handshakeCost());
   await page.close();
   return cost;
 }
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs([host]), headless: true });
   try {
     const base = `http://${host}:${server.port}/?transport=${values.transport}`;
-    const node = handshakeCost();
+    const node = await handshakeCost();
     const chromiumCost = await inPage(browser, base);
     console.log(`node ${process.version}; Chromium ${browser.version()} page from ${host} (secure context: ${chromiumCost.secureContext}); load average ${os.loadavg()[0]?.toFixed(1)}\n`);
     console.log('| warm, both ends | node ms | Chromium ms |');

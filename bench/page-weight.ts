@@ -9,6 +9,7 @@ const DIST = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist');
 /** Each page: the entry's static imports plus the chunks it loads on demand (by chunk name). */
 const PAGES: Record<string, string[]> = {
   'bee tab (/?colony=demo, simple-peer)': ['simple-peer'],
+  'bee tab in a passphrase colony': ['simple-peer', 'passphrase-kit'],
   'bee tab with ?transport=peerjs': ['peerjs'],
   'projector (?view=hive)': ['simple-peer', 'Projector'],
   'simulator (/sim)': ['mount-sim'],

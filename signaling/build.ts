@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** What the app's build reads, relative to the project root; a newer file in any makes dist stale. */
-export const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts'];
+export const BUILD_INPUTS = ['src', 'packages', 'public', 'index.html', 'vite.config.ts'];
 /** What the server's build reads: its own sources, the wire protocol it shares with src/, its deps. */
 export const SERVER_INPUTS = ['signaling', 'src', 'package.json'];
 /** Outside dist/, which is served to anyone: the server's code is not the page's business. */

@@ -6,7 +6,8 @@
 import type { ExportedLog, HiveApi, HiveSnapshot, InboxEntry, Relayed } from './api';
 import { bytesToBase64url } from './crypto/encoding';
 import type { Identity } from './crypto/identity';
-import { colonyNameOnServer } from './crypto/passphrase';
+import { loadPassphraseCrypto } from './crypto/passphrase-crypto';
+import { colonyNameOnServer } from './crypto/subkey';
 import { Driver } from './driver/driver';
 import { HiveError, bodyError } from './errors';
 import type { Frame } from './hive/frames';
@@ -120,6 +121,8 @@ export class Bee implements HiveApi {
     const [{ claimed, identity, store, loaded }, makeTransport] = await Promise.all([
       claimBee(tab, onError, () => (bee ? (bee.detachStorage(), true) : false)),
       loadTransport(options.transport),
+      // Handshakes and sealed bodies use it synchronously once the bee runs.
+      options.colonyKey && loadPassphraseCrypto(),
     ]);
     bee = new Bee(options, claimed, identity, store, loaded, makeTransport);
     for (const [what, err] of early) bee.storageError(what, err);

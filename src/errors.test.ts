@@ -1,10 +1,14 @@
 // A body that cannot travel is refused with a code before anything is stored or sent.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPassphraseCrypto } from './crypto/passphrase-crypto';
 import { bodyError, ERROR_CODES, HiveError } from './errors';
 import { MAX_BODY_BYTES, MAX_PAYLOAD_BYTES } from './hive/frames';
 import { sealBody } from './link/sealed-body';
 
 const codeOf = (body: unknown) => bodyError(body)?.code ?? null;
+
+// A passphrase colony's crypto loads before its first seal, as Bee.start loads it.
+beforeAll(() => loadPassphraseCrypto());
 
 describe('message bodies', () => {
   it('pass when they are plain JSON within the limits', () => {

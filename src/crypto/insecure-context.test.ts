@@ -34,6 +34,7 @@ it('signs, verifies, derives, seals and proves with crypto.subtle and crypto.ran
   const { createIdentity, parseIdentity, serializeIdentity } = await import('./identity');
   const { signFields, verifyFields } = await import('./envelope');
   const { deriveColonyKey, open, seal } = await import('./passphrase');
+  await (await import('./passphrase-crypto')).loadPassphraseCrypto();
   const { LinkHandshake } = await import('../link/handshake');
 
   const bee = createIdentity();

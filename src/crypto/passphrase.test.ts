@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from './encoding';
-import { colonyNameOnServer, deriveColonyKey, open, seal } from './passphrase';
+import { deriveColonyKey, open, seal } from './passphrase';
+import { colonyNameOnServer } from './subkey';
 import { isColonyName } from '../net/signal-protocol';
 
 // scrypt('correct horse', 'hivemesh/v1 colony-key\nroom-12', N=2^15, r=8, p=1, 32 bytes), checked

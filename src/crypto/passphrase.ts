@@ -1,16 +1,14 @@
 // The optional colony passphrase: a shared key derived from it seals data (AEAD), is the secret a
 // link's PAKE runs on (src/link/handshake.ts, src/crypto/cpace.ts), and names the colony on the
-// signaling server, without the passphrase or the key ever leaving the page.
-// Pure JS (@noble/hashes, @noble/ciphers), so it works where crypto.subtle is missing.
+// signaling server (subkey.ts), without the passphrase or the key ever leaving the page.
+// Pure JS (@noble/hashes, @noble/ciphers), so it works where crypto.subtle is missing. A tab
+// loads it only in a passphrase colony (passphrase-crypto.ts).
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { bytesToBase64url } from './encoding';
 import { randomBytes, systemRandom, type RandomSource } from './random';
+import { COLONY_KEY_BYTES, subkey } from './subkey';
 
-export const COLONY_KEY_BYTES = 32;
 // scrypt, not PBKDF2: memory-hardness makes each guess of a classroom passphrase cost an
 // attacker's GPU 32 MiB as well as time. N=2^15, r=8, p=1 uses 128·r·N bytes = 32 MiB and takes
 // about 0.25 s on the development machine and in its headless Chromium (bench/crypto.ts); our
@@ -26,11 +24,9 @@ const SALT_LABEL = 'hivemesh/v1 colony-key\n';
 // Bounds the work a pasted novel could cost; far above any passphrase a person types.
 const PASSPHRASE_MAX_CHARS = 1024;
 
-// Each use gets its own subkey (HKDF), so no byte string serves two algorithms.
+// Each use gets its own subkey (subkey.ts).
 const SEAL_KEY_INFO = 'hivemesh/v1 seal';
 const PAKE_SECRET_INFO = 'hivemesh/v1 pake';
-// A 32-byte subkey is 43 base64url characters: a colony name the server accepts ([A-Za-z0-9_-]{1,64}).
-const SERVER_NAME_INFO = 'hivemesh/v1 colony-name';
 // XChaCha20-Poly1305's 24-byte nonces are safe to pick at random for any number of messages
 // under one key (unlike AES-GCM's 12 bytes), so bees need no nonce counter to agree on.
 const NONCE_BYTES = 24;
@@ -53,13 +49,6 @@ export async function deriveColonyKey(passphrase: string, colony: string): Promi
   });
 }
 
-function subkey(colonyKey: Uint8Array, info: string): Uint8Array {
-  if (!(colonyKey instanceof Uint8Array) || colonyKey.length !== COLONY_KEY_BYTES) {
-    throw new TypeError(`expected a ${COLONY_KEY_BYTES}-byte colony key`);
-  }
-  return hkdf(sha256, colonyKey, undefined, utf8ToBytes(info), COLONY_KEY_BYTES);
-}
-
 /** nonce ‖ ciphertext ‖ tag: `plaintext` encrypted and authenticated under the colony key. */
 export function seal(colonyKey: Uint8Array, plaintext: Uint8Array, random: RandomSource = systemRandom): Uint8Array {
   const nonce = randomBytes(NONCE_BYTES, random);
@@ -80,15 +69,4 @@ export function open(colonyKey: Uint8Array, sealed: Uint8Array): Uint8Array | nu
 /** The password-related string (PRS) a link's PAKE derives its generator from. */
 export function pakeSecret(colonyKey: Uint8Array): Uint8Array {
   return subkey(colonyKey, PAKE_SECRET_INFO);
-}
-
-/**
- * The name a passphrase colony goes by on the signaling server (for /signal joins, and so for
- * the samples the server hands out): derived from the colony key, so only a bee that typed the
- * passphrase finds the colony, its members and that it exists at all. An open colony keeps its
- * own name. The server sees only this name; telling whether it belongs to a guessed passphrase
- * costs it a full scrypt per guess.
- */
-export function colonyNameOnServer(colony: string, colonyKey: Uint8Array | null): string {
-  return colonyKey === null ? colony : bytesToBase64url(subkey(colonyKey, SERVER_NAME_INFO));
 }

@@ -1,7 +1,7 @@
 // Link authentication over the in-memory transport: a link opens to the protocol only after both
 // ends proved their keys (and the colony key, with a passphrase); an impostor, a replayed proof,
 // a wrong passphrase, a frame before the handshake and silence are each refused and counted.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToBase64url } from '../crypto/encoding';
 import { createIdentity, type Identity } from '../crypto/identity';
 import { randomBytes } from '../crypto/random';
@@ -9,6 +9,10 @@ import { MemoryNetwork, type MemoryTransport } from '../net/memory';
 import { Listeners, type LinkEvent, type LinkFingerprints, type Transport } from '../net/transport';
 import { AuthenticatedTransport, type AuthOptions } from './authenticated-transport';
 import { HANDSHAKE_VERSION, LinkHandshake, type Refusal } from './handshake';
+import { loadPassphraseCrypto } from '../crypto/passphrase-crypto';
+
+// A passphrase colony's crypto loads before its first link or seal, as Bee.start loads it.
+beforeAll(() => loadPassphraseCrypto());
 
 const COLONY = 'test-colony';
 const open: Transport[] = [];

@@ -11,6 +11,10 @@ import { createIdentity, type Identity } from '../crypto/identity';
 import { deriveColonyKey } from '../crypto/passphrase';
 import type { RandomSource } from '../crypto/random';
 import { LinkHandshake, type Step } from './handshake';
+import { loadPassphraseCrypto } from '../crypto/passphrase-crypto';
+
+// A passphrase colony's crypto loads before its first link or seal, as Bee.start loads it.
+beforeAll(() => loadPassphraseCrypto());
 
 const COLONY = 'room-12';
 const TRUE_PASSPHRASE = 'correct horse';

@@ -32,8 +32,8 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
 import { signFields, verifyFields } from '../crypto/envelope';
 import { idOf, PUBLIC_KEY_BYTES, type Identity } from '../crypto/identity';
-import { CPACE_SHARE_BYTES, cpaceGenerator, cpaceSecret, cpaceSessionKey, cpaceStart, lengthValues, type CpaceShare } from '../crypto/cpace';
-import { pakeSecret } from '../crypto/passphrase';
+import type { CpaceShare } from '../crypto/cpace';
+import { passphraseCrypto } from '../crypto/passphrase-crypto';
 import { randomBytes, systemRandom, type RandomSource } from '../crypto/random';
 import type { LinkFingerprints } from '../net/transport';
 
@@ -162,6 +162,13 @@ function confirmation(sessionKey: Uint8Array, from: string, to: string, dtls: Dt
   return hmac(sha256, key, utf8ToBytes(JSON.stringify([from, to, dtls])));
 }
 
+/** This end's CPace share for a link between `ends` (in order) of a passphrase colony. */
+function startPake(colonyKey: Uint8Array, colony: string, ends: [string, string], random: RandomSource): CpaceShare {
+  const { cpaceGenerator, cpaceStart, lengthValues, pakeSecret } = passphraseCrypto();
+  const channel = lengthValues(...[CHANNEL_LABEL, colony, ...ends].map(utf8ToBytes));
+  return cpaceStart(cpaceGenerator(pakeSecret(colonyKey), channel), random);
+}
+
 /** One link's handshake, from this bee's side. */
 export class LinkHandshake {
   /** The first frame to send, as soon as the link opens. */
@@ -183,8 +190,7 @@ export class LinkHandshake {
   ) {
     this.nonce = randomBytes(NONCE_BYTES, random);
     const { identity, colony, colonyKey } = secrets;
-    const channel = lengthValues(...[CHANNEL_LABEL, colony, ...ordered(identity.id, peer, identity.id, peer)].map(utf8ToBytes));
-    this.pake = colonyKey === null ? null : cpaceStart(cpaceGenerator(pakeSecret(colonyKey), channel), random);
+    this.pake = colonyKey === null ? null : startPake(colonyKey, colony, ordered(identity.id, peer, identity.id, peer), random);
     this.hello = JSON.stringify({
       t: 'hello',
       v: HANDSHAKE_VERSION,
@@ -235,11 +241,12 @@ export class LinkHandshake {
 
   /** The far share and the session key it gives, or null for a share that is no valid point. */
   private agree(own: CpaceShare, encoded: string | null, farNonce: Uint8Array): FarHello['pake'] {
-    const share = base64urlToBytes(encoded, CPACE_SHARE_BYTES);
-    const secret = share && cpaceSecret(own.scalar, share);
+    const pake = passphraseCrypto();
+    const share = base64urlToBytes(encoded, pake.CPACE_SHARE_BYTES);
+    const secret = share && pake.cpaceSecret(own.scalar, share);
     if (!share || !secret) return null;
     const [a, b] = ordered(this.secrets.identity.id, this.peer, { share: own.share, data: this.nonce }, { share, data: farNonce });
-    return { share, sessionKey: cpaceSessionKey(secret, a, b) };
+    return { share, sessionKey: pake.cpaceSessionKey(secret, a, b) };
   }
 
   private onProof(proof: Proof, far: FarHello): Step {

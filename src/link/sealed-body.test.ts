@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from '../crypto/random';
 import { openBody, sealBody } from './sealed-body';
+import { loadPassphraseCrypto } from '../crypto/passphrase-crypto';
+
+// A passphrase colony's crypto loads before its first link or seal, as Bee.start loads it.
+beforeAll(() => loadPassphraseCrypto());
 
 describe('sealed bodies', () => {
   const key = randomBytes(32);

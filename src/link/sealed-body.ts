@@ -4,7 +4,7 @@
 // travels over the links), and a bee without the key cannot link in the first place.
 
 import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
-import { open, seal } from '../crypto/passphrase';
+import { passphraseCrypto } from '../crypto/passphrase-crypto';
 
 /** A body as it travels in a passphrase colony. */
 export interface SealedBody {
@@ -12,14 +12,14 @@ export interface SealedBody {
 }
 
 export function sealBody(colonyKey: Uint8Array, body: unknown): SealedBody {
-  return { sealed: bytesToBase64url(seal(colonyKey, new TextEncoder().encode(JSON.stringify(body)))) };
+  return { sealed: bytesToBase64url(passphraseCrypto().seal(colonyKey, new TextEncoder().encode(JSON.stringify(body)))) };
 }
 
 /** The body inside `value`, or null if it is not a body sealed under this key. */
 export function openBody(colonyKey: Uint8Array, value: unknown): { body: unknown } | null {
   if (typeof value !== 'object' || value === null) return null;
   const bytes = base64urlToBytes((value as Partial<SealedBody>).sealed);
-  const plain = bytes && open(colonyKey, bytes);
+  const plain = bytes && passphraseCrypto().open(colonyKey, bytes);
   if (!plain) return null;
   try {
     return { body: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain)) as unknown };

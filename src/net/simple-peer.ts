@@ -1,9 +1,8 @@
 // The default transport: one simple-peer (RTCPeerConnection + data channel) per linked bee, with
 // signals carried by whatever Signaler the driver provides (the server or, later, the mesh).
 
-// simple-peer's main entry needs Node globals; its prebuilt browser bundle does not (TESTING.md).
-import SimplePeer from 'simple-peer/simplepeer.min.js';
-import type { Instance as PeerInstance, SignalData } from 'simple-peer';
+// The maintained ESM simple-peer, data channels only (its lite entry): no Node globals to polyfill.
+import SimplePeer, { type SignalData } from '@thaunknown/simple-peer/lite.js';
 import { SendQueue } from './send-queue';
 import { linkFingerprints } from './dtls-fingerprints';
 import { IceWatch } from './ice-watch';
@@ -19,7 +18,7 @@ interface LinkSignal {
 }
 
 interface PeerLink {
-  peer: PeerInstance;
+  peer: SimplePeer;
   nonce: string;
   initiator: boolean;
   queue: SendQueue | null;
@@ -127,7 +126,7 @@ export class SimplePeerTransport implements Transport {
   }
 
   private create(peer: string, nonce: string, initiator: boolean, rival = false): PeerLink {
-    const instance = new SimplePeer({ initiator, trickle: true, config: this.options.ice?.() ?? { iceServers: [] } });
+    const instance = new SimplePeer({ initiator, trickle: true, objectMode: true, config: this.options.ice?.() ?? { iceServers: [] } });
     this.connectionsCreated++;
     // simple-peer keeps its RTCPeerConnection private (none when building it failed).
     this.ice.watch((instance as unknown as { _pc?: RTCPeerConnection })._pc, peer);
@@ -155,6 +154,9 @@ export class SimplePeerTransport implements Transport {
       this.listeners.emit({ type: 'frame', peer, frame, ...as });
     });
     instance.on('close', () => this.drop(peer, link, 'closed'));
+    // When the channel or the connection closes under it, simple-peer 10 ends the stream but never
+    // emits 'close' (9.x did): 'end' is how the far end's leaving shows (measured in Chromium).
+    instance.on('end', () => this.drop(peer, link, 'closed'));
     instance.on('error', (err: Error & { code?: string }) => {
       // An ICE server list the browser refuses fails every link alike: say it once, in its words.
       if (err.code === 'ERR_PC_CONSTRUCTOR') this.options.problem?.(`could not build a peer connection: ${err.message}`);

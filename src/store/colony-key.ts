@@ -4,7 +4,8 @@
 // scrypt. A new tab starts without it and asks; closing the tab forgets it.
 
 import { bytesToHex, hexToBytesOrNull } from '../crypto/encoding';
-import { COLONY_KEY_BYTES, deriveColonyKey } from '../crypto/passphrase';
+import { loadPassphraseCrypto } from '../crypto/passphrase-crypto';
+import { COLONY_KEY_BYTES } from '../crypto/subkey';
 
 type Session = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
 
@@ -42,5 +43,6 @@ export function forgetColonyKey(session: Session, colony: string): void {
  * on a phone) and keeps it for this tab. Throws RangeError for an empty or overlong passphrase.
  */
 export async function keepPassphrase(session: Session, colony: string, passphrase: string): Promise<boolean> {
+  const { deriveColonyKey } = await loadPassphraseCrypto();
   return saveColonyKey(session, colony, await deriveColonyKey(passphrase, colony));
 }

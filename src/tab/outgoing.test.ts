@@ -1,11 +1,15 @@
 // The page's promises for its messages settle with a code: delivered, ERR_NOT_DELIVERED when the
 // protocol gave up, ERR_EVICTED or ERR_LEFT when this life of the bee ends first, ERR_OUTBOX_FULL
 // when nothing could be stored.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { HiveEvent } from '../hive/events';
 import { Outbox } from '../store/outbox';
 import { BeeStore, DEFAULT_CAPS } from '../store/store';
 import { Outgoing } from './outgoing';
+import { loadPassphraseCrypto } from '../crypto/passphrase-crypto';
+
+// A passphrase colony's crypto loads before its first link or seal, as Bee.start loads it.
+beforeAll(() => loadPassphraseCrypto());
 
 const PEER = 'b'.repeat(32);
 
