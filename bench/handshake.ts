@@ -13,13 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { build } from 'vite';
 import type { HiveApi, HiveSnapshot } from '../src/bee.ts';
-import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
-import { buildApp, distIsStale } from '../signaling/build.ts';
-import { startServer } from '../signaling/server.ts';
 import { handshakeCost, type HandshakeCost } from './handshake-cost.ts';
+import { runScript, withServedApp } from './standalone.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LINKED_TIMEOUT_MS = 60_000;
@@ -90,12 +88,8 @@ async function inPage(browser: Browser, base: string): Promise<HandshakeCost> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { tabs: { type: 'string', default: '6' }, transport: { type: 'string', default: 'simple-peer' } } });
   const tabs = Number(values.tabs);
-  if (distIsStale(ROOT)) await buildApp(ROOT);
-  const server = await startServer({ port: 0, distDir: path.join(ROOT, 'dist') });
-  const host = process.env.HIVE_LAN_HOST || '127.0.0.1';
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs([host]), headless: true });
-  try {
-    const base = `http://${host}:${server.port}/?transport=${values.transport}`;
+  await withServedApp(async ({ browser, origin, host }) => {
+    const base = `${origin}/?transport=${values.transport}`;
     const node = await handshakeCost();
     const chromiumCost = await inPage(browser, base);
     console.log(`node ${process.version}; Chromium ${browser.version()} page from ${host} (secure context: ${chromiumCost.secureContext}); load average ${os.loadavg()[0]?.toFixed(1)}\n`);
@@ -113,17 +107,7 @@ async function main(): Promise<void> {
     for (const [name, result] of [['open', open], ['passphrase (CPace)', sealed]] as const) {
       console.log(`| ${name} | ${result.links} | ${result.refused} | ${(result.handshakeMs / result.links).toFixed(2)} |`);
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 }
 
-// Exit explicitly: the PeerJS server keeps timers that never stop (see signaling/server.ts).
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

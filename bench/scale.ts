@@ -29,8 +29,8 @@ const BYTES_PER_MIB = 2 ** 20;
 
 export interface ScaleOptions {
   sizes: number[];
-  /** One cap for every size, or null for the defaults above. */
-  capS: number | null;
+  /** One cap for every size, a cap per size (the defaults for sizes it leaves out), or null for the defaults above. */
+  capS: number | Readonly<Record<number, number>> | null;
   heapMiB: number;
 }
 
@@ -47,7 +47,8 @@ export interface SizeRun {
   error: string | null;
 }
 
-export const capFor = (bees: number, options: ScaleOptions): number => options.capS ?? DEFAULT_CAP_S[bees] ?? FALLBACK_CAP_S;
+export const capFor = (bees: number, { capS }: ScaleOptions): number =>
+  (typeof capS === 'number' ? capS : capS?.[bees]) ?? DEFAULT_CAP_S[bees] ?? FALLBACK_CAP_S;
 
 /** A line of the child's protocol, or null for anything else a library printed. */
 function parseLine(text: string): ScaleLine | null {

@@ -7,16 +7,11 @@
 //   npx tsx bench/security.ts [--tabs 6] [--messages 40] [--transport simple-peer|peerjs]
 
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { HiveApi, HiveSnapshot } from '../src/bee.ts';
-import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
-import { buildApp, distIsStale } from '../signaling/build.ts';
-import { startServer } from '../signaling/server.ts';
+import { runScript, withServedApp } from './standalone.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const QUEEN_TIMEOUT_MS = 60_000;
 const POLL_MS = 200;
 
@@ -41,13 +36,9 @@ async function main(): Promise<void> {
   });
   const tabs = Number(values.tabs);
   const messages = Number(values.messages);
-  if (distIsStale(ROOT)) await buildApp(ROOT);
-  const server = await startServer({ port: 0, distDir: path.join(ROOT, 'dist') });
-  const host = process.env.HIVE_LAN_HOST || '127.0.0.1';
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs([host]), headless: true });
-  try {
+  await withServedApp(async ({ browser, origin, host }) => {
     const context = await browser.newContext();
-    const url = `http://${host}:${server.port}/?colony=bench-sec-${Date.now().toString(36)}&transport=${values.transport}`;
+    const url = `${origin}/?colony=bench-sec-${Date.now().toString(36)}&transport=${values.transport}`;
     const pages = await Promise.all(Array.from({ length: tabs }, () => context.newPage()));
     await Promise.all(pages.map(async (page) => {
       await page.goto(url);
@@ -87,17 +78,7 @@ async function main(): Promise<void> {
     row(`workers (all ${workers.length})`, { signed: sum('signed'), signMs: sum('signMs'), verified: sum('verified'), verifyMs: sum('verifyMs'), forwarded: sum('forwarded') });
     console.log(`\nqueen: ${(queen.verifyMs / perMessage).toFixed(2)} ms of verification per message relayed (message + ack + her own claims), ` +
       `${((queen.verifyMs / wallMs) * 100).toFixed(0)}% of the wall time`);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 }
 
-// Exit explicitly: the PeerJS server keeps timers that never stop (see signaling/server.ts).
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { TestRedis } from '../signaling/test-redis.ts';
 import type { Figure } from './figures.ts';
 import { formatNumber, spread, timingFigure } from './figures.ts';
-import { joinAll, ServerChild, signalAll, type ServerRun } from './signaling.ts';
+import { joinAll, ServerChild, serverRun, signalAll, type ServerRun } from './signaling.ts';
 import type { Usage } from './signaling-child.ts';
 
 const INSTANCES = 2;
@@ -98,21 +98,7 @@ export async function measureTwoInstances(bees: number, log: (line: string) => v
     servers[1]!.stop();
     await Promise.race([allHeard, new Promise((resolve) => setTimeout(resolve, DEPARTURE_WAIT_MS))]);
     for (const c of clients) c.socket.terminate();
-    const run: ServerRun = {
-      kind: 'shared',
-      bees,
-      joinWallMs,
-      joinsPerS: (bees * 1000) / joinWallMs,
-      joinLatencyMs: latencies,
-      signals,
-      signalWallMs,
-      signalsPerS: (signals * 1000) / signalWallMs,
-      idle,
-      loaded,
-      cpuPerJoinMicros: (loaded.cpuMicros - idle.cpuMicros) / bees,
-      cpuPerSignalMicros: (after.cpuMicros - loaded.cpuMicros) / signals,
-      errors,
-    };
+    const run = serverRun('shared', bees, { joinWallMs, latencies, signals, signalWallMs, idle, loaded, after }, errors);
     log(`signaling: ${INSTANCES} instances + Redis, ${bees} bees: ${Math.round(run.joinsPerS)} joins/s, ${Math.round(run.signalsPerS)} signals/s; departures heard ${heard.size}/${expected.size}`);
     return {
       run,

@@ -47,6 +47,37 @@ export interface ServerRun {
   errors: Record<string, number>;
 }
 
+/** What one measured server run took, as the figures read it: rates and CPU per join and per signal. */
+export interface RunTimings {
+  joinWallMs: number;
+  latencies: number[];
+  signals: number;
+  signalWallMs: number;
+  /** Server usage before the joins, after them, and after the signals. */
+  idle: Usage;
+  loaded: Usage;
+  after: Usage;
+}
+
+export function serverRun(kind: ServerKind, bees: number, timings: RunTimings, errors: Record<string, number>): ServerRun {
+  const { joinWallMs, latencies, signals, signalWallMs, idle, loaded, after } = timings;
+  return {
+    kind,
+    bees,
+    joinWallMs,
+    joinsPerS: (bees * 1000) / joinWallMs,
+    joinLatencyMs: latencies,
+    signals,
+    signalWallMs,
+    signalsPerS: (signals * 1000) / signalWallMs,
+    idle,
+    loaded,
+    cpuPerJoinMicros: (loaded.cpuMicros - idle.cpuMicros) / bees,
+    cpuPerSignalMicros: (after.cpuMicros - loaded.cpuMicros) / signals,
+    errors,
+  };
+}
+
 function within<T>(promise: Promise<T>, what: string, ms = STEP_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -211,21 +242,7 @@ async function measureServer(kind: ServerKind, bees: number): Promise<ServerRun>
     const signalWallMs = performance.now() - signalStart;
     const after = await server.usage();
     for (const client of clients) client.socket.terminate();
-    return {
-      kind,
-      bees,
-      joinWallMs,
-      joinsPerS: (bees * 1000) / joinWallMs,
-      joinLatencyMs: latencies,
-      signals,
-      signalWallMs,
-      signalsPerS: (signals * 1000) / signalWallMs,
-      idle,
-      loaded,
-      cpuPerJoinMicros: (loaded.cpuMicros - idle.cpuMicros) / bees,
-      cpuPerSignalMicros: (after.cpuMicros - loaded.cpuMicros) / signals,
-      errors,
-    };
+    return serverRun(kind, bees, { joinWallMs, latencies, signals, signalWallMs, idle, loaded, after }, errors);
   } finally {
     server.stop();
   }

@@ -2,22 +2,13 @@
 // student visits cannot attack the classroom's server through the student's browser), one address
 // cannot open hundreds of them, and one address cannot fill a colony.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { originAllowed } from './gate';
 import { CLOSE_TRY_LATER } from './relay';
-import { startServer, type HiveServer, type Limits } from './server';
 import { beeId, joinFrame, TestBee, TestPeer, testIdentity } from './test-bee';
+import { serversPerTest } from './test-servers';
 
-const servers: HiveServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function hive(options: { limits?: Partial<Limits>; allowedOrigins?: string[] } = {}): Promise<HiveServer> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', ...options });
-  servers.push(server);
-  return server;
-}
+const hive = serversPerTest();
 
 describe('origin', () => {
   it('admits no Origin, the app’s own origin and listed ones, and nothing else', () => {

@@ -5,20 +5,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_BUILT_TEXT, startServer, type HiveServer } from './server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOT_BUILT_TEXT } from './server';
 import { beeId, TestBee, within } from './test-bee';
+import { serversPerTest } from './test-servers';
 
-const servers: HiveServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function hive(distDir?: string): Promise<HiveServer> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', distDir });
-  servers.push(server);
-  return server;
-}
+const hive = serversPerTest();
 
 const INDEX_HTML = '<!doctype html><title>hive test app</title>';
 
@@ -60,7 +52,7 @@ describe('GET /health', () => {
 
 describe('serving the app', () => {
   it('serves index.html, assets with their types, and the app for unknown page paths', async () => {
-    const { port } = await hive(distDir);
+    const { port } = await hive({ distDir });
     const get = (url: string) => fetch(`http://127.0.0.1:${port}${url}`);
 
     const root = await get('/?colony=demo');
@@ -82,7 +74,7 @@ describe('serving the app', () => {
 
   it('answers 503 with a hint when the app is not built', async () => {
     for (const dir of [undefined, path.join(distDir, 'no-such-dir')]) {
-      const { port } = await hive(dir);
+      const { port } = await hive({ distDir: dir });
       const response = await fetch(`http://127.0.0.1:${port}/`);
       expect(response.status).toBe(503);
       expect(await response.text()).toBe(NOT_BUILT_TEXT);
@@ -107,7 +99,7 @@ function rawResponse(port: number, request: string): Promise<string> {
 
 describe('headers', () => {
   it('sends no X-Powered-By from any endpoint, refusals included', async () => {
-    const { port } = await hive(distDir);
+    const { port } = await hive({ distDir });
     const paths = ['/', '/?colony=demo', '/health', '/signal', '/peerjs', '/peerjs/peerjs/id', '/peerjs/peerjs?key=peerjs', '/assets/app.js', '/assets/missing.js', '/sim'];
     for (const url of paths) {
       const response = await fetch(`http://127.0.0.1:${port}${url}`);
@@ -123,7 +115,7 @@ describe('headers', () => {
   });
 
   it('answers plain GETs to both socket endpoints with 426, not the app', async () => {
-    const { port } = await hive(distDir);
+    const { port } = await hive({ distDir });
     for (const url of ['/signal', '/peerjs', '/peerjs/peerjs/id', '/peerjs/peerjs/peers']) {
       expect((await fetch(`http://127.0.0.1:${port}${url}`)).status, url).toBe(426);
     }

@@ -2,21 +2,12 @@
 // colony and in its name, and has the limits /signal has. Each test is an attack that worked
 // against the `peer` package's server.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOSE_POLICY, CLOSE_REPLACED } from './relay';
-import { startServer, type HiveServer, type Limits } from './server';
 import { beeId, TestBee, TestPeer, waitFor } from './test-bee';
+import { serversPerTest } from './test-servers';
 
-const servers: HiveServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function hive(limits?: Partial<Limits>): Promise<HiveServer> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', limits });
-  servers.push(server);
-  return server;
-}
+const hive = serversPerTest();
 
 const ALICE = beeId(1);
 const BOB = beeId(2);
@@ -98,7 +89,7 @@ describe('colonies', () => {
 
 describe('limits', () => {
   it('terminates a PeerJS client that does not read what is relayed to it, at its buffer cap', async () => {
-    const server = await hive({ maxBufferedBytes: 64 * 1024, messagesPerS: 1e6, messageBurst: 1e6 });
+    const server = await hive({ limits: { maxBufferedBytes: 64 * 1024, messagesPerS: 1e6, messageBurst: 1e6 } });
     const sink = await TestPeer.forBee(server.port, 'demo', ALICE);
     const feeder = await TestPeer.forBee(server.port, 'demo', BOB);
     sink.peer.socket.pause();
@@ -112,7 +103,7 @@ describe('limits', () => {
   });
 
   it('drops a PeerJS socket that floods the server', async () => {
-    const server = await hive({ messagesPerS: 0.001, messageBurst: 3 });
+    const server = await hive({ limits: { messagesPerS: 0.001, messageBurst: 3 } });
     const flooder = await TestPeer.forBee(server.port, 'demo', ALICE);
     for (let i = 0; i < 4; i++) flooder.peer.send({ type: 'HEARTBEAT' });
     await flooder.peer.waitClosed();
@@ -120,7 +111,7 @@ describe('limits', () => {
   });
 
   it('counts junk and closes a socket that keeps sending it, relaying none of it', async () => {
-    const server = await hive({ maxErrorsPerSocket: 4 });
+    const server = await hive({ limits: { maxErrorsPerSocket: 4 } });
     const junk = await TestPeer.forBee(server.port, 'demo', ALICE);
     const bob = await TestPeer.forBee(server.port, 'demo', BOB);
     for (const frame of ['{not json', 'null', JSON.stringify({ type: 'OPEN', dst: BOB }), JSON.stringify({ type: 'OFFER', dst: 'NOT A BEE' })]) junk.peer.send(frame);

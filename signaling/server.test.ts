@@ -1,22 +1,14 @@
 // Presence and relay over real sockets: bees join, learn a sample of their colony, exchange
 // signals through the server and hear when a bee leaves.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLE_SIZE } from '../src/net/signal-protocol';
 import { CLOSE_REPLACED } from './relay';
-import { startServer, type HiveServer, type Limits } from './server';
+import { startServer } from './server';
 import { beeId, joinFrame, TestBee, testIdentity, waitFor } from './test-bee';
+import { serversPerTest } from './test-servers';
 
-const servers: HiveServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function hive(limits?: Partial<Limits>): Promise<HiveServer> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', limits });
-  servers.push(server);
-  return server;
-}
+const hive = serversPerTest();
 
 describe('joining a colony', () => {
   it('welcomes a bee with the other live bees of its colony, never itself', async () => {
@@ -84,7 +76,7 @@ describe('joining a colony', () => {
   });
 
   it('closes a socket that does not join in time', async () => {
-    const { port } = await hive({ joinTimeoutMs: 50 });
+    const { port } = await hive({ limits: { joinTimeoutMs: 50 } });
     const idle = await TestBee.open(port);
     await idle.nextError('ERR_NOT_JOINED');
     expect((await idle.waitClosed()).code).toBe(1008);
@@ -137,7 +129,7 @@ describe('relaying signals', () => {
 describe('liveness', () => {
   it('terminates a socket that stops answering pings and keeps the ones that answer', async () => {
     // Long enough that a busy test machine still answers every ping in time.
-    const server = await hive({ pingIntervalMs: 100 });
+    const server = await hive({ limits: { pingIntervalMs: 100 } });
     const healthy = await TestBee.join(server.port, 'demo', beeId(1));
     const silent = (await TestBee.join(server.port, 'demo', beeId(2), { autoPong: false })).bee;
     await silent.waitClosed();
