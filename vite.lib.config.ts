@@ -1,10 +1,16 @@
 // The package's JavaScript (lib/, git-ignored; `npm run build:lib`, run by npm pack's prepack):
-// ES modules, one per source module so bundlers can shake what an app does not use, with every
-// package import left to the app's bundler. tsc (tsconfig.lib.json) writes the .d.ts beside them.
+// ES modules, one per source module so bundlers can shake what an app does not use, with the
+// package's dependencies left to the app's bundler. simple-peer 10 and what it imports are built
+// in instead, with the app's own stand-ins (vite.config.ts): an app that installs Hivemesh then
+// installs no native WebRTC polyfill and needs no alias. tsc (tsconfig.lib.json) writes the .d.ts.
 import { isAbsolute } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, mergeConfig } from 'vite';
+import app from './vite.config.ts';
 
-export default defineConfig({
+const BUILT_IN = '@thaunknown/simple-peer';
+const bare = (id: string) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0');
+
+export default mergeConfig({ resolve: app.resolve }, defineConfig({
   build: {
     outDir: 'lib',
     emptyOutDir: true,
@@ -14,8 +20,10 @@ export default defineConfig({
     copyPublicDir: false,
     lib: { entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' }, formats: ['es'] },
     rollupOptions: {
-      external: (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0'),
-      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+      // What simple-peer's own modules import (importer in node_modules) is built in with it.
+      external: (id, importer) => bare(id) && !id.startsWith(BUILT_IN) && !importer?.includes('/node_modules/'),
+      // npm leaves every node_modules/ folder out of a package: what is built in goes to vendor/.
+      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: ({ name }) => `${name.replaceAll('node_modules/', 'vendor/')}.js` },
     },
   },
-});
+}));
