@@ -12,7 +12,7 @@ import { TICKS_PER_SECOND, ticksBetween, treeOf, treePssMiB } from './proc-tree.
 import { attachedQueen } from './hive-view.ts';
 import { linkGraph } from './samples.ts';
 import type { TransportName } from './samples.ts';
-import { openColony, openTabs, waitForColony, watchConsole } from './tabs.ts';
+import { openColony, openTabs, stopProbes, waitForColony, watchConsole } from './tabs.ts';
 
 /** Goals of issue 15: the colony idles within 1.5× the plain mesh, a worker tab under 2% of a core. */
 export const GOAL_CPU_RATIO = 1.5;
@@ -89,6 +89,8 @@ async function hiveSide(browser: Browser, options: IdleOptions, baseURL: string,
   try {
     const { snaps, problem } = await waitForColony(colony.pages, settledProblem(options.size), SETTLE_CAP_MS);
     if (problem !== null) throw new Error(`the colony did not settle: ${problem}`);
+    // The join probe reads a snapshot every few ms: left running, it would be most of what we measure.
+    await stopProbes(colony.pages);
     await sleep(options.settleS * 1000);
     const worker = snaps.findIndex((snap) => snap.role === 'worker');
     const watched = colony.pages[Math.max(0, worker)]!;
