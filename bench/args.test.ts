@@ -9,6 +9,7 @@ describe('npm run bench arguments', () => {
     expect(options.join).toEqual({ sizes: [8, 16], runs: 3, transports: ['simple-peer'] });
     expect(options.scale).toMatchObject({ sizes: [100, 1_000, 3_000, 10_000], capS: null });
     expect(options.signaling.bees).toBe(1_000);
+    expect(options.idle).toEqual({ size: 16, windowS: 20, settleS: 10 });
   });
 
   it('selects benchmarks by name, in the suite order', () => {

@@ -14,6 +14,7 @@ export interface SuiteOptions {
   failover: { size: number; runs: number };
   relay: { size: number; runs: number; pings: number; bulk: number };
   upgrade: { size: number; runs: number };
+  idle: { size: number; windowS: number; settleS: number };
   scale: { sizes: number[]; capS: number | null; heapMiB: number };
   signaling: { bees: number; rounds: number };
 }
@@ -24,6 +25,7 @@ export const USAGE = `usage: npm run bench -- [${BENCH_NAMES.join('|')} …] [op
   --transports simple-peer[,peerjs]                 transports for join; failover, relay and upgrade use the first
   --failover-size 8   --failover-runs 3             --relay-size 6   --relay-runs 2   --pings 50   --bulk 200
   --upgrade-size 8    --upgrade-runs 2
+  --idle-size 16 (32: the issue's classroom)       --idle-window-s 20   --idle-settle-s 10
   --sim-sizes 100,1000,3000,10000                   --sim-cap-s N (wall cap per size; default per size)   --sim-heap-mib ${DEFAULT_HEAP_MIB}
   --signal-bees ${DEFAULT_SIGNAL_BEES}  --signal-rounds 3`;
 
@@ -53,6 +55,9 @@ const DEFAULTS = {
   bulk: '200',
   'upgrade-size': '8',
   'upgrade-runs': '2',
+  'idle-size': '16',
+  'idle-window-s': '20',
+  'idle-settle-s': '10',
   'sim-sizes': DEFAULT_SIM_SIZES.join(','),
   'sim-cap-s': '',
   'sim-heap-mib': String(DEFAULT_HEAP_MIB),
@@ -89,6 +94,11 @@ export function parseSuiteArgs(argv: readonly string[]): SuiteOptions {
       bulk: integer('bulk', values.bulk, 1),
     },
     upgrade: { size: integer('upgrade-size', values['upgrade-size'], 2), runs: integer('upgrade-runs', values['upgrade-runs'], 1) },
+    idle: {
+      size: integer('idle-size', values['idle-size'], 2),
+      windowS: integer('idle-window-s', values['idle-window-s'], 1),
+      settleS: integer('idle-settle-s', values['idle-settle-s'], 0),
+    },
     scale: {
       sizes: integers('sim-sizes', values['sim-sizes'], 2),
       capS: values['sim-cap-s'] === '' ? null : integer('sim-cap-s', values['sim-cap-s'], 1),

@@ -1,7 +1,7 @@
 // What every benchmark hands back: named figures, each next to the baseline it is judged against,
 // and the ratio between them. Pure; report.ts renders them.
 
-export const BENCH_NAMES = ['join', 'failover', 'relay', 'upgrade', 'scale', 'signaling'] as const;
+export const BENCH_NAMES = ['join', 'failover', 'relay', 'upgrade', 'idle', 'scale', 'signaling'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface Baseline {

@@ -18,6 +18,7 @@ import { buildApp, distIsStale } from '../signaling/build.ts';
 import { startServer, type HiveServer } from '../signaling/server.ts';
 import { parseSuiteArgs, USAGE, type SuiteOptions } from './args.ts';
 import { runFailoverBench } from './failover.ts';
+import { runIdleBench } from './idle.ts';
 import { ratio, type BenchName, type BenchResult } from './figures.ts';
 import { runJoinBench } from './join.ts';
 import { ratioChart } from './plot.ts';
@@ -29,7 +30,7 @@ import { runUpgradeBench } from './upgrade.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
-const BROWSER_BENCHES: readonly BenchName[] = ['join', 'failover', 'relay', 'upgrade'];
+const BROWSER_BENCHES: readonly BenchName[] = ['join', 'failover', 'relay', 'upgrade', 'idle'];
 /** Server log lines kept in the suite JSON: enough to see a pattern, not a flood. */
 const SERVER_LOG_LINES_KEPT = 1_000;
 
@@ -86,6 +87,8 @@ async function runBench(name: BenchName, options: SuiteOptions, tabs: Tabs | nul
       return runRelayBench(tabs!.browser, { ...options.relay, transport }, tabs!.baseURL, log);
     case 'upgrade':
       return runUpgradeBench(tabs!.browser, { ...options.upgrade, transport }, tabs!.baseURL, log);
+    case 'idle':
+      return runIdleBench(tabs!.browser, { ...options.idle, transport }, tabs!.baseURL, log);
     case 'scale': {
       const { result, runs } = await runScaleBench(options.scale, log);
       scale.runs = runs;

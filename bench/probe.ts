@@ -39,6 +39,8 @@ export interface ProbeRecord {
   versions: Array<Change<string>>;
   /** The first exception the probe caught (the probe then stops). */
   error: string | null;
+  /** Set by Node to stop the polling: the idle benchmark measures tabs left alone. */
+  done?: boolean;
 }
 
 type BenchWindow = { hive?: HiveApi } & Record<typeof PROBE_KEY, ProbeRecord>;
@@ -81,6 +83,7 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: ty
   });
 
   const timer = setInterval(() => {
+    if (record.done) return clearInterval(timer);
     if (hive === undefined) return;
     try {
       const nowMs = performance.now();

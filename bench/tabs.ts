@@ -101,6 +101,11 @@ export function readRecord(page: Page): Promise<ProbeRecord | null> {
   return page.evaluate((key) => (window as unknown as Record<string, ProbeRecord | undefined>)[key] ?? null, PROBE_KEY);
 }
 
+/** Stops the probe in every tab: from then on the tabs run the app alone. */
+export async function stopProbes(pages: readonly Page[]): Promise<void> {
+  await Promise.all(pages.map((page) => page.evaluate((key) => ((window as unknown as Record<string, ProbeRecord>)[key]!.done = true), PROBE_KEY)));
+}
+
 export async function readRecords(pages: readonly Page[]): Promise<ProbeRecord[]> {
   const records = await Promise.all(pages.map(readRecord));
   const missing = records.filter((record) => record === null).length;

@@ -1,18 +1,23 @@
 // Reactive view of one bee for the components: refreshed at most once per animation frame from
 // the driver's change notifications, so a busy colony does not re-render per frame received.
-// It also watches the colony over time (ColonyFeed): the map, messages to animate, a timeline.
+// Each part is handed on only when it changed (steady.ts): at idle a heartbeat moves the footer's
+// tallies and nothing else. It also watches the colony over time (ColonyFeed): the map, messages
+// to animate, a timeline.
 
-import type { Bee, HiveSnapshot, InboxEntry, Relayed } from '../bee';
+import type { Bee, InboxEntry, Relayed } from '../bee';
 import type { OutboxEntry } from '../store/outbox';
 import { ColonyFeed, type TimelineEntry } from './feed';
 import { graphFromSnapshot } from './map/from-snapshot';
 import { EMPTY_GRAPH, type Flight, type MapGraph } from './map/graph';
+import { splitSnapshot, Steady, type Shown, type Tallies } from './steady';
 
 export class BeeView {
-  snapshot: HiveSnapshot = $state() as HiveSnapshot;
-  inbox: InboxEntry[] = $state([]);
-  outbox: OutboxEntry[] = $state([]);
-  problems: string[] = $state([]);
+  snapshot: Shown = $state.raw() as Shown;
+  /** The counters of the snapshot, apart: they move on every heartbeat. */
+  tallies: Tallies = $state.raw() as Tallies;
+  inbox: InboxEntry[] = $state.raw([]);
+  outbox: OutboxEntry[] = $state.raw([]);
+  problems: string[] = $state.raw([]);
   graph: MapGraph = $state.raw(EMPTY_GRAPH);
   flights: Flight[] = $state.raw([]);
   timeline: TimelineEntry[] = $state.raw([]);
@@ -23,6 +28,7 @@ export class BeeView {
   readonly feed = new ColonyFeed();
   private scheduled = false;
   private seenInbox = new Set<string>();
+  private steady: { shown: Steady<Shown>; tallies: Steady<Tallies>; outbox: Steady<OutboxEntry[]>; problems: Steady<string[]> } | null = null;
 
   constructor(readonly bee: Bee) {
     // Messages delivered before this page load are history, not flights.
@@ -58,7 +64,13 @@ export class BeeView {
   }
 
   private refresh(): void {
-    this.snapshot = this.bee.snapshot();
+    const snapshot = this.bee.snapshot();
+    const { shown, tallies } = splitSnapshot(snapshot);
+    const outbox = this.bee.outbox();
+    const problems = [...this.bee.problems];
+    this.steady ??= { shown: new Steady(shown), tallies: new Steady(tallies), outbox: new Steady(outbox), problems: new Steady(problems) };
+    this.snapshot = this.steady.shown.next(shown);
+    this.tallies = this.steady.tallies.next(tallies);
     // Killed from the teacher's console: the page says so as if its own button had done it.
     if (this.bee.gone) this.left = true;
     const inbox = this.bee.inbox();
@@ -67,10 +79,11 @@ export class BeeView {
       this.seenInbox.add(entry.id);
       this.feed.fly(entry.id, entry.route, 'message', performance.now());
     }
-    this.inbox = inbox.reverse();
-    this.outbox = this.bee.outbox();
-    this.problems = [...this.bee.problems];
-    if (this.feed.update(graphFromSnapshot(this.snapshot), Date.now())) {
+    // Delivered entries never change, so the same count and newest entry mean the same inbox.
+    if (inbox.length !== this.inbox.length || inbox.at(-1)?.id !== this.inbox[0]?.id) this.inbox = inbox.reverse();
+    this.outbox = this.steady.outbox.next(outbox);
+    this.problems = this.steady.problems.next(problems);
+    if (this.feed.update(graphFromSnapshot(snapshot), Date.now())) {
       this.graph = this.feed.graph;
       this.timeline = this.feed.timeline;
     }

@@ -40,8 +40,14 @@ export interface Effect {
   at: number;
 }
 
-/** The viewport that fits every bee with a margin, eased from the previous one. */
-export function fitViewport(layout: MapLayout, width: number, height: number, previous: Viewport | null, margin: number): Viewport {
+/** Share of the way to the fitting viewport the map moves per 60 Hz frame. */
+const EASE_PER_FRAME = 0.15;
+
+/**
+ * The viewport that fits every bee with a margin, eased from the previous one over `frames`
+ * 60 Hz frames (a late frame moves further: the map settles by the clock, not by the frame).
+ */
+export function fitViewport(layout: MapLayout, width: number, height: number, previous: Viewport | null, margin: number, frames = 1): Viewport {
   let [minX, minY, maxX, maxY] = [-60, -60, 60, 60];
   for (const node of layout.nodes.values()) {
     minX = Math.min(minX, node.x);
@@ -52,7 +58,8 @@ export function fitViewport(layout: MapLayout, width: number, height: number, pr
   const scale = Math.min(MAX_SCALE, (width - 2 * margin) / (maxX - minX), (height - 2 * margin) / (maxY - minY));
   const target = { width, height, scale: Math.max(0.05, scale), cx: width / 2 - ((minX + maxX) / 2) * scale, cy: height / 2 - ((minY + maxY) / 2) * scale };
   if (!previous || previous.width !== width || previous.height !== height) return target;
-  const ease = (a: number, b: number) => a + (b - a) * 0.15;
+  const share = 1 - (1 - EASE_PER_FRAME) ** Math.max(1, frames);
+  const ease = (a: number, b: number) => a + (b - a) * share;
   return { width, height, scale: ease(previous.scale, target.scale), cx: ease(previous.cx, target.cx), cy: ease(previous.cy, target.cy) };
 }
 

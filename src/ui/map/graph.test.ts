@@ -6,6 +6,7 @@ import { colonyChanges, describeChange } from './changes';
 import { flightPosition, HOP_MS, isFlying } from './flights';
 import { graphFromSnapshot } from './from-snapshot';
 import { graphFromWorld } from './from-world';
+import { fitViewport } from './draw';
 import { countRoles, type MapGraph } from './graph';
 import { ForceLayout } from './layout';
 
@@ -133,6 +134,34 @@ describe('the layout', () => {
     const queen = layout.nodes.get(Q)!;
     const newcomer = layout.nodes.get(W2)!;
     expect(Math.hypot(newcomer.x - queen.x, newcomer.y - queen.y)).toBeLessThanOrEqual(30);
+  });
+
+  it('comes to rest after the same seconds in a tab that draws one frame a second as in one that draws sixty', () => {
+    const graph: MapGraph = { nodes: [{ id: Q, role: 'queen', hive: Q }, { id: W1, role: 'worker', hive: Q }, { id: W2, role: 'worker', hive: Q }], links: [] };
+    const restsAfterMs = (frameMs: number) => {
+      const layout = new ForceLayout();
+      layout.update(graph);
+      let ms = 0;
+      while (layout.step(frameMs)) ms += frameMs;
+      return ms;
+    };
+    const smooth = restsAfterMs(1000 / 60);
+    expect(smooth).toBeGreaterThan(1_000);
+    expect(restsAfterMs(1_000)).toBeLessThanOrEqual(smooth + 1_000);
+  });
+});
+
+describe('the viewport', () => {
+  const layout = new ForceLayout();
+  layout.update({ nodes: [{ id: Q, role: 'queen', hive: Q }], links: [] });
+  const far = { width: 400, height: 300, scale: 0.1, cx: 0, cy: 0 };
+
+  it('eases towards the fitting viewport, further after a late frame', () => {
+    const target = fitViewport(layout, 400, 300, null, 24);
+    const next = fitViewport(layout, 400, 300, far, 24);
+    expect(next.scale).toBeGreaterThan(far.scale);
+    expect(next.scale).toBeLessThan(target.scale);
+    expect(fitViewport(layout, 400, 300, far, 24, 60).scale).toBeCloseTo(target.scale, 3);
   });
 });
 

@@ -22,6 +22,10 @@ const MAX_REHEAT = 0.6;
 const ALPHA_DECAY = 0.035;
 /** Above this many bees, charge alone keeps them apart: collision costs a frame's worth. */
 const COLLIDE_LIMIT = 150;
+/** The frame the cooling is counted in: a step this long apart is one tick. */
+export const FRAME_MS = 1000 / 60;
+/** Ticks one late step may catch up on; the rest of the time late it only cools. */
+const MAX_TICKS_PER_STEP = 3;
 
 /** Where the map's bees are: laid out here (ForceLayout) or elsewhere and sent (PlacedLayout). */
 export interface MapLayout {
@@ -29,8 +33,8 @@ export interface MapLayout {
   readonly links: readonly LaidLink[];
   /** Takes a new graph; returns whether its shape changed. */
   update(graph: MapGraph): boolean;
-  /** Brings the positions forward one frame; false once they rest. */
-  step(): boolean;
+  /** Brings the positions forward by `elapsedMs` (one frame by default); false once they rest. */
+  step(elapsedMs?: number): boolean;
   /** Calls `wake` when positions change without a step (they arrived from elsewhere). */
   listen?(wake: () => void): void;
 }
@@ -83,10 +87,17 @@ export class ForceLayout implements MapLayout {
     return true;
   }
 
-  /** One step of the layout; false once it has come to rest. */
-  step(): boolean {
+  /**
+   * One step of the layout, `elapsedMs` after the last; false once it has come to rest. It cools
+   * by the clock, not by the frame: a tab that draws one frame a second (a background window)
+   * comes to rest as soon as one drawing sixty, instead of animating for minutes.
+   */
+  step(elapsedMs = FRAME_MS): boolean {
     if (this.simulation.alpha() < this.simulation.alphaMin()) return false;
-    this.simulation.tick();
+    const frames = Math.max(1, Math.round(elapsedMs / FRAME_MS));
+    const ticks = Math.min(frames, MAX_TICKS_PER_STEP);
+    this.simulation.tick(ticks);
+    this.simulation.alpha(this.simulation.alpha() * (1 - ALPHA_DECAY) ** (frames - ticks));
     return true;
   }
 

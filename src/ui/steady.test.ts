@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { HiveSnapshot } from '../bee';
+import { splitSnapshot, Steady } from './steady';
+
+describe('steady view state', () => {
+  it('hands back the same object while the new value is equal, and the new one once it differs', () => {
+    const first = { roster: ['a', 'b'], queen: 'a' };
+    const steady = new Steady(first);
+    expect(steady.next({ roster: ['a', 'b'], queen: 'a' })).toBe(first);
+    const changed = { roster: ['a', 'b', 'c'], queen: 'a' };
+    expect(steady.next(changed)).toBe(changed);
+    expect(steady.next({ roster: ['a', 'b', 'c'], queen: 'a' })).toBe(changed);
+  });
+
+  it('splits the counters that move on every heartbeat from what the colony shows', () => {
+    const snap = { id: 'a', role: 'worker', hives: [], counters: { framesIn: 5 }, security: { links: {} }, storage: { writes: 1 } } as unknown as HiveSnapshot;
+    const { shown, tallies } = splitSnapshot(snap);
+    expect(shown).toEqual({ id: 'a', role: 'worker', hives: [] });
+    expect(tallies).toEqual({ counters: { framesIn: 5 }, security: { links: {} }, storage: { writes: 1 } });
+  });
+
+  it('keeps the shown part steady across beats that only move the counters and the hives’ beat counts', () => {
+    const beat = (n: number, workers = ['a']) =>
+      ({ id: 'a', role: 'worker', neighbours: ['q'], hives: [{ queen: 'q', hive: 'h', beat: n, term: 3, workers }], counters: { framesIn: n }, security: {}, storage: {} }) as unknown as HiveSnapshot;
+    const steady = new Steady(splitSnapshot(beat(1)).shown);
+    const before = steady.next(splitSnapshot(beat(1)).shown);
+    expect(steady.next(splitSnapshot(beat(2)).shown)).toBe(before);
+    expect(steady.next(splitSnapshot(beat(3, ['a', 'b'])).shown)).not.toBe(before);
+  });
+});
