@@ -4,14 +4,15 @@
 // channel; the page is served by the benchmark itself through Playwright routing, on the app's
 // origin, so it runs under the same browser flags as the app.
 
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from '@playwright/test';
+import { build } from 'vite';
+import app from '../vite.config.ts';
 import { pageScript } from './page-script.ts';
 
 export const MESH_KEY = '__benchMesh';
 const PAGE_PATH = '/__bench/idle-mesh.html';
-const LIBRARY_PATH = '/__bench/simplepeer.min.js';
+const LIBRARY_PATH = '/__bench/simple-peer.js';
 const PING_INTERVAL_MS = 1_000;
 
 export interface MeshAgent {
@@ -83,9 +84,23 @@ const html = `<!doctype html><meta charset="utf-8"><title>simple-peer mesh</titl
 <script src="${LIBRARY_PATH}"></script>
 <script>${pageScript(installMesh, MESH_KEY, PING_INTERVAL_MS)}</script>`;
 
+/** The simple-peer the app links with, built as the app builds it, as one script: `window.SimplePeer`. */
+async function simplePeerScript(): Promise<string> {
+  const output = await build({
+    configFile: false,
+    logLevel: 'silent',
+    resolve: app.resolve,
+    build: { write: false, lib: { entry: createRequire(import.meta.url).resolve('@thaunknown/simple-peer/lite.js'), formats: ['iife'], name: 'SimplePeer' } },
+  });
+  const chunk = (Array.isArray(output) ? output[0] : output) as { output: Array<{ type: string; code?: string }> };
+  const code = chunk.output.find((item) => item.type === 'chunk')?.code;
+  if (!code) throw new Error('bundling @thaunknown/simple-peer gave no script');
+  return code;
+}
+
 /** Serves the mesh page and the simple-peer bundle on `baseURL` in this context; returns the page's URL. */
 export async function serveMeshPage(context: BrowserContext, baseURL: string): Promise<string> {
-  const library = readFileSync(createRequire(import.meta.url).resolve('simple-peer/simplepeer.min.js'));
+  const library = await simplePeerScript();
   await context.route(new URL(LIBRARY_PATH, baseURL).href, (route) => route.fulfill({ body: library, contentType: 'text/javascript' }));
   await context.route(new URL(PAGE_PATH, baseURL).href, (route) => route.fulfill({ body: html, contentType: 'text/html' }));
   return new URL(PAGE_PATH, baseURL).href;
