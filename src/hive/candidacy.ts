@@ -69,8 +69,8 @@ export class Candidacy {
 
   /**
    * How many bees in sight would make better queens and could run in the same election: linked,
-   * heard from within a beat or two (a frozen queen is not a rival), of its hive (an egg: other
-   * eggs), not the queen it lost.
+   * heard from within two beats (a frozen queen is no rival), of its hive (an egg: other eggs),
+   * not an observer.
    */
   private rank(now: number): number {
     const { links, standing: s, config, self } = this.host;
@@ -78,8 +78,7 @@ export class Candidacy {
     const rivals: Rival[] = [];
     for (const [peer, link] of links.open) {
       const recent = now - link.lastFrameAt <= 2 * config.heartbeatIntervalMs;
-      const electorate = link.follows !== undefined && !link.observer && link.hive === hive && (hive !== null || link.follows === null);
-      if (recent && electorate && peer !== s.formerQueen) rivals.push({ id: peer, visible: link.visible, startedAt: link.startedAt });
+      if (recent && link.follows !== undefined && !link.observer && link.hive === hive) rivals.push({ id: peer, visible: link.visible, startedAt: link.startedAt });
     }
     const fitness = this.host.fitness(now);
     return candidacyRank({ id: self, visible: fitness.visible, startedAt: now - fitness.uptimeMs }, rivals);
