@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { simNotary } from '../sim/notary';
 import { candidacyDelayMs, candidacyRank, HIDDEN_RANKS, type Rival } from './election';
 import { DEFAULT_CONFIG, Protocol, type Effect, type Restored } from './protocol';
-import type { Heartbeat, HiveEntry } from './frames';
+import type { Seal } from './certificate';
+import type { Envelope, Heartbeat, HiveEntry, Payload } from './frames';
 import type { Membership } from './membership';
 import { seededRng } from './rng';
 
@@ -107,5 +108,30 @@ describe('an egg joining a colony that has a queen', () => {
 
   it('leaves a bee of another hive to wait for its own (an orphan does not run to the first queen it hears of)', () => {
     expect(hears(bee([[OTHER, {}]]), { ...follower(3), hive: 'e'.repeat(16), hives: [{ ...follower(3).hives![0]!, hive: 'e'.repeat(16) }] })).toEqual([]);
+  });
+});
+
+describe('a worker voting for the successor its queen crowned', () => {
+  const KEY = 1;
+  const seal = (bee: string, statement: Parameters<ReturnType<typeof simNotary>['seal']>[0]) => simNotary(bee, KEY).seal(statement);
+  let envelopes = 0;
+  const envelope = (from: string, p: Payload): Envelope => ({ t: 'env', id: (++envelopes).toString(16).padStart(16, '0'), from, to: null, ttl: 8, route: [from], p });
+
+  /** SELF follows OLDER, crowned in term 3 by OLDER's and OTHER's ballots; OTHER is not linked. */
+  function worker(): Protocol {
+    const protocol = bee([[OLDER, { queen: OLDER, term: 3 }]]);
+    const ballots = [OLDER, OTHER].map((voter) => seal(voter, { k: 'ballot', term: 3, candidate: OLDER, membership: HIVE }));
+    protocol.step({ type: 'frame', peer: OLDER, frame: envelope(OLDER, { k: 'queen', term: 3, membership: HIVE, authority: { by: 'votes', ballots } }) }, NOW + 10);
+    expect(protocol.snapshot().queen).toBe(OLDER);
+    return protocol;
+  }
+  const elect = (crown: Seal | null) => envelope(OTHER, { k: 'elect', term: 4, pre: false, membership: HIVE, seal: null, crown });
+  const linksTo = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'link' ? [e.peer] : []));
+
+  it('links the successor as it votes for her, before she reigns', () => {
+    const crown = seal(OLDER, { k: 'crown', hive: HIVE.hive, term: 3, successor: OTHER });
+    const effects = worker().step({ type: 'frame', peer: OLDER, frame: elect(crown) }, NOW + 20);
+    expect(effects.some((e) => e.type === 'send' && e.frame.t === 'env' && e.frame.p.k === 'vote')).toBe(true);
+    expect(linksTo(effects)).toEqual([OTHER]);
   });
 });

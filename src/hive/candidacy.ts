@@ -186,6 +186,8 @@ export class Candidacy {
     this.awaitOutcome(now);
     const ballot = notary.seal({ k: 'ballot', term: p.term, candidate, membership: p.membership });
     router.originate(candidate, { k: 'vote', term: p.term, pre: false, ballot }, now);
+    // A crowned successor is about to reign: link her while she gathers the votes, not after.
+    if (p.crown !== null) this.host.links.request(candidate, now);
     return true;
   }
 
