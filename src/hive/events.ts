@@ -83,7 +83,7 @@ export const DEFAULT_CONFIG: HiveConfig = {
   electionMinMs: 150,
   electionSpreadMs: 150,
   candidacyRankMs: 200,
-  rosterSettleMs: 1000,
+  rosterSettleMs: 500,
   resampleIntervalMs: 10_000,
   orphanGiveUpMs: 30_000,
   memberTimeoutMs: 6000,
