@@ -23,8 +23,8 @@ const heartbeat = (overrides: Partial<Heartbeat>): Heartbeat => ({
 });
 
 /** A bee started at NOW with links to `peers`, each of which says `said` of itself at once. */
-function bee(said: Array<[string, Partial<Heartbeat>]>, restored: Restored = { term: 2, votedFor: null, membership: HIVE, deliveredIds: [] }): Protocol {
-  const protocol = new Protocol(SELF, seededRng(1), simNotary(SELF, 1), { config: CONFIG, restored });
+function bee(said: Array<[string, Partial<Heartbeat>]>, restored: Restored = { term: 2, votedFor: null, membership: HIVE, deliveredIds: [] }, self = SELF): Protocol {
+  const protocol = new Protocol(self, seededRng(1), simNotary(self, 1), { config: CONFIG, restored });
   for (const [peer, hb] of said) {
     protocol.step({ type: 'linkOpen', peer }, NOW);
     protocol.step({ type: 'frame', peer, frame: heartbeat(hb) }, NOW);
@@ -87,6 +87,35 @@ describe('ranked candidacy', () => {
     const alone = campaignsAfter(bee([younger], NOBODY));
     expect(alone).toBeGreaterThanOrEqual(CONFIG.rosterSettleMs);
     expect(campaignsAfter(bee([younger, observer], NOBODY))).toBe(alone);
+  });
+});
+
+describe('two candidates polling at once', () => {
+  const straw = (from: string): Envelope => ({ t: 'env', id: from.slice(0, 15) + '1', from, to: null, ttl: 8, route: [from], p: { k: 'elect', term: 3, pre: true, membership: HIVE, seal: null, crown: null } });
+  /** OTHER, an orphan of HIVE, in its straw poll for term 3. */
+  function polling(): { protocol: Protocol; at: number } {
+    const protocol = bee([[SELF, { uptimeMs: 0 }]], undefined, OTHER);
+    const at = NOW + campaignsAfter(protocol);
+    expect(protocol.snapshot().role).toBe('candidate');
+    return { protocol, at };
+  }
+
+  it('the one with the higher id stands down to vote for the other', () => {
+    const { protocol, at } = polling();
+    protocol.step({ type: 'frame', peer: SELF, frame: straw(OLDER) }, at + 10);
+    expect(protocol.snapshot().role).toBe('worker');
+  });
+
+  it('the one with the lower id goes on', () => {
+    const { protocol, at } = polling();
+    protocol.step({ type: 'frame', peer: SELF, frame: straw(QUEEN) }, at + 10);
+    expect(protocol.snapshot().role).toBe('candidate');
+  });
+
+  it('a straw poll that found no majority is asked again at the next turn, not after an election\'s wait', () => {
+    const { protocol, at } = polling();
+    // OTHER ranks behind SELF (same age, lower id): one rank step.
+    expect(campaignsAfter(protocol, at + TICK_MS)).toBe(CONFIG.electionMinMs + CONFIG.candidacyRankMs - TICK_MS);
   });
 });
 
