@@ -119,6 +119,34 @@ describe('two candidates polling at once', () => {
   });
 });
 
+describe('campaigns that crown nobody', () => {
+  it('each one doubles the wait before the next: where round trips outlast the timers, campaigns do not supersede each other forever', () => {
+    const protocol = bee([[SELF, { uptimeMs: 0 }]], undefined, OTHER);
+    const step = CONFIG.electionMinMs + CONFIG.candidacyRankMs;
+    let at = NOW + campaignsAfter(protocol);
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const wait = campaignsAfter(protocol, at + TICK_MS) + TICK_MS;
+      waits.push(wait);
+      at += wait;
+    }
+    expect(waits).toEqual([step, 2 * step, 4 * step]);
+  });
+
+  it('a bee that follows a queen again has its short timers back when she falls silent', () => {
+    const protocol = bee([[SELF, { uptimeMs: 0 }]], undefined, OTHER);
+    let at = NOW + campaignsAfter(protocol);
+    at += campaignsAfter(protocol, at + TICK_MS) + TICK_MS;
+    const ballots = [SELF, OLDER].map((voter) => simNotary(voter, 1).seal({ k: 'ballot', term: 4, candidate: SELF, membership: HIVE }));
+    const claim: Envelope = { t: 'env', id: '9'.repeat(16), from: SELF, to: null, ttl: 8, route: [SELF], p: { k: 'queen', term: 4, membership: HIVE, authority: { by: 'votes', ballots } } };
+    protocol.step({ type: 'frame', peer: SELF, frame: claim }, at + 10);
+    expect(protocol.snapshot().queen).toBe(SELF);
+    // Silent from now: presumed dead after the full queen timeout (no beats timed), then one rank step.
+    const lostAt = at + 10 + CONFIG.queenTimeoutMs;
+    expect(campaignsAfter(protocol, at + 20) - (lostAt - at - 20)).toBeLessThanOrEqual(CONFIG.electionMinMs + CONFIG.candidacyRankMs + TICK_MS);
+  });
+});
+
 describe('an egg joining a colony that has a queen', () => {
   const follower = (workers: number): Partial<Heartbeat> => {
     const entry: HiveEntry = { queen: QUEEN, hive: HIVE.hive, beat: NOW, term: 2, workers: Array.from({ length: workers }, (_, i) => String(i).repeat(16)) };

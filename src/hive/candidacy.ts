@@ -15,6 +15,9 @@ import type { Roster } from './roster';
 import type { Router } from './routing';
 import type { Standing } from './standing';
 
+/** A bee whose campaigns keep failing waits up to 2^this times longer between them. */
+const MAX_BACKOFF_DOUBLINGS = 4;
+
 /** What a bee's elections need from the rest of the bee. */
 export interface CandidacyHost {
   readonly self: string;
@@ -44,6 +47,8 @@ export interface CandidacyHost {
 export class Candidacy {
   /** When this bee campaigns if there is still no queen (NaN until the first tick). */
   private electionAt = Number.NaN;
+  /** Campaigns since this bee last followed a queen or reigned. */
+  private campaigns = 0;
 
   constructor(private readonly host: CandidacyHost) {}
 
@@ -52,10 +57,10 @@ export class Candidacy {
     if (Number.isNaN(this.electionAt)) this.postpone(now);
   }
 
-  /** A fresh randomised candidacy timeout from now, ranked among the rivals in sight. */
+  /** A fresh randomised candidacy timeout from now, ranked among the rivals in sight (backed off). */
   postpone(now: number): void {
     const { config, rng } = this.host;
-    this.electionAt = now + candidacyDelayMs(this.rank(now), config, rng);
+    this.electionAt = now + candidacyDelayMs(this.rank(now), config, rng) * this.backoff();
   }
 
   /**
@@ -64,7 +69,21 @@ export class Candidacy {
    */
   awaitOutcome(now: number): void {
     const { config, rng } = this.host;
-    this.electionAt = now + config.queenTimeoutMinMs + candidacyDelayMs(this.rank(now), config, rng);
+    this.electionAt = now + (config.queenTimeoutMinMs + candidacyDelayMs(this.rank(now), config, rng)) * this.backoff();
+  }
+
+  /**
+   * Each campaign that crowned nobody doubles the next waits (up to MAX_BACKOFF_DOUBLINGS): where
+   * round trips outlast the timers (30 tabs on 2 cores) campaigns would otherwise supersede each
+   * other before any finishes. Timers measured in round trips, with the round trips unknown.
+   */
+  private backoff(): number {
+    return 2 ** Math.min(this.campaigns, MAX_BACKOFF_DOUBLINGS);
+  }
+
+  /** This bee follows a queen, or is one: elections went well, the timers are short again. */
+  crowned(): void {
+    this.campaigns = 0;
   }
 
   /**
@@ -140,6 +159,7 @@ export class Candidacy {
     const campaign = new Campaign(standing.term + 1, true, membership, seal, null);
     campaign.count(self, null, rules, () => true);
     this.host.becomeCandidate(campaign, now);
+    this.campaigns++;
   }
 
   /** Royal jelly: a candidate for the next term (above `above`), asking the members for votes. */

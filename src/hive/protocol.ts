@@ -199,6 +199,7 @@ export class Protocol {
     s.orphanedAt = Number.NaN;
     this.campaign = null;
     this.reign = null;
+    this.candidacy.crowned();
     this.allegiance.followed(queen);
     this.links.request(queen, now);
     // Say so at once: the queen counts her workers by what their heartbeats say.
@@ -250,6 +251,7 @@ export class Protocol {
     s.formerQueen = null;
     s.orphanedAt = Number.NaN;
     this.campaign = null;
+    this.candidacy.crowned();
     this.reign = new Reign(this.court, claim, now);
     // Claim the throne now, not a beat later: her hive waits for her word.
     this.onBeat(now);
