@@ -195,10 +195,6 @@ export class Candidacy {
     if (p.pre) {
       // A straw poll binds nobody: answer it without touching our term or vote.
       router.originate(candidate, { k: 'vote', term: p.term, pre: true, ballot: null }, now);
-      if (this.yields(candidate, p.term)) {
-        this.host.standDown();
-        this.awaitOutcome(now);
-      }
       return true;
     }
     if (p.term > s.term) {
@@ -213,16 +209,6 @@ export class Candidacy {
     // A crowned successor is about to reign: link her while she gathers the votes, not after.
     if (p.crown !== null) this.host.links.request(candidate, now);
     return true;
-  }
-
-  /**
-   * Two bees that both ranked first in their own sight poll at once: they would split the votes
-   * and wait out an election each. The lower id goes on (both sides can tell without knowing each
-   * other's fitness); the other, still in its straw poll, stands down to vote for it.
-   */
-  private yields(candidate: string, term: number): boolean {
-    const campaign = this.host.campaign();
-    return this.host.standing.duty === 'candidate' && campaign !== null && campaign.pre && term >= campaign.term && candidate < this.host.self;
   }
 
   onVote(voter: string, p: Extract<Payload, { k: 'vote' }>, now: number): void {

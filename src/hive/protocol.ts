@@ -224,10 +224,10 @@ export class Protocol {
   private becomeCandidate(campaign: Campaign, now: number): void {
     this.standing.duty = 'candidate';
     this.campaign = campaign;
-    // A straw poll binds nobody and may be asked again soon (members whose queen had not yet
-    // fallen silent ignored it); an election is given the time to finish.
-    if (campaign.pre) this.candidacy.postpone(now);
-    else this.candidacy.awaitOutcome(now);
+    // Its next turn, should this campaign crown nobody: a straw poll that found no majority
+    // (members whose queen had not yet fallen silent ignore it) or a split vote is tried again
+    // soon, each time twice as late (candidacy.ts backs off).
+    this.candidacy.postpone(now);
     // Members all linked to us (eggs founding a hive of their neighbours) are asked over their
     // links; otherwise the request floods, once, for members we have no way to.
     const request = campaign.request();
