@@ -64,8 +64,8 @@ export class Candidacy {
   }
 
   /**
-   * A bee that campaigns or votes gives that election time to finish (a straw poll, a vote and a
-   * claim: a few round trips, longer on a loaded machine) before its own turn comes again.
+   * A bee that voted gives that election time to finish (the votes and the claim: a few round
+   * trips, longer on a loaded machine) before its own turn comes again.
    */
   awaitOutcome(now: number): void {
     const { config, rng } = this.host;
