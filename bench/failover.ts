@@ -1,22 +1,27 @@
 // The failover benchmark: how long a colony of real tabs is without its queen. Each run opens a
 // colony (one hive: capacity = its size), waits for its queen, then (1) the queen abdicates — the
-// graceful handover — and (2) the successor's renderer is crashed (no pagehide, no goodbye; the
-// server notices its socket close). Per tab, the time from the event until it is attached to the
-// queen it ends up with; per colony, until every survivor is attached to one new queen. The
-// colony's first election, from its last tab ready, is the baseline for the handover.
+// graceful handover — (2) the successor's renderer is crashed (no pagehide, no goodbye; the
+// server notices its socket close), (3) a new tab joins the hive that has a queen, and (4) the
+// queen's JavaScript is stopped (CDP Debugger.pause: her links stay open, she falls silent). Per
+// tab, the time from the event until it is attached to the queen it ends up with; per colony,
+// until every survivor is attached to one new queen. The colony's first election, from its last
+// tab ready, is the baseline for the handover.
 
 import type { Browser, Page } from '@playwright/test';
 import type { HiveApi } from '../src/bee.ts';
 import { DEFAULT_CONFIG } from '../src/hive/protocol.ts';
 import type { BenchResult, Figure } from './figures.ts';
 import { formatNumber, spread, timingFigure } from './figures.ts';
-import { epochOf, type ProbeRecord } from './probe.ts';
+import { timingGoal, type Goal } from './goals.ts';
+import { epochOf, PROBE_KEY, type ProbeRecord } from './probe.ts';
 import { firstInstantAll, type TransportName } from './samples.ts';
-import { oneHiveProblem, openColony, queenOf, readRecords, waitForColony, type Colony } from './tabs.ts';
+import { oneHiveProblem, openColony, pageURL, queenOf, readRecord, readRecords, waitForColony, type Colony } from './tabs.ts';
 
 /** From the last tab ready to one hive; beyond it the run fails. */
 const ELECTION_CAP_MS = 30_000;
 const HANDOVER_CAP_MS = 30_000;
+/** A tab joining a hive that has a queen: from its navigation to attached, or the sample is missing. */
+const JOINER_CAP_MS = 30_000;
 /** Tabs are read this long after the colony is one hive again, so late flickers are seen. */
 const SETTLE_AFTER_MS = 500;
 
@@ -26,7 +31,7 @@ export interface FailoverOptions {
   transport: TransportName;
 }
 
-export type Departure = 'abdicate' | 'crash';
+export type Departure = 'abdicate' | 'crash' | 'freeze';
 
 export interface Handover {
   departure: Departure;
@@ -48,6 +53,8 @@ export interface FailoverRun {
   /** From the last tab ready to every tab attached to one queen. */
   electionMs: number | null;
   handovers: Handover[];
+  /** A tab that joined the hive while it had a queen: ms from its hive.ready to attached to her. */
+  joinerMs: number | null;
   consoleErrors: string[];
   error: string | null;
 }
@@ -113,9 +120,50 @@ async function crash(colony: Colony, queen: string): Promise<Handover> {
   return handoverOf('crash', queen, records, atEpochMs, null, problem);
 }
 
+/**
+ * Stops the queen's JavaScript with the debugger: her tab and links stay open but she says
+ * nothing, as a tab stuck in a long task or frozen by the browser. Timed from the moment the
+ * debugger reports her paused (the pause lands on her next task, within a tick).
+ */
+async function freeze(colony: Colony, queen: string): Promise<Handover> {
+  const page = colony.pageOf(queen);
+  const survivors = colony.pages.filter((other) => other !== page);
+  const cdp = await page.context().newCDPSession(page);
+  const paused = new Promise<number>((resolve) => cdp.once('Debugger.paused', () => resolve(Date.now())));
+  await cdp.send('Debugger.enable');
+  await cdp.send('Debugger.pause');
+  const atEpochMs = await paused;
+  const { records, problem } = await awaitNewHive(survivors, queen);
+  return handoverOf('freeze', queen, records, atEpochMs, null, problem);
+}
+
+/** A crashed tab is no longer part of the colony. */
+function forget(colony: Colony, id: string): void {
+  const index = colony.ids.indexOf(id);
+  colony.pages.splice(index, 1);
+  colony.ids.splice(index, 1);
+}
+
+/** Opens one more tab in the colony and times it from hive.ready to attached to a queen. */
+async function joinOne(colony: Colony, options: FailoverOptions, baseURL: string): Promise<number | null> {
+  const page = await colony.context.newPage();
+  await page.goto(pageURL(baseURL, colony.name, options.transport, { capacity: String(options.size) }), { waitUntil: 'commit' });
+  const attached = (key: string) => {
+    const record = (window as unknown as Record<string, ProbeRecord | undefined>)[key];
+    return record?.readyMs != null && record.attached.some(([, queen]) => queen !== null);
+  };
+  await page.waitForFunction(attached, PROBE_KEY, { timeout: JOINER_CAP_MS, polling: 100 }).catch(() => undefined);
+  const record = await readRecord(page);
+  const id = await page.evaluate(() => (window as unknown as { hive: HiveApi }).hive.id);
+  colony.pages.push(page);
+  colony.ids.push(id);
+  const at = record?.attached.find(([, queen]) => queen !== null)?.[0];
+  return record?.readyMs == null || at === undefined ? null : Math.max(0, at - record.readyMs);
+}
+
 async function runOnce(browser: Browser, options: FailoverOptions, baseURL: string, run: number): Promise<FailoverRun> {
   let colony: Colony | undefined;
-  const base = { run, colony: '', electionMs: null, handovers: [], consoleErrors: [] };
+  const base = { run, colony: '', electionMs: null, handovers: [], joinerMs: null, consoleErrors: [] };
   try {
     colony = await openColony(browser, { baseURL, transport: options.transport, size: options.size, label: 'failover', params: { capacity: String(options.size) } });
     const elected = await waitForColony(colony.pages, (snaps) => oneHiveProblem(snaps), ELECTION_CAP_MS);
@@ -126,12 +174,20 @@ async function runOnce(browser: Browser, options: FailoverOptions, baseURL: stri
     const electedAt = firstInstantAll(records, (record) => record.attached, null, oneQueen(null), lastReady);
     const handovers = [await abdicate(colony, queen)];
     const successor = handovers[0]!.newQueen;
-    if (successor !== null) handovers.push(await crash(colony, successor));
+    if (successor !== null) {
+      handovers.push(await crash(colony, successor));
+      forget(colony, successor);
+    }
+    const joinerMs = successor !== null ? await joinOne(colony, options, baseURL) : null;
+    const whole = await waitForColony(colony.pages, (snaps) => oneHiveProblem(snaps), HANDOVER_CAP_MS);
+    const reigning = queenOf(whole.snaps);
+    if (reigning !== null) handovers.push(await freeze(colony, reigning));
     return {
       run,
       colony: colony.name,
       electionMs: electedAt === null ? null : electedAt - lastReady,
       handovers,
+      joinerMs,
       consoleErrors: colony.consoleErrors.filter((error) => error !== 'tab crashed'),
       error: successor === null ? `no single successor after the abdication: ${handovers[0]!.problem}` : null,
     };
@@ -145,12 +201,13 @@ async function runOnce(browser: Browser, options: FailoverOptions, baseURL: stri
 function progressLine(run: FailoverRun): string {
   const parts = [`election ${formatNumber(run.electionMs)} ms`];
   for (const h of run.handovers) parts.push(`${h.departure}: all re-attached in ${formatNumber(h.colonyMs)} ms${h.problem ? ` (${h.problem})` : ''}`);
+  parts.push(`a tab joining: ready → attached in ${formatNumber(run.joinerMs)} ms`);
   return `failover: run ${run.run}: ${parts.join(', ')}${run.error ? `; FAILED: ${run.error}` : ''}`;
 }
 
 function figures(runs: readonly FailoverRun[], size: number): Figure[] {
   const of = (departure: Departure) => runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure));
-  const [abdications, crashes] = [of('abdicate'), of('crash')];
+  const [abdications, crashes, freezes] = [of('abdicate'), of('crash'), of('freeze')];
   const colony = (hs: Handover[]) => hs.map((h) => h.colonyMs);
   const perTab = (hs: Handover[]) => hs.flatMap((h) => h.perTabMs);
   const p50 = (values: Array<number | null>) => spread(values).p50;
@@ -160,6 +217,19 @@ function figures(runs: readonly FailoverRun[], size: number): Figure[] {
     timingFigure(`${size} tabs: queen crash → each worker re-attached`, perTab(crashes), { label: 'abdicate, per tab p50', value: p50(perTab(abdications)) }, runs.length * (size - 1)),
     timingFigure(`${size} tabs: abdicate → all ${size} re-attached (per colony)`, colony(abdications), election, runs.length),
     timingFigure(`${size} tabs: abdicate → each tab re-attached`, perTab(abdications), election, runs.length * size),
+    timingFigure(`${size} tabs: queen frozen → all ${size - 1} survivors re-attached (per colony)`, colony(freezes), { label: 'crash, per colony p50', value: p50(colony(crashes)) }, runs.length),
+    timingFigure(`a tab joining a hive that has a queen: ready → attached`, runs.map((run) => run.joinerMs), election, runs.length),
+  ];
+}
+
+/** Issue 15's goals for failover and for joining a hive that has a queen. */
+function goals(runs: readonly FailoverRun[]): Goal[] {
+  const colony = (departure: Departure) => spread(runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure).map((h) => h.colonyMs)));
+  return [
+    timingGoal('a tab joining a hive that has a queen: ready → attached', spread(runs.map((run) => run.joinerMs)), { p50: 500 }),
+    timingGoal('queen crash → all survivors re-attached, per colony', colony('crash'), { p50: 1000, p95: 1500 }),
+    timingGoal('queen frozen (JS stopped, links open) → all re-attached', colony('freeze'), { p50: 2500 }),
+    timingGoal('abdicate → all re-attached, per colony', colony('abdicate'), { p50: 100 }),
   ];
 }
 
@@ -181,8 +251,9 @@ export async function runFailoverBench(browser: Browser, options: FailoverOption
     status: failed.length === runs.length ? 'failed' : failed.length > 0 ? 'partial' : 'measured',
     notes,
     figures: figures(runs, options.size),
+    goals: goals(runs),
     details: [
-      `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates, then her successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony). ` +
+      `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates, then her successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony), a new tab joins (timed from its hive.ready), and the reigning queen's JavaScript is stopped (CDP Debugger.pause: links open, no word from her). ` +
         `Per tab: from the event to attached to the queen it ends with, on the probe's 10 ms clock. Heartbeats: every ${DEFAULT_CONFIG.heartbeatIntervalMs} ms, a queen is given up after ${DEFAULT_CONFIG.queenTimeoutMs} ms of silence.`,
     ],
     settings: { ...options, electionCapMs: ELECTION_CAP_MS, handoverCapMs: HANDOVER_CAP_MS },

@@ -1,6 +1,8 @@
 // What every benchmark hands back: named figures, each next to the baseline it is judged against,
 // and the ratio between them. Pure; report.ts renders them.
 
+import type { Goal } from './goals.ts';
+
 export const BENCH_NAMES = ['join', 'failover', 'relay', 'upgrade', 'idle', 'scale', 'signaling'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
@@ -29,6 +31,8 @@ export interface BenchResult {
   /** Why the status is not 'measured', and anything a reader must know to trust the figures. */
   notes: string[];
   figures: Figure[];
+  /** The goals these figures are judged against (goals.ts), when the benchmark has any. */
+  goals?: Goal[];
   /** Extra markdown (a detail table) for the summary, under the benchmark's heading. */
   details: string[];
   settings: Record<string, unknown>;

@@ -5,6 +5,7 @@
 import type { Browser } from '@playwright/test';
 import type { BenchResult, Figure } from './figures.ts';
 import { formatNumber } from './figures.ts';
+import { ratioGoal, type Goal } from './goals.ts';
 import { meshTable, timingTable } from './join-tables.ts';
 import { COUNTERS_AFTER_SETTLED_MS, RUN_CAP_MS, runColony } from './run.ts';
 import type { RunResult, TransportName } from './samples.ts';
@@ -68,6 +69,14 @@ function groupFigures(group: GroupSummary): Figure[] {
   return [figure('page load → first link', 'firstLinkMs'), figure('page load → attached to a queen', 'attachedMs')];
 }
 
+/** Issue 15: a tab is attached to a queen within 1.3× the time it takes to be ready at all. */
+const ATTACHED_OVER_READY_GOAL = 1.3;
+
+function groupGoal(group: GroupSummary): Goal {
+  const baseline = { label: 'hive.ready p50', value: metricOf(group, 'readyMs').p50Ms };
+  return ratioGoal(`${group.colonySize} tabs, ${group.transport}: page load → attached to a queen (p50)`, metricOf(group, 'attachedMs').p50Ms, baseline, ATTACHED_OVER_READY_GOAL);
+}
+
 export async function runJoinBench(browser: Browser, options: JoinOptions, baseURL: string, log: (line: string) => void): Promise<BenchResult> {
   const { runs, warmups } = await runAll(browser, options, baseURL, log);
   const groups = summarise(runs);
@@ -82,6 +91,7 @@ export async function runJoinBench(browser: Browser, options: JoinOptions, baseU
     status: failed === runs.length ? 'failed' : notes.length > 0 ? 'partial' : 'measured',
     notes,
     figures: groups.flatMap(groupFigures),
+    goals: groups.map(groupGoal),
     details: [
       `Colony sizes ${options.sizes.join(', ')}; ${options.runs} run(s) per transport × size after one warm-up. Per-tab figures are ms from that tab's navigation start, measured in the page; percentiles are nearest-rank over all tabs of all runs.`,
       '',

@@ -32,6 +32,7 @@ describe('the markdown summary', () => {
       result: result({
         figures: [{ label: 'round trip', unit: 'ms', value: 18, detail: 'p95 38, n=100', baseline: { label: 'direct', value: 0.8 } }],
         details: ['detail line'],
+        goals: [{ goal: 'abdicate → all re-attached', target: 'p50 < 100 ms', measured: 'p50 268 ms, p95 373 ms (n=3)', met: false }],
       }),
       startedAt: '2026-01-01T00:00:00.000Z',
       durationS: 23,
@@ -54,6 +55,7 @@ describe('the markdown summary', () => {
     const md = markdownSummary(records, { date: 'today', durationS: 25, machine: machine(2), plots: [{ file: 'ratios.svg', alt: 'ratios' }] });
     expect(md).toContain('| relay | round trip | 18 ms | p95 38, n=100 | direct | 0.8 ms | 23× |');
     expect(md).toContain('| upgrade | spread | not available |  | discovery mode | — | — |');
+    expect(md).toContain('| relay | abdicate → all re-attached | p50 < 100 ms | p50 268 ms, p95 373 ms (n=3) | not met |');
     expect(md).toContain('Test CPU, 2 cores, 8 GiB');
     expect(md).toContain('Chromium 156');
     expect(md).toContain('![ratios](ratios.svg)');

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { BenchResult } from './figures.ts';
 import { formatNumber, formatRatio, ratio } from './figures.ts';
+import { verdict } from './goals.ts';
 
 export interface LoadSpan {
   start: number;
@@ -130,6 +131,18 @@ function summaryRows(records: readonly BenchRecord[]): string[] {
   ];
 }
 
+/** Every goal the benchmarks judged, met or not: the first thing a reader looks for. */
+function goalRows(records: readonly BenchRecord[]): string[] {
+  const goals = records.flatMap(({ result }) => (result.goals ?? []).map((goal) => ({ bench: result.name, goal })));
+  if (goals.length === 0) return [];
+  return [
+    '| benchmark | goal | target | measured | verdict |',
+    '|---|---|---|---|---|',
+    ...goals.map(({ bench, goal }) => `| ${bench} | ${cell(goal.goal)} | ${cell(goal.target)} | ${cell(goal.measured)} | ${verdict(goal)} |`),
+    '',
+  ];
+}
+
 function busyWarning(machine: MachineInfo): string[] {
   const { peak } = machine.loadAverage;
   if (peak <= machine.cores * BUSY_LOAD_PER_CORE) return [];
@@ -159,6 +172,7 @@ export function markdownSummary(records: readonly BenchRecord[], meta: SuiteMeta
     `Benchmarks: ${records.map(({ result }) => `${result.name} (${result.status})`).join(', ')}; ${meta.durationS} s in all. ` +
       'Ratio = value ÷ baseline value (for timings: above 1× is slower than the baseline).',
     '',
+    ...goalRows(records),
     ...summaryRows(records),
     '',
     ...meta.plots.flatMap((plot) => [`![${plot.alt}](${plot.file})`, '']),

@@ -95,8 +95,9 @@ test.describe('growth: hives, the court and life without the signaling server', 
     console.log(`[growth-timing] ${transport} hives=${queens.length} links=${links} full_mesh_links=${(TABS * (TABS - 1)) / 2}`);
     expect(links, 'far fewer links than a full mesh').toBeLessThan((TABS * (TABS - 1)) / 2);
 
-    // Across hives: sender → its queen → the receiver's queen → receiver.
-    const [qa, qb] = queens as [HiveInfo, HiveInfo];
+    // Across hives: sender → its queen → the receiver's queen → receiver (between two hives that
+    // have workers: a queen may settle alone, her hive too small to merge into a full one).
+    const [qa, qb] = queens.filter((queen) => queen.workers.length > 0) as [HiveInfo, HiveInfo];
     const [a, b] = [qa.workers[0]!, qb.workers[0]!];
     await send(pageOf(a), b, 'across the court');
     await waitForHive(pageOf(b), (hive) => hive.inbox().some((entry) => entry.body === 'across the court'));

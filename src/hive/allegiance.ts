@@ -56,8 +56,8 @@ export class Allegiance {
   }
 
   queenAlive(now: number): boolean {
-    const { queen, heardAt } = this.host.standing;
-    return this.host.reign() !== null || (queen !== null && now - heardAt <= this.host.config.queenTimeoutMs);
+    const { queen, heardAt, pulse } = this.host.standing;
+    return this.host.reign() !== null || (queen !== null && now - heardAt <= pulse.timeoutMs(this.host.config));
   }
 
   /**

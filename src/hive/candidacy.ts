@@ -5,7 +5,7 @@
 
 import { Campaign } from './campaign';
 import type { Claim, Notary, Seal } from './certificate';
-import { candidacyDelayMs, judge, type ElectionRules, type Fitness, type Voter } from './election';
+import { candidacyDelayMs, candidacyRank, judge, type ElectionRules, type Fitness, type Rival, type Voter } from './election';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, type Payload } from './frames';
 import type { Links } from './links';
@@ -14,6 +14,9 @@ import type { Rng } from './rng';
 import type { Roster } from './roster';
 import type { Router } from './routing';
 import type { Standing } from './standing';
+
+/** A bee whose campaigns keep failing waits up to 2^this times longer between them. */
+const MAX_BACKOFF_DOUBLINGS = 4;
 
 /** What a bee's elections need from the rest of the bee. */
 export interface CandidacyHost {
@@ -33,7 +36,7 @@ export interface CandidacyHost {
   reigning(): boolean;
   /** Whether the queen this bee follows is alive (allegiance.ts). */
   queenAlive(now: number): boolean;
-  /** How good a queen this bee would make now: a poorer one waits longer before it campaigns. */
+  /** How good a queen this bee would make now: a poorer one than its rivals waits its turn. */
   fitness(now: number): Fitness;
   becomeCandidate(campaign: Campaign, now: number): void;
   /** A candidate that hears of a later term stands down, a worker again. */
@@ -44,6 +47,8 @@ export interface CandidacyHost {
 export class Candidacy {
   /** When this bee campaigns if there is still no queen (NaN until the first tick). */
   private electionAt = Number.NaN;
+  /** Campaigns since this bee last followed a queen or reigned. */
+  private campaigns = 0;
 
   constructor(private readonly host: CandidacyHost) {}
 
@@ -52,10 +57,50 @@ export class Candidacy {
     if (Number.isNaN(this.electionAt)) this.postpone(now);
   }
 
-  /** A fresh randomised candidacy timeout from now. */
+  /** A fresh randomised candidacy timeout from now, ranked among the rivals in sight (backed off). */
   postpone(now: number): void {
     const { config, rng } = this.host;
-    this.electionAt = now + candidacyDelayMs(this.host.fitness(now), config, rng);
+    this.electionAt = now + candidacyDelayMs(this.rank(now), config, rng) * this.backoff();
+  }
+
+  /**
+   * A bee that voted gives that election time to finish (the votes and the claim: a few round
+   * trips, longer on a loaded machine) before its own turn comes again.
+   */
+  awaitOutcome(now: number): void {
+    const { config, rng } = this.host;
+    this.electionAt = now + (config.queenTimeoutMinMs + candidacyDelayMs(this.rank(now), config, rng)) * this.backoff();
+  }
+
+  /**
+   * Each campaign that crowned nobody doubles the next waits (up to MAX_BACKOFF_DOUBLINGS): where
+   * round trips outlast the timers (30 tabs on 2 cores) campaigns would otherwise supersede each
+   * other before any finishes. Timers measured in round trips, with the round trips unknown.
+   */
+  private backoff(): number {
+    return 2 ** Math.min(this.campaigns, MAX_BACKOFF_DOUBLINGS);
+  }
+
+  /** This bee follows a queen, or is one: elections went well, the timers are short again. */
+  crowned(): void {
+    this.campaigns = 0;
+  }
+
+  /**
+   * How many bees in sight would make better queens and could run in the same election: linked,
+   * heard from within two beats (a frozen queen is no rival), of its hive (an egg: other eggs),
+   * not an observer.
+   */
+  private rank(now: number): number {
+    const { links, standing: s, config, self } = this.host;
+    const hive = s.membership?.hive ?? null;
+    const rivals: Rival[] = [];
+    for (const [peer, link] of links.open) {
+      const recent = now - link.lastFrameAt <= 2 * config.heartbeatIntervalMs;
+      if (recent && link.follows !== undefined && !link.observer && link.hive === hive) rivals.push({ id: peer, visible: link.visible, startedAt: link.startedAt });
+    }
+    const fitness = this.host.fitness(now);
+    return candidacyRank({ id: self, visible: fitness.visible, startedAt: now - fitness.uptimeMs }, rivals);
   }
 
   /** A queen who crowned her successor steps aside with jitter, so that she does not campaign herself. */
@@ -70,24 +115,37 @@ export class Candidacy {
    */
   onQueenless(now: number): void {
     const { standing: s, links, config, self } = this.host;
-    if (now < this.electionAt || links.size === 0 || !config.elections) return;
-    const membership = s.membership ?? this.foundingMembers(now);
-    if (membership !== null && membership.members.length > 1 && isMember(membership, self)) this.poll(membership, now);
+    if (links.size === 0 || !config.elections) return;
+    // An egg whose roster is still changing does not know whom to found a hive with yet: its
+    // turn (by the rank it has then) counts from the last tick the roster was unsettled.
+    if (s.membership === null && !this.rosterSettled(now)) {
+      this.postpone(now);
+      return;
+    }
+    if (now < this.electionAt) return;
+    const membership = s.membership ?? this.foundingMembers();
+    if (membership.members.length > 1 && isMember(membership, self)) this.poll(membership, now);
+  }
+
+  /** Whether an egg knows whom it would found a hive with: a small colony's roster has not changed for a while. */
+  private rosterSettled(now: number): boolean {
+    const { roster, config } = this.host;
+    const others = roster.others().length;
+    if (others + 1 > 2 * config.capacity) return true;
+    return others > 0 && now - roster.changedAt >= config.rosterSettleMs;
   }
 
   /**
-   * The members an egg founds a hive with: in a small colony everyone on its roster, once the
-   * roster has settled; in one too big to count (beyond twice a hive's capacity), its egg
-   * neighbours. Several hives may hatch at once from different eggs; they then merge.
+   * The members an egg founds a hive with: in a small colony everyone on its roster (settled); in
+   * one too big to count (beyond twice a hive's capacity), its egg neighbours. Several hives may
+   * hatch at once from different eggs; they then merge.
    */
-  private foundingMembers(now: number): Membership | null {
+  private foundingMembers(): Membership {
     const { roster, config, links, rng, self } = this.host;
     const others = roster.others();
-    let bees: string[];
-    if (others.length + 1 <= 2 * config.capacity) {
-      if (others.length === 0 || now - roster.changedAt < config.rosterSettleMs) return null;
-      bees = others;
-    } else bees = [...links.open].filter(([, link]) => link.follows === null && !link.observer).map(([peer]) => peer);
+    const bees = others.length + 1 <= 2 * config.capacity
+      ? others
+      : [...links.open].filter(([, link]) => link.follows === null && !link.observer).map(([peer]) => peer);
     return founding(rng.hex(8), [self, ...bees.slice(0, MAX_HIVE_WORKERS)]);
   }
 
@@ -101,6 +159,7 @@ export class Candidacy {
     const campaign = new Campaign(standing.term + 1, true, membership, seal, null);
     campaign.count(self, null, rules, () => true);
     this.host.becomeCandidate(campaign, now);
+    this.campaigns++;
   }
 
   /** Royal jelly: a candidate for the next term (above `above`), asking the members for votes. */
@@ -144,9 +203,11 @@ export class Candidacy {
     }
     if (!rules.grantsVote(s.votedFor, candidate)) return true;
     s.vote(candidate);
-    this.postpone(now);
+    this.awaitOutcome(now);
     const ballot = notary.seal({ k: 'ballot', term: p.term, candidate, membership: p.membership });
     router.originate(candidate, { k: 'vote', term: p.term, pre: false, ballot }, now);
+    // A crowned successor is about to reign: link her while she gathers the votes, not after.
+    if (p.crown !== null) this.host.links.request(candidate, now);
     return true;
   }
 

@@ -9,17 +9,27 @@ import type { Rng } from './rng';
 export interface CandidacyTiming {
   /** Shortest wait before campaigning after the queen is lost. */
   electionMinMs: number;
-  /** Random spread on top, so candidacies rarely collide. */
+  /** Random spread on top, so candidacies of one rank rarely collide. */
   electionSpreadMs: number;
-  /** A bee younger than this makes a poor queen: it waits longer. */
-  matureAfterMs: number;
+  /** Added per rank: each fitter bee in sight campaigns this much earlier. */
+  candidacyRankMs: number;
 }
+
+/** Ranks a hidden bee gives up on top of the visible bees it sees: a visible bee further away can serve. */
+export const HIDDEN_RANKS = 3;
 
 /** What makes a good queen, as a bee knows it of itself or hears it in heartbeats. */
 export interface Fitness {
   uptimeMs: number;
   visible: boolean;
-  links: number;
+}
+
+/** A bee that could run in the same election, as its heartbeats describe it. */
+export interface Rival {
+  id: string;
+  visible: boolean;
+  /** When it started, on this bee's clock (now − the uptime it reported, when it reported it). */
+  startedAt: number;
 }
 
 /** The rules an election runs by; the simulator swaps in broken ones to prove its checker can see. */
@@ -96,20 +106,33 @@ function trusted(voter: Voter, statement: Statement, seal: Seal | null): boolean
   return seal !== null && queen !== null && seal.bee === queen && voter.notary.verify(statement, seal);
 }
 
-/**
- * Randomised candidacy timeout. Hidden tabs (throttled timers, likely to be closed) and freshly
- * opened ones wait an extra round, so a stable visible bee usually campaigns first; they still
- * campaign eventually, so a colony of hidden tabs gets a queen too.
- */
-export function candidacyDelayMs(self: Fitness, timing: CandidacyTiming, rng: Rng): number {
-  let delay = timing.electionMinMs + rng.next() * timing.electionSpreadMs;
-  if (!self.visible) delay += timing.electionMinMs + timing.electionSpreadMs;
-  if (self.uptimeMs < timing.matureAfterMs) delay += timing.electionSpreadMs;
-  if (self.links <= 1) delay += timing.electionSpreadMs;
-  return Math.round(delay);
+/** Whether `a` would make a better queen than `b`: visible first, then the one up longest, then the lower id. */
+export function fitterRival(a: Rival, b: Rival): boolean {
+  if (a.visible !== b.visible) return a.visible;
+  if (a.startedAt !== b.startedAt) return a.startedAt < b.startedAt;
+  return a.id < b.id;
 }
 
-export type WorkerFitness = Omit<Fitness, 'links'>;
+/**
+ * A bee's place in the queue for the throne: how many of the rivals it sees would make better
+ * queens, plus HIDDEN_RANKS when its own page is hidden (throttled timers, likely to be closed).
+ */
+export function candidacyRank(self: Rival, rivals: readonly Rival[]): number {
+  const ahead = rivals.filter((rival) => rival.id !== self.id && fitterRival(rival, self)).length;
+  return ahead + (self.visible ? 0 : HIDDEN_RANKS);
+}
+
+/**
+ * Randomised candidacy timeout, ranked: fitness orders the candidates by small steps instead of
+ * delaying everyone by seconds, so the fittest bee in sight usually campaigns first and alone,
+ * and the rest have heard its election before their turn comes. Every bee still campaigns
+ * eventually, so a colony of hidden tabs gets a queen too.
+ */
+export function candidacyDelayMs(rank: number, timing: CandidacyTiming, rng: Rng): number {
+  return Math.round(timing.electionMinMs + rank * timing.candidacyRankMs + rng.next() * timing.electionSpreadMs);
+}
+
+export type WorkerFitness = Fitness;
 
 /** Order of preference for a successor: visible first, then longer uptime. */
 export function betterQueen(a: WorkerFitness, b: WorkerFitness): number {

@@ -10,6 +10,8 @@ export type Role = 'egg' | 'worker' | 'candidate' | 'queen' | 'evicted' | 'obser
 
 export interface HiveConfig {
   heartbeatIntervalMs: number;
+  /** A queen beats faster than her workers: her silence is what they time (pulse.ts). */
+  queenHeartbeatMs: number;
   /** A bee whose beat has not advanced this long leaves the roster. */
   rosterTimeoutMs: number;
   /** An open link that carried nothing this long is presumed dead (silent departures). */
@@ -22,11 +24,17 @@ export interface HiveConfig {
   ackTimeoutMs: number;
   /** Transmissions of one message before its sender is told it failed. */
   maxAttempts: number;
-  /** No word from the queen for this long and she is presumed dead. */
+  /**
+   * No word from the queen for this long and she is presumed dead: the most a worker waits (a
+   * hidden queen, or one whose beats it has not timed yet); pulse.ts waits less for a steady one,
+   * never less than queenTimeoutMinMs.
+   */
   queenTimeoutMs: number;
+  queenTimeoutMinMs: number;
+  /** A queenless bee campaigns after electionMinMs, plus candidacyRankMs per fitter bee it links, plus up to electionSpreadMs. */
   electionMinMs: number;
   electionSpreadMs: number;
-  matureAfterMs: number;
+  candidacyRankMs: number;
   /** An egg founds a hive only once its roster has not changed for this long: it knows whom to ask. */
   rosterSettleMs: number;
   /** How often a queen asks the signaling server for bees she may not know (heals split meshes). */
@@ -57,6 +65,7 @@ export interface HiveConfig {
 
 export const DEFAULT_CONFIG: HiveConfig = {
   heartbeatIntervalMs: 1000,
+  queenHeartbeatMs: 500,
   rosterTimeoutMs: 6000,
   linkTimeoutMs: 5000,
   linkAttemptTimeoutMs: 10_000,
@@ -67,10 +76,14 @@ export const DEFAULT_CONFIG: HiveConfig = {
   maxAttempts: 8,
   // Tolerates hidden tabs, whose timers fire about once a second.
   queenTimeoutMs: 3500,
-  electionMinMs: 1000,
-  electionSpreadMs: 1500,
-  matureAfterMs: 3000,
-  rosterSettleMs: 2000,
+  // Three of her beats, and then some: a steady visible queen is missed in about 1.5 s.
+  queenTimeoutMinMs: 1500,
+  // A few round trips on a loaded machine; the rank spreads candidates further apart than a
+  // straw poll and an election take, the spread breaks ties between bees of one rank.
+  electionMinMs: 150,
+  electionSpreadMs: 150,
+  candidacyRankMs: 200,
+  rosterSettleMs: 500,
   resampleIntervalMs: 10_000,
   orphanGiveUpMs: 30_000,
   memberTimeoutMs: 6000,

@@ -76,7 +76,7 @@ export class Gossip {
   }
 
   onHeartbeat(peer: string, link: LinkState, frame: Heartbeat, now: number): void {
-    const { standing: s, roster, hives, upgrades, self } = this.host;
+    const { standing: s, roster, hives, links, upgrades, self } = this.host;
     const reign = this.host.reign();
     for (const [bee, beat] of frame.digest) if (!this.host.isBanned(bee)) roster.merge(bee, beat, now);
     if (reign && frame.queen === self && link.follows !== self) this.host.newWorker(peer, now);
@@ -87,18 +87,33 @@ export class Gossip {
     link.hiveVersion = frame.hiveVersion;
     link.term = frame.term;
     link.uptimeMs = frame.uptimeMs;
+    link.startedAt = now - frame.uptimeMs;
     link.visible = frame.visible;
     upgrades.heard(link, frame.version);
     link.founder = frame.founder ?? null;
     link.observer = frame.observer === true;
     if (upgrades.version > frame.version) upgrades.spread(this.host.whereabouts());
-    // The queen's own heartbeat on a direct link is as good as her claim.
-    if (peer === s.queen && frame.queen === peer && !reign) s.heardAt = now;
+    // The queen's own heartbeat on a direct link is as good as her claim; its gaps time her pulse.
+    if (peer === s.queen && frame.queen === peer && !reign) {
+      s.heardAt = now;
+      s.pulse.beat(now, frame.visible);
+    }
+    // An egg links at once to the queen its neighbour follows, while her hive has room: her
+    // claim answers the link, and the egg works for her without waiting for a tick.
+    if (!reign && s.queen === null && s.membership === null && s.duty === 'worker' && frame.queen !== null && frame.queen !== self && this.hasRoom(frame.queen)) {
+      links.request(frame.queen, now);
+    }
     if (reign) {
       reign.heard(peer, now);
       if (frame.queen !== self) reign.offerClaim(peer, link, now);
       else reign.update(peer, link, now);
     }
+  }
+
+  /** Whether the hive of `queen` takes another worker, as far as hive gossip tells (unknown: it may). */
+  private hasRoom(queen: string): boolean {
+    const hive = this.host.hives.get(queen);
+    return hive === undefined || hive.workers.length < this.host.config.capacity;
   }
 
   /** Forgets the bees and hives nobody told of for too long. */

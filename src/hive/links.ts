@@ -9,6 +9,8 @@ import type { Rng } from './rng';
 /** One open link and what the bee at its far end last said about itself. */
 export interface LinkState extends WorkerFitness {
   lastFrameAt: number;
+  /** When the far end started, on this bee's clock (from the uptime its last heartbeat reported). */
+  startedAt: number;
   /** Undefined until its first heartbeat on this link. */
   follows: string | null | undefined;
   /** The hive the far end says it belongs to, and the version of its membership it holds. */
@@ -84,7 +86,7 @@ export class Links {
       this.fx.push({ type: 'unlink', peer });
       return false;
     }
-    this.open.set(peer, { lastFrameAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, founder: null, observer: false, claimedAt: -Infinity, updatedAt: -Infinity });
+    this.open.set(peer, { lastFrameAt: now, startedAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, founder: null, observer: false, claimedAt: -Infinity, updatedAt: -Infinity });
     return true;
   }
 

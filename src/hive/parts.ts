@@ -125,7 +125,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
     campaign: () => core.campaign(),
     reigning: () => core.reign() !== null,
     queenAlive: (now) => allegiance.queenAlive(now),
-    fitness: (now) => ({ uptimeMs: core.uptimeMs(now), visible: core.visible(), links: links.size }),
+    fitness: (now) => ({ uptimeMs: core.uptimeMs(now), visible: core.visible() }),
     becomeCandidate: (campaign, now) => core.becomeCandidate(campaign, now),
     standDown: () => core.standDown(),
     becomeQueen: (claim, now) => core.becomeQueen(claim, now),

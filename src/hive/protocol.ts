@@ -19,6 +19,7 @@ import type { Gossip } from './gossip';
 import type { Links } from './links';
 import type { Neighbours } from './neighbours';
 import { assemble, type ProtocolOptions } from './parts';
+import { Pulse } from './pulse';
 import { Reign, RELAY_LOAD_BEATS, type Court } from './queen';
 import { applyKnobs } from './settings';
 import type { Rng } from './rng';
@@ -60,6 +61,7 @@ export class Protocol {
   private visible = true;
   private startedAt = Number.NaN;
   private nextBeatAt = 0;
+  private lastBeatAt = -Infinity;
   private nextSampleAt = 0;
   private relayRate = 0;
   /** The relay rates of the last few beats: only a sustained load breeds (a flood is evicted first). */
@@ -113,7 +115,7 @@ export class Protocol {
         break;
       case 'send': this.postbox.submit(event.ref, event.to, event.body, now, event.msg); break;
       case 'broadcast': this.postbox.submit(event.ref, null, event.body, now, event.msg); break;
-      case 'visibility': this.visible = event.visible; break;
+      case 'visibility': this.onVisibility(event.visible, now); break;
       case 'abdicate': this.allegiance.abdicate(event.ref, now); break;
       case 'signal': this.router.originate(event.to, { k: 'sig', data: event.data }, now); break;
       case 'seed': this.upgrades.offer({ version: event.version, config: event.config, route: [this.id] }, this.view.whereabouts()); break;
@@ -187,6 +189,7 @@ export class Protocol {
     const s = this.standing;
     s.enterTerm(reign);
     if (s.duty === 'candidate') this.candidacy.postpone(now);
+    if (s.queen !== queen) s.pulse = new Pulse();
     s.duty = 'worker';
     s.queen = queen;
     s.hive = hive;
@@ -196,6 +199,7 @@ export class Protocol {
     s.orphanedAt = Number.NaN;
     this.campaign = null;
     this.reign = null;
+    this.candidacy.crowned();
     this.allegiance.followed(queen);
     this.links.request(queen, now);
     // Say so at once: the queen counts her workers by what their heartbeats say.
@@ -220,6 +224,9 @@ export class Protocol {
   private becomeCandidate(campaign: Campaign, now: number): void {
     this.standing.duty = 'candidate';
     this.campaign = campaign;
+    // Its next turn, should this campaign crown nobody: a straw poll that found no majority
+    // (members whose queen had not yet fallen silent ignore it) or a split vote is tried again
+    // soon, each time twice as late (candidacy.ts backs off).
     this.candidacy.postpone(now);
     // Members all linked to us (eggs founding a hive of their neighbours) are asked over their
     // links; otherwise the request floods, once, for members we have no way to.
@@ -244,6 +251,7 @@ export class Protocol {
     s.formerQueen = null;
     s.orphanedAt = Number.NaN;
     this.campaign = null;
+    this.candidacy.crowned();
     this.reign = new Reign(this.court, claim, now);
     // Claim the throne now, not a beat later: her hive waits for her word.
     this.onBeat(now);
@@ -288,12 +296,25 @@ export class Protocol {
     this.router.prune(now);
   }
 
+  /**
+   * A page that goes hidden says so at once, before Chromium throttles its timers to one a second:
+   * its workers then give it the full queen timeout (pulse.ts), and its rank drops.
+   */
+  private onVisibility(visible: boolean, now: number): void {
+    if (visible === this.visible) return;
+    this.visible = visible;
+    this.announce(now);
+  }
+
   private onBeat(now: number): void {
-    this.relayRate = Math.round(((this.counters.forwarded - this.forwardedAtBeat) * 1000) / this.config.heartbeatIntervalMs);
+    const sinceMs = Math.max(1, now - this.lastBeatAt);
+    this.relayRate = Number.isFinite(sinceMs) ? Math.round(((this.counters.forwarded - this.forwardedAtBeat) * 1000) / sinceMs) : 0;
     this.relayRates.push(this.relayRate);
     if (this.relayRates.length > RELAY_LOAD_BEATS) this.relayRates.shift();
     this.forwardedAtBeat = this.counters.forwarded;
-    this.nextBeatAt = now + this.config.heartbeatIntervalMs;
+    this.lastBeatAt = now;
+    // A queen beats faster: her workers time her silence (pulse.ts).
+    this.nextBeatAt = now + (this.reign ? this.config.queenHeartbeatMs : this.config.heartbeatIntervalMs);
     this.announce(now);
     this.reign?.onBeat(now, this.view.workers(), this.relayRates);
   }

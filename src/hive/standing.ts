@@ -5,6 +5,7 @@
 import type { Seal } from './certificate';
 import type { Effects, Restored } from './events';
 import type { Membership } from './membership';
+import { Pulse } from './pulse';
 
 export type Duty = 'worker' | 'candidate' | 'queen' | 'observer';
 
@@ -20,8 +21,9 @@ export class Standing {
   queen: string | null = null;
   hive: string | null = null;
   reign = 0;
-  /** When the queen was last heard from. */
+  /** When the queen was last heard from, and the rhythm of her heartbeats (how long her silence may last). */
   heardAt = 0;
+  pulse = new Pulse();
   /** The queen it followed until she was lost, and when: her orphans still trust her word. */
   formerQueen: string | null = null;
   orphanedAt = Number.NaN;

@@ -20,7 +20,8 @@ describe('tab faults in the simulator', () => {
   it('a reloaded bee comes back under its id from what it stored, and rejoins its hive without voting again', () => {
     const { world, checker, ids } = colony(5, 21);
     const [queen] = queens(world) as [string];
-    const worker = bee(world, ids.find((id) => id !== queen) as string);
+    // A worker that voted for her (a bee that joined after the election cast no vote to keep).
+    const worker = bee(world, ids.find((id) => id !== queen && bee(world, id).disk.votedFor === queen) as string);
     const before = worker.protocol;
     world.send(queen, worker.id, 'before the reload', 1);
     world.runFor(2000);

@@ -38,7 +38,7 @@ describe('an observer watches the colony without governing it', () => {
   });
 
   it('the observer relays nothing and gossips nothing: the colony never learns of a bee through it', () => {
-    const { world, observer } = colonyWatched(8, 9);
+    const { world, observer } = colonyWatched(8, 1);
     const worker = world.liveIds().find((id) => id !== observer && world.bees.get(id)!.role === 'worker')!;
     world.send(worker, null, 'to everyone', 1);
     world.runFor(3000);
