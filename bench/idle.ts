@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { HiveSnapshot } from '../src/bee.ts';
 import { formatNumber, type BenchResult, type Figure } from './figures.ts';
+import type { Goal } from './goals.ts';
 import { link, meshCount, randomMesh, serveMeshPage } from './idle-mesh.ts';
 import { TICKS_PER_SECOND, ticksBetween, treeOf, treePssMiB } from './proc-tree.ts';
 import { attachedQueen } from './hive-view.ts';
@@ -126,7 +127,6 @@ async function meshSide(browser: Browser, options: IdleOptions, baseURL: string,
   }
 }
 
-const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 export function idleFigures(hive: IdleSide, mesh: IdleSide): Figure[] {
   const n = `${hive.tabs} tabs`;
@@ -139,11 +139,21 @@ export function idleFigures(hive: IdleSide, mesh: IdleSide): Figure[] {
   ];
 }
 
-export function idleGoals(hive: IdleSide, mesh: IdleSide): string[] {
+export function idleGoals(hive: IdleSide, mesh: IdleSide): Goal[] {
   const ratio = mesh.cpuPercent > 0 ? hive.cpuPercent / mesh.cpuPercent : Infinity;
   return [
-    `- Goal: the colony's Chromium CPU ≤ ${GOAL_CPU_RATIO}× the simple-peer page's: ${formatNumber(ratio)}×, ${met(ratio <= GOAL_CPU_RATIO)}.`,
-    `- Goal: a visible idle worker tab's main thread < ${GOAL_TAB_BUSY_PERCENT}% of a core: ${formatNumber(hive.tab.task)}%, ${met(hive.tab.task < GOAL_TAB_BUSY_PERCENT)}.`,
+    {
+      goal: `${hive.tabs} settled tabs: Chromium CPU`,
+      target: `≤ ${GOAL_CPU_RATIO}× the simple-peer page's`,
+      measured: `${formatNumber(hive.cpuPercent)}% = ${formatNumber(ratio)}× ${formatNumber(mesh.cpuPercent)}%`,
+      met: ratio <= GOAL_CPU_RATIO,
+    },
+    {
+      goal: `a visible idle ${hive.watched} tab: main thread busy`,
+      target: `< ${GOAL_TAB_BUSY_PERCENT}% of a core`,
+      measured: `${formatNumber(hive.tab.task)}%`,
+      met: hive.tab.task < GOAL_TAB_BUSY_PERCENT,
+    },
   ];
 }
 
@@ -155,9 +165,8 @@ export async function runIdleBench(browser: Browser, options: IdleOptions, baseU
     status: 'measured',
     notes: [],
     figures: idleFigures(hive, mesh),
+    goals: idleGoals(hive, mesh),
     details: [
-      ...idleGoals(hive, mesh),
-      '',
       `${options.size} settled tabs of each, one after the other in one browser, each measured over ${options.windowS} s after ${options.settleS} s of rest. ` +
         'CPU: utime + stime of every Chromium process (/proc), as % of one core; memory: their summed PSS at the end of the window. ' +
         'One tab: CDP Performance.getMetrics TaskDuration over the window (its script, layout and style parts in the detail; the rest is mostly painting).',
