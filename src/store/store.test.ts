@@ -196,9 +196,23 @@ describe('the inbox, outbox and log over a store', () => {
     const restarted = new Outbox(s, (await s.load()).outbox);
     expect(restarted.list().map(({ body, status, attempts }) => [body, status, attempts])).toEqual([
       ['to other', 'pending', 1],
-      ['doomed', 'failed', 0],
+      ['doomed', 'failed', 1],
     ]);
     expect(restarted.pending().map((e) => e.body)).toEqual(['to other']);
+  });
+
+  it('the outbox writes a new message once before it goes out, counting this life as its first; each later life adds one', async () => {
+    const s = store();
+    const outbox = new Outbox(s, []);
+    const sent = await outbox.add('a'.repeat(16), 'send', OTHER, 'once', 1);
+    if (typeof sent === 'string') throw new Error(sent);
+    outbox.submitted(sent);
+    await s.idle();
+    expect(s.stats.writes).toBe(1);
+    const restarted = new Outbox(s, (await s.load()).outbox);
+    restarted.submitted(restarted.pending()[0]!);
+    await s.idle();
+    expect((await s.load()).outbox.map((m) => m.attempts)).toEqual([2]);
   });
 
   it('the outbox makes room by dropping failed entries, and refuses when all are pending', async () => {
