@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { BenchResult } from './figures.ts';
 import { formatNumber, formatRatio, ratio } from './figures.ts';
+import { goalSection, PATH_GOALS } from './path-goals.ts';
 
 export interface LoadSpan {
   start: number;
@@ -161,6 +162,7 @@ export function markdownSummary(records: readonly BenchRecord[], meta: SuiteMeta
     '',
     ...summaryRows(records),
     '',
+    ...goalSection(PATH_GOALS, records.map(({ result }) => result)),
     ...meta.plots.flatMap((plot) => [`![${plot.alt}](${plot.file})`, '']),
     ...records.flatMap(benchSection),
   ].join('\n');
