@@ -225,6 +225,16 @@ describe('the inbox, outbox and log over a store', () => {
     expect(outbox.list().map((e) => e.body)).toEqual(['two', 'three']);
   });
 
+  it('the log keeps a line per acknowledged message in memory and writes the rest', async () => {
+    const s = store(BEE, { ...SMALL, log: 10 });
+    const log = new EventLog(s, []);
+    log.append(1, 'queued', 'waits');
+    log.append(2, 'sent', 'acknowledged');
+    await s.idle();
+    expect(log.list().map((e) => e.kind)).toEqual(['queued', 'sent']);
+    expect((await s.load()).log.map((e) => e.kind)).toEqual(['queued']);
+  });
+
   it('the log keeps its newest entries in memory even when storage fails', async () => {
     const log = new EventLog(new BeeStore(null, BEE, report, SMALL), []);
     for (let n = 1; n <= 4; n++) log.append(n, 'join', `e${n}`);
