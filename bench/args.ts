@@ -13,7 +13,7 @@ export interface SuiteOptions {
   join: { sizes: number[]; runs: number; transports: TransportName[] };
   failover: { size: number; runs: number };
   relay: { size: number; runs: number; pings: number; bulk: number };
-  upgrade: { size: number; runs: number };
+  upgrade: { sizes: number[]; runs: number };
   idle: { size: number; windowS: number; settleS: number };
   scale: { sizes: number[]; capS: number | null; heapMiB: number };
   signaling: { bees: number; rounds: number };
@@ -24,7 +24,7 @@ export const USAGE = `usage: npm run bench -- [${BENCH_NAMES.join('|')} …] [op
   --sizes 8,16        join: colony sizes            --runs 3         join: runs per size and transport
   --transports simple-peer[,peerjs]                 transports for join; failover, relay and upgrade use the first
   --failover-size 8   --failover-runs 3             --relay-size 6   --relay-runs 2   --pings 50   --bulk 200
-  --upgrade-size 8    --upgrade-runs 2
+  --upgrade-sizes 8[,32]   --upgrade-runs 2
   --idle-size 16 (32: the issue's classroom)       --idle-window-s 20   --idle-settle-s 10
   --sim-sizes 100,1000,3000,10000                   --sim-cap-s N (wall cap per size; default per size)   --sim-heap-mib ${DEFAULT_HEAP_MIB}
   --signal-bees ${DEFAULT_SIGNAL_BEES}  --signal-rounds 3`;
@@ -53,7 +53,7 @@ const DEFAULTS = {
   'relay-runs': '2',
   pings: '50',
   bulk: '200',
-  'upgrade-size': '8',
+  'upgrade-sizes': '8',
   'upgrade-runs': '2',
   'idle-size': '16',
   'idle-window-s': '20',
@@ -93,7 +93,7 @@ export function parseSuiteArgs(argv: readonly string[]): SuiteOptions {
       pings: integer('pings', values.pings, 1),
       bulk: integer('bulk', values.bulk, 1),
     },
-    upgrade: { size: integer('upgrade-size', values['upgrade-size'], 2), runs: integer('upgrade-runs', values['upgrade-runs'], 1) },
+    upgrade: { sizes: integers('upgrade-sizes', values['upgrade-sizes'], 2), runs: integer('upgrade-runs', values['upgrade-runs'], 1) },
     idle: {
       size: integer('idle-size', values['idle-size'], 2),
       windowS: integer('idle-window-s', values['idle-window-s'], 1),

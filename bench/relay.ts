@@ -46,6 +46,8 @@ export interface RelayRun {
   viaQueen: number;
   /** What the pings phase cost each of A, the queen and B, per relayed round trip. */
   stages: Stages | null;
+  /** The same for the bulk phase (both paths' runs), per relayed message. */
+  bulkStages: Stages | null;
   consoleErrors: string[];
   error: string | null;
 }
@@ -136,7 +138,7 @@ const oneWay = (arrivals: Arrival[], from: number) => arrivals.slice(from).map((
 
 async function runOnce(browser: Browser, options: RelayOptions, baseURL: string, run: number): Promise<RelayRun> {
   let colony: Colony | undefined;
-  const empty = { relayRttMs: [], directRttMs: [], relayOneWayMs: [], directOneWayMs: [], relayBulkMs: null, directBulkMs: null, relayed: 0, viaQueen: 0, stages: null };
+  const empty = { relayRttMs: [], directRttMs: [], relayOneWayMs: [], directOneWayMs: [], relayBulkMs: null, directBulkMs: null, relayed: 0, viaQueen: 0, stages: null, bulkStages: null };
   try {
     colony = await openColony(browser, { baseURL, transport: options.transport, size: options.size, label: 'relay', params: { capacity: String(options.size) } });
     const { snaps, problem } = await waitForColony(colony.pages, (s) => oneHiveProblem(s), ELECTION_CAP_MS);
@@ -162,7 +164,9 @@ async function runOnce(browser: Browser, options: RelayOptions, baseURL: string,
     const costsBefore = await costsOf(stagePages);
     const rtt = await bothPaths(pings, run % 2 === 1);
     const stages = perMessage(costsBefore, await costsOf(stagePages), options.pings);
+    const bulkBefore = await costsOf(stagePages);
     const bulkMs = await bothPaths(bulk, run % 2 === 1);
+    const bulkStages = perMessage(bulkBefore, await costsOf(stagePages), options.bulk);
     const after = await arrivalsOf(b);
     await call(a, (agent) => agent.close());
     const measuredRoutes = after.routes.slice(before.routes.length);
@@ -180,6 +184,7 @@ async function runOnce(browser: Browser, options: RelayOptions, baseURL: string,
       relayed: measuredRoutes.length,
       viaQueen: measuredRoutes.filter((route) => route.length === 3 && route[0] === aId && route[1] === queen && route[2] === bId).length,
       stages,
+      bulkStages,
       consoleErrors: colony.consoleErrors,
       error: null,
     };
@@ -226,7 +231,8 @@ function progressLine(run: RelayRun, options: RelayOptions): string {
   return (
     `relay: run ${run.run}: rtt p50 ${p50(run.relayRttMs)} ms via queen vs ${p50(run.directRttMs)} ms direct; ` +
     `${formatNumber(perSecond(options.bulk, run.relayBulkMs))} vs ${formatNumber(perSecond(options.bulk, run.directBulkMs))} msg/s; ${run.viaQueen}/${run.relayed} via the queen` +
-    (run.stages ? `\n  per round trip: ${stageLine(run.stages)}` : '')
+    (run.stages ? `\n  per round trip: ${stageLine(run.stages)}` : '') +
+    (run.bulkStages ? `\n  per bulk message: ${stageLine(run.bulkStages)}` : '')
   );
 }
 
@@ -256,6 +262,7 @@ export async function runRelayBench(browser: Browser, options: RelayOptions, bas
         `The relayed path is the app's whole send: outbox write in IndexedDB, A → queen → B, inbox write, ack B → queen → A. The direct path is a bare RTCPeerConnection data channel between A and B with no acks or storage: a floor, not a rival design. ` +
         `${viaQueen} of ${relayed} relayed messages took the route A → queen → B.`,
       ...runs.filter((run) => run.stages !== null).map((run) => `Run ${run.run}, work per relayed round trip of the pings phase (mean): ${stageLine(run.stages!)}.`),
+      ...runs.filter((run) => run.bulkStages !== null).map((run) => `Run ${run.run}, work per relayed message of the bulk phase (mean): ${stageLine(run.bulkStages!)}.`),
     ],
     settings: { ...options, pingPadBytes: PING_PAD_BYTES, bulkPadBytes: BULK_PAD_BYTES, relayWindow: RELAY_WINDOW, warmupPings: WARMUP_PINGS },
     raw: runs.map((run) => ({ ...run, relayRtt: spread(run.relayRttMs), directRtt: spread(run.directRttMs) })),

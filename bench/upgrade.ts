@@ -15,7 +15,9 @@ import { epochOf, type ProbeRecord } from './probe.ts';
 import type { TransportName } from './samples.ts';
 import { oneHiveProblem, openColony, queenOf, readRecords, waitForColony, type Colony } from './tabs.ts';
 
+/** For 8 tabs; bigger colonies get more per tab (32 tabs on 2 cores elect slowly). */
 const SETTLE_CAP_MS = 30_000;
+const SETTLE_CAP_PER_TAB_MS = 1_500;
 /** Seeding must change the seeder's own version within this. */
 const SEED_CAP_MS = 5_000;
 const SPREAD_CAP_MS = 60_000;
@@ -23,7 +25,8 @@ const SPREAD_CAP_MS = 60_000;
 export type Mode = 'discovery' | 'queen';
 
 export interface UpgradeOptions {
-  size: number;
+  /** Colony sizes, each measured in both modes. */
+  sizes: number[];
   runs: number;
   transport: TransportName;
 }
@@ -40,7 +43,14 @@ export interface UpgradeRun {
   colonyMs: number | null;
   /** Discovery mode only counts if no tab was attached to a queen before it adopted the version. */
   tabsWithQueenBeforeAdopting: number;
+  /** Queen mode: when the queen ran it, and how the last tab got it (where the tail's time goes). */
+  trace?: UpgradeTrace | null;
   error: string | null;
+}
+
+export interface UpgradeTrace {
+  queenMs: number | null;
+  slowest: { ms: number; route: string[] | null; linkedToQueen: boolean; role: string } | null;
 }
 
 type SeedWindow = { hive: { seedUpgrade?: () => unknown } };
@@ -82,9 +92,35 @@ function attachedBefore(record: ProbeRecord, epochMs: number | null): boolean {
   return record.attached.some(([atMs, queen]) => queen !== null && (epochMs === null || epochOf(record, atMs) <= epochMs));
 }
 
+type LogWindow = { hive: { exportLog(): { entries: Array<{ kind: string; data?: { version?: number; route?: string[] } }> } } };
+
+/** The route of the last config this tab adopted, from its event log. */
+async function adoptedRoute(page: Page): Promise<string[] | null> {
+  const entries = await page.evaluate(() => (window as unknown as LogWindow).hive.exportLog().entries.filter((entry) => entry.kind === 'upgrade'));
+  return entries.at(-1)?.data?.route ?? null;
+}
+
+/** Queen mode: when the queen ran the version, and by which way the slowest tab got it. */
+async function traceOf(colony: Colony, snaps: readonly HiveSnapshot[], queen: string | null, records: readonly ProbeRecord[], version: string, atEpochMs: number, seeder: string): Promise<UpgradeTrace> {
+  const at = (id: string) => adoptedAt(records[colony.ids.indexOf(id)]!, version, atEpochMs);
+  const queenAt = queen === null ? null : at(queen);
+  let slowest: { id: string; at: number } | null = null;
+  for (const id of colony.ids) {
+    const tabAt = id === seeder ? null : at(id);
+    if (tabAt !== null && (slowest === null || tabAt > slowest.at)) slowest = { id, at: tabAt };
+  }
+  if (slowest === null) return { queenMs: queenAt === null ? null : queenAt - atEpochMs, slowest: null };
+  const snap = snaps.find((s) => s.id === slowest.id)!;
+  return {
+    queenMs: queenAt === null ? null : queenAt - atEpochMs,
+    slowest: { ms: slowest.at - atEpochMs, route: await adoptedRoute(colony.pageOf(slowest.id)), linkedToQueen: queen !== null && snap.neighbours.includes(queen), role: snap.role },
+  };
+}
+
 async function spreadOnce(colony: Colony, mode: Mode, run: number): Promise<UpgradeRun> {
   const base = { run, mode, colony: colony.name, seeder: null, version: null, perTabMs: [], colonyMs: null, tabsWithQueenBeforeAdopting: 0 };
-  const settled = await waitForColony(colony.pages, mode === 'queen' ? (snaps) => oneHiveProblem(snaps) : discoveryProblem(colony.pages.length), SETTLE_CAP_MS);
+  const settleCapMs = SETTLE_CAP_MS + Math.max(0, colony.pages.length - 8) * SETTLE_CAP_PER_TAB_MS;
+  const settled = await waitForColony(colony.pages, mode === 'queen' ? (snaps) => oneHiveProblem(snaps) : discoveryProblem(colony.pages.length), settleCapMs);
   if (settled.problem !== null) return { ...base, error: `the colony did not settle in ${mode} mode: ${settled.problem}` };
   const queen = queenOf(settled.snaps);
   // A worker seeds in queen mode: its version must go up to the queen and back out.
@@ -106,11 +142,12 @@ async function spreadOnce(colony: Colony, mode: Mode, run: number): Promise<Upgr
     perTabMs: adopted.map((at) => (at === null ? null : at - atEpochMs)),
     colonyMs: adopted.some((at) => at === null) ? null : Math.max(...(adopted as number[])) - atEpochMs,
     tabsWithQueenBeforeAdopting: mode === 'discovery' ? others.filter((record, i) => attachedBefore(record, adopted[i] ?? null)).length : 0,
+    trace: mode === 'queen' ? await traceOf(colony, settled.snaps, queen, records, version, atEpochMs, seeder) : null,
     error: spreadDone.problem === null ? null : `not every tab ran version ${version} within ${SPREAD_CAP_MS / 1000} s`,
   };
 }
 
-async function runOnce(browser: Browser, options: UpgradeOptions, baseURL: string, run: number, mode: Mode): Promise<UpgradeRun> {
+async function runOnce(browser: Browser, options: UpgradeOptions & { size: number }, baseURL: string, run: number, mode: Mode): Promise<UpgradeRun> {
   let colony: Colony | undefined;
   try {
     colony = await openColony(browser, { baseURL, transport: options.transport, size: options.size, label: `upgrade-${mode}`, params: { capacity: String(options.size), ...(mode === 'discovery' ? { queens: 'off' } : {}) } });
@@ -136,16 +173,25 @@ export function upgradeFigures(runs: readonly UpgradeRun[], size: number): Figur
 
 function notAvailable(options: UpgradeOptions): BenchResult {
   const note = 'not available: window.hive.seedUpgrade() is not in this build';
-  const figure = (label: string): Figure => ({ label: `${options.size} tabs, queen mode: ${label}`, unit: 'ms', value: null, baseline: { label: 'discovery mode', value: null }, note });
+  const figure = (size: number, label: string): Figure => ({ label: `${size} tabs, queen mode: ${label}`, unit: 'ms', value: null, baseline: { label: 'discovery mode', value: null }, note });
   return {
     name: 'upgrade',
     status: 'not available',
     notes: [`${note}; the benchmark runs once it is (no figures until then)`],
-    figures: [figure('seedUpgrade() → every tab runs it (per colony)'), figure('seedUpgrade() → each tab runs it')],
+    figures: options.sizes.flatMap((size) => [figure(size, 'seedUpgrade() → every tab runs it (per colony)'), figure(size, 'seedUpgrade() → each tab runs it')]),
     details: [],
     settings: { ...options },
     raw: null,
   };
+}
+
+/** Where the queen-mode run's time went: up to the queen, then down to the slowest tab, and by which way. */
+function traceLine(run: UpgradeRun): string | null {
+  const { trace } = run;
+  if (!trace?.slowest) return null;
+  const { slowest, queenMs } = trace;
+  const way = slowest.route === null ? 'route unknown' : `route ${slowest.route.length} bees (${slowest.route.map((bee) => bee.slice(0, 6)).join(' → ')})`;
+  return `queen ran it at ${queenMs === null ? '—' : Math.round(queenMs)} ms; slowest tab (${slowest.role}, ${slowest.linkedToQueen ? 'linked to the queen' : 'not linked to the queen'}) at ${Math.round(slowest.ms)} ms, ${way}`;
 }
 
 export async function runUpgradeBench(browser: Browser, options: UpgradeOptions, baseURL: string, log: (line: string) => void): Promise<BenchResult> {
@@ -153,33 +199,40 @@ export async function runUpgradeBench(browser: Browser, options: UpgradeOptions,
     log('upgrade: window.hive.seedUpgrade() is not in this build: not available');
     return notAvailable(options);
   }
-  const runs: UpgradeRun[] = [];
-  for (let run = 1; run <= options.runs; run++) {
-    // Alternate which mode goes first, so a slow patch of the machine hits both.
-    const modes: Mode[] = run % 2 === 1 ? ['discovery', 'queen'] : ['queen', 'discovery'];
-    for (const mode of modes) {
-      const result = await runOnce(browser, options, baseURL, run, mode);
-      const mixed = result.tabsWithQueenBeforeAdopting > 0 ? ` (${result.tabsWithQueenBeforeAdopting} tabs had a queen first: not counted)` : '';
-      log(`upgrade: run ${run}, ${mode} mode: every tab in ${result.colonyMs === null ? '—' : Math.round(result.colonyMs)} ms${mixed}${result.error ? `; FAILED: ${result.error}` : ''}`);
-      runs.push(result);
+  const runs: Array<UpgradeRun & { size: number }> = [];
+  for (const size of options.sizes) {
+    for (let run = 1; run <= options.runs; run++) {
+      // Alternate which mode goes first, so a slow patch of the machine hits both.
+      const modes: Mode[] = run % 2 === 1 ? ['discovery', 'queen'] : ['queen', 'discovery'];
+      for (const mode of modes) {
+        const result = { ...(await runOnce(browser, { ...options, size }, baseURL, run, mode)), size };
+        const mixed = result.tabsWithQueenBeforeAdopting > 0 ? ` (${result.tabsWithQueenBeforeAdopting} tabs had a queen first: not counted)` : '';
+        const trace = traceLine(result);
+        log(`upgrade: ${size} tabs, run ${run}, ${mode} mode: every tab in ${result.colonyMs === null ? '—' : Math.round(result.colonyMs)} ms${mixed}${trace ? `; ${trace}` : ''}${result.error ? `; FAILED: ${result.error}` : ''}`);
+        runs.push(result);
+      }
     }
   }
   const failed = runs.filter((run) => run.error !== null);
   const mixed = runs.filter((run) => run.tabsWithQueenBeforeAdopting > 0);
   const notes = [
-    ...failed.map((run) => `run ${run.run} (${run.mode}) failed: ${run.error}`),
+    ...failed.map((run) => `${run.size} tabs, run ${run.run} (${run.mode}) failed: ${run.error}`),
     ...(mixed.length > 0 ? [`${mixed.length} discovery-mode runs not counted: a queen was elected while the version spread`] : []),
   ];
   return {
     name: 'upgrade',
     status: failed.length === runs.length ? 'failed' : notes.length > 0 ? 'partial' : 'measured',
     notes,
-    figures: upgradeFigures(runs, options.size),
+    figures: options.sizes.flatMap((size) => upgradeFigures(runs.filter((run) => run.size === size), size)),
     details: [
-      `${options.runs} colonies of ${options.size} tabs per mode (${options.transport}). Discovery mode: the tabs open with ?queens=off, so no queen is elected; seeded once every tab has the full roster and a link; a run where some tab was attached to a queen before adopting is not counted. ` +
+      `${options.runs} colonies of ${options.sizes.join(' and ')} tabs per mode (${options.transport}). Discovery mode: the tabs open with ?queens=off, so no queen is elected; seeded once every tab has the full roster and a link; a run where some tab was attached to a queen before adopting is not counted. ` +
         'Queen mode: seeded by a worker once the colony is one hive. Per tab: from the seedUpgrade() call to the probe seeing the new version (10 ms polls); the seeder is not counted.',
+      ...runs.flatMap((run) => {
+        const trace = traceLine(run);
+        return trace ? [`${run.size} tabs, queen mode, run ${run.run}: ${trace}.`] : [];
+      }),
     ],
-    settings: { ...options, settleCapMs: SETTLE_CAP_MS, spreadCapMs: SPREAD_CAP_MS },
+    settings: { ...options, settleCapMs: SETTLE_CAP_MS, settleCapPerTabMs: SETTLE_CAP_PER_TAB_MS, spreadCapMs: SPREAD_CAP_MS },
     raw: runs,
   };
 }

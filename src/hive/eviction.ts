@@ -25,10 +25,12 @@ export interface ConductLimits {
   /** Claims with a certificate that does not verify, from one bee within one window, that condemn it. */
   usurp: number;
   /**
-   * Envelopes other than acks one bee may originate per floodWindowMs. An honest driver paces its
-   * messages (pacer.ts) far below: DEFAULT_PACE allows about 90 a second with retransmissions.
+   * Envelopes other than acks one bee may originate per floodWindowMs, and their payload bytes.
+   * An honest driver paces its messages (pacer.ts) below both: DEFAULT_PACE allows at most 1,328
+   * envelopes and 6.75 MiB in 2 s, retransmissions included. A queen relays a bee within both.
    */
   floodEnvelopes: number;
+  floodBytes: number;
   floodWindowMs: number;
   /** How long a worker keeps a misbehaving neighbour out. */
   quarantineMs: number;
@@ -50,13 +52,17 @@ export const CONDUCT_LIMITS: ConductLimits = {
   oversized: 1,
   // One is proof: an honest queen's certificate verifies everywhere, and only she signs her claim.
   usurp: 1,
-  floodEnvelopes: 400,
+  floodEnvelopes: 2000,
+  floodBytes: 8 * 1024 * 1024,
   floodWindowMs: 2000,
   quarantineMs: 60_000,
   cutAfterMs: 500,
   maxBans: 256,
   bansForNewWorkers: 32,
 };
+
+/** A payload's size as the flood limit counts it: its JSON, as it crossed the wire. */
+const payloadBytes = (p: Payload): number => JSON.stringify(p).length;
 
 /** Bees and origins whose tallies are kept (a limit on everything). */
 const MAX_TALLIES = 10_000;
@@ -176,14 +182,14 @@ export class Warden {
    */
   admits(peer: string, env: Envelope, now: number): boolean {
     if (this.bans.has(env.from) || this.bans.has(peer)) return false;
-    if (env.p.k !== 'ack') {
-      const count = this.tally('flood', env.from, this.limits.floodWindowMs, now);
-      if (count > this.limits.floodEnvelopes) {
-        this.condemn(env.from, 'flood', `over ${this.limits.floodEnvelopes} envelopes in ${this.limits.floodWindowMs / 1000} s`, now);
-        return false;
-      }
-    }
-    return true;
+    if (env.p.k === 'ack') return true;
+    const { floodEnvelopes, floodBytes, floodWindowMs } = this.limits;
+    const count = this.tally('flood', env.from, floodWindowMs, now);
+    const bytes = this.tally('flood', `${env.from} bytes`, floodWindowMs, now, payloadBytes(env.p));
+    if (count <= floodEnvelopes && bytes <= floodBytes) return true;
+    const over = count > floodEnvelopes ? `${floodEnvelopes} envelopes` : `${floodBytes / (1024 * 1024)} MiB`;
+    this.condemn(env.from, 'flood', `over ${over} in ${floodWindowMs / 1000} s`, now);
+    return false;
   }
 
   /**
@@ -232,8 +238,8 @@ export class Warden {
     return { banned: [...this.bans.values()], evicted: this.eviction, condemned: { ...this.condemned }, refused: this.refused, charged: Object.fromEntries(this.charged) };
   }
 
-  /** Adds one to `offence`'s tally for `key` in its current window; returns the new count. */
-  private tally(offence: Offence, key: string, windowMs: number, now: number): number {
+  /** Adds `amount` to `offence`'s tally for `key` in its current window; returns the new count. */
+  private tally(offence: Offence, key: string, windowMs: number, now: number, amount = 1): number {
     const id = `${offence} ${key}`;
     let tally = this.tallies.get(id);
     if (!tally || now - tally.since >= windowMs) {
@@ -241,7 +247,7 @@ export class Warden {
       remember(this.tallies, id, tally, MAX_TALLIES);
     }
     if (offence !== 'flood') this.charge(key);
-    return ++tally.count;
+    return (tally.count += amount);
   }
 
   private charge(bee: string): void {

@@ -22,7 +22,7 @@ export type RogueKind = (typeof ROGUE_KINDS)[number];
 export const ROGUE_MARK = '[rogue bee]';
 
 /** Per tick (250 ms): floods over any limit, a little of everything else on every link. */
-const FLOOD_PER_TICK = 60;
+const FLOOD_PER_TICK = 300;
 const MALFORMED_PER_LINK = 4;
 const REPLAYS_PER_LINK = 2;
 const FORGERIES_PER_LINK = 2;

@@ -7,7 +7,7 @@
 import { createIdentity, type Identity } from '../crypto/identity';
 import { Driver } from '../driver/driver';
 import type { Settled } from '../driver/ports';
-import { Pacer, type Pace } from '../hive/pacer';
+import { dataPayloadBytes, Pacer, type Pace } from '../hive/pacer';
 import { DEFAULT_CONFIG, Protocol, type Delivered, type HiveConfig, type HiveEvent } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { Rogue, type RogueKind } from '../hive/rogue';
@@ -177,7 +177,7 @@ export class MemoryBee {
   }
 
   private pump(): void {
-    while (this.waiting.length > 0 && this.pacer.take(this.colony.now, this.inFlight.size)) {
+    while (this.waiting.length > 0 && this.pacer.take(this.colony.now, this.inFlight.size, dataPayloadBytes(this.waiting[0]!.body))) {
       const { to, body, ref } = this.waiting.shift()!;
       this.inFlight.add(ref);
       this.step(to === null ? { type: 'broadcast', ref, body } : { type: 'send', ref, to, body });

@@ -1,11 +1,16 @@
 // This bee's event log: elections and roles, joins and leaves, messages queued, sent and failed,
 // storage errors. Kept in memory (so it can be exported when storage is broken) and written
-// through; both keep the newest `caps.log` entries.
+// through; both keep the newest `caps.log` entries. An acknowledged message is noted in memory
+// only: a line written per message would add a third of the writes of a stream (and push older
+// lines out), while the message itself is gone from the outbox and kept in the receiver's inbox.
 
 import type { LogKind, LogRecord } from './schema';
 import type { BeeStore } from './store';
 
 export type LogEntry = Omit<LogRecord, 'seq' | 'bee'>;
+
+/** Kinds this life keeps in memory and never writes. */
+const MEMORY_ONLY: ReadonlySet<LogKind> = new Set(['sent']);
 
 export class EventLog {
   private readonly entries: LogEntry[];
@@ -22,7 +27,7 @@ export class EventLog {
     const entry: LogEntry = data === undefined ? { at, kind, text } : { at, kind, text, data };
     this.entries.push(entry);
     if (this.entries.length > this.store.caps.log) this.entries.shift();
-    if (persist) void this.store.appendLog(entry);
+    if (persist && !MEMORY_ONLY.has(kind)) void this.store.appendLog(entry);
   }
 
   /** Copies, oldest first. */

@@ -11,6 +11,8 @@ export type OutboxEntry = Omit<OutboxRecord, 'bee'>;
 export class Outbox {
   /** By message id, oldest first (Map keeps insertion order). */
   private readonly entries = new Map<string, OutboxEntry>();
+  /** Entries added in this life, whose first submission their first write already counted. */
+  private readonly counted = new Set<string>();
 
   constructor(
     private readonly store: BeeStore,
@@ -29,8 +31,11 @@ export class Outbox {
       if (!failed) return `the outbox already holds ${this.entries.size} unacknowledged messages`;
       this.remove(failed);
     }
-    const entry: OutboxEntry = { id, to, body, kind, status: 'pending', attempts: 0, createdAt: now };
+    // This life is its first: counted in the one write that must come before sending, so that
+    // handing it over costs no second write on the way out.
+    const entry: OutboxEntry = { id, to, body, kind, status: 'pending', attempts: 1, createdAt: now };
     this.entries.set(id, entry);
+    this.counted.add(id);
     await this.save(entry);
     return entry;
   }
@@ -50,6 +55,7 @@ export class Outbox {
 
   /** The entry is being handed to the protocol (once per life of the bee, or after being offline). */
   submitted(entry: OutboxEntry): void {
+    if (this.counted.delete(entry.id)) return;
     entry.attempts++;
     void this.save(entry);
   }
@@ -74,6 +80,7 @@ export class Outbox {
 
   private remove(entry: OutboxEntry): void {
     this.entries.delete(entry.id);
+    this.counted.delete(entry.id);
     if (entry.seq !== undefined) void this.store.deleteOutbox(entry.seq);
   }
 }

@@ -196,9 +196,23 @@ describe('the inbox, outbox and log over a store', () => {
     const restarted = new Outbox(s, (await s.load()).outbox);
     expect(restarted.list().map(({ body, status, attempts }) => [body, status, attempts])).toEqual([
       ['to other', 'pending', 1],
-      ['doomed', 'failed', 0],
+      ['doomed', 'failed', 1],
     ]);
     expect(restarted.pending().map((e) => e.body)).toEqual(['to other']);
+  });
+
+  it('the outbox writes a new message once before it goes out, counting this life as its first; each later life adds one', async () => {
+    const s = store();
+    const outbox = new Outbox(s, []);
+    const sent = await outbox.add('a'.repeat(16), 'send', OTHER, 'once', 1);
+    if (typeof sent === 'string') throw new Error(sent);
+    outbox.submitted(sent);
+    await s.idle();
+    expect(s.stats.writes).toBe(1);
+    const restarted = new Outbox(s, (await s.load()).outbox);
+    restarted.submitted(restarted.pending()[0]!);
+    await s.idle();
+    expect((await s.load()).outbox.map((m) => m.attempts)).toEqual([2]);
   });
 
   it('the outbox makes room by dropping failed entries, and refuses when all are pending', async () => {
@@ -209,6 +223,16 @@ describe('the inbox, outbox and log over a store', () => {
     expect(typeof (await outbox.add('c'.repeat(16), 'send', OTHER, 'three', 3))).toBe('object');
     expect(await outbox.add('d'.repeat(16), 'send', OTHER, 'four', 4)).toMatch(/already holds 2 unacknowledged/);
     expect(outbox.list().map((e) => e.body)).toEqual(['two', 'three']);
+  });
+
+  it('the log keeps a line per acknowledged message in memory and writes the rest', async () => {
+    const s = store(BEE, { ...SMALL, log: 10 });
+    const log = new EventLog(s, []);
+    log.append(1, 'queued', 'waits');
+    log.append(2, 'sent', 'acknowledged');
+    await s.idle();
+    expect(log.list().map((e) => e.kind)).toEqual(['queued', 'sent']);
+    expect((await s.load()).log.map((e) => e.kind)).toEqual(['queued']);
   });
 
   it('the log keeps its newest entries in memory even when storage fails', async () => {

@@ -6,7 +6,7 @@
 import type { Settled } from '../driver/ports';
 import { HiveError, type ErrorCode } from '../errors';
 import type { HiveEvent } from '../hive/events';
-import { Pacer } from '../hive/pacer';
+import { dataPayloadBytes, Pacer } from '../hive/pacer';
 import { sealBody } from '../link/sealed-body';
 import type { Outbox, OutboxEntry } from '../store/outbox';
 import type { OutboxKind } from '../store/schema';
@@ -14,6 +14,7 @@ import type { Note } from './tab-store';
 
 /** Lives of the bee, or link-less spells, a message may use before it fails for good. */
 const MAX_SUBMISSIONS = 20;
+
 
 interface Waiter {
   resolve: () => void;
@@ -72,8 +73,11 @@ export class Outgoing {
     if (this.closed || !this.context.hasLink()) return;
     for (const entry of this.outbox.pending()) {
       if (this.inFlight.has(entry.id)) continue;
-      if (!this.pacer.take(this.context.now(), this.inFlight.size)) return;
-      this.submit(entry);
+      // Sealed as it enters the protocol: the outbox keeps the plain body, and each life seals anew.
+      const { colonyKey } = this.context;
+      const body = colonyKey ? sealBody(colonyKey, entry.body) : entry.body;
+      if (!this.pacer.take(this.context.now(), this.inFlight.size, dataPayloadBytes(body, entry.id))) return;
+      this.submit(entry, body);
     }
   }
 
@@ -120,13 +124,11 @@ export class Outgoing {
     return ref;
   }
 
-  private submit(entry: OutboxEntry): void {
+  private submit(entry: OutboxEntry, body: unknown): void {
     this.inFlight.add(entry.id);
     this.outbox.submitted(entry);
     const ref = this.request((settled) => this.onSettled(entry, settled));
-    // Sealed as it enters the protocol: the outbox keeps the plain body, and each life seals anew.
-    const { colonyKey, step } = this.context;
-    const body = colonyKey ? sealBody(colonyKey, entry.body) : entry.body;
+    const { step } = this.context;
     step(entry.to === null ? { type: 'broadcast', ref, body, msg: entry.id } : { type: 'send', ref, to: entry.to, body, msg: entry.id });
   }
 
