@@ -1,7 +1,7 @@
-// The goals of issue 15 (a queen in under a second), judged against what the benchmarks measured:
+// The goals of issue 15 (the fast path), judged against what the benchmarks measured: each goal
 // each goal names its figure, its limit and whether it was met. Pure; report.ts renders them.
 
-import { formatNumber, type Spread } from './figures.ts';
+import { formatNumber, formatRatio, ratio, type Figure, type Spread } from './figures.ts';
 
 export interface Goal {
   goal: string;
@@ -33,6 +33,14 @@ export function ratioGoal(goal: string, value: number | null, baseline: { label:
   if (value === null || baseline.value === null || baseline.value === 0) return { goal, target, measured: 'no sample', met: null };
   const ratio = value / baseline.value;
   return { goal, target, measured: `${formatNumber(value)} ms = ${ratio.toFixed(2)}× ${formatNumber(baseline.value)} ms`, met: ratio <= maxRatio };
+}
+
+/** A goal on a figure's ratio to its own baseline: at most or at least `bound`. Unjudged without the figure. */
+export function figureGoal(goal: string, figure: Figure | undefined, bound: { atMost: number } | { atLeast: number }): Goal {
+  const target = 'atMost' in bound ? `≤ ${formatRatio(bound.atMost)}` : `≥ ${formatRatio(bound.atLeast)}`;
+  const measured = figure === undefined ? null : ratio(figure);
+  if (measured === null) return { goal, target, measured: 'no sample', met: null };
+  return { goal, target, measured: formatRatio(measured), met: 'atMost' in bound ? measured <= bound.atMost : measured >= bound.atLeast };
 }
 
 export function verdict(goal: Goal): string {

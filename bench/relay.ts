@@ -7,6 +7,7 @@ import type { Browser, Page } from '@playwright/test';
 import type { HiveSnapshot } from '../src/bee.ts';
 import type { BenchResult, Figure } from './figures.ts';
 import { formatNumber, spread, timingFigure } from './figures.ts';
+import { figureGoal, type Goal } from './goals.ts';
 import { pageScript } from './page-script.ts';
 import { AGENT_KEY, installAgent, type Agent, type Arrival } from './relay-agent.ts';
 import type { TransportName } from './samples.ts';
@@ -236,6 +237,14 @@ function progressLine(run: RelayRun, options: RelayOptions): string {
   );
 }
 
+/** Issue 15's goals for the message path, judged on the figures' ratios to a bare channel. */
+export function relayGoals(measured: readonly Figure[]): Goal[] {
+  return [
+    figureGoal('relayed round trip ÷ direct ping-pong', measured.find((f) => f.label.startsWith('round trip A→B→A')), { atMost: 4 }),
+    figureGoal('relayed throughput of 4 KiB messages ÷ a direct channel', measured.find((f) => f.label.startsWith('throughput A→B')), { atLeast: 0.5 }),
+  ];
+}
+
 export async function runRelayBench(browser: Browser, options: RelayOptions, baseURL: string, log: (line: string) => void): Promise<BenchResult> {
   const runs: RelayRun[] = [];
   for (let run = 1; run <= options.runs; run++) {
@@ -252,11 +261,13 @@ export async function runRelayBench(browser: Browser, options: RelayOptions, bas
     ...(viaQueen < relayed ? [`${relayed - viaQueen} of ${relayed} relayed messages did not take the route A → queen → B`] : []),
     ...(relayed < expected ? [`B's inbox held ${relayed} of the ${expected} relayed messages sent`] : []),
   ];
+  const measured = figures(runs, options);
   return {
     name: 'relay',
     status: failed.length === runs.length ? 'failed' : notes.length > 0 ? 'partial' : 'measured',
     notes,
-    figures: figures(runs, options),
+    figures: measured,
+    goals: relayGoals(measured),
     details: [
       `${options.runs} colonies of ${options.size} tabs (${options.transport}, one hive). Per run: ${options.pings} pings of ${PING_PAD_BYTES} B one after another, then ${options.bulk} messages of ${BULK_PAD_BYTES / 1024} KiB, on each path, after ${WARMUP_PINGS} warm-up pings each; the order of the paths alternates between runs. ` +
         `The relayed path is the app's whole send: outbox write in IndexedDB, A → queen → B, inbox write, ack B → queen → A. The direct path is a bare RTCPeerConnection data channel between A and B with no acks or storage: a floor, not a rival design. ` +

@@ -7,7 +7,6 @@ import os from 'node:os';
 import type { BenchResult } from './figures.ts';
 import { formatNumber, formatRatio, ratio } from './figures.ts';
 import { verdict } from './goals.ts';
-import { goalSection, PATH_GOALS } from './path-goals.ts';
 
 export interface LoadSpan {
   start: number;
@@ -176,7 +175,6 @@ export function markdownSummary(records: readonly BenchRecord[], meta: SuiteMeta
     ...goalRows(records),
     ...summaryRows(records),
     '',
-    ...goalSection(PATH_GOALS, records.map(({ result }) => result)),
     ...meta.plots.flatMap((plot) => [`![${plot.alt}](${plot.file})`, '']),
     ...records.flatMap(benchSection),
   ].join('\n');

@@ -10,6 +10,7 @@ import type { Browser, Page } from '@playwright/test';
 import type { HiveSnapshot } from '../src/bee.ts';
 import type { BenchResult, Figure } from './figures.ts';
 import { spread, timingFigure } from './figures.ts';
+import { figureGoal, type Goal } from './goals.ts';
 import { versionKey } from './hive-view.ts';
 import { epochOf, type ProbeRecord } from './probe.ts';
 import type { TransportName } from './samples.ts';
@@ -171,6 +172,21 @@ export function upgradeFigures(runs: readonly UpgradeRun[], size: number): Figur
   ];
 }
 
+/** Issue 15's goals for the spread: the queen no slower than discovery at 8 tabs, 5× faster at 32. */
+const SPREAD_GOALS: Readonly<Record<number, number>> = { 8: 1, 32: 0.2 };
+
+export function upgradeGoals(measured: readonly Figure[], sizes: readonly number[]): Goal[] {
+  return sizes
+    .filter((size) => SPREAD_GOALS[size] !== undefined)
+    .map((size) =>
+      figureGoal(
+        `${size} tabs: upgrade spread per colony, queen ÷ discovery mode`,
+        measured.find((f) => f.label === `${size} tabs, queen mode: seedUpgrade() → every tab runs it (per colony)`),
+        { atMost: SPREAD_GOALS[size]! },
+      ),
+    );
+}
+
 function notAvailable(options: UpgradeOptions): BenchResult {
   const note = 'not available: window.hive.seedUpgrade() is not in this build';
   const figure = (size: number, label: string): Figure => ({ label: `${size} tabs, queen mode: ${label}`, unit: 'ms', value: null, baseline: { label: 'discovery mode', value: null }, note });
@@ -219,11 +235,13 @@ export async function runUpgradeBench(browser: Browser, options: UpgradeOptions,
     ...failed.map((run) => `${run.size} tabs, run ${run.run} (${run.mode}) failed: ${run.error}`),
     ...(mixed.length > 0 ? [`${mixed.length} discovery-mode runs not counted: a queen was elected while the version spread`] : []),
   ];
+  const measured = options.sizes.flatMap((size) => upgradeFigures(runs.filter((run) => run.size === size), size));
   return {
     name: 'upgrade',
     status: failed.length === runs.length ? 'failed' : notes.length > 0 ? 'partial' : 'measured',
     notes,
-    figures: options.sizes.flatMap((size) => upgradeFigures(runs.filter((run) => run.size === size), size)),
+    figures: measured,
+    goals: upgradeGoals(measured, options.sizes),
     details: [
       `${options.runs} colonies of ${options.sizes.join(' and ')} tabs per mode (${options.transport}). Discovery mode: the tabs open with ?queens=off, so no queen is elected; seeded once every tab has the full roster and a link; a run where some tab was attached to a queen before adopting is not counted. ` +
         'Queen mode: seeded by a worker once the colony is one hive. Per tab: from the seedUpgrade() call to the probe seeing the new version (10 ms polls); the seeder is not counted.',
