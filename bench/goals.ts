@@ -1,5 +1,5 @@
 // The goals of issue 15 (the fast path), judged against what the benchmarks measured: each goal
-// each goal names its figure, its limit and whether it was met. Pure; report.ts renders them.
+// names its figure, its limit and whether it was met. Pure; report.ts renders them.
 
 import { formatNumber, formatRatio, ratio, type Figure, type Spread } from './figures.ts';
 
