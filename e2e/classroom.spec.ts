@@ -3,6 +3,7 @@
 // route, the demo controls act on the colony, and the bee view, the projector and /sim pass an
 // automated accessibility check and are saved as screenshots (test artifacts, not in git).
 import type { Page } from '@playwright/test';
+import { mergeTarget } from '../src/hive/hives.ts';
 import { expect, inbox, snapshots, test, waitForHive } from './fixtures.ts';
 import type { Snapshot } from './fixtures.ts';
 import { expectAccessible, roleIcons, screenshot, undrawableText } from './page-checks.ts';
@@ -28,6 +29,9 @@ function hivesProblem(snaps: readonly Snapshot[]): string | null {
     if ([...queen.workers].sort().join() !== followers.join()) return `queen ${queen.id} counts [${queen.workers}] but [${followers}] follow her`;
     // Settled means split: a queen over capacity is about to breed.
     if (queen.workers.length > CAPACITY) return `queen ${queen.id} has ${queen.workers.length} workers, over capacity ${CAPACITY}`;
+    // ...and merged: a small hive that fits into another with room to spare is about to move.
+    const into = mergeTarget(queen.id, queen.workers.length, queens.map((other) => ({ queen: other.id, workers: other.workers })), CAPACITY);
+    if (into !== undefined) return `queen ${queen.id}'s hive of ${queen.workers.length} is about to merge into ${into}'s`;
   }
   return null;
 }

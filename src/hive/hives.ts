@@ -198,8 +198,8 @@ export function planBreeding(workers: ReadonlyMap<string, WorkerFitness>, capaci
  * spare. Only the smaller of two hives moves (ties: the larger queen id), so two queens never
  * move into each other.
  */
-export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<HiveEntry>, capacity: number): string | undefined {
-  let best: HiveEntry | undefined;
+export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<Pick<HiveEntry, 'queen' | 'workers'>>, capacity: number): string | undefined {
+  let best: Pick<HiveEntry, 'queen' | 'workers'> | undefined;
   for (const hive of hives) {
     if (hive.queen === self || ownWorkers + 1 + hive.workers.length > mergeRoom(capacity)) continue;
     const bigger = hive.workers.length > ownWorkers || (hive.workers.length === ownWorkers && hive.queen < self);
