@@ -2,7 +2,7 @@
 // (src/main.ts) starts its bee through here too, so `window.hive` is the library's bee.
 
 import { Bee } from '../bee';
-import { deriveColonyKey } from '../crypto/passphrase';
+import { loadPassphraseCrypto } from '../crypto/passphrase-crypto';
 import { MAX_HIVE_WORKERS } from '../hive/frames';
 import { isBeeId, isColonyName } from '../net/signal-protocol';
 import { Colony } from './colony';
@@ -65,7 +65,8 @@ export async function joinColony(options: JoinOptions): Promise<Colony> {
   if (founder !== undefined && founder !== 'self' && !isBeeId(founder)) throw new RangeError(`founder must be a bee id or 'self', got "${founder}"`);
   if (Array.isArray(options.signal) && options.signal.length === 0) throw new RangeError('signal must name at least one server');
   const memory = options.storage === 'memory';
-  const colonyKey = options.colonyKey ?? (options.passphrase === undefined ? null : await deriveColonyKey(options.passphrase, colony));
+  // The passphrase crypto loads only for a passphrase colony: an open colony's page never fetches it.
+  const colonyKey = options.colonyKey ?? (options.passphrase === undefined ? null : await (await loadPassphraseCrypto()).deriveColonyKey(options.passphrase, colony));
   const bee = await Bee.start(
     {
       colony,
