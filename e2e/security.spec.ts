@@ -5,7 +5,7 @@
 // onto a link is dropped, counted and never delivered. Runs once per transport.
 import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
-import { beeId, expect, inbox, test, waitForHive } from './fixtures.ts';
+import { beeId, expect, inbox, test, waitForHive, waitForSettled } from './fixtures.ts';
 import type { HiveWindow } from './fixtures.ts';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -159,11 +159,11 @@ test('a passphrase colony: two tabs with the right passphrase exchange messages,
 test('a forged envelope written onto a link (valid shape, wrong signature) is dropped, counted and never delivered', async ({ openBees, colony }) => {
   const pages = await openBees(3);
   const ids = await Promise.all(pages.map(beeId));
-  // The forger writes to a neighbour in the name of the third bee.
-  await Promise.all(pages.map((page) => waitForHive(page, (hive) => hive.snapshot().roster.length === 3 && hive.snapshot().neighbours.length >= 1)));
-  const forgerIndex = 0;
+  // A worker forges to its queen, on the link a settled hive keeps, in the name of the third bee.
+  const settled = await waitForSettled(pages);
+  const forgerIndex = settled.findIndex((snap) => snap.role === 'worker');
   const forger = pages[forgerIndex]!;
-  const victimId = (await secureSnapshot(forger)).neighbours[0]!;
+  const victimId = settled[forgerIndex]!.queen!;
   const victim = pages[ids.indexOf(victimId)]!;
   const claimedId = ids.find((id) => id !== victimId && id !== ids[forgerIndex])!;
   const claimed = pages[ids.indexOf(claimedId)]!;
