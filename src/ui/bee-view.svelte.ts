@@ -1,15 +1,18 @@
 // Reactive view of one bee for the components: refreshed at most once per animation frame from
 // the driver's change notifications, so a busy colony does not re-render per frame received.
 // Each part is handed on only when it changed (steady.ts): at idle a heartbeat moves the footer's
-// tallies and nothing else. It also watches the colony over time (ColonyFeed): the map, messages
-// to animate, a timeline.
+// tallies and nothing else, and those at most once a second. It also watches the colony over time
+// (ColonyFeed): the map, messages to animate, a timeline.
 
 import type { Bee, InboxEntry, Relayed } from '../bee';
 import type { OutboxEntry } from '../store/outbox';
 import { ColonyFeed, type TimelineEntry } from './feed';
 import { graphFromSnapshot } from './map/from-snapshot';
 import { EMPTY_GRAPH, type Flight, type MapGraph } from './map/graph';
-import { splitSnapshot, Steady, type Shown, type Tallies } from './steady';
+import { Paced, splitSnapshot, Steady, type Shown, type Tallies } from './steady';
+
+/** The footer's counters change at most this often on screen. */
+const TALLIES_INTERVAL_MS = 1000;
 
 export class BeeView {
   snapshot: Shown = $state.raw() as Shown;
@@ -27,8 +30,9 @@ export class BeeView {
   left = $state(false);
   readonly feed = new ColonyFeed();
   private scheduled = false;
+  private talliesLater: ReturnType<typeof setTimeout> | null = null;
   private seenInbox = new Set<string>();
-  private steady: { shown: Steady<Shown>; tallies: Steady<Tallies>; outbox: Steady<OutboxEntry[]>; problems: Steady<string[]> } | null = null;
+  private steady: { shown: Steady<Shown>; tallies: Paced<Tallies>; outbox: Steady<OutboxEntry[]>; problems: Steady<string[]> } | null = null;
 
   constructor(readonly bee: Bee) {
     // Messages delivered before this page load are history, not flights.
@@ -68,9 +72,16 @@ export class BeeView {
     const { shown, tallies } = splitSnapshot(snapshot);
     const outbox = this.bee.outbox();
     const problems = [...this.bee.problems];
-    this.steady ??= { shown: new Steady(shown), tallies: new Steady(tallies), outbox: new Steady(outbox), problems: new Steady(problems) };
+    this.steady ??= { shown: new Steady(shown), tallies: new Paced(tallies, TALLIES_INTERVAL_MS), outbox: new Steady(outbox), problems: new Steady(problems) };
     this.snapshot = this.steady.shown.next(shown);
-    this.tallies = this.steady.tallies.next(tallies);
+    const paced = this.steady.tallies.next(tallies, performance.now());
+    this.tallies = paced.value;
+    if (paced.wait !== null && this.talliesLater === null) {
+      this.talliesLater = setTimeout(() => {
+        this.talliesLater = null;
+        this.schedule();
+      }, paced.wait);
+    }
     // Killed from the teacher's console: the page says so as if its own button had done it.
     if (this.bee.gone) this.left = true;
     const inbox = this.bee.inbox();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HiveSnapshot } from '../bee';
-import { splitSnapshot, Steady } from './steady';
+import { Paced, splitSnapshot, Steady } from './steady';
 
 describe('steady view state', () => {
   it('hands back the same object while the new value is equal, and the new one once it differs', () => {
@@ -26,5 +26,16 @@ describe('steady view state', () => {
     const before = steady.next(splitSnapshot(beat(1)).shown);
     expect(steady.next(splitSnapshot(beat(2)).shown)).toBe(before);
     expect(steady.next(splitSnapshot(beat(3, ['a', 'b'])).shown)).not.toBe(before);
+  });
+
+  it('hands a change on at most once per interval, and says how long a held-back change waits', () => {
+    const first = { framesIn: 1 };
+    const paced = new Paced(first, 1000);
+    const second = { framesIn: 2 };
+    expect(paced.next(second, 5000)).toEqual({ value: second, wait: null });
+    expect(paced.next({ framesIn: 3 }, 5400)).toEqual({ value: second, wait: 600 });
+    expect(paced.next({ framesIn: 2 }, 5500)).toEqual({ value: second, wait: null });
+    const fourth = { framesIn: 4 };
+    expect(paced.next(fourth, 6000).value).toBe(fourth);
   });
 });

@@ -1,5 +1,5 @@
 // A snapshot split by how often its parts move, and a holder that hands a value on only when it
-// changed. The tallies (the footer's counters) move with every frame a bee receives; the rest moves
+// changed, or at most once per interval. The tallies (the footer's counters) move with every frame a bee receives; the rest moves
 // when the colony does. Components get the same object back while nothing they show changed, so
 // Svelte re-renders nothing and the page repaints nothing at idle.
 
@@ -34,5 +34,34 @@ export class Steady<T> {
       this.value = value;
     }
     return this.value;
+  }
+}
+
+/**
+ * A Steady that also hands a change on at most once per `intervalMs`: the footer's tallies move
+ * with every frame received (several a second at idle), and a line of counters re-rendered that
+ * often costs the tab a style, layout and paint each time for figures nobody reads that fast.
+ * `wait` says how long until a change held back may be shown (null: nothing is held back).
+ */
+export class Paced<T> {
+  private key: string;
+  private shownAtMs = -Infinity;
+
+  constructor(
+    private value: T,
+    private readonly intervalMs: number,
+  ) {
+    this.key = JSON.stringify(value);
+  }
+
+  next(value: T, nowMs: number): { value: T; wait: number | null } {
+    const key = JSON.stringify(value);
+    if (key === this.key) return { value: this.value, wait: null };
+    const wait = this.shownAtMs + this.intervalMs - nowMs;
+    if (wait > 0) return { value: this.value, wait };
+    this.key = key;
+    this.value = value;
+    this.shownAtMs = nowMs;
+    return { value, wait: null };
   }
 }
