@@ -4,7 +4,7 @@
 import { mount } from 'svelte';
 import type { HiveApi } from './api';
 import { MAX_HIVE_WORKERS } from './hive/frames';
-import { isBeeId, isColonyName } from './net/signal-protocol';
+import { isColonyName } from './net/signal-protocol';
 import { joinColony, type JoinOptions } from './lib/join';
 import { loadColonyKey } from './store/colony-key';
 import App from './ui/App.svelte';
@@ -27,10 +27,10 @@ function readOptions(url: URL, session: Storage | null): JoinOptions {
   if (capacity !== null && !(/^[0-9]{1,2}$/.test(capacity) && Number(capacity) >= 1 && Number(capacity) <= MAX_HIVE_WORKERS)) {
     throw new Error(`capacity must be a whole number from 1 to ${MAX_HIVE_WORKERS}, got "${capacity}"`);
   }
-  // The projector founds its colony unless told whose it is; a join link pins that founder.
   const colonyKey = loadColonyKey(session, colony);
+  // The projector founds its colony unless told whose it is; a join link pins that founder
+  // (joinColony refuses anything but a bee id or 'self').
   const founder = url.searchParams.get('founder') ?? (url.searchParams.get('view') === 'hive' ? 'self' : null);
-  if (founder !== null && founder !== 'self' && !isBeeId(founder)) throw new Error(`founder must be a bee id, got "${founder}"`);
   return {
     colony,
     transport,
