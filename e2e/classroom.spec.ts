@@ -3,8 +3,8 @@
 // route, the demo controls act on the colony, and the bee view, the projector and /sim pass an
 // automated accessibility check and are saved as screenshots (test artifacts, not in git).
 import type { Page } from '@playwright/test';
-import { mergeTarget } from '../src/hive/hives.ts';
 import { expect, inbox, snapshots, test, waitForHive } from './fixtures.ts';
+import { awaitHives } from './hives.ts';
 import type { Snapshot } from './fixtures.ts';
 import { expectAccessible, roleIcons, screenshot, undrawableText } from './page-checks.ts';
 
@@ -16,35 +16,6 @@ const COLONY_TIMEOUT_MS = 90_000;
 const FPS_SPAN_MS = 5000;
 
 type GrowthSnapshot = Snapshot & { capacity?: number; hives?: Array<{ queen: string; workers: string[] }> };
-
-/** Why the tabs are not yet hives under live queens that each know their workers, or null. */
-function hivesProblem(snaps: readonly Snapshot[]): string | null {
-  const queens = snaps.filter((snap) => snap.role === 'queen');
-  if (queens.length === 0) return 'no queen yet';
-  const queenIds = new Set(queens.map((snap) => snap.id));
-  const stray = snaps.filter((snap) => snap.queen === null || !queenIds.has(snap.queen) || (snap.role !== 'queen' && snap.role !== 'worker'));
-  if (stray.length > 0) return `not in a hive: ${stray.map((snap) => `${snap.id}=${snap.role}/${snap.queen}`).join(', ')}`;
-  for (const queen of queens) {
-    const followers = snaps.filter((snap) => snap.queen === queen.id && snap.id !== queen.id).map((snap) => snap.id).sort();
-    if ([...queen.workers].sort().join() !== followers.join()) return `queen ${queen.id} counts [${queen.workers}] but [${followers}] follow her`;
-    // Settled means split: a queen over capacity is about to breed.
-    if (queen.workers.length > CAPACITY) return `queen ${queen.id} has ${queen.workers.length} workers, over capacity ${CAPACITY}`;
-    // ...and merged: a small hive that fits into another with room to spare is about to move.
-    const into = mergeTarget(queen.id, queen.workers.length, queens.map((other) => ({ queen: other.id, workers: other.workers })), CAPACITY);
-    if (into !== undefined) return `queen ${queen.id}'s hive of ${queen.workers.length} is about to merge into ${into}'s`;
-  }
-  return null;
-}
-
-async function awaitHives(pages: readonly Page[]): Promise<Snapshot[]> {
-  let settled: Snapshot[] = [];
-  await expect(async () => {
-    const snaps = await snapshots(pages);
-    expect(hivesProblem(snaps), snaps.map((snap) => `${snap.id} ${snap.role} queen=${snap.queen} workers=${snap.workers}`).join('\n')).toBeNull();
-    settled = snaps;
-  }).toPass({ timeout: COLONY_TIMEOUT_MS, intervals: [200] });
-  return settled;
-}
 
 /** Bees on a page's hive map by role, as its DOM mirror lists them. */
 async function mapRoles(page: Page): Promise<Record<string, number>> {
@@ -93,7 +64,7 @@ test('eight tabs and a projector: the maps show every queen and worker, a messag
   // The projector watches: it is no bee of any hive (projector.spec.ts tests it never votes).
   const projector = await openBee(await context.newPage(), { capacity: CAPACITY, params: { view: 'hive' } });
   const pages = bees;
-  const snaps = await awaitHives(pages);
+  const snaps = await awaitHives(pages, CAPACITY, COLONY_TIMEOUT_MS);
   const queens = snaps.filter((snap) => snap.role === 'queen');
   const first = (await snapshots([bees[0]!]))[0] as GrowthSnapshot;
 

@@ -3,6 +3,7 @@
 // opened afterwards from the join link too, and the colony re-forms its hives to fit.
 import type { Page } from '@playwright/test';
 import { expect, inbox, snapshot, snapshots, test } from './fixtures.ts';
+import { awaitHives } from './hives.ts';
 import { expectAccessible, screenshot, undrawableText } from './page-checks.ts';
 import type { Snapshot } from './fixtures.ts';
 
@@ -11,36 +12,13 @@ const COLONY_TIMEOUT_MS = 90_000;
 
 type Seen = Snapshot & { capacity: number; vote: { term: number; votedFor: string | null } | null; founder: string | null };
 
-/** Why the tabs are not yet hives of at most `capacity` workers under live queens, or null. */
-function hivesProblem(snaps: readonly Seen[], capacity: number): string | null {
-  const queens = snaps.filter((snap) => snap.role === 'queen');
-  if (queens.length === 0) return 'no queen yet';
-  const ids = new Set(queens.map((snap) => snap.id));
-  const stray = snaps.filter((snap) => snap.queen === null || !ids.has(snap.queen) || (snap.role !== 'queen' && snap.role !== 'worker'));
-  if (stray.length > 0) return `not in a hive: ${stray.map((snap) => `${snap.id}=${snap.role}/${snap.queen}`).join(', ')}`;
-  for (const queen of queens) {
-    const followers = snaps.filter((snap) => snap.queen === queen.id && snap.id !== queen.id).map((snap) => snap.id).sort();
-    if ([...queen.workers].sort().join() !== followers.join()) return `queen ${queen.id} counts [${queen.workers}] but [${followers}] follow her`;
-    if (queen.workers.length > capacity) return `queen ${queen.id} has ${queen.workers.length} workers, over capacity ${capacity}`;
-  }
-  return null;
-}
-
-async function awaitHives(pages: readonly Page[], capacity: number): Promise<Seen[]> {
-  let settled: Seen[] = [];
-  await expect(async () => {
-    const snaps = (await snapshots(pages)) as Seen[];
-    expect(hivesProblem(snaps, capacity), snaps.map((snap) => `${snap.id} ${snap.role} queen=${snap.queen} capacity=${snap.capacity}`).join('\n')).toBeNull();
-    settled = snaps;
-  }).toPass({ timeout: COLONY_TIMEOUT_MS, intervals: [250] });
-  return settled;
-}
+const awaitSettled = (pages: readonly Page[], capacity: number) => awaitHives<Seen>(pages, capacity, COLONY_TIMEOUT_MS);
 
 test('a projector watching eight tabs never votes, and its closing changes no queen', async ({ openBees, openBee, context }) => {
   test.setTimeout(240_000);
   const projector = await openBee(await context.newPage(), { params: { view: 'hive' } });
   const bees = await openBees(TABS);
-  const settled = await awaitHives(bees, 8);
+  const settled = await awaitSettled(bees, 8);
   const watcher = (await snapshot(projector)) as Seen;
   expect(watcher.role).toBe('observer');
   expect(watcher.vote?.votedFor ?? null).toBeNull();
@@ -51,7 +29,7 @@ test('a projector watching eight tabs never votes, and its closing changes no qu
   await projector.close({ runBeforeUnload: true });
   // Every tab has let go of its links to the projector; nothing else has moved.
   await expect.poll(async () => (await snapshots(bees)).filter((snap) => snap.neighbours.includes(watcher.id)).length, { timeout: COLONY_TIMEOUT_MS }).toBe(0);
-  const after = await awaitHives(bees, 8);
+  const after = await awaitSettled(bees, 8);
   expect(after.map((snap) => [snap.id, snap.queen, snap.term])).toEqual(settled.map((snap) => [snap.id, snap.queen, snap.term]));
 });
 
@@ -61,7 +39,7 @@ test("a capacity set on the projector reaches every tab, one opened later from t
   const founder = ((await snapshot(projector)) as Seen).id;
   // Tabs opened from the join link: the colony and its founder, no settings.
   const bees = await openBees(TABS - 1, { params: { founder } });
-  await awaitHives(bees, 8);
+  await awaitSettled(bees, 8);
 
   await projector.getByLabel('Capacity').fill('3');
   await projector.getByRole('button', { name: 'Apply to the colony' }).click();
@@ -70,7 +48,7 @@ test("a capacity set on the projector reaches every tab, one opened later from t
   const late = await openBee(context, { params: { founder } });
   const pages = [...bees, late];
   await expect.poll(async () => ((await snapshots(pages)) as Seen[]).map((snap) => snap.capacity), { timeout: COLONY_TIMEOUT_MS }).toEqual(pages.map(() => 3));
-  const reformed = await awaitHives(pages, 3);
+  const reformed = await awaitSettled(pages, 3);
   expect(reformed.filter((snap) => snap.role === 'queen').length).toBeGreaterThanOrEqual(2);
 });
 
@@ -79,7 +57,7 @@ test("the teacher's console kills the queen, splits the room in two halves and h
   const projector = await openBee(await context.newPage(), { params: { view: 'hive' } });
   const founder = ((await snapshot(projector)) as Seen).id;
   const bees = await openBees(TABS, { params: { founder } });
-  const settled = await awaitHives(bees, 8);
+  const settled = await awaitSettled(bees, 8);
   const queen = settled.find((snap) => snap.role === 'queen')!;
 
   // Kill the queen: her tab leaves, the others crown a new one.
@@ -88,7 +66,7 @@ test("the teacher's console kills the queen, splits the room in two halves and h
   const queenPage = bees[settled.indexOf(queen)]!;
   await expect(queenPage.getByText('This bee has left the colony.').first()).toBeVisible({ timeout: COLONY_TIMEOUT_MS });
   const survivors = bees.filter((page) => page !== queenPage);
-  const after = await awaitHives(survivors, 8);
+  const after = await awaitSettled(survivors, 8);
   expect(after.some((snap) => snap.queen === queen.id)).toBe(false);
 
   // Split: no link crosses the halves (by a bee id's first hex digit), each half governs itself.
@@ -101,13 +79,13 @@ test("the teacher's console kills the queen, splits the room in two halves and h
   const halves = (await snapshots(survivors)).map((snap) => half(snap.id));
   for (const side of ['left', 'right']) {
     const pages = survivors.filter((_, i) => halves[i] === side);
-    if (pages.length > 1) await awaitHives(pages, 8);
+    if (pages.length > 1) await awaitSettled(pages, 8);
   }
 
   // Heal: links cross again and the colony is one set of hives.
   await projector.getByRole('button', { name: 'Heal the room' }).click();
   await expect(projector.locator('.timeline li').filter({ hasText: 'teacher: healed the room' })).toBeVisible();
-  await awaitHives(survivors, 8);
+  await awaitSettled(survivors, 8);
   if (new Set(halves).size === 2) {
     await expect
       .poll(async () => (await snapshots(survivors)).some((snap) => snap.neighbours.some((peer) => peer !== founder && half(peer) !== half(snap.id))), { timeout: COLONY_TIMEOUT_MS })
@@ -138,7 +116,7 @@ test('lesson mode walks the class through every stage of the story on real tabs'
   // 2. A queen is elected.
   await next();
   await stage(2, 'Queens on');
-  await awaitHives(bees, 8);
+  await awaitSettled(bees, 8);
   // 3. Routing through her: the teacher's broadcast reaches every tab.
   await next();
   await stage(3, 'Send a message to everyone');
@@ -157,11 +135,11 @@ test('lesson mode walks the class through every stage of the story on real tabs'
     return bees.filter((_, i) => !gone[i]);
   };
   const survivors = await alive();
-  await awaitHives(survivors, 8);
+  await awaitSettled(survivors, 8);
   // 6. Overcrowding: capacity 3 splits the hive.
   await next();
   await stage(6, 'Capacity 3');
-  const split = await awaitHives(survivors, 3);
+  const split = await awaitSettled(survivors, 3);
   expect(split.filter((snap) => snap.role === 'queen').length).toBeGreaterThanOrEqual(2);
   // 7. A rogue worker is destroyed: evicted by its queen.
   await next();
