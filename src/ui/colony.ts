@@ -38,7 +38,8 @@ export interface KnownColony {
 }
 
 export function knownColony(snap: ColonySnapshot): KnownColony {
-  const hives = snap.hives ?? deriveHives(snap);
+  // In their queens' order: a bee keeps hives freshest last, which reorders them every beat.
+  const hives = [...(snap.hives ?? deriveHives(snap))].sort((a, b) => (a.queen < b.queen ? -1 : a.queen > b.queen ? 1 : 0));
   const queens = [...new Set([...snap.queens, ...hives.map((hive) => hive.queen)])].sort();
   return {
     capacity: snap.capacity ?? null,

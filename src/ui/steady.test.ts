@@ -28,6 +28,14 @@ describe('steady view state', () => {
     expect(steady.next(splitSnapshot(beat(3, ['a', 'b'])).shown)).not.toBe(before);
   });
 
+  it('keeps the shown part steady when the bee lists the same hives in another order', () => {
+    const hive = (queen: string) => ({ queen, hive: queen, beat: 1, term: 1, workers: [] });
+    const listing = (...queens: string[]) => ({ id: 'a', role: 'worker', hives: queens.map(hive), counters: {}, security: {}, storage: {} }) as unknown as HiveSnapshot;
+    const steady = new Steady(splitSnapshot(listing('p', 'q')).shown);
+    const before = steady.next(splitSnapshot(listing('p', 'q')).shown);
+    expect(steady.next(splitSnapshot(listing('q', 'p')).shown)).toBe(before);
+  });
+
   it('hands a change on at most once per interval, and says how long a held-back change waits', () => {
     const first = { framesIn: 1 };
     const paced = new Paced(first, 1000);

@@ -8,11 +8,16 @@ import type { HiveEntry } from '../hive/frames';
 
 /** What moves on every heartbeat: only the footer shows it. */
 export type Tallies = Pick<HiveSnapshot, 'counters' | 'security' | 'storage'>;
-/** The rest of the snapshot, less each hive's heartbeat count (nothing shows it): it changes when the colony changes. */
+/**
+ * The rest of the snapshot, less each hive's heartbeat count (nothing shows it), its hives in
+ * their queens' order (a bee keeps them freshest last, an order that moves with every beat):
+ * it changes when the colony changes.
+ */
 export type Shown = Omit<HiveSnapshot, keyof Tallies | 'hives'> & { hives: Array<Omit<HiveEntry, 'beat'>> };
 
 export function splitSnapshot({ counters, security, storage, hives, ...rest }: HiveSnapshot): { shown: Shown; tallies: Tallies } {
-  const shown = { ...rest, hives: hives.map(({ queen, hive, term, workers }) => ({ queen, hive, term, workers })) };
+  const byQueen = [...hives].sort((a, b) => (a.queen < b.queen ? -1 : a.queen > b.queen ? 1 : 0));
+  const shown = { ...rest, hives: byQueen.map(({ queen, hive, term, workers }) => ({ queen, hive, term, workers })) };
   return { shown, tallies: { counters, security, storage } };
 }
 

@@ -34,5 +34,11 @@ export function graphFromSnapshot(snap: ColonySnapshot): MapGraph {
 
   const self = nodes.get(snap.id) as MapNode;
   self.self = true;
-  return { nodes: [...nodes.values()], links: links.list() };
+  // In a fixed order, so the same colony makes the same graph whatever order the snapshot's
+  // lists came in (the feed then sees no change, and the map stays asleep).
+  const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    nodes: [...nodes.values()].sort((a, b) => byId(a.id, b.id)),
+    links: links.list().sort((a, b) => byId(a.source, b.source) || byId(a.target, b.target)),
+  };
 }

@@ -7,6 +7,7 @@ import { flightPosition, HOP_MS, isFlying } from './flights';
 import { graphFromSnapshot } from './from-snapshot';
 import { graphFromWorld } from './from-world';
 import { fitViewport } from './draw';
+import { sameGraph } from '../feed';
 import { countRoles, type MapGraph } from './graph';
 import { ForceLayout } from './layout';
 
@@ -75,6 +76,16 @@ describe('the colony as one bee knows it', () => {
     expect(linkKind(graph, W2, Q2)).toBe('hive');
     expect(graph.nodes.find((node) => node.id === W2)?.hive).toBe(Q2);
   });
+
+  it('makes the same graph from the same colony whatever order the snapshot lists its hives and bees in', () => {
+    const Q2 = 'eeeeeeeeeeeeeeee';
+    const hiveOf = (queen: string, workers: string[]) => ({ queen, hive: queen, beat: 1, term: 1, workers });
+    const fields = { id: X, role: 'worker' as const, queen: Q, queens: [Q, Q2], capacity: 3 };
+    const one = graphFromSnapshot(snapshot({ ...fields, hives: [hiveOf(Q, [W1, X]), hiveOf(Q2, [W2])], roster: [Q, Q2, W1, W2, X], neighbours: [Q, W1] }));
+    const other = graphFromSnapshot(snapshot({ ...fields, hives: [hiveOf(Q2, [W2]), hiveOf(Q, [W1, X])], roster: [X, W2, W1, Q2, Q], neighbours: [W1, Q] }));
+    expect(sameGraph(one, other)).toBe(true);
+    expect(knownColony(snapshot({ ...fields, hives: [hiveOf(Q2, [W2]), hiveOf(Q, [W1, X])] })).hives.map((hive) => hive.queen)).toEqual([Q, Q2]);
+  });
 });
 
 describe('changes between two pictures of the colony', () => {
@@ -118,6 +129,17 @@ describe('a message in flight', () => {
 });
 
 describe('the layout', () => {
+  it('stays at rest when the same colony arrives with its bees and links in another order', () => {
+    const layout = new ForceLayout();
+    const Q2 = 'eeeeeeeeeeeeeeee';
+    const nodes: MapGraph['nodes'] = [{ id: Q, role: 'queen', hive: Q }, { id: W1, role: 'worker', hive: Q }, { id: Q2, role: 'queen', hive: Q2 }, { id: W2, role: 'worker', hive: Q2 }];
+    const links: MapGraph['links'] = [{ source: W1, target: Q, kind: 'hive' }, { source: W2, target: Q2, kind: 'hive' }, { source: Q, target: Q2, kind: 'court' }];
+    layout.update({ nodes, links });
+    while (layout.step());
+    expect(layout.update({ nodes: [...nodes].reverse(), links: [...links].reverse() })).toBe(false);
+    expect(layout.step()).toBe(false);
+  });
+
   it('keeps bees where they were across updates and comes to rest', () => {
     const layout = new ForceLayout();
     const graph: MapGraph = { nodes: [{ id: Q, role: 'queen', hive: Q }, { id: W1, role: 'worker', hive: Q }], links: [{ source: W1, target: Q, kind: 'hive' }] };

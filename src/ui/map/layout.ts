@@ -75,7 +75,9 @@ export class ForceLayout implements MapLayout {
     }
     changed += [...before.keys()].filter((id) => !this.nodes.has(id)).length;
     const links = graph.links.filter((link) => this.nodes.has(link.source) && this.nodes.has(link.target));
-    const key = links.map((link) => `${link.source}${link.kind[0]}${link.target}`).join();
+    // The same links in another order are the same shape: a bee lists the hives it knows
+    // freshest last, so their order changes with every heartbeat and must not reheat the layout.
+    const key = links.map((link) => `${link.source}${link.kind[0]}${link.target}`).sort().join();
     if (changed === 0 && key === this.structureKey) return false;
     this.structureKey = key;
     this.links = links.map((link) => ({ source: this.nodes.get(link.source) as LaidNode, target: this.nodes.get(link.target) as LaidNode, kind: link.kind }));
