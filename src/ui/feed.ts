@@ -31,8 +31,14 @@ export class ColonyFeed {
   /** Takes the colony's latest picture; returns whether it differs from the one before. */
   update(graph: MapGraph, at: number): boolean {
     if (sameGraph(this.graph, graph)) return false;
-    if (this.graph !== EMPTY_GRAPH) {
+    const byHive = graph.byHive === true;
+    if (this.graph !== EMPTY_GRAPH && byHive !== (this.graph.byHive === true)) {
+      // Bees turned into hives (or back) is a new way of drawing, not bees leaving or joining.
+      this.note(at, byHive ? 'The colony outgrew the map: it now shows hives, not bees' : 'The map shows bees again');
+    } else if (this.graph !== EMPTY_GRAPH) {
       for (const change of colonyChanges(this.graph, graph)) {
+        // Drawn by hive, only queens are nodes: bees joining and leaving are counts, not news.
+        if (byHive && change.kind !== 'hatched' && change.kind !== 'dethroned') continue;
         if (change.kind === 'hatched') this.elections++;
         if (change.kind === 'evicted') this.evictions++;
         this.note(at, describeChange(change), changeIcon(change));
@@ -61,10 +67,10 @@ export class ColonyFeed {
 
 /** Same bees with the same roles, hives and links, in the same order. */
 export function sameGraph(a: MapGraph, b: MapGraph): boolean {
-  if (a.nodes.length !== b.nodes.length || a.links.length !== b.links.length) return false;
+  if (a.nodes.length !== b.nodes.length || a.links.length !== b.links.length || a.byHive !== b.byHive) return false;
   for (let i = 0; i < a.nodes.length; i++) {
     const [x, y] = [a.nodes[i], b.nodes[i]];
-    if (!x || !y || x.id !== y.id || x.role !== y.role || x.hive !== y.hive || x.self !== y.self) return false;
+    if (!x || !y || x.id !== y.id || x.role !== y.role || x.hive !== y.hive || x.self !== y.self || x.bees !== y.bees) return false;
   }
   for (let i = 0; i < a.links.length; i++) {
     const [x, y] = [a.links[i], b.links[i]];

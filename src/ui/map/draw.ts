@@ -5,6 +5,7 @@ import { HivePalette } from '../hives';
 import { ICON_PATHS } from '../icons';
 import { beeLabel } from '../names';
 import { FLIGHT_COLOURS, LINK_KINDS, LINK_STYLES, ROLE_STYLES, type MapRole } from '../roles';
+import { hiveRadius } from './aggregate';
 import { flightPosition, type Point } from './flights';
 import type { Flight } from './graph';
 import type { LaidNode, MapLayout } from './layout';
@@ -130,6 +131,8 @@ export function drawMap(ctx: CanvasRenderingContext2D, layout: MapLayout, view: 
 }
 
 function beeRadius(node: LaidNode, unit: number): number {
+  // A hive drawn as one grows with its bees (by area), within reason.
+  if (node.bees !== undefined) return hiveRadius(node.bees) * Math.max(unit, 0.75);
   // A queen stays big enough to find in a crowd of hundreds.
   return node.role === 'queen' ? 13 * Math.max(unit, 1) : 8 * unit;
 }
@@ -161,11 +164,18 @@ function drawBee(ctx: CanvasRenderingContext2D, node: LaidNode, p: Point, unit: 
   ctx.restore();
 }
 
+/** A hive drawn as one: its queen and letter and how many workers; the bees in no hive, counted. */
+function hiveLabel(node: LaidNode, letter: string): string {
+  const bees = node.bees ?? 1;
+  if (node.role !== 'queen') return `${bees} in no hive`;
+  return `${beeLabel(node.id)} (${letter}) · ${bees - 1} worker${bees === 2 ? '' : 's'}`;
+}
+
 /** The bee's short name under it (a queen's with her hive's letter), on a halo that keeps it legible over links. */
 function drawLabel(ctx: CanvasRenderingContext2D, node: LaidNode, p: Point, unit: number, big: boolean, palette: HivePalette): void {
   const px = big ? LABEL_PX.big : LABEL_PX.small * unit;
   const letter = node.role === 'queen' ? palette.of(node.id).letter : '';
-  const text = `${node.self ? 'you' : beeLabel(node.id)}${letter ? ` (${letter})` : ''}`;
+  const text = node.bees === undefined ? `${node.self ? 'you' : beeLabel(node.id)}${letter ? ` (${letter})` : ''}` : hiveLabel(node, letter);
   const y = p.y + beeRadius(node, unit) + px * 0.8;
   ctx.font = `${node.role === 'queen' ? 700 : 400} ${Math.round(px)}px system-ui, sans-serif`;
   ctx.lineJoin = 'round';

@@ -8,8 +8,10 @@ export interface MapNode {
   role: MapRole;
   /** The queen whose hive this bee belongs to, if known. */
   hive: string | null;
-  /** The bee whose view this is. */
+  /** The bee whose view this is (on a map of hives: the hive it belongs to). */
   self?: boolean;
+  /** On a map of hives (aggregate.ts): the bees this node stands for, its queen included. */
+  bees?: number;
 }
 
 export interface MapLink {
@@ -21,6 +23,8 @@ export interface MapLink {
 export interface MapGraph {
   nodes: MapNode[];
   links: MapLink[];
+  /** Each node is a hive (or the bees in none), not a bee: the colony is too big to draw bee by bee. */
+  byHive?: boolean;
 }
 
 /** One message moving along its route; drawn for a while after `at` (performance.now() ms). */

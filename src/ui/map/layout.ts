@@ -4,6 +4,7 @@
 
 import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 import type { LinkKind } from '../roles';
+import { hiveRadius } from './aggregate';
 import type { MapGraph, MapNode } from './graph';
 
 export type LaidNode = MapNode & SimulationNodeDatum & { x: number; y: number };
@@ -44,7 +45,7 @@ export class ForceLayout implements MapLayout {
   links: LaidLink[] = [];
   private readonly simulation: Simulation<LaidNode, LaidLink>;
   private readonly linkForce = forceLink<LaidNode, LaidLink>().id((node) => node.id);
-  private readonly collide = forceCollide<LaidNode>((node) => (node.role === 'queen' ? 16 : 8));
+  private readonly collide = forceCollide<LaidNode>((node) => (node.bees !== undefined ? hiveRadius(node.bees) + 4 : node.role === 'queen' ? 16 : 8));
   private structureKey = '';
 
   constructor() {
