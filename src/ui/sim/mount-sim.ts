@@ -1,4 +1,4 @@
-// Entry of the /sim page (loaded on demand, so bee tabs never download it). `?bees=N` (2–2000,
+// Entry of the /sim page (loaded on demand, so bee tabs never download it). `?bees=N` (2–10,000,
 // default 100), `?seed=N` and `?capacity=N` (workers per queen, 1–64, default the protocol's 8)
 // choose the colony; the simulator itself runs in a Web Worker (sim-worker.ts).
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { beesOn } from '../map/aggregate';
 import { SAMPLE_MS, SimHost } from './sim-host';
 import type { SimPlacement, SimReport, SimSample } from './sim-protocol';
 
@@ -22,7 +23,7 @@ function host() {
   };
 }
 
-const controls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false };
+const controls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false, beesDrawn: 100 };
 
 describe('the simulator host the /sim worker runs', () => {
   it('does nothing before the page starts it', () => {
@@ -57,6 +58,23 @@ describe('the simulator host the /sim worker runs', () => {
     h.runFor(1);
     const after = h.samples().at(-1)!;
     expect(after.graph.nodes.map((node) => node.id).filter((id) => queens.includes(id))).toEqual([]);
+  });
+
+  it('sends hives, not bees, once the colony outgrows what the page’s map draws bee by bee, and lays out the hives', () => {
+    const h = host();
+    h.simHost.order({ type: 'start', setup: { seed: 4, bees: 30 }, controls: { ...controls, beesDrawn: 20 } });
+    h.runFor(20_000);
+    const last = h.samples().at(-1)!;
+    expect(last.graph.byHive).toBe(true);
+    expect(beesOn(last.graph)).toBe(30);
+    const named = h.reports.filter((report): report is SimPlacement => report.type === 'placed' && report.ids !== null).at(-1)!;
+    expect([...named.ids!].sort()).toEqual(last.graph.nodes.map((node) => node.id).sort());
+    // A page with room for them all is sent the bees again.
+    h.simHost.order({ type: 'controls', controls: { ...controls, beesDrawn: 30 } });
+    h.runFor(1);
+    expect(h.samples().at(-1)!.graph).toMatchObject({ nodes: expect.any(Array) });
+    expect(h.samples().at(-1)!.graph.byHive).toBeUndefined();
+    expect(h.samples().at(-1)!.graph.nodes).toHaveLength(30);
   });
 
   it('stops the virtual clock while paused, and adds bees on order', () => {

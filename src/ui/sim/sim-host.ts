@@ -3,10 +3,11 @@
 // and lays the map out (ForceLayout), sending the bees' positions while they move. Nothing here
 // touches the DOM; the page only draws what it is sent.
 
+import { hivesOnly } from '../map/aggregate';
 import { graphFromWorld } from '../map/from-world';
 import { ForceLayout } from '../map/layout';
 import { SimRunner } from './sim-runner';
-import type { SimControls, SimOrder, SimReport } from './sim-protocol';
+import { MAX_BEES, type SimControls, type SimOrder, type SimReport } from './sim-protocol';
 
 /** Wall time one run of the simulator may take before the worker reads its messages again. */
 export const SLICE_BUDGET_MS = 25;
@@ -27,7 +28,7 @@ export class SimHost {
    * flooded with positions it cannot draw (the queue would starve its input and frames).
    */
   private awaitingDraw = false;
-  private controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false };
+  private controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false, beesDrawn: MAX_BEES };
   private lastRunAt = 0;
   private lastSampleAt = -Infinity;
   private windowStartedAt = 0;
@@ -79,7 +80,10 @@ export class SimHost {
     }
     if (after - this.lastSampleAt >= SAMPLE_MS) {
       this.lastSampleAt = after;
-      const graph = graphFromWorld(runner.world, { neighbourLinks: this.controls.neighbourLinks });
+      const bees = graphFromWorld(runner.world, { neighbourLinks: this.controls.neighbourLinks });
+      // A colony the page cannot draw bee by bee goes as hives: a sample, its copy into the page
+      // and the layout then grow with the hives, not the bees.
+      const graph = bees.nodes.length > this.controls.beesDrawn ? hivesOnly(bees) : bees;
       if (this.layout.update(graph)) [this.placed, this.idsSent] = [false, false];
       this.report({ type: 'sample', graph, deliveries: runner.deliveries(), virtualMs: runner.world.now, effectiveSpeed: this.effectiveSpeed, bees: runner.liveCount() });
     }

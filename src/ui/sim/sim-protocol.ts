@@ -5,8 +5,12 @@ import type { MapGraph } from '../map/graph';
 import type { Placement } from '../map/placed-layout';
 
 export const MIN_BEES = 2;
-/** The page stays responsive up to here (the simulator runs off the page's thread). */
-export const MAX_BEES = 2000;
+/**
+ * The page stays responsive up to here: the simulator runs off the page's thread, and past what
+ * the map draws bee by bee the worker sends hives, not bees. How fast the simulator itself runs
+ * that many is its own matter (it slows its virtual clock, never the page).
+ */
+export const MAX_BEES = 10_000;
 
 export interface SimSetup {
   seed: number;
@@ -21,6 +25,8 @@ export interface SimControls {
   trafficPerS: number;
   paused: boolean;
   neighbourLinks: boolean;
+  /** Bees the page's map draws one by one (it says once it is measured); past that the worker sends hives. */
+  beesDrawn: number;
 }
 
 export type SimOrder =

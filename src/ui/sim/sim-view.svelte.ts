@@ -4,9 +4,10 @@
 // (window.simStats). Besides that, the page's thread only draws.
 
 import { ColonyFeed, type TimelineEntry } from '../feed';
+import { beesOn } from '../map/aggregate';
 import { EMPTY_GRAPH, type Flight, type MapGraph } from '../map/graph';
 import { PlacedLayout } from '../map/placed-layout';
-import type { SimControls, SimOrder, SimReport, SimSample, SimSetup } from './sim-protocol';
+import { MAX_BEES, type SimControls, type SimOrder, type SimReport, type SimSample, type SimSetup } from './sim-protocol';
 
 export interface SimStats {
   /** Animation frames in the last whole second. */
@@ -49,7 +50,7 @@ export class SimView {
   /** Live bees plus those still joining, as the simulator last said. */
   liveCount = $state(0);
   /** What the page last told the simulator (not reactive: the page's own inputs hold the state). */
-  controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false };
+  controls: SimControls = { speed: 1, trafficPerS: 2, paused: false, neighbourLinks: false, beesDrawn: MAX_BEES };
   readonly feed = new ColonyFeed();
   /** The map's positions, computed in the worker. */
   readonly layout = new PlacedLayout();
@@ -81,6 +82,11 @@ export class SimView {
     this.controls = { ...this.controls, ...controls };
     this.stats.speed = this.controls.speed;
     this.port.postMessage({ type: 'controls', controls: { ...this.controls } });
+  }
+
+  /** The map says how many bees it draws one by one at its size; past that the worker sends hives. */
+  fit(bees: number): void {
+    if (bees !== this.controls.beesDrawn) this.setControls({ beesDrawn: bees });
   }
 
   /** Crashes every queen at once; resolves how many there were. */
@@ -135,6 +141,6 @@ export class SimView {
     this.messageRate = this.feed.messagesPerSecond(now);
     this.liveCount = sample.bees;
     const queens = this.graph.nodes.filter((node) => node.role === 'queen').length;
-    Object.assign(this.stats, { bees: this.graph.nodes.length, queens, hives: queens, virtualMs: sample.virtualMs, effectiveSpeed: sample.effectiveSpeed });
+    Object.assign(this.stats, { bees: beesOn(this.graph), queens, hives: queens, virtualMs: sample.virtualMs, effectiveSpeed: sample.effectiveSpeed });
   }
 }
