@@ -95,7 +95,6 @@ test('/sim with 2,000 bees: the simulator runs in a worker and the page stays re
   consoleWatch.watch(page);
   await page.goto('/sim?bees=2000&seed=5');
   await expect.poll(() => page.evaluate(() => window.simStats?.bees ?? 0), { timeout: 240_000, intervals: [1000] }).toBe(2000);
-  await expect(page.getByRole('button', { name: 'Add 10 bees' })).toBeDisabled();
   // Responsive: a button press is answered (pause) while the colony runs, and frames keep coming.
   const pause = page.getByRole('button', { name: 'Pause' });
   const asked = Date.now();
