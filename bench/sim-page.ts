@@ -75,7 +75,9 @@ function standIn(bees: number): void {
 async function measure(browser: Browser, baseURL: string, bees: number, windowS: number): Promise<{ msPerFrame: number; busyPercent: number; fps: number; drawnBy: string }> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
   const page = await context.newPage();
-  await page.route('**/assets/sim-worker*.js', (route) => route.fulfill({ contentType: 'text/javascript', body: `(${standIn.toString()})(${bees});` }));
+  // tsx keeps function names by wrapping them in its `__name` helper, which the worker lacks.
+  const body = `const __name = (fn) => fn;\n(${standIn.toString()})(${bees});`;
+  await page.route('**/assets/sim-worker*.js', (route) => route.fulfill({ contentType: 'text/javascript', body }));
   await page.goto(`${baseURL}/sim?bees=${bees}&seed=1`);
   await page.waitForFunction(() => (window.simStats?.frames ?? 0) > 0 && document.querySelector('[data-map] li') !== null);
   await sleep(WARM_MS);
