@@ -1,7 +1,8 @@
 // What the /sim page's main thread pays per frame for a big colony, apart from the simulator:
 // the page's Web Worker is swapped (page.route) for a stand-in that posts what the real one would
 // for N bees in hives of nine (a sample every 250 ms, one worker changing hive each time, and
-// positions whenever the page has drawn the last ones, always moving: the worst case). Each app
+// positions near where a settled layout puts them whenever the page has drawn the last ones,
+// always moving a little: the worst case, a layout that never rests). Each app
 // build is measured at each size over a window: CDP TaskDuration (the main thread's busy time)
 // over the page's own frame count. `--dist DIR` (repeatable) names builds to compare, for
 // instance main's; by default dist/ (built when stale).
@@ -50,10 +51,23 @@ function standIn(bees: number): void {
     for (const queen of queenOf) counts.set(queen, (counts.get(queen) ?? 0) + 1);
     return { nodes: queens.map((id) => ({ id, role: 'queen', hive: id, bees: counts.get(id) ?? 1 })), links: court, byHive: true };
   }
+  // Where a settled layout would put them: queens on a grid, each worker beside its queen.
+  const side = Math.ceil(Math.sqrt(queens.length));
+  const home = new Map<string, [number, number]>();
+  queens.forEach((queen, q) => home.set(queen, [(q % side) * 80, Math.floor(q / side) * 80]));
+  ids.forEach((id, i) => {
+    const [x, y] = home.get(queenOf[i] as string) as [number, number];
+    if (!home.has(id)) home.set(id, [x + 30 * Math.cos(i), y + 30 * Math.sin(i)]);
+  });
   function place(): void {
     if (!shownIds) return;
     const xy = new Float32Array(shownIds.length * 2);
-    for (let i = 0; i < xy.length; i++) xy[i] = (Math.random() - 0.5) * 2000;
+    // Still moving a little, as a layout does while it cools: every frame is drawn anew.
+    shownIds.forEach((id, i) => {
+      const [x, y] = home.get(id) as [number, number];
+      xy[2 * i] = x + Math.random() * 2;
+      xy[2 * i + 1] = y + Math.random() * 2;
+    });
     scope.postMessage({ type: 'placed', ids: idsSent ? null : shownIds, xy, moving: true }, [xy.buffer]);
     idsSent = true;
   }

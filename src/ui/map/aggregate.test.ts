@@ -3,6 +3,7 @@ import { World } from '../../sim/world';
 import { beesOn, beesThatFit, hivesOnly, LOOSE_BEES } from './aggregate';
 import { graphFromWorld } from './from-world';
 import type { MapGraph } from './graph';
+import { ForceLayout } from './layout';
 
 const [Q1, Q2, W1, W2, W3, E, C] = ['q1', 'q2', 'w1', 'w2', 'w3', 'e', 'c'];
 
@@ -51,6 +52,15 @@ describe('the map at scale', () => {
     expect(beesOn(hives)).toBe(world.liveIds().length);
     expect(hives.nodes.filter((node) => node.role === 'queen')).toHaveLength(graph.nodes.filter((node) => node.role === 'queen').length);
     expect(hives.links.every((link) => link.kind === 'court')).toBe(true);
+  });
+
+  it('gives the layout a hive’s new bee count without waking it', () => {
+    const layout = new ForceLayout();
+    layout.update(hivesOnly(colony));
+    while (layout.step());
+    const grown = hivesOnly({ ...colony, nodes: [...colony.nodes, { id: 'w4', role: 'worker', hive: Q2 }] });
+    expect(layout.update(grown)).toBe(false);
+    expect(layout.nodes.get(Q2)?.bees).toBe(3);
   });
 
   it('fits bees by the area of the map, fewer when drawn big for the projector', () => {

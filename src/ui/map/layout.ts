@@ -66,7 +66,8 @@ export class ForceLayout implements MapLayout {
     for (const node of graph.nodes) {
       const old = before.get(node.id);
       if (old && old.role === node.role && old.hive === node.hive) {
-        old.self = node.self;
+        // A hive drawn as one keeps its place while its count changes: drawn, not laid out anew.
+        [old.self, old.bees] = [node.self, node.bees];
         this.nodes.set(node.id, old);
         continue;
       }
