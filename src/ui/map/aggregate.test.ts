@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { World } from '../../sim/world';
-import { beesOn, beesThatFit, hivesOnly, LOOSE_BEES } from './aggregate';
+import { beesOn, beesThatFit, drawnAs, hivesOnly, LOOSE_BEES } from './aggregate';
 import { graphFromWorld } from './from-world';
 import type { MapGraph } from './graph';
 import { ForceLayout } from './layout';
@@ -41,6 +41,12 @@ describe('the map at scale', () => {
   it('leaves a map of hives as it is', () => {
     const hives = hivesOnly(colony);
     expect(hivesOnly(hives)).toBe(hives);
+  });
+
+  it('draws a colony that fits the map bee by bee, and one that does not as hives', () => {
+    expect(drawnAs(colony, colony.nodes.length)).toBe(colony);
+    expect(drawnAs(colony, colony.nodes.length - 1).byHive).toBe(true);
+    expect(drawnAs(colony, Infinity)).toBe(colony);
   });
 
   it('counts every live bee of a simulated colony in exactly one hive or among the loose', () => {

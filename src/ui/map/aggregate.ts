@@ -20,6 +20,11 @@ export function beesThatFit(width: number, height: number, big = false): number 
   return Math.floor((Math.max(0, width) * Math.max(0, height)) / (cell * cell));
 }
 
+/** What a map that draws `fits` bees one by one shows of `graph`: the bees, or past that its hives. */
+export function drawnAs(graph: MapGraph, fits: number): MapGraph {
+  return graph.nodes.length <= fits ? graph : hivesOnly(graph);
+}
+
 /** The graph as hives: one node per queen with her hive's bee count, the court, the loose bees. */
 export function hivesOnly(graph: MapGraph): MapGraph {
   if (graph.byHive) return graph;

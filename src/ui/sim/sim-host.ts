@@ -3,7 +3,7 @@
 // and lays the map out (ForceLayout), sending the bees' positions while they move. Nothing here
 // touches the DOM; the page only draws what it is sent.
 
-import { hivesOnly } from '../map/aggregate';
+import { drawnAs } from '../map/aggregate';
 import { graphFromWorld } from '../map/from-world';
 import { ForceLayout } from '../map/layout';
 import { SimRunner } from './sim-runner';
@@ -83,7 +83,7 @@ export class SimHost {
       const bees = graphFromWorld(runner.world, { neighbourLinks: this.controls.neighbourLinks });
       // A colony the page cannot draw bee by bee goes as hives: a sample, its copy into the page
       // and the layout then grow with the hives, not the bees.
-      const graph = bees.nodes.length > this.controls.beesDrawn ? hivesOnly(bees) : bees;
+      const graph = drawnAs(bees, this.controls.beesDrawn);
       if (this.layout.update(graph)) [this.placed, this.idsSent] = [false, false];
       this.report({ type: 'sample', graph, deliveries: runner.deliveries(), virtualMs: runner.world.now, effectiveSpeed: this.effectiveSpeed, bees: runner.liveCount() });
     }
