@@ -123,7 +123,9 @@ export type Payload =
  * Anything that travels further than one link. `id` is unique per transmission (relays drop
  * repeats of it); `to` null floods to everyone; each hop takes one off `ttl` and appends itself
  * to `route`, so ttl + route.length - 1 is the TTL the origin signed (envelope-guard.ts). The
- * route is a record for the inbox, never a reason to skip a bee (routing.ts).
+ * route is a record for the inbox, never a reason to skip a bee (routing.ts). `via` is the queen of
+ * the receiver's hive as the first queen on the way knew her, for the queens after her who do not:
+ * relay-written like the route, a hint that can only send a message the long way round.
  */
 export interface Envelope {
   t: 'env';
@@ -132,6 +134,7 @@ export interface Envelope {
   to: string | null;
   ttl: number;
   route: string[];
+  via?: string;
   p: Payload;
 }
 
@@ -311,8 +314,8 @@ export function parseFrameValue(value: unknown): Frame | null {
     case 'env': {
       const p = parsePayload(f.p);
       // Each hop trades one ttl for one route entry: together they never exceed what a sender may state.
-      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route) && f.route.length > 0 && f.ttl + f.route.length - 1 <= MAX_HOPS
-        ? { t: 'env', id: f.id, from: f.from, to: f.to, ttl: f.ttl, route: f.route, p }
+      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route) && f.route.length > 0 && f.ttl + f.route.length - 1 <= MAX_HOPS && (f.via === undefined || isBeeId(f.via))
+        ? { t: 'env', id: f.id, from: f.from, to: f.to, ttl: f.ttl, route: f.route, ...(f.via === undefined ? {} : { via: f.via }), p }
         : null;
     }
     case 'bye':

@@ -3,6 +3,7 @@
 // breeds a new queen when over capacity and moves a small hive into a bigger one.
 
 import type { Claim, Notary } from './certificate';
+import { missingContacts } from './court-table';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, type HiveEntry, type Payload } from './frames';
 import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
@@ -238,7 +239,11 @@ export class Reign {
    */
   private tendHive(now: number, workers: string[], relayRates: readonly number[]): void {
     const { links, hives, config, rng, notary, router, counters, self } = this.court;
-    if (links.queens().length < config.courtLinks) {
+    // One queen in every bucket of the court table, then a few more for when some fall silent.
+    const court = links.queens();
+    const missing = missingContacts(self, queensOf(hives.values()), court, (queen) => links.busy(queen));
+    for (const queen of missing) links.request(queen, now);
+    if (missing.length === 0 && court.length < config.courtLinks) {
       for (const { queen } of hives.values()) {
         if (links.busy(queen)) continue;
         links.request(queen, now);
@@ -266,4 +271,8 @@ export class Reign {
     counters.merges++;
     this.court.joinHive(target, now);
   }
+}
+
+function* queensOf(hives: Iterable<HiveEntry>): Iterable<string> {
+  for (const { queen } of hives) yield queen;
 }

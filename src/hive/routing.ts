@@ -9,6 +9,7 @@
 // route says was passed already (a loop) becomes a flood that still reaches every link.
 
 import { remember } from './bounded';
+import { broadcastTargets, nextHop } from './court-table';
 import type { Counters, Effects, HiveConfig } from './events';
 import { MAX_HOPS, type Envelope, type Frame, type Payload } from './frames';
 import type { Links } from './links';
@@ -99,13 +100,23 @@ export class Router {
     const follows = env.to === null ? undefined : this.links.get(env.to)?.follows;
     const ownWorker = follows === this.self;
     const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
-    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? this.where.queenOf(env.to));
+    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? env.via ?? this.where.queenOf(env.to));
     if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
       this.forward(hiveQueen, env);
       return;
     }
     if (env.to !== null && this.links.has(env.to)) {
       this.forward(env.to, env);
+      return;
+    }
+    // A queen she does not link is reached across the court, a hop nearer each time.
+    const hop = hiveQueen === undefined || hiveQueen === from || env.route.includes(hiveQueen) ? undefined : nextHop(this.self, hiveQueen, this.courtExcept(from, env.route));
+    if (isData && hop !== undefined) {
+      this.forward(hop, { ...env, via: hiveQueen });
+      return;
+    }
+    if (isData && env.to === null && isQueen) {
+      this.fanOut(env, from);
       return;
     }
     const way = env.to === null ? undefined : this.towards.get(env.to);
@@ -123,6 +134,24 @@ export class Router {
       if (viaCourt && typeof link.follows === 'string' && link.follows !== peer) continue;
       this.forward(peer, env);
     }
+  }
+
+  /** Queens linked in the court, other than `from` and those the envelope passed already. */
+  private courtExcept(from: string | null, route: readonly string[]): string[] {
+    return this.links.queens().filter((queen) => queen !== from && !route.includes(queen));
+  }
+
+  /**
+   * A queen passes a broadcast to her workers, to the bees on her links that follow nobody (eggs,
+   * orphans, observers), and down the court's spanning tree: each queen of the colony gets it once.
+   */
+  private fanOut(env: Envelope, from: string | null): void {
+    const fromQueen = from !== null && this.links.get(from)?.follows === from ? from : null;
+    for (const [peer, link] of this.links.open) {
+      if (peer === from || peer === env.from || link.follows === peer) continue;
+      if (link.follows === this.self || link.follows === null || link.follows === undefined) this.forward(peer, env);
+    }
+    for (const queen of broadcastTargets(this.self, fromQueen, this.links.queens())) if (queen !== from && queen !== env.from) this.forward(queen, env);
   }
 
   private forward(peer: string, env: Envelope): void {
