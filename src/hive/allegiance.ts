@@ -72,6 +72,11 @@ export class Allegiance {
       return false;
     }
     if (s.membership !== null && Number.isNaN(s.orphanedAt)) s.orphanedAt = now; // restored after a reload
+    // An orphan looks for its hive: a member it links tells in its heartbeats whom it follows now.
+    if (s.membership !== null && !s.membership.members.some((bee) => bee !== this.host.self && links.has(bee))) {
+      const mate = s.membership.members.find((bee) => bee !== this.host.self && !links.busy(bee));
+      if (mate !== undefined) links.request(mate, now);
+    }
     // An orphan whose hive could not crown a new queen in time leaves it and is an egg again.
     if (s.membership !== null && now - s.orphanedAt > config.orphanGiveUpMs) this.host.becomeEgg(now);
     // An egg that hears of a live hive asks to join it rather than founding another (its queen

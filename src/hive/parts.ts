@@ -14,7 +14,7 @@ import { ELECTION_RULES, type ElectionRules } from './election';
 import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type HiveConfig, type Restored } from './events';
 import { Warden } from './eviction';
 import { Gossip } from './gossip';
-import { HiveMap } from './hives';
+import { HiveMap, WORKER_HIVE_LIMIT } from './hives';
 import { Links } from './links';
 import { Neighbours } from './neighbours';
 import type { Court, Reign } from './queen';
@@ -79,7 +79,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
   const config = { ...(options.config ?? DEFAULT_CONFIG) };
   const rules = options.rules ?? ELECTION_RULES;
   const roster = new Roster(id, config.rosterTimeoutMs);
-  const hives = new HiveMap(id);
+  const hives = new HiveMap(id, () => (standing.duty === 'queen' ? Infinity : WORKER_HIVE_LIMIT));
   const standing = new Standing(fx, restored);
   const warden: Warden = new Warden(
     {

@@ -3,7 +3,7 @@
 // breeds a new queen when over capacity and moves a small hive into a bigger one.
 
 import type { Claim, Notary } from './certificate';
-import { missingContacts } from './court-table';
+import { contacts, missingContacts } from './court-table';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, type HiveEntry, type Payload } from './frames';
 import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
@@ -239,16 +239,24 @@ export class Reign {
    */
   private tendHive(now: number, workers: string[], relayRates: readonly number[]): void {
     const { links, hives, config, rng, notary, router, counters, self } = this.court;
-    // One queen in every bucket of the court table, then a few more for when some fall silent.
+    // One queen in every bucket of the court table, then a few more, chosen at random so that no
+    // queen (the oldest, say) is everyone's, for when some fall silent.
     const court = links.queens();
     const missing = missingContacts(self, queensOf(hives.values()), court, (queen) => links.busy(queen));
     for (const queen of missing) links.request(queen, now);
     if (missing.length === 0 && court.length < config.courtLinks) {
-      for (const { queen } of hives.values()) {
-        if (links.busy(queen)) continue;
-        links.request(queen, now);
-        break;
-      }
+      const spare = rng.pick([...queensOf(hives.values())].filter((queen) => !links.busy(queen)));
+      if (spare !== undefined) links.request(spare, now);
+    }
+    // Past that, she closes the court links she asked for and no longer needs (those others asked
+    // for are theirs to close: were she to close them, they would ask again).
+    const needed = new Set(contacts(self, court).values());
+    let excess = court.length - config.courtLinks;
+    for (const queen of court) {
+      if (excess <= 0) break;
+      if (needed.has(queen) || !links.get(queen)?.asked) continue;
+      links.drop(queen);
+      excess--;
     }
     if (now < this.settledAt) return;
     const relayRate = relayRates.length < RELAY_LOAD_BEATS ? 0 : Math.min(...relayRates);
