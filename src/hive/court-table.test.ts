@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastTargets, bucketOf, contacts, missingContacts, nextHop } from './court-table';
+import { broadcastTargets, bucketOf, contacts, courtKey, homeOf, missingContacts, nextHop } from './court-table';
 import { seededRng } from './rng';
 
 /** A court of `n` queens, each linking the nearest queen of every bucket (and linked back). */
@@ -96,5 +96,15 @@ describe('the court table', () => {
     const [queen] = queens;
     expect(missingContacts(queen!, queens, table.get(queen!)!, () => false)).toEqual([]);
     expect(missingContacts(queen!, queens, [], () => false).length).toBe(contacts(queen!, table.get(queen!)!).size);
+  });
+
+  it("makes a bee's home the queen whose key is nearest its own, whatever the order of the court", () => {
+    const queens = [...court(50, 6).keys()];
+    const bee = 'f'.repeat(16);
+    const home = homeOf(bee, queens)!;
+    const distance = (queen: string) => (courtKey(queen) ^ courtKey(bee)) >>> 0;
+    expect(queens.every((queen) => distance(home) <= distance(queen))).toBe(true);
+    expect(homeOf(bee, [...queens].reverse())).toBe(home);
+    expect(homeOf(bee, [])).toBeUndefined();
   });
 });

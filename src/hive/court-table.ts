@@ -32,6 +32,13 @@ function distance(bee: string, target: string): number {
   return (courtKey(bee) ^ courtKey(target)) >>> 0;
 }
 
+/** The home of `bee` among `queens`: the one whose key is nearest its own (directory.ts). */
+export function homeOf(bee: string, queens: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  for (const queen of queens) if (best === undefined || closer(queen, best, bee)) best = queen;
+  return best;
+}
+
 /**
  * One queen per bucket among `queens` (those `self` links): the one nearest to `self`, so that
  * the choice is the same every time for the same links.

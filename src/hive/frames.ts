@@ -116,6 +116,8 @@ export type Payload =
   | { k: 'crown'; term: number; seal: Seal }
   /** Tells a candidate that a later term exists, so it campaigns above it. */
   | { k: 'later'; term: number }
+  /** A queen tells the home of each of these bees that they work in her hive (directory.ts). */
+  | { k: 'here'; workers: string[] }
   /** A queen destroys a compromised worker: every bee that follows her bans `bee` (eviction.ts). */
   | { k: 'evict'; bee: string; offence: Offence; detail: string };
 
@@ -235,6 +237,8 @@ function parsePayload(v: unknown): Payload | null {
       return isId(p.msg) && p.body !== undefined && jsonDepthWithin(p.body, MAX_BODY_DEPTH) ? { k: 'data', msg: p.msg, body: p.body } : null;
     case 'ack':
       return isId(p.msg) ? { k: 'ack', msg: p.msg } : null;
+    case 'here':
+      return Array.isArray(p.workers) && p.workers.length <= MAX_HIVE_WORKERS && p.workers.every(isBeeId) ? { k: 'here', workers: p.workers } : null;
     case 'elect': {
       const membership = parseMembership(p.membership);
       const seal = parseOptionalSeal(p.seal);

@@ -3,9 +3,10 @@
 // breeds a new queen when over capacity and moves a small hive into a bigger one.
 
 import type { Claim, Notary } from './certificate';
-import { contacts, missingContacts } from './court-table';
+import { contacts, homeOf, missingContacts } from './court-table';
+import { ADDRESS_RENEW_MS } from './directory';
 import type { Counters, HiveConfig } from './events';
-import { MAX_HIVE_WORKERS, type HiveEntry, type Payload } from './frames';
+import { MAX_HIVE_WORKERS, MAX_HOPS, type HiveEntry, type Payload } from './frames';
 import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
 import type { LinkState, Links } from './links';
 import { compareVersions, founding, isMember, nextVersion, type Membership } from './membership';
@@ -43,6 +44,9 @@ export class Reign {
   private settledAt: number;
   /** When the members were last asked to store the change in flight. */
   private askedAt = -Infinity;
+  /** The workers whose addresses she last told their homes, and when. */
+  private told = '';
+  private toldAt = -Infinity;
   /** When each member was last heard on a link: a member silent too long is removed. */
   private readonly heardAt = new Map<string, number>();
 
@@ -78,6 +82,23 @@ export class Reign {
     this.claimThrone(now, workers);
     this.tendMembers(now, workers);
     this.tendHive(now, workers, relayRates);
+    this.tellAddresses(now, workers);
+  }
+
+  /** Tells her workers' homes in the court that they work here: at once when they change, and every few seconds. */
+  private tellAddresses(now: number, workers: string[]): void {
+    const { self, hives, router } = this.court;
+    const told = workers.join();
+    if (told === this.told && now - this.toldAt < ADDRESS_RENEW_MS) return;
+    this.told = told;
+    this.toldAt = now;
+    const queens = [self, ...hives.queens()];
+    const byHome = new Map<string, string[]>();
+    for (const worker of workers) {
+      const home = homeOf(worker, queens) as string;
+      if (home !== self) byHome.set(home, [...(byHome.get(home) ?? []), worker]);
+    }
+    for (const [home, bees] of byHome) router.originate(home, { k: 'here', workers: bees }, now, MAX_HOPS);
   }
 
   /** A frame from `peer`: if it is a member, it is alive. */

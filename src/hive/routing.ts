@@ -24,8 +24,11 @@ export interface Whereabouts {
   isQueen(): boolean;
   /** The queen this bee follows (null for a queen herself, and for eggs and orphans). */
   queen(): string | null;
-  /** The queen of the hive `bee` works in, as far as this bee knows. */
-  queenOf(bee: string): string | undefined;
+  /**
+   * The queen a queen sends a message for `bee` towards: the queen of its hive as far as she knows,
+   * else the queen who keeps its address (directory.ts); herself when that is her and she does not know.
+   */
+  queenFor(bee: string, now: number): string | undefined;
 }
 
 export class Router {
@@ -51,7 +54,7 @@ export class Router {
   originate(to: string | null, p: Payload, now: number, ttl = this.config.floodTtl): void {
     const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.self, to, ttl: Math.min(ttl, MAX_HOPS), route: [this.self], p };
     this.forwarded.add(env.id, now);
-    this.relay(env, null);
+    this.relay(env, null, now);
   }
 
   /** Whether an envelope is new here: not our own come back, not a transmission already handled. */
@@ -67,9 +70,9 @@ export class Router {
   }
 
   /** Passes a received envelope on, one hop further along `route`. */
-  passOn(env: Envelope, route: string[], from: string): void {
+  passOn(env: Envelope, route: string[], from: string, now: number): void {
     if (env.ttl === 0 || route.length > MAX_HOPS) return;
-    this.relay({ ...env, ttl: env.ttl - 1, route }, from);
+    this.relay({ ...env, ttl: env.ttl - 1, route }, from, now);
   }
 
   prune(now: number): void {
@@ -85,8 +88,9 @@ export class Router {
    * to her links; elections and claims always flood the mesh, which is also the fallback while
    * there is no queen link.
    */
-  private relay(env: Envelope, from: string | null): void {
-    const isData = env.p.k === 'data' || env.p.k === 'ack' || env.p.k === 'sig';
+  private relay(env: Envelope, from: string | null, now: number): void {
+    // Messages, and the addresses queens tell each other, go through queens and across the court.
+    const isData = env.p.k === 'data' || env.p.k === 'ack' || env.p.k === 'sig' || env.p.k === 'here';
     const isQueen = this.where.isQueen();
     const queen = this.where.queen();
     const queenLinked = !isQueen && queen !== null && this.links.has(queen);
@@ -100,7 +104,7 @@ export class Router {
     const follows = env.to === null ? undefined : this.links.get(env.to)?.follows;
     const ownWorker = follows === this.self;
     const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
-    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? env.via ?? this.where.queenOf(env.to));
+    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? (env.via === this.self ? undefined : env.via) ?? this.where.queenFor(env.to, now));
     if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
       this.forward(hiveQueen, env);
       return;
