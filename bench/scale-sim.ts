@@ -1,10 +1,10 @@
 // Links and frames per bee as a simulated colony grows, against what a full mesh of the same bees
 // would cost. Runs the real protocol in the simulator (src/sim/): bees join over a spread, the
-// colony converges on its queens, then three windows are measured on the virtual clock: idle
-// traffic, unicasts between random workers, and broadcasts. Deterministic for a seed; the wall
-// clock and memory it reports are the only parts that vary.
+// colony settles into hives (within capacity, the court connected), then three windows are
+// measured on the virtual clock: idle traffic, unicasts between random workers, and broadcasts.
+// Deterministic for a seed; the wall clock and memory it reports are the only parts that vary.
 
-import { defaultJoinSpreadMs } from '../src/sim/run.ts';
+import { defaultJoinSpreadMs, settledHives } from '../src/sim/run.ts';
 import { stage } from '../src/sim/scenario.ts';
 import type { World } from '../src/sim/world.ts';
 import { seededRng } from '../src/hive/rng.ts';
@@ -190,8 +190,8 @@ export function runScale(plan: ScalePlan, onProgress: (progress: ScaleProgress) 
   const deadline = world.now + plan.convergeCapMs;
   let convergedMs: number | null = null;
   for (;;) {
-    const census = hiveCensus(world);
-    if (census.queens > 0 && census.following === census.live) {
+    // Settled into hives: every hive within capacity, every worker with the queen who counts it, the court connected.
+    if (settledHives(world) !== null) {
       convergedMs = world.now;
       break;
     }

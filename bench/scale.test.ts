@@ -18,6 +18,16 @@ describe('the scale benchmark', () => {
     expect(outcome.violations).toBe(0);
   });
 
+  it('crosses hives over the court: a broadcast costs about a frame per bee, a unicast a logarithm of the hives', () => {
+    const outcome = runScale({ bees: 300, seed: 1, convergeCapMs: 60_000 });
+    expect(outcome.convergedMs).not.toBeNull();
+    expect(outcome.broadcast.deliveredShare).toBe(1);
+    expect(outcome.broadcast.framesPerMessage).toBeLessThanOrEqual(1.1 * 299);
+    expect(outcome.unicast.deliveredShare).toBe(1);
+    // Data and ack: worker to queen, across the court, queen to worker.
+    expect(outcome.unicast.framesPerMessage).toBeLessThanOrEqual(2 * (3 + Math.log2(outcome.queens)));
+  });
+
   it('runs each size in a child process, and reports a size that hits the wall cap with how far it got', async () => {
     const lines: string[] = [];
     // The small colony gets all the time a busy machine needs; the large one is stopped at 4 s.

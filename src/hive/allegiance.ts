@@ -72,6 +72,11 @@ export class Allegiance {
       return false;
     }
     if (s.membership !== null && Number.isNaN(s.orphanedAt)) s.orphanedAt = now; // restored after a reload
+    // An orphan looks for its hive: a member it links tells in its heartbeats whom it follows now.
+    // It asks them all, as a worker with its links full refuses, and a new queen among them never does.
+    if (s.membership !== null && !s.membership.members.some((bee) => bee !== this.host.self && links.has(bee))) {
+      for (const mate of s.membership.members) if (mate !== this.host.self && !links.busy(mate)) links.request(mate, now);
+    }
     // An orphan whose hive could not crown a new queen in time leaves it and is an egg again.
     if (s.membership !== null && now - s.orphanedAt > config.orphanGiveUpMs) this.host.becomeEgg(now);
     // An egg that hears of a live hive asks to join it rather than founding another (its queen

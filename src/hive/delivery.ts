@@ -3,7 +3,7 @@
 // reload of the receiver (the driver restores the ids it delivered before).
 
 import type { Counters, Effects, HiveConfig } from './events';
-import type { Envelope, Payload } from './frames';
+import { MAX_HOPS, type Envelope, type Payload } from './frames';
 import type { Rng } from './rng';
 import type { Router } from './routing';
 import { SEEN_CAPACITY, SEEN_TTL_MS } from './routing';
@@ -66,7 +66,7 @@ export class Postbox {
       this.counters.delivered++;
       this.fx.push({ type: 'deliver', message: { id: p.msg, from: env.from, body: p.body, at: now, route } });
     }
-    if (env.to === this.self) this.router.originate(env.from, { k: 'ack', msg: p.msg }, now);
+    if (env.to === this.self) this.router.originate(env.from, { k: 'ack', msg: p.msg }, now, MAX_HOPS);
   }
 
   onAck(msg: string, route: string[]): void {
@@ -111,7 +111,8 @@ export class Postbox {
     // Without links the attempt is spent waiting; a link opening retransmits at once.
     message.stalled = this.around.links() === 0;
     if (message.stalled) return;
-    this.router.originate(message.to, { k: 'data', msg: id, body: message.body }, now);
+    // Messages may cross the court, a hop per bit its table resolves: the longest ttl there is.
+    this.router.originate(message.to, { k: 'data', msg: id, body: message.body }, now, MAX_HOPS);
     if (message.to === null) {
       this.outgoing.delete(id);
       this.fx.push({ type: 'settled', ref: message.ref, ok: true, route: [this.self] });

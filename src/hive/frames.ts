@@ -116,6 +116,8 @@ export type Payload =
   | { k: 'crown'; term: number; seal: Seal }
   /** Tells a candidate that a later term exists, so it campaigns above it. */
   | { k: 'later'; term: number }
+  /** A queen tells the home of each of these bees that they work in her hive (directory.ts). */
+  | { k: 'here'; workers: string[] }
   /** A queen destroys a compromised worker: every bee that follows her bans `bee` (eviction.ts). */
   | { k: 'evict'; bee: string; offence: Offence; detail: string };
 
@@ -123,7 +125,9 @@ export type Payload =
  * Anything that travels further than one link. `id` is unique per transmission (relays drop
  * repeats of it); `to` null floods to everyone; each hop takes one off `ttl` and appends itself
  * to `route`, so ttl + route.length - 1 is the TTL the origin signed (envelope-guard.ts). The
- * route is a record for the inbox, never a reason to skip a bee (routing.ts).
+ * route is a record for the inbox, never a reason to skip a bee (routing.ts). `via` is the queen of
+ * the receiver's hive as the first queen on the way knew her, for the queens after her who do not:
+ * relay-written like the route, a hint that can only send a message the long way round.
  */
 export interface Envelope {
   t: 'env';
@@ -132,6 +136,7 @@ export interface Envelope {
   to: string | null;
   ttl: number;
   route: string[];
+  via?: string;
   p: Payload;
 }
 
@@ -232,6 +237,8 @@ function parsePayload(v: unknown): Payload | null {
       return isId(p.msg) && p.body !== undefined && jsonDepthWithin(p.body, MAX_BODY_DEPTH) ? { k: 'data', msg: p.msg, body: p.body } : null;
     case 'ack':
       return isId(p.msg) ? { k: 'ack', msg: p.msg } : null;
+    case 'here':
+      return Array.isArray(p.workers) && p.workers.length <= MAX_HIVE_WORKERS && p.workers.every(isBeeId) ? { k: 'here', workers: p.workers } : null;
     case 'elect': {
       const membership = parseMembership(p.membership);
       const seal = parseOptionalSeal(p.seal);
@@ -311,8 +318,8 @@ export function parseFrameValue(value: unknown): Frame | null {
     case 'env': {
       const p = parsePayload(f.p);
       // Each hop trades one ttl for one route entry: together they never exceed what a sender may state.
-      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route) && f.route.length > 0 && f.ttl + f.route.length - 1 <= MAX_HOPS
-        ? { t: 'env', id: f.id, from: f.from, to: f.to, ttl: f.ttl, route: f.route, p }
+      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route) && f.route.length > 0 && f.ttl + f.route.length - 1 <= MAX_HOPS && (f.via === undefined || isBeeId(f.via))
+        ? { t: 'env', id: f.id, from: f.from, to: f.to, ttl: f.ttl, route: f.route, ...(f.via === undefined ? {} : { via: f.via }), p }
         : null;
     }
     case 'bye':

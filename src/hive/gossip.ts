@@ -103,6 +103,10 @@ export class Gossip {
     if (!reign && s.queen === null && s.membership === null && s.duty === 'worker' && frame.queen !== null && frame.queen !== self && this.hasRoom(frame.queen)) {
       links.request(frame.queen, now);
     }
+    // So does an orphan, to the queen a member of its hive follows now: her claim tells the rest.
+    if (!reign && s.queen === null && s.membership !== null && frame.hive === s.membership.hive && frame.queen !== null && frame.queen !== self) {
+      links.request(frame.queen, now);
+    }
     if (reign) {
       reign.heard(peer, now);
       if (frame.queen !== self) reign.offerClaim(peer, link, now);

@@ -18,6 +18,17 @@ describe('HiveMap', () => {
     expect(map.merge({ queen: bee(0), hive: bee(0 + 100), beat: 9, term: 1, workers: [] }, 300)).toBe(false);
   });
 
+  it('keeps at most its limit, the stalest hive making room, and takes it back when it is news again', () => {
+    let limit = 2;
+    const map = new HiveMap(bee(0), () => limit);
+    for (const n of [1, 2, 3]) map.merge({ queen: bee(n), hive: bee(n + 100), beat: 5, term: 1, workers: [bee(n + 10)] }, n);
+    expect(map.queens()).toEqual([bee(2), bee(3)]);
+    expect(map.queenOf(bee(11))).toBeUndefined();
+    limit = Infinity;
+    expect(map.merge({ queen: bee(1), hive: bee(101), beat: 5, term: 1, workers: [bee(11)] }, 10)).toBe(true);
+    expect(map.queens()).toEqual([bee(2), bee(3), bee(1)]);
+  });
+
   it('forgets a hive whose stamp stops advancing, and stale gossip does not bring it back', () => {
     const map = new HiveMap(bee(0));
     map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, workers: [bee(2)] }, 0);

@@ -10,6 +10,11 @@ import type { Rng } from './rng';
 
 /** Forgotten hives remembered, oldest dropped first. */
 const MAX_FORGOTTEN = 4096;
+/**
+ * Hives a bee that is not a queen keeps, the freshest: enough to find one with room and to show a
+ * classroom's colony whole. A queen keeps every hive she hears of: the court is hers to route.
+ */
+export const WORKER_HIVE_LIMIT = 64;
 
 interface Known extends HiveEntry {
   /** Our clock when this hive's stamp last advanced. */
@@ -30,7 +35,11 @@ export class HiveMap {
   private recent: string[] = [];
   private rotation: Iterator<Known> = this.hives.values();
 
-  constructor(private readonly self: string) {}
+  constructor(
+    private readonly self: string,
+    /** How many hives to keep: it changes with the bee's role. */
+    private readonly limit: () => number = () => Infinity,
+  ) {}
 
   get size(): number {
     return this.hives.size;
@@ -60,6 +69,12 @@ export class HiveMap {
       const fresh: Known = { ...entry, workers: [...entry.workers], heardAt: now };
       this.hives.set(entry.queen, fresh);
       this.index(fresh);
+      // The stalest hive makes room, without a tombstone: fresher news of it is taken again.
+      for (const [queen, stalest] of this.hives) {
+        if (this.hives.size <= this.limit()) break;
+        this.hives.delete(queen);
+        this.unindex(stalest);
+      }
     }
     this.recent.push(entry.queen);
     if (this.recent.length > 4 * MAX_HIVE_ENTRIES) this.recent = this.recent.slice(-MAX_HIVE_ENTRIES);

@@ -28,6 +28,8 @@ export interface LinkState extends WorkerFitness {
   /** For a queen: when she last sent this bee her claim (it did not follow her yet), and her membership (it lagged). */
   claimedAt: number;
   updatedAt: number;
+  /** This bee asked for the link: it is this bee's to close when it no longer needs it. */
+  asked: boolean;
 }
 
 export class Links {
@@ -86,7 +88,7 @@ export class Links {
       this.fx.push({ type: 'unlink', peer });
       return false;
     }
-    this.open.set(peer, { lastFrameAt: now, startedAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, founder: null, observer: false, claimedAt: -Infinity, updatedAt: -Infinity });
+    this.open.set(peer, { lastFrameAt: now, startedAt: now, follows: undefined, hive: null, hiveVersion: null, term: 0, uptimeMs: 0, visible: true, version: 0, pushed: 0, founder: null, observer: false, claimedAt: -Infinity, updatedAt: -Infinity, asked });
     return true;
   }
 
@@ -126,6 +128,21 @@ export class Links {
     const candidates = [...new Set([...known, ...this.introduced])].filter((bee) => !this.busy(bee));
     const peer = this.rng.pick(candidates);
     if (peer !== undefined) this.request(peer, now);
+  }
+
+  /**
+   * Closes links to bees settled in other hives, past the `spare` oldest of them: a queen routes
+   * her hive's traffic, and the links she once took (workers who moved to a hive she bred, eggs
+   * that came to her first) would otherwise stay open for good, a peer connection each. Bees of
+   * her own hive and bees in no hive keep their links; so do other queens (the court is shed by
+   * its own rule, in queen.ts).
+   */
+  shed(members: readonly string[], spare: number): void {
+    let kept = 0;
+    for (const [peer, link] of this.open) {
+      const elsewhere = typeof link.follows === 'string' && link.follows !== this.self && link.follows !== peer && !link.observer && !members.includes(peer);
+      if (elsewhere && kept++ >= spare) this.drop(peer);
+    }
   }
 
   /** Bees linked to us that say they follow `queen`, sorted. */

@@ -14,7 +14,9 @@ import { ELECTION_RULES, type ElectionRules } from './election';
 import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type HiveConfig, type Restored } from './events';
 import { Warden } from './eviction';
 import { Gossip } from './gossip';
-import { HiveMap } from './hives';
+import { homeOf } from './court-table';
+import { Directory } from './directory';
+import { HiveMap, WORKER_HIVE_LIMIT } from './hives';
 import { Links } from './links';
 import { Neighbours } from './neighbours';
 import type { Court, Reign } from './queen';
@@ -68,6 +70,7 @@ export interface Parts {
   readonly neighbours: Neighbours;
   /** What a reign needs of the bee: each reign this bee begins is given it (queen.ts). */
   readonly court: Court;
+  readonly directory: Directory;
 }
 
 /** Builds a bee's parts and wires them to each other and to `core`. */
@@ -79,7 +82,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
   const config = { ...(options.config ?? DEFAULT_CONFIG) };
   const rules = options.rules ?? ELECTION_RULES;
   const roster = new Roster(id, config.rosterTimeoutMs);
-  const hives = new HiveMap(id);
+  const hives = new HiveMap(id, () => (standing.duty === 'queen' ? Infinity : WORKER_HIVE_LIMIT));
   const standing = new Standing(fx, restored);
   const warden: Warden = new Warden(
     {
@@ -97,10 +100,12 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
     restored.bans,
   );
   const links: Links = new Links(id, config, rng, fx, (bee) => warden.isBanned(bee));
+  const directory = new Directory();
   const router = new Router(id, config, rng, links, {
     isQueen: () => standing.duty === 'queen',
     queen: () => (standing.duty === 'queen' ? null : standing.queen),
-    queenOf: (bee) => hives.queenOf(bee),
+    // Where she works as far as hive gossip says, else as her home says, else her home.
+    queenFor: (bee, now) => hives.queenOf(bee) ?? directory.lookup(bee, now) ?? homeOf(bee, [id, ...hives.queens()]),
   }, fx, counters);
   const postbox = new Postbox(id, config, rng, router, { links: () => links.size, known: () => roster.size }, fx, counters, restored.deliveredIds);
   const upgrades = new Upgrades(id, config.founder, links, fx, counters, restored.upgrades ?? []);
@@ -151,5 +156,5 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
       links.request(queen, now);
     },
   };
-  return { config, fx, counters, roster, standing, warden, links, router, postbox, upgrades, view, gossip, candidacy, allegiance, neighbours, court };
+  return { config, fx, counters, roster, standing, warden, links, router, postbox, upgrades, view, gossip, candidacy, allegiance, neighbours, court, directory };
 }

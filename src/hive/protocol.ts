@@ -12,6 +12,7 @@ import type { Campaign } from './campaign';
 import type { Candidacy } from './candidacy';
 import type { Claim, Notary } from './certificate';
 import type { Postbox } from './delivery';
+import type { Directory } from './directory';
 import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from './events';
 import type { ConductSnapshot, Warden } from './eviction';
 import type { Envelope, Frame, Payload } from './frames';
@@ -54,6 +55,7 @@ export class Protocol {
   private readonly allegiance: Allegiance;
   private readonly neighbours: Neighbours;
   private readonly court: Court;
+  private readonly directory: Directory;
   /** Her reign, while this bee is queen. */
   private reign: Reign | null = null;
   /** Its campaign, while this bee is a candidate. */
@@ -73,7 +75,7 @@ export class Protocol {
     ({
       config: this.config, fx: this.fx, counters: this.counters, roster: this.roster, standing: this.standing,
       warden: this.warden, links: this.links, router: this.router, postbox: this.postbox, upgrades: this.upgrades, view: this.view,
-      gossip: this.gossip, candidacy: this.candidacy, allegiance: this.allegiance, neighbours: this.neighbours, court: this.court,
+      gossip: this.gossip, candidacy: this.candidacy, allegiance: this.allegiance, neighbours: this.neighbours, court: this.court, directory: this.directory,
     } = assemble(id, rng, notary, options, {
       reign: () => this.reign,
       campaign: () => this.campaign,
@@ -289,11 +291,13 @@ export class Protocol {
     this.gossip.expire(now);
     this.links.expire(now);
     this.links.keepNeighbours(this.roster.others(), now);
+    if (this.reign) this.links.shed(this.standing.membership?.members ?? [], this.config.targetNeighbours);
     if (governs && !this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
     this.postbox.onTick(now);
     this.allegiance.onTick(now);
     this.warden.onTick(now);
     this.router.prune(now);
+    this.directory.expire(now);
   }
 
   /**
@@ -356,7 +360,7 @@ export class Protocol {
     const onward = env.to === null || env.to === this.id ? this.consume(env, route, now) : true;
     // An observer relays nothing: linked to every part of the room, it must not join parts the
     // network has cut (a split room), nor carry a hive's traffic.
-    if (env.to !== this.id && onward && this.standing.duty !== 'observer') this.router.passOn(env, route, peer);
+    if (env.to !== this.id && onward && this.standing.duty !== 'observer') this.router.passOn(env, route, peer, now);
   }
 
   /** Act on an envelope addressed to this bee or to everyone; false stops a flood here. */
@@ -380,6 +384,9 @@ export class Protocol {
       case 'breed': this.allegiance.onBreed(env.from, p, now); return true;
       case 'move': this.allegiance.onMove(env.from, p, now); return true;
       case 'sig': this.fx.push({ type: 'signal', from: env.from, data: p.data }); return true;
+      case 'here':
+        if (this.reign) this.directory.register(env.from, p.workers, now);
+        return true;
     }
   }
 }

@@ -3,8 +3,10 @@
 // breeds a new queen when over capacity and moves a small hive into a bigger one.
 
 import type { Claim, Notary } from './certificate';
+import { contacts, homeOf, missingContacts } from './court-table';
+import { ADDRESS_RENEW_MS } from './directory';
 import type { Counters, HiveConfig } from './events';
-import { MAX_HIVE_WORKERS, type HiveEntry, type Payload } from './frames';
+import { MAX_HIVE_WORKERS, MAX_HOPS, type HiveEntry, type Payload } from './frames';
 import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
 import type { LinkState, Links } from './links';
 import { compareVersions, founding, isMember, nextVersion, type Membership } from './membership';
@@ -42,6 +44,9 @@ export class Reign {
   private settledAt: number;
   /** When the members were last asked to store the change in flight. */
   private askedAt = -Infinity;
+  /** The workers whose addresses she last told their homes, and when. */
+  private told = '';
+  private toldAt = -Infinity;
   /** When each member was last heard on a link: a member silent too long is removed. */
   private readonly heardAt = new Map<string, number>();
 
@@ -77,6 +82,23 @@ export class Reign {
     this.claimThrone(now, workers);
     this.tendMembers(now, workers);
     this.tendHive(now, workers, relayRates);
+    this.tellAddresses(now, workers);
+  }
+
+  /** Tells her workers' homes in the court that they work here: at once when they change, and every few seconds. */
+  private tellAddresses(now: number, workers: string[]): void {
+    const { self, hives, router } = this.court;
+    const told = workers.join();
+    if (told === this.told && now - this.toldAt < ADDRESS_RENEW_MS) return;
+    this.told = told;
+    this.toldAt = now;
+    const queens = [self, ...hives.queens()];
+    const byHome = new Map<string, string[]>();
+    for (const worker of workers) {
+      const home = homeOf(worker, queens) as string;
+      if (home !== self) byHome.set(home, [...(byHome.get(home) ?? []), worker]);
+    }
+    for (const [home, bees] of byHome) router.originate(home, { k: 'here', workers: bees }, now, MAX_HOPS);
   }
 
   /** A frame from `peer`: if it is a member, it is alive. */
@@ -238,12 +260,24 @@ export class Reign {
    */
   private tendHive(now: number, workers: string[], relayRates: readonly number[]): void {
     const { links, hives, config, rng, notary, router, counters, self } = this.court;
-    if (links.queens().length < config.courtLinks) {
-      for (const { queen } of hives.values()) {
-        if (links.busy(queen)) continue;
-        links.request(queen, now);
-        break;
-      }
+    // One queen in every bucket of the court table, then a few more, chosen at random so that no
+    // queen (the oldest, say) is everyone's, for when some fall silent.
+    const court = links.queens();
+    const missing = missingContacts(self, queensOf(hives.values()), court, (queen) => links.busy(queen));
+    for (const queen of missing) links.request(queen, now);
+    if (missing.length === 0 && court.length < config.courtLinks) {
+      const spare = rng.pick([...queensOf(hives.values())].filter((queen) => !links.busy(queen)));
+      if (spare !== undefined) links.request(spare, now);
+    }
+    // Past that, she closes the court links she asked for and no longer needs (those others asked
+    // for are theirs to close: were she to close them, they would ask again).
+    const needed = new Set(contacts(self, court).values());
+    let excess = court.length - config.courtLinks;
+    for (const queen of court) {
+      if (excess <= 0) break;
+      if (needed.has(queen) || !links.get(queen)?.asked) continue;
+      links.drop(queen);
+      excess--;
     }
     if (now < this.settledAt) return;
     const relayRate = relayRates.length < RELAY_LOAD_BEATS ? 0 : Math.min(...relayRates);
@@ -266,4 +300,8 @@ export class Reign {
     counters.merges++;
     this.court.joinHive(target, now);
   }
+}
+
+function* queensOf(hives: Iterable<HiveEntry>): Iterable<string> {
+  for (const { queen } of hives) yield queen;
 }

@@ -16,6 +16,16 @@ describe('Roster', () => {
     expect(roster.others()).toEqual([B]);
   });
 
+  it('holds at most its limit: the stalest bee makes room, and comes back when it is gossiped again', () => {
+    const roster = new Roster(A, 5000, 3);
+    const bees = ['1', '2', '3', '4'].map((c) => c.repeat(16));
+    bees.forEach((bee, at) => roster.merge(bee, 1, at));
+    expect(roster.others().sort()).toEqual(bees.slice(1));
+    roster.merge(bees[1]!, 2, 10);
+    expect(roster.merge(bees[0]!, 1, 11)).toBe(true);
+    expect(roster.others().sort()).toEqual([bees[0], bees[1], bees[3]]);
+  });
+
   it('drops a bee whose beat stops advancing', () => {
     const roster = new Roster(A, 5000);
     roster.merge(B, 100, 0);
@@ -97,7 +107,7 @@ describe('Roster at colony scale', () => {
   });
 
   it('rotates every bee of a big roster through its digests', () => {
-    const roster = new Roster(A, 60_000);
+    const roster = new Roster(A, 60_000, Infinity);
     const bees = Array.from({ length: 1000 }, (_, i) => (i + 1).toString(16).padStart(16, '0'));
     bees.forEach((bee, i) => roster.merge(bee, 1, i));
     const mentioned = new Set<string>();
@@ -110,7 +120,7 @@ describe('Roster at colony scale', () => {
   it('matches the sorting, scanning definition through thousands of joins, beats, departures and expiries', () => {
     const rng = seededRng(42);
     const bees = Array.from({ length: 600 }, (_, i) => i.toString(16).padStart(16, '0'));
-    const roster = new Roster(A, 3000);
+    const roster = new Roster(A, 3000, Infinity);
     const reference = new ReferenceRoster(A, 3000);
     for (let now = 0; now < 30_000; now += 1 + rng.int(20)) {
       for (let i = rng.int(40); i > 0; i--) {

@@ -9,10 +9,17 @@
 // `now` never decreasing, which the driver's clock guarantees; were it to go back, digests would
 // list entries in refresh order and expiry could come late, by as much as the clock went back.
 
+import { remember } from './bounded';
 import { MAX_DIGEST_ENTRIES, type DigestEntry } from './frames';
 
 /** Spare room in the refresh log before superseded copies are compacted away. */
 const LOG_SLACK_ENTRIES = 64;
+/**
+ * The most bees a roster holds: every bee of a classroom, a partial view of a colony of thousands
+ * (HyParView's passive view, refreshed by the gossip that keeps arriving). Beyond it the stalest
+ * entry makes room, forgotten without a tombstone: it comes back if it is gossiped again.
+ */
+export const ROSTER_LIMIT = 256;
 /** Self and the freshest entries in a digest; the rest of it rotates through the roster. */
 export const FRESH_DIGEST_ENTRIES = 100;
 export const ROTATING_DIGEST_ENTRIES = MAX_DIGEST_ENTRIES - FRESH_DIGEST_ENTRIES;
@@ -47,6 +54,7 @@ export class Roster {
   constructor(
     private readonly self: string,
     private readonly timeoutMs: number,
+    private readonly limit = ROSTER_LIMIT,
   ) {}
 
   /** Merge one gossiped entry. Returns true when it is news (a bee joined or beat again). */
@@ -64,6 +72,7 @@ export class Roster {
     if (gone && beat <= gone.beat) return false;
     this.departed.delete(bee);
     this.changedAt = now;
+    if (this.live.size >= this.limit) this.dropStalest();
     const joined: Entry = { bee, beat, freshAt: now, order: this.nextOrder++, logAt: -1 };
     this.live.set(bee, joined);
     this.refresh(joined, now);
@@ -76,9 +85,21 @@ export class Roster {
     if (!entry) return false;
     this.live.delete(bee);
     entry.logAt = -1;
-    this.departed.set(bee, { beat: entry.beat, at: now });
+    remember(this.departed, bee, { beat: entry.beat, at: now }, this.limit);
     this.changedAt = now;
     return true;
+  }
+
+  /** Makes room: the entry refreshed longest ago leaves the roster (it did not depart). */
+  private dropStalest(): void {
+    for (; this.logStart < this.log.length; this.logStart++) {
+      const entry = this.log[this.logStart] as Entry;
+      if (entry.logAt !== this.logStart) continue;
+      this.live.delete(entry.bee);
+      entry.logAt = -1;
+      this.logStart++;
+      return;
+    }
   }
 
   /** Drop bees whose beat has not advanced for the timeout; returns who was dropped. */

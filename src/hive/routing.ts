@@ -9,6 +9,7 @@
 // route says was passed already (a loop) becomes a flood that still reaches every link.
 
 import { remember } from './bounded';
+import { broadcastTargets, nextHop } from './court-table';
 import type { Counters, Effects, HiveConfig } from './events';
 import { MAX_HOPS, type Envelope, type Frame, type Payload } from './frames';
 import type { Links } from './links';
@@ -23,8 +24,11 @@ export interface Whereabouts {
   isQueen(): boolean;
   /** The queen this bee follows (null for a queen herself, and for eggs and orphans). */
   queen(): string | null;
-  /** The queen of the hive `bee` works in, as far as this bee knows. */
-  queenOf(bee: string): string | undefined;
+  /**
+   * The queen a queen sends a message for `bee` towards: the queen of its hive as far as she knows,
+   * else the queen who keeps its address (directory.ts); herself when that is her and she does not know.
+   */
+  queenFor(bee: string, now: number): string | undefined;
 }
 
 export class Router {
@@ -50,7 +54,7 @@ export class Router {
   originate(to: string | null, p: Payload, now: number, ttl = this.config.floodTtl): void {
     const env: Envelope = { t: 'env', id: this.rng.hex(8), from: this.self, to, ttl: Math.min(ttl, MAX_HOPS), route: [this.self], p };
     this.forwarded.add(env.id, now);
-    this.relay(env, null);
+    this.relay(env, null, now);
   }
 
   /** Whether an envelope is new here: not our own come back, not a transmission already handled. */
@@ -66,9 +70,9 @@ export class Router {
   }
 
   /** Passes a received envelope on, one hop further along `route`. */
-  passOn(env: Envelope, route: string[], from: string): void {
+  passOn(env: Envelope, route: string[], from: string, now: number): void {
     if (env.ttl === 0 || route.length > MAX_HOPS) return;
-    this.relay({ ...env, ttl: env.ttl - 1, route }, from);
+    this.relay({ ...env, ttl: env.ttl - 1, route }, from, now);
   }
 
   prune(now: number): void {
@@ -84,8 +88,9 @@ export class Router {
    * to her links; elections and claims always flood the mesh, which is also the fallback while
    * there is no queen link.
    */
-  private relay(env: Envelope, from: string | null): void {
-    const isData = env.p.k === 'data' || env.p.k === 'ack' || env.p.k === 'sig';
+  private relay(env: Envelope, from: string | null, now: number): void {
+    // Messages, and the addresses queens tell each other, go through queens and across the court.
+    const isData = env.p.k === 'data' || env.p.k === 'ack' || env.p.k === 'sig' || env.p.k === 'here';
     const isQueen = this.where.isQueen();
     const queen = this.where.queen();
     const queenLinked = !isQueen && queen !== null && this.links.has(queen);
@@ -99,13 +104,23 @@ export class Router {
     const follows = env.to === null ? undefined : this.links.get(env.to)?.follows;
     const ownWorker = follows === this.self;
     const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
-    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? this.where.queenOf(env.to));
+    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? (env.via === this.self ? undefined : env.via) ?? this.where.queenFor(env.to, now));
     if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
       this.forward(hiveQueen, env);
       return;
     }
     if (env.to !== null && this.links.has(env.to)) {
       this.forward(env.to, env);
+      return;
+    }
+    // A queen she does not link is reached across the court, a hop nearer each time.
+    const hop = hiveQueen === undefined || hiveQueen === from || env.route.includes(hiveQueen) ? undefined : nextHop(this.self, hiveQueen, this.courtExcept(from, env.route));
+    if (isData && hop !== undefined) {
+      this.forward(hop, { ...env, via: hiveQueen });
+      return;
+    }
+    if (isData && env.to === null && isQueen) {
+      this.fanOut(env, from);
       return;
     }
     const way = env.to === null ? undefined : this.towards.get(env.to);
@@ -123,6 +138,24 @@ export class Router {
       if (viaCourt && typeof link.follows === 'string' && link.follows !== peer) continue;
       this.forward(peer, env);
     }
+  }
+
+  /** Queens linked in the court, other than `from` and those the envelope passed already. */
+  private courtExcept(from: string | null, route: readonly string[]): string[] {
+    return this.links.queens().filter((queen) => queen !== from && !route.includes(queen));
+  }
+
+  /**
+   * A queen passes a broadcast to her workers, to the bees on her links that follow nobody (eggs,
+   * orphans, observers), and down the court's spanning tree: each queen of the colony gets it once.
+   */
+  private fanOut(env: Envelope, from: string | null): void {
+    const fromQueen = from !== null && this.links.get(from)?.follows === from ? from : null;
+    for (const [peer, link] of this.links.open) {
+      if (peer === from || peer === env.from || link.follows === peer) continue;
+      if (link.follows === this.self || link.follows === null || link.follows === undefined) this.forward(peer, env);
+    }
+    for (const queen of broadcastTargets(this.self, fromQueen, this.links.queens())) if (queen !== from && queen !== env.from) this.forward(queen, env);
   }
 
   private forward(peer: string, env: Envelope): void {

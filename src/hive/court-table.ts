@@ -1,0 +1,100 @@
+// The court's routing table, in the manner of Kademlia: every queen has a place in a 32-bit key
+// space (a hash of her id), and the court is split, as seen from one queen, into buckets by how
+// many leading bits another queen's key shares with hers. A queen that links one queen in every
+// bucket holding any can reach any queen greedily, each hop sharing at least one more bit with
+// the target's key: O(log hives) hops instead of a flood of the court. The same buckets give a
+// broadcast a spanning tree: a queen hands it to one queen per bucket deeper than the one it came
+// from, and every queen gets it once.
+//
+// Keys are hashes, not the ids themselves, so the table works for any id. An outsider who grinds
+// ids can pick its place in the key space; it can do no more than a queen that drops traffic.
+
+/** Bits of a key: buckets run 0 (first bit differs) to KEY_BITS (the same key: a collision). */
+export const KEY_BITS = 32;
+
+/** A bee's place in the court's key space: FNV-1a over its id. */
+export function courtKey(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** The bucket `other` falls in as seen from `self`: the leading key bits they share. */
+export function bucketOf(self: string, other: string): number {
+  return Math.clz32((courtKey(self) ^ courtKey(other)) >>> 0);
+}
+
+/** How far `bee` is from `target` in the key space (XOR of their keys). */
+function distance(bee: string, target: string): number {
+  return (courtKey(bee) ^ courtKey(target)) >>> 0;
+}
+
+/** The home of `bee` among `queens`: the one whose key is nearest its own (directory.ts). */
+export function homeOf(bee: string, queens: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  for (const queen of queens) if (best === undefined || closer(queen, best, bee)) best = queen;
+  return best;
+}
+
+/**
+ * One queen per bucket among `queens` (those `self` links): the one nearest to `self`, so that
+ * the choice is the same every time for the same links.
+ */
+export function contacts(self: string, queens: Iterable<string>): Map<number, string> {
+  const chosen = new Map<number, string>();
+  for (const queen of queens) {
+    if (queen === self) continue;
+    const bucket = bucketOf(self, queen);
+    const held = chosen.get(bucket);
+    if (held === undefined || closer(queen, held, self)) chosen.set(bucket, queen);
+  }
+  return chosen;
+}
+
+/**
+ * The next hop from `self` towards the queen `target`: the linked queen nearest to her in the key
+ * space, when nearer than `self` is. Undefined when no link gets closer (the table has a hole).
+ */
+export function nextHop(self: string, target: string, queens: readonly string[]): string | undefined {
+  if (queens.includes(target)) return target;
+  let best = self;
+  for (const queen of queens) if (closer(queen, best, target)) best = queen;
+  return best === self ? undefined : best;
+}
+
+/**
+ * Where a queen passes a broadcast on to in the court: one queen per bucket deeper than the
+ * bucket of the queen it came from (`from`; null when it started in her own hive). The queens
+ * of the shallower buckets are the sender's to reach.
+ */
+export function broadcastTargets(self: string, from: string | null, queens: Iterable<string>): string[] {
+  const depth = from === null ? -1 : bucketOf(self, from);
+  return [...contacts(self, queens)].filter(([bucket]) => bucket > depth).map(([, queen]) => queen);
+}
+
+/**
+ * The queens a queen should link to fill her table: in every bucket she links nobody in, the
+ * nearest known queen. `busy` says which are linked, being linked, or resting after a failure.
+ */
+export function missingContacts(self: string, known: Iterable<string>, linked: Iterable<string>, busy: (queen: string) => boolean): string[] {
+  const held = new Set([...linked].filter((queen) => queen !== self).map((queen) => bucketOf(self, queen)));
+  const wanted = new Map<number, string>();
+  for (const queen of known) {
+    if (queen === self || busy(queen)) continue;
+    const bucket = bucketOf(self, queen);
+    if (held.has(bucket)) continue;
+    const best = wanted.get(bucket);
+    if (best === undefined || closer(queen, best, self)) wanted.set(bucket, queen);
+  }
+  return [...wanted.values()];
+}
+
+/** Whether `a` is nearer than `b` to `target`; a tie (a hash collision) goes to the smaller id. */
+function closer(a: string, b: string, target: string): boolean {
+  const da = distance(a, target);
+  const db = distance(b, target);
+  return da < db || (da === db && a < b);
+}
