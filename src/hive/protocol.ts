@@ -288,7 +288,7 @@ export class Protocol {
     }
     this.gossip.expire(now);
     this.links.expire(now);
-    this.links.keepNeighbours(this.roster.others(), now);
+    this.links.keepNeighbours(() => this.roster.others(), now);
     if (governs && !this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
     this.postbox.onTick(now);
     this.allegiance.onTick(now);
