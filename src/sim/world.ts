@@ -47,16 +47,12 @@ export interface WorldOptions {
  */
 type WorldEvent =
   | { kind: 'tick'; bee: SimBee; life: number }
-  | { kind: 'hive'; bee: SimBee; life: number; event: HiveEvent; sender?: Sent }
+  | { kind: 'hive'; bee: SimBee; life: number; event: HiveEvent }
+  // A frame sent over a link: it travels over the sending page's link.
+  | { kind: 'frame'; bee: SimBee; life: number; event: Extract<HiveEvent, { type: 'frame' }>; sender: SimBee; senderLife: number }
   | { kind: 'open'; a: SimBee; b: SimBee; lifeA: number; lifeB: number }
   | { kind: 'rejoin'; bee: SimBee }
   | { kind: 'thaw'; bee: SimBee; life: number };
-
-/** The page a frame left from: it travels over that page's link. */
-interface Sent {
-  bee: SimBee;
-  life: number;
-}
 
 export class World {
   now = 0;
@@ -259,7 +255,7 @@ export class World {
       return;
     }
     const event = item.event;
-    if (event.type === 'frame' && !this.carried(bee.id, event.peer, item.sender)) return;
+    if (event.type === 'frame' && !this.carried(bee.id, event.peer, item)) return;
     if (bee.frozen) bee.frozen.backlog.push(event);
     else bee.driver.step(event);
   }
@@ -272,9 +268,12 @@ export class World {
     for (const event of backlog) bee.driver.step(event);
   }
 
-  /** Whether a frame from `peer` reaches `id`: the link it left on is still open, from the same page. */
-  private carried(id: string, peer: string, sender: Sent | undefined): boolean {
-    return this.linked(id, peer) && (sender === undefined || sender.life === sender.bee.lives);
+  /**
+   * Whether a frame reaches `id`: the link it left on is still open, from the same page (a frame
+   * a test scheduled directly names no page).
+   */
+  private carried(id: string, peer: string, item: Extract<WorldEvent, { kind: 'hive' | 'frame' }>): boolean {
+    return this.linked(id, peer) && (item.kind === 'hive' || item.senderLife === item.sender.lives);
   }
 
   /**
@@ -376,7 +375,7 @@ export class World {
       this.framesLost++;
       return;
     }
-    this.queue.push(this.now + this.delay(), { kind: 'hive', bee, life: bee.lives, event: { type: 'frame', peer: from, frame }, sender: { bee: sender, life: sender.lives } });
+    this.queue.push(this.now + this.delay(), { kind: 'frame', bee, life: bee.lives, event: { type: 'frame', peer: from, frame }, sender, senderLife: sender.lives });
   }
 
   /** Whether b is alive and on a's side of any partition. */
