@@ -122,8 +122,8 @@ export class Links {
 
   /**
    * Keep about targetNeighbours links, adding one per call at most to bound churn. `known` is
-   * asked only when a link is wanted: every tick calls this, and a copy of the roster each time
-   * cost more than the rest of the tick.
+   * asked only when a link is wanted: every tick calls this, and a bee that has its links would
+   * copy its roster for nothing.
    */
   keepNeighbours(known: () => Iterable<string>, now: number): void {
     if (this.open.size + this.linking.size >= this.config.targetNeighbours) return;
