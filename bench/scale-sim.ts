@@ -79,6 +79,11 @@ export interface ScaleOutcome {
   violations: number;
   virtualMs: number;
   wallMs: number;
+  /** Virtual and wall time from the first join until convergence (or the convergence cap): the simulator's speed. */
+  convergeVirtualMs: number;
+  convergeWallMs: number;
+  /** Heap in use once converged, after a full GC when the process allows one (--expose-gc), per live bee. */
+  heapPerBeeBytes: number;
   peakRssBytes: number;
 }
 
@@ -200,9 +205,12 @@ export function runScale(plan: ScalePlan, onProgress: (progress: ScaleProgress) 
     progress();
   }
   progress(true);
+  const [convergeVirtualMs, convergeWallMs] = [world.now, performance.now() - started];
   const census = hiveCensus(world);
   const live = world.liveIds();
   const n = live.length;
+  (globalThis as { gc?: () => void }).gc?.();
+  const heapPerBeeBytes = process.memoryUsage().heapUsed / Math.max(1, n);
   const linkCounts = new Map(live.map((id) => [id, world.bees.get(id)!.protocol.snapshot().neighbours.length]));
   const links = perBee(linkCounts, live, 1, n - 1);
 
@@ -252,6 +260,9 @@ export function runScale(plan: ScalePlan, onProgress: (progress: ScaleProgress) 
     violations: checker.violations.length,
     virtualMs: world.now,
     wallMs: performance.now() - started,
+    convergeVirtualMs,
+    convergeWallMs,
+    heapPerBeeBytes,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }

@@ -16,6 +16,10 @@ describe('the scale benchmark', () => {
     expect(outcome.broadcast.deliveredShare).toBe(1);
     expect(outcome.idleFramesOutPerS.mean).toBeGreaterThan(0);
     expect(outcome.violations).toBe(0);
+    // The simulator's own cost: how fast it ran up to convergence, and the heap each bee took.
+    expect(outcome.convergeVirtualMs).toBeGreaterThanOrEqual(outcome.convergedMs!);
+    expect(outcome.convergeWallMs).toBeGreaterThan(0);
+    expect(outcome.heapPerBeeBytes).toBeGreaterThan(0);
   });
 
   it('crosses hives over the court: a broadcast costs about a frame per bee, a unicast a logarithm of the hives', () => {
@@ -37,6 +41,8 @@ describe('the scale benchmark', () => {
     expect(result.status).toBe('partial');
     expect(result.notes.join()).toContain('npm run bench -- scale --sim-sizes 20000');
     expect(result.figures.find((figure) => figure.label.startsWith('20 bees: links per bee'))?.baseline?.value).toBe(19);
+    expect(result.figures.find((figure) => figure.label.startsWith('20 bees: simulator speed'))?.baseline?.value).toBe(1);
+    expect(result.figures.find((figure) => figure.label.startsWith('20 bees: heap per bee'))?.value).toBeGreaterThan(0);
     expect(result.figures.find((figure) => figure.label.startsWith('20000 bees'))?.note).toContain('wall cap');
     expect(scalePlot(runs).match(/<circle/g)).toHaveLength(6); // one point per series, three series in each of two panels
   });

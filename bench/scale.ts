@@ -65,7 +65,7 @@ function runSize(bees: number, options: ScaleOptions, log: (line: string) => voi
   const plan = { bees, seed: SEED, convergeCapMs: CONVERGE_CAP_MS };
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `--max-old-space-size=${options.heapMiB}`, CHILD, JSON.stringify(plan)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', `--max-old-space-size=${options.heapMiB}`, CHILD, JSON.stringify(plan)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let outcome: ScaleOutcome | null = null;
@@ -158,6 +158,20 @@ function sizeFigures(run: SizeRun): Figure[] {
       detail: `${Math.round(o.broadcast.deliveredShare * 100)}% delivered`,
       baseline: { label: 'full mesh N−1', value: o.broadcast.fullMeshFramesPerMessage },
     }),
+    qualified({
+      label: `${n} bees: simulator speed while joining and converging`,
+      unit: 'virtual s/wall s',
+      value: o.convergeVirtualMs / o.convergeWallMs,
+      detail: `${seconds(o.convergeVirtualMs)} s virtual in ${seconds(o.convergeWallMs)} s wall`,
+      baseline: { label: 'real time', value: 1 },
+    }),
+    qualified({
+      label: `${n} bees: heap per bee, converged`,
+      unit: 'KiB',
+      value: o.heapPerBeeBytes / 1024,
+      detail: 'after a full GC',
+      baseline: null,
+    }),
   ];
 }
 
@@ -165,8 +179,8 @@ const seconds = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixe
 
 function detailTable(runs: readonly SizeRun[]): string[] {
   return [
-    '| bees | status | converged (virtual s) | queens | links/bee mean | max | full mesh | idle frames out/bee/s mean | max | full mesh | frames/unicast | frames/broadcast | wall s | peak RSS MiB |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| bees | status | converged (virtual s) | queens | links/bee mean | max | full mesh | idle frames out/bee/s mean | max | full mesh | frames/unicast | frames/broadcast | virtual s/wall s (converging) | heap KiB/bee | wall s | peak RSS MiB |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...runs.map((run) => {
       const o = run.outcome;
       const rss = o?.peakRssBytes ?? run.last?.rssBytes ?? null;
@@ -174,9 +188,9 @@ function detailTable(runs: readonly SizeRun[]): string[] {
       if (o === null) {
         const l = run.last;
         const at = l === null ? '' : ` (at t=${seconds(l.virtualMs)} s: ${l.live} live)`;
-        return `| ${run.bees} | ${run.status}${at} | — | ${l?.queens ?? '—'} | ${l === null ? '—' : per(l.linksPerBee)} | — | ${run.bees - 1} | — | — | — | — | — | ${run.wallS.toFixed(0)} | ${rssCell} |`;
+        return `| ${run.bees} | ${run.status}${at} | — | ${l?.queens ?? '—'} | ${l === null ? '—' : per(l.linksPerBee)} | — | ${run.bees - 1} | — | — | — | — | — | — | — | ${run.wallS.toFixed(0)} | ${rssCell} |`;
       }
-      return `| ${run.bees} | ${run.status} | ${seconds(o.convergedMs)} | ${o.queens} | ${per(o.links.mean)} | ${per(o.links.max)} | ${o.links.fullMesh} | ${per(o.idleFramesOutPerS.mean)} | ${per(o.idleFramesOutPerS.max)} | ${per(o.idleFramesOutPerS.fullMesh)} | ${per(o.unicast.framesPerMessage)} | ${per(o.broadcast.framesPerMessage)} | ${run.wallS.toFixed(0)} | ${rssCell} |`;
+      return `| ${run.bees} | ${run.status} | ${seconds(o.convergedMs)} | ${o.queens} | ${per(o.links.mean)} | ${per(o.links.max)} | ${o.links.fullMesh} | ${per(o.idleFramesOutPerS.mean)} | ${per(o.idleFramesOutPerS.max)} | ${per(o.idleFramesOutPerS.fullMesh)} | ${per(o.unicast.framesPerMessage)} | ${per(o.broadcast.framesPerMessage)} | ${per(o.convergeVirtualMs / o.convergeWallMs)} | ${per(o.heapPerBeeBytes / 1024)} | ${run.wallS.toFixed(0)} | ${rssCell} |`;
     }),
   ];
 }

@@ -122,10 +122,14 @@ export class Links {
     for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
   }
 
-  /** Keep about targetNeighbours links, adding one per call at most to bound churn. */
-  keepNeighbours(known: Iterable<string>, now: number): void {
+  /**
+   * Keep about targetNeighbours links, adding one per call at most to bound churn. `known` is
+   * asked only when a link is wanted: every tick calls this, and a bee that has its links would
+   * copy its roster for nothing.
+   */
+  keepNeighbours(known: () => Iterable<string>, now: number): void {
     if (this.open.size + this.linking.size >= this.config.targetNeighbours) return;
-    const candidates = [...new Set([...known, ...this.introduced])].filter((bee) => !this.busy(bee));
+    const candidates = [...new Set([...known(), ...this.introduced])].filter((bee) => !this.busy(bee));
     const peer = this.rng.pick(candidates);
     if (peer !== undefined) this.request(peer, now);
   }

@@ -48,7 +48,7 @@ export class Neighbours {
   onWelcome(peers: string[], now: number): void {
     const { links, config, roster, standing, self } = this.host;
     links.introduce(peers);
-    for (let i = 0; i < config.targetNeighbours; i++) links.keepNeighbours(roster.others(), now);
+    for (let i = 0; i < config.targetNeighbours; i++) links.keepNeighbours(() => roster.others(), now);
     // A queen (or a queenless bee) introduced to a bee it has never heard of is looking at
     // another part of the colony: one link joins the two, and gossip and claims do the rest.
     if (this.host.reign() || (standing.queen === null && !links.full())) {

@@ -290,7 +290,7 @@ export class Protocol {
     }
     this.gossip.expire(now);
     this.links.expire(now);
-    this.links.keepNeighbours(this.roster.others(), now);
+    this.links.keepNeighbours(() => this.roster.others(), now);
     if (this.reign) this.links.shed(this.standing.membership?.members ?? [], this.config.targetNeighbours);
     if (governs && !this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
     this.postbox.onTick(now);

@@ -42,14 +42,17 @@ export interface WorldOptions {
 /**
  * Events for a bee carry the life (SimBee.lives) they were meant for: a reload ends a page, and
  * what was on its way to the old page (its timers, frames on its closed links, links it asked
- * for) never reaches the new one.
+ * for) never reaches the new one. They hold the bees themselves, not their ids: the queue runs
+ * millions of events, and a lookup by id for each was a cache miss each.
  */
 type WorldEvent =
-  | { kind: 'tick'; bee: string; life: number }
-  | { kind: 'hive'; bee: string; life: number; event: HiveEvent; senderLife?: number }
-  | { kind: 'open'; a: string; b: string; lifeA: number; lifeB: number }
-  | { kind: 'rejoin'; bee: string }
-  | { kind: 'thaw'; bee: string; life: number };
+  | { kind: 'tick'; bee: SimBee; life: number }
+  | { kind: 'hive'; bee: SimBee; life: number; event: HiveEvent }
+  // A frame sent over a link: it travels over the sending page's link.
+  | { kind: 'frame'; bee: SimBee; life: number; event: Extract<HiveEvent, { type: 'frame' }>; sender: SimBee; senderLife: number }
+  | { kind: 'open'; a: SimBee; b: SimBee; lifeA: number; lifeB: number }
+  | { kind: 'rejoin'; bee: SimBee }
+  | { kind: 'thaw'; bee: SimBee; life: number };
 
 export class World {
   now = 0;
@@ -115,7 +118,7 @@ export class World {
   /** The signaling server introduces the page, and its timer starts. */
   private welcome(bee: SimBee): void {
     this.introduce(bee.id);
-    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee: bee.id, life: bee.lives });
+    this.queue.push(this.now + this.rng.int(this.tickMs), { kind: 'tick', bee, life: bee.lives });
   }
 
   /**
@@ -123,10 +126,11 @@ export class World {
    * the colony again, a new Protocol restored from its disk and nothing else.
    */
   reload(id: string): void {
-    if (!this.bees.get(id)?.alive) return;
+    const bee = this.bees.get(id);
+    if (!bee?.alive) return;
     this.closeBee(id);
     const [min, max] = RELOAD_MS;
-    this.queue.push(this.now + min + this.rng.int(max - min + 1), { kind: 'rejoin', bee: id });
+    this.queue.push(this.now + min + this.rng.int(max - min + 1), { kind: 'rejoin', bee });
   }
 
   private rejoin(bee: SimBee): void {
@@ -151,7 +155,7 @@ export class World {
     if (!bee?.alive) return;
     const untilMs = Math.max(bee.frozen?.untilMs ?? 0, this.now + ms);
     bee.frozen = { untilMs, backlog: bee.frozen?.backlog ?? [] };
-    this.queue.push(untilMs, { kind: 'thaw', bee: id, life: bee.lives });
+    this.queue.push(untilMs, { kind: 'thaw', bee, life: bee.lives });
   }
 
   /** This bee's clock runs `ms` further ahead from now on (clocks here never run backwards). */
@@ -235,8 +239,7 @@ export class World {
       this.open(item);
       return;
     }
-    const bee = this.bees.get(item.bee);
-    if (!bee) return;
+    const bee = item.bee;
     if (item.kind === 'rejoin') {
       this.rejoin(bee);
       return;
@@ -252,7 +255,7 @@ export class World {
       return;
     }
     const event = item.event;
-    if (event.type === 'frame' && !this.carried(bee.id, event.peer, item.senderLife)) return;
+    if (event.type === 'frame' && !this.carried(bee.id, event.peer, item)) return;
     if (bee.frozen) bee.frozen.backlog.push(event);
     else bee.driver.step(event);
   }
@@ -265,9 +268,12 @@ export class World {
     for (const event of backlog) bee.driver.step(event);
   }
 
-  /** Whether a frame from `peer` reaches `id`: the link it left on is still open, from the same page. */
-  private carried(id: string, peer: string, senderLife: number | undefined): boolean {
-    return this.linked(id, peer) && (senderLife === undefined || senderLife === this.bees.get(peer)?.lives);
+  /**
+   * Whether a frame reaches `id`: the link it left on is still open, from the same page (a frame
+   * a test scheduled directly names no page).
+   */
+  private carried(id: string, peer: string, item: Extract<WorldEvent, { kind: 'hive' | 'frame' }>): boolean {
+    return this.linked(id, peer) && (item.kind === 'hive' || item.senderLife === item.sender.lives);
   }
 
   /**
@@ -280,7 +286,7 @@ export class World {
       wire: {
         link: (peer) => this.requestLink(bee, peer),
         unlink: (peer) => this.unlink(bee.id, peer),
-        send: (peer, frame) => this.transmit(bee.id, peer, frame),
+        send: (peer, frame) => this.transmit(bee, peer, frame),
         sample: () => this.introduce(bee.id),
       },
       store: {
@@ -325,18 +331,19 @@ export class World {
     bee.connections++;
     if (this.reachable(bee.id, peer)) {
       // Offer and answer: about a round trip before the channel opens.
-      const lifeB = (this.bees.get(peer) as SimBee).lives;
-      this.queue.push(this.now + this.delay() + this.delay(), { kind: 'open', a: bee.id, b: peer, lifeA: bee.lives, lifeB });
+      const other = this.bees.get(peer) as SimBee;
+      this.queue.push(this.now + this.delay() + this.delay(), { kind: 'open', a: bee, b: other, lifeA: bee.lives, lifeB: other.lives });
     } else {
       this.schedule(bee.id, { type: 'linkClosed', peer }, this.delay() * 10);
     }
   }
 
   /** A link opens between the pages that asked for it and answered; a reload at either end meanwhile fails it. */
-  private open({ a, b, lifeA, lifeB }: Extract<WorldEvent, { kind: 'open' }>): void {
-    if (this.linked(a, b) || this.bees.get(a)?.lives !== lifeA) return;
-    if (!this.reachable(a, b) || this.bees.get(b)?.lives !== lifeB) {
-      if (this.bees.get(a)?.alive) this.schedule(a, { type: 'linkClosed', peer: b });
+  private open({ a: bee, b: other, lifeA, lifeB }: Extract<WorldEvent, { kind: 'open' }>): void {
+    const [a, b] = [bee.id, other.id];
+    if (this.linked(a, b) || bee.lives !== lifeA) return;
+    if (!this.reachable(a, b) || other.lives !== lifeB) {
+      if (bee.alive) this.schedule(a, { type: 'linkClosed', peer: b });
       return;
     }
     this.topology.connect(a, b);
@@ -357,15 +364,18 @@ export class World {
     for (const peer of [...this.topology.neighboursOf(id)]) this.unlink(id, peer);
   }
 
-  private transmit(from: string, to: string, frame: Frame): void {
+  private transmit(sender: SimBee, to: string, frame: Frame): void {
+    const from = sender.id;
     this.framesSent++;
     if (!this.linked(from, to)) return;
     this.tap?.(from, to, frame);
-    if (!this.reachable(from, to) || (this.loss > 0 && this.rng.next() < this.loss)) {
+    // Linked, so `to` is a bee of this world.
+    const bee = this.bees.get(to) as SimBee;
+    if (!bee.alive || !this.topology.sameSide(from, to) || (this.loss > 0 && this.rng.next() < this.loss)) {
       this.framesLost++;
       return;
     }
-    this.schedule(to, { type: 'frame', peer: from, frame }, this.delay(), (this.bees.get(from) as SimBee).lives);
+    this.queue.push(this.now + this.delay(), { kind: 'frame', bee, life: bee.lives, event: { type: 'frame', peer: from, frame }, sender, senderLife: sender.lives });
   }
 
   /** Whether b is alive and on a's side of any partition. */
@@ -373,13 +383,10 @@ export class World {
     return this.bees.get(b)?.alive === true && this.topology.sameSide(a, b);
   }
 
-  /**
-   * Deliver a protocol event to a bee's present page after a delay (network latency by default);
-   * a frame names the sender's page too, since it travels over that page's link.
-   */
-  schedule(bee: string, event: HiveEvent, delayMs = this.delay(), senderLife?: number): void {
-    const life = this.bees.get(bee)?.lives ?? 0;
-    this.queue.push(this.now + delayMs, senderLife === undefined ? { kind: 'hive', bee, life, event } : { kind: 'hive', bee, life, event, senderLife });
+  /** Deliver a protocol event to a bee's present page after a delay (network latency by default). */
+  schedule(id: string, event: HiveEvent, delayMs = this.delay()): void {
+    const bee = this.bees.get(id);
+    if (bee) this.queue.push(this.now + delayMs, { kind: 'hive', bee, life: bee.lives, event });
   }
 
   private delay(): number {
