@@ -15,6 +15,7 @@ export interface SuiteOptions {
   relay: { size: number; runs: number; pings: number; bulk: number };
   upgrade: { sizes: number[]; runs: number };
   idle: { size: number; windowS: number; settleS: number };
+  churn: { size: number; capacity: number; windowS: number; minGapS: number; maxGapS: number; seed: number };
   scale: { sizes: number[]; capS: number | null; heapMiB: number };
   signaling: { bees: number; rounds: number };
 }
@@ -26,6 +27,7 @@ export const USAGE = `usage: npm run bench -- [${BENCH_NAMES.join('|')} …] [op
   --failover-size 8   --failover-runs 3             --relay-size 6   --relay-runs 2   --pings 50   --bulk 200
   --upgrade-sizes 8[,32]   --upgrade-runs 2
   --idle-size 16 (32: the issue's classroom)       --idle-window-s 20   --idle-settle-s 10
+  --churn-size 12   --churn-capacity 4   --churn-window-s 150   --churn-gap-s 3,7 (a departure and a join every 3–7 s)   --churn-seed 1
   --sim-sizes 100,1000,3000,10000                   --sim-cap-s N (wall cap per size; default per size)   --sim-heap-mib ${DEFAULT_HEAP_MIB}
   --signal-bees ${DEFAULT_SIGNAL_BEES}  --signal-rounds 3`;
 
@@ -58,6 +60,11 @@ const DEFAULTS = {
   'idle-size': '16',
   'idle-window-s': '20',
   'idle-settle-s': '10',
+  'churn-size': '12',
+  'churn-capacity': '4',
+  'churn-window-s': '150',
+  'churn-gap-s': '3,7',
+  'churn-seed': '1',
   'sim-sizes': DEFAULT_SIM_SIZES.join(','),
   'sim-cap-s': '',
   'sim-heap-mib': String(DEFAULT_HEAP_MIB),
@@ -68,6 +75,19 @@ type Flag = keyof typeof DEFAULTS;
 const FLAGS = Object.fromEntries(Object.entries(DEFAULTS).map(([name, fallback]) => [name, { type: 'string', default: fallback }])) as {
   [K in Flag]: { type: 'string'; default: string };
 };
+
+function churnOptions(values: Record<Flag, string>): SuiteOptions['churn'] {
+  const gaps = integers('churn-gap-s', values['churn-gap-s'], 1);
+  if (gaps.length !== 2 || gaps[0]! > gaps[1]!) throw new Error(`--churn-gap-s wants the shortest and longest gap, "min,max", got "${values['churn-gap-s']}"`);
+  return {
+    size: integer('churn-size', values['churn-size'], 3),
+    capacity: integer('churn-capacity', values['churn-capacity'], 1),
+    windowS: integer('churn-window-s', values['churn-window-s'], 1),
+    minGapS: gaps[0]!,
+    maxGapS: gaps[1]!,
+    seed: integer('churn-seed', values['churn-seed'], 0),
+  };
+}
 
 export function parseSuiteArgs(argv: readonly string[]): SuiteOptions {
   const { values, positionals } = parseArgs({
@@ -99,6 +119,7 @@ export function parseSuiteArgs(argv: readonly string[]): SuiteOptions {
       windowS: integer('idle-window-s', values['idle-window-s'], 1),
       settleS: integer('idle-settle-s', values['idle-settle-s'], 0),
     },
+    churn: churnOptions(values),
     scale: {
       sizes: integers('sim-sizes', values['sim-sizes'], 2),
       capS: values['sim-cap-s'] === '' ? null : integer('sim-cap-s', values['sim-cap-s'], 1),

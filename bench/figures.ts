@@ -3,7 +3,7 @@
 
 import type { Goal } from './goals.ts';
 
-export const BENCH_NAMES = ['join', 'failover', 'relay', 'upgrade', 'idle', 'scale', 'signaling'] as const;
+export const BENCH_NAMES = ['join', 'failover', 'relay', 'upgrade', 'idle', 'churn', 'scale', 'signaling'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface Baseline {
