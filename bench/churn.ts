@@ -3,8 +3,8 @@
 // so hives split and merge, settle into hives; then for a window, every few seconds (seeded) a tab
 // is closed or its renderer crashed, and a new tab opens. An init script counts every peer
 // connection each tab builds (peer-count.ts); snapshots read once a second show the churn
-// (elections, splits, merges). Half the tabs, the residents, are never killed: they are the
-// long-lived bees the budget is about.
+// (elections, splits, merges). Half the tabs, the residents (workers when the window opens, so
+// queens can die), are never killed: they are the long-lived bees the budget is about.
 
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { HiveApi, HiveSnapshot } from '../src/bee.ts';
@@ -64,8 +64,9 @@ interface Tab {
   page: Page;
   life: TabLife;
   timeOriginMs: number;
-  /** Its open links at the last reading. */
+  /** Its open links and role at the last reading. */
   neighbours: string[];
+  role: HiveSnapshot['role'] | null;
 }
 
 interface Sample {
@@ -116,7 +117,7 @@ async function openTab(context: BrowserContext, url: string, kind: TabKind): Pro
   const openedAtMs = Date.now();
   await page.goto(url, { waitUntil: 'commit' });
   const life: TabLife = { id: '?', kind, openedAtMs, leftAtMs: null, how: null, createdAtMs: [], dialledAtMs: [], closed: [], appConnections: 0, countersAtStart: noCounters(), counters: noCounters() };
-  return { page, life, timeOriginMs: openedAtMs, neighbours: [] };
+  return { page, life, timeOriginMs: openedAtMs, neighbours: [], role: null };
 }
 
 async function ready(page: Page): Promise<void> {
@@ -135,6 +136,7 @@ async function sample(live: readonly Tab[], changes: LinkChange[]): Promise<Samp
     absorb(tab, reading);
     changes.push(...linkChanges(reading.snap.id, tab.neighbours, reading.snap.neighbours, atMs));
     tab.neighbours = reading.snap.neighbours;
+    tab.role = reading.snap.role;
     snaps.push(reading.snap);
   });
   return {
@@ -198,13 +200,15 @@ async function runChurn(browser: Browser, options: ChurnOptions, baseURL: string
   try {
     const consoleErrors = watchConsole(context);
     await context.addInitScript(peerCountScript());
-    const residents = Math.ceil(options.size / 2);
-    const live = await Promise.all(Array.from({ length: options.size }, (_, i) => openTab(context, url, i < residents ? 'resident' : 'early')));
+    const live = await Promise.all(Array.from({ length: options.size }, () => openTab(context, url, 'early')));
     await Promise.all(live.map((tab) => ready(tab.page)));
     const samples: Sample[] = [];
     const changes: LinkChange[] = [];
     const settleMs = await untilAttached(live, SETTLE_CAP_MS, samples, changes);
     if (settleMs === null) throw new Error(`the ${options.size} tabs were not all attached to queens within ${SETTLE_CAP_MS / 1000} s`);
+    // Residents are workers where possible, so the queens can be killed: elections are churn too.
+    const byRole = [...live].sort((x, y) => Number(x.role === 'queen') - Number(y.role === 'queen'));
+    for (const tab of byRole.slice(0, Math.ceil(options.size / 2))) tab.life.kind = 'resident';
     for (const tab of live) tab.life.countersAtStart = { ...tab.life.counters };
     const all = [...live];
     const window: BudgetWindow = { startMs: Date.now(), endMs: Date.now() + options.windowS * 1000 };
@@ -276,7 +280,7 @@ function details(run: ChurnRun, options: ChurnOptions): string[] {
   const dialled = run.tabs.reduce((sum, tab) => sum + tab.dialledAtMs.length, 0);
   const app = run.tabs.reduce((sum, tab) => sum + tab.appConnections, 0);
   return [
-    `${options.size} tabs (${options.transport}, capacity ${options.capacity}), ${Math.ceil(options.size / 2)} of them residents never killed; for ${formatNumber((run.window.endMs - run.window.startMs) / 1000)} s, every ${options.minGapS}–${options.maxGapS} s (seed ${options.seed}) ` +
+    `${options.size} tabs (${options.transport}, capacity ${options.capacity}), ${Math.ceil(options.size / 2)} of them residents never killed (workers when the window opened); for ${formatNumber((run.window.endMs - run.window.startMs) / 1000)} s, every ${options.minGapS}–${options.maxGapS} s (seed ${options.seed}) ` +
       `another tab is closed (page.close: pagehide, goodbye) or crashed (CDP Page.crash: silence), half each, and a new tab opens. Settled before the window in ${formatNumber(run.settleMs)} ms; ` +
       `every survivor attached again ${run.resettleMs === null ? `NOT within ${RESETTLE_CAP_MS / 1000} s` : `${formatNumber(run.resettleMs)} ms`} after it. Load average (1 min) at the end: ${run.loadAverage1m}.`,
     '',
