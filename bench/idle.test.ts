@@ -21,6 +21,7 @@ describe('the idle benchmark', () => {
 
   it('tells a renderer from the browser’s other processes by its command line', () => {
     expect(isRenderer('/usr/lib/chromium/chromium\0--type=renderer\0--lang=en-US\0')).toBe(true);
+    expect(isRenderer('/usr/lib/chromium/chromium --type=renderer --lang=en-US\0\0\0')).toBe(true);
     expect(isRenderer('/usr/lib/chromium/chromium\0--type=gpu-process\0')).toBe(false);
     expect(isRenderer('/usr/lib/chromium/chromium\0--renderer-process-limit=--type=renderer\0')).toBe(false);
   });

@@ -78,9 +78,12 @@ export function treePssMiB(root = process.pid): number {
   return kb / 1024;
 }
 
-/** Whether a /proc/<pid>/cmdline (NUL-separated) is a Chromium renderer: one per tab, or per site in it. */
+/**
+ * Whether a /proc/<pid>/cmdline is a Chromium renderer (one per tab). Its arguments are NUL-separated,
+ * unless the process rewrote its title, as Chromium's children do: then they are one line, spaces between.
+ */
 export function isRenderer(cmdline: string): boolean {
-  return cmdline.split('\0').includes('--type=renderer');
+  return cmdline.split(/[\0 ]/).includes('--type=renderer');
 }
 
 /** PSS of each renderer below `root`, in MiB: what a tab costs, apart from the browser's shared processes. */
