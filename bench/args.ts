@@ -24,7 +24,7 @@ export interface SuiteOptions {
 export const USAGE = `usage: npm run bench -- [${BENCH_NAMES.join('|')} …] [options]
   (no names: all of them but ${OPT_IN_BENCHES.join(', ')}, in that order)
   --sizes 8,16        join: colony sizes            --runs 3         join: runs per size and transport
-  --transports simple-peer[,peerjs]                 transports for join; failover, relay and upgrade use the first
+  --transports simple-peer[,peerjs]                 transports for join; failover, relay, upgrade, idle, churn and classroom use the first
   --failover-size 8   --failover-runs 3             --relay-size 6   --relay-runs 2   --pings 50   --bulk 200
   --upgrade-sizes 8[,32]   --upgrade-runs 2
   --idle-size 16 (32: the issue's classroom)       --idle-window-s 20   --idle-settle-s 10
