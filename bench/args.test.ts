@@ -5,11 +5,13 @@ import { BENCH_NAMES } from './figures.ts';
 describe('npm run bench arguments', () => {
   it('runs every benchmark by default, with the documented defaults', () => {
     const options = parseSuiteArgs([]);
-    expect(options.benches).toEqual([...BENCH_NAMES]);
+    expect(options.benches).toEqual(BENCH_NAMES.filter((name) => name !== 'classroom'));
+    expect(parseSuiteArgs(['classroom']).classroom).toEqual({ size: 32, holdS: 30 });
     expect(options.join).toEqual({ sizes: [8, 16], runs: 3, transports: ['simple-peer'] });
     expect(options.scale).toMatchObject({ sizes: [100, 1_000, 3_000, 10_000], capS: null });
     expect(options.signaling.bees).toBe(1_000);
     expect(options.idle).toEqual({ size: 16, windowS: 20, settleS: 10 });
+    expect(options.churn).toEqual({ size: 12, capacity: 4, windowS: 150, minGapS: 3, maxGapS: 7, seed: 1 });
   });
 
   it('selects benchmarks by name, in the suite order', () => {
@@ -22,6 +24,7 @@ describe('npm run bench arguments', () => {
     expect(() => parseSuiteArgs(['--transports', 'carrier-pigeon'])).toThrow(/unknown carrier-pigeon/);
     expect(() => parseSuiteArgs(['--sizes', '8,x'])).toThrow(/--sizes wants integers/);
     expect(() => parseSuiteArgs(['--runs', '2,3'])).toThrow(/--runs wants one integer/);
+    expect(() => parseSuiteArgs(['--churn-gap-s', '7,3'])).toThrow(/--churn-gap-s wants the shortest and longest gap/);
     expect(() => parseSuiteArgs(['--nope'])).toThrow();
   });
 });

@@ -3,8 +3,10 @@
 
 import type { Goal } from './goals.ts';
 
-export const BENCH_NAMES = ['join', 'failover', 'relay', 'upgrade', 'idle', 'scale', 'signaling'] as const;
+export const BENCH_NAMES = ['join', 'failover', 'relay', 'upgrade', 'idle', 'churn', 'classroom', 'scale', 'signaling'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
+/** Run only when named: 32 tabs at once take minutes and both cores. */
+export const OPT_IN_BENCHES: readonly BenchName[] = ['classroom'];
 
 export interface Baseline {
   label: string;

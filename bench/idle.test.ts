@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idleGoals, type IdleSide } from './idle.ts';
 import { randomMesh } from './idle-mesh.ts';
-import { descendants, parsePssKb, parseStat, ticksBetween } from './proc-tree.ts';
+import { descendants, isRenderer, parsePssKb, parseStat, ticksBetween } from './proc-tree.ts';
 
 const side = (cpuPercent: number, busy: number): IdleSide => ({
   tabs: 16,
@@ -17,6 +17,13 @@ describe('the idle benchmark', () => {
     const line = '4242 (chromium (gpu) x) S 4200 4242 4242 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 12 0 99 0';
     expect(parseStat(line)).toEqual({ pid: 4242, ppid: 4200, ticks: 325 });
     expect(parseStat('garbage')).toBeNull();
+  });
+
+  it('tells a renderer from the browser’s other processes by its command line', () => {
+    expect(isRenderer('/usr/lib/chromium/chromium\0--type=renderer\0--lang=en-US\0')).toBe(true);
+    expect(isRenderer('/usr/lib/chromium/chromium --type=renderer --lang=en-US\0\0\0')).toBe(true);
+    expect(isRenderer('/usr/lib/chromium/chromium\0--type=gpu-process\0')).toBe(false);
+    expect(isRenderer('/usr/lib/chromium/chromium\0--renderer-process-limit=--type=renderer\0')).toBe(false);
   });
 
   it('reads PSS from smaps_rollup', () => {

@@ -4,7 +4,8 @@
 // scale.svg when the scale benchmark ran), and prints the summary. Run it through
 // scripts/in-netns.sh (npm run bench does) so nothing leaves the machine.
 //
-//   npm run bench                      # everything (~8 minutes on a quiet 2-core machine)
+//   npm run bench                      # everything but classroom (~12 minutes on a quiet 2-core machine)
+//   npm run bench -- classroom         # 32 tabs converge into hives: links per bee, memory per tab
 //   npm run bench -- relay failover    # some benchmarks, by name
 //   npm run bench -- --help
 
@@ -17,6 +18,8 @@ import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { buildApp, distIsStale } from '../signaling/build.ts';
 import { startServer, type HiveServer } from '../signaling/server.ts';
 import { parseSuiteArgs, USAGE, type SuiteOptions } from './args.ts';
+import { runChurnBench } from './churn.ts';
+import { runClassroomBench } from './classroom.ts';
 import { runFailoverBench } from './failover.ts';
 import { runIdleBench } from './idle.ts';
 import { ratio, type BenchName, type BenchResult } from './figures.ts';
@@ -30,7 +33,7 @@ import { runUpgradeBench } from './upgrade.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
-const BROWSER_BENCHES: readonly BenchName[] = ['join', 'failover', 'relay', 'upgrade', 'idle'];
+const BROWSER_BENCHES: readonly BenchName[] = ['join', 'failover', 'relay', 'upgrade', 'idle', 'churn', 'classroom'];
 /** Server log lines kept in the suite JSON: enough to see a pattern, not a flood. */
 const SERVER_LOG_LINES_KEPT = 1_000;
 
@@ -89,6 +92,10 @@ async function runBench(name: BenchName, options: SuiteOptions, tabs: Tabs | nul
       return runUpgradeBench(tabs!.browser, { ...options.upgrade, transport }, tabs!.baseURL, log);
     case 'idle':
       return runIdleBench(tabs!.browser, { ...options.idle, transport }, tabs!.baseURL, log);
+    case 'churn':
+      return runChurnBench(tabs!.browser, { ...options.churn, transport }, tabs!.baseURL, log);
+    case 'classroom':
+      return runClassroomBench(tabs!.browser, { ...options.classroom, transport }, tabs!.baseURL, log);
     case 'scale': {
       const { result, runs } = await runScaleBench(options.scale, log);
       scale.runs = runs;

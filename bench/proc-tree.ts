@@ -77,3 +77,18 @@ export function treePssMiB(root = process.pid): number {
   const kb = treeOf(root).reduce((sum, stat) => sum + (parsePssKb(readOrNull(`/proc/${stat.pid}/smaps_rollup`) ?? '') ?? 0), 0);
   return kb / 1024;
 }
+
+/**
+ * Whether a /proc/<pid>/cmdline is a Chromium renderer (one per tab). Its arguments are NUL-separated,
+ * unless the process rewrote its title, as Chromium's children do: then they are one line, spaces between.
+ */
+export function isRenderer(cmdline: string): boolean {
+  return cmdline.split(/[\0 ]/).includes('--type=renderer');
+}
+
+/** PSS of each renderer below `root`, in MiB: what a tab costs, apart from the browser's shared processes. */
+export function rendererPssMiB(root = process.pid): number[] {
+  return treeOf(root)
+    .filter((stat) => isRenderer(readOrNull(`/proc/${stat.pid}/cmdline`) ?? ''))
+    .map((stat) => (parsePssKb(readOrNull(`/proc/${stat.pid}/smaps_rollup`) ?? '') ?? 0) / 1024);
+}

@@ -230,7 +230,9 @@ export class Bee implements HiveApi {
     this.signaling = new SignalingClient(options.servers, colonyNameOnServer(options.colony, options.colonyKey), claimed.identity);
     this.signals = new MeshSignaler(this.signaling, (to, data) => this.step({ type: 'signal', to, data }));
     const ice = () => (options.iceServers ? { iceServers: options.iceServers } : (this.signaling.ice ?? { iceServers: [] }));
-    const raw = makeTransport({ self: this.id, ice, problem: (text) => this.problem(text) }, { signaler: this.signals, pass: this.signaling });
+    // A bee with all the links it takes declines an offer before a peer connection is built for it.
+    const accepts = (peer: string) => this.classroom.allows(peer) && this.driver.protocol.accepts(peer, Date.now());
+    const raw = makeTransport({ self: this.id, ice, problem: (text) => this.problem(text), accepts }, { signaler: this.signals, pass: this.signaling });
     this.links = new SecureLinks(raw, { identity: claimed.identity, colony: options.colony, colonyKey: options.colonyKey }, {
       onRefused: (peer, reason) => this.note('security', `refused a link with ${peer}: ${reason}`, { peer, reason }),
       admit: (peer) => this.classroom.allows(peer) && !this.driver.protocol.refuses(peer, Date.now()),

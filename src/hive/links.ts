@@ -62,6 +62,11 @@ export class Links {
     return this.open.get(peer);
   }
 
+  /** Whether this bee asked for a link to `peer` that has not opened yet. */
+  asked(peer: string): boolean {
+    return this.linking.has(peer);
+  }
+
   /** Whether a link to `peer` is open, being opened, or resting after a failure. */
   busy(peer: string): boolean {
     return this.open.has(peer) || this.linking.has(peer) || this.failedAt.has(peer);

@@ -57,10 +57,19 @@ export class Neighbours {
     }
   }
 
+  /**
+   * Whether a link with `peer` is kept (`asked`: this bee asked for it too). Others' links are
+   * accepted while there is room; a queen takes every worker that comes. The transport asks it of
+   * an offer before it builds a peer connection (Chrome allows ~500 per page), the link once open.
+   */
+  welcomes(peer: string, asked: boolean, now: number): boolean {
+    const { links, warden } = this.host;
+    return warden.admitsLink(peer, now) && (asked || this.host.reign() !== null || !links.full());
+  }
+
   onLinkOpen(peer: string, now: number): void {
-    const { links, warden, counters, router, gossip, postbox } = this.host;
-    // Others' links are accepted while there is room; a queen takes every worker that comes.
-    const kept = links.opened(peer, now, (asked) => warden.admitsLink(peer, now) && (asked || this.host.reign() !== null || !links.full()));
+    const { links, counters, router, gossip, postbox } = this.host;
+    const kept = links.opened(peer, now, (asked) => this.welcomes(peer, asked, now));
     if (!kept) return;
     counters.linksOpened++;
     // Introduce ourselves at once so rosters and hive membership fill without waiting a beat.

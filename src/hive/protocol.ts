@@ -170,6 +170,15 @@ export class Protocol {
     return s.duty === 'worker' && s.queen === via && s.hive !== null && s.membership?.hive === s.hive && s.membership.members.includes(to);
   }
 
+  /**
+   * Whether this bee would keep a link `peer` offers, asked before the transport builds a peer
+   * connection for it: a bee with all the links it takes declines at once rather than open a
+   * connection only to close it (Chrome allows ~500 per page lifetime; DESIGN.md).
+   */
+  accepts(peer: string, now: number): boolean {
+    return !this.left && this.neighbours.welcomes(peer, this.links.asked(peer), now);
+  }
+
   /** Whether this bee keeps `peer` out (evicted, or shut out for misconduct): links to it are refused before they open. */
   refuses(peer: string, now: number): boolean {
     return this.warden.refuses(peer, now);

@@ -159,11 +159,11 @@ afterEach(() => {
   for (const transport of transports.splice(0)) transport.destroy();
 });
 
-/** Bees 'a' and 'b' with transports on one signal board, and the first event of a kind on each. */
-function pair() {
+/** Bees 'a' and 'b' with transports on one signal board, and the first event of a kind on each; `bAccepts` is b's answer to offers. */
+function pair(bAccepts?: () => boolean) {
   const board = signalBoard();
   const [a, b] = (['a', 'b'] as const).map((self) => {
-    const transport = new SimplePeerTransport({ self }, board(self));
+    const transport = new SimplePeerTransport(self === 'b' && bAccepts ? { self, accepts: bAccepts } : { self }, board(self));
     transports.push(transport);
     return transport;
   }) as [Transport, Transport];
@@ -204,5 +204,41 @@ describe('the simple-peer transport', () => {
     a.unlink('b');
     expect(await closedAtB).toMatchObject({ type: 'closed', peer: 'a' });
     expect(b.send('a', 'anyone there?')).toBe(false);
+  });
+
+  it('declines an offer it would not keep before building a peer connection, and the dialler hears so at once', async () => {
+    let room = false;
+    const { a, b, next } = pair(() => room);
+    const refused = next(a, 'closed');
+    a.link('b');
+    expect(await refused).toEqual({ type: 'closed', peer: 'b', reason: 'refused' });
+    expect(b.connectionsCreated).toBe(0);
+    expect(a.connectionsCreated).toBe(1);
+
+    // Once it has room, the next offer (a new link) is answered.
+    room = true;
+    const opened = Promise.all([next(a, 'open'), next(b, 'open')]);
+    a.link('b');
+    await opened;
+    expect(b.connectionsCreated).toBe(1);
+  });
+
+  it('answers no late signal of an offer it declined, even once it has room', async () => {
+    let room = false;
+    const fromA: unknown[] = [];
+    const toB: Array<(from: string, data: unknown) => void> = [];
+    const refusals: unknown[] = [];
+    const a = new SimplePeerTransport({ self: 'a' }, { sendSignal: (_to, data) => fromA.push(data), onSignal: () => () => {} });
+    const b = new SimplePeerTransport({ self: 'b', accepts: () => room }, { sendSignal: (_to, data) => refusals.push(data), onSignal: (listener) => (toB.push(listener), () => {}) });
+    transports.push(a, b);
+    a.link('b');
+    await vi.waitFor(() => expect(fromA).toHaveLength(1));
+    toB[0]!('a', fromA[0]);
+    expect(refusals).toEqual([{ link: (fromA[0] as { link: string }).link, refused: true }]);
+    // The same offer again (a late or repeated signal of the declined link): dropped, not answered.
+    room = true;
+    toB[0]!('a', fromA[0]);
+    expect(b.connectionsCreated).toBe(0);
+    expect(refusals).toHaveLength(1);
   });
 });

@@ -17,6 +17,15 @@ interface LinkSignal {
   sp: SignalData;
 }
 
+/** The responder's answer to an offer it declines (TransportOptions.accepts): no connection was built. */
+interface LinkRefusal {
+  link: string;
+  refused: true;
+}
+
+/** Offers declined lately, by link nonce: their trickled candidates are dropped rather than answered. */
+const DECLINED_KEPT = 64;
+
 interface PeerLink {
   peer: SimplePeer;
   nonce: string;
@@ -26,12 +35,12 @@ interface PeerLink {
 
 const randomNonce = (): string => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-function parseLinkSignal(data: unknown): LinkSignal | null {
+function parseLinkSignal(data: unknown): LinkSignal | LinkRefusal | null {
   if (typeof data !== 'object' || data === null) return null;
   const s = data as Record<string, unknown>;
-  return typeof s.link === 'string' && typeof s.init === 'boolean' && typeof s.sp === 'object' && s.sp !== null
-    ? { link: s.link, init: s.init, sp: s.sp as SignalData }
-    : null;
+  if (typeof s.link !== 'string') return null;
+  if (s.refused === true) return { link: s.link, refused: true };
+  return typeof s.init === 'boolean' && typeof s.sp === 'object' && s.sp !== null ? { link: s.link, init: s.init, sp: s.sp as SignalData } : null;
 }
 
 export class SimplePeerTransport implements Transport {
@@ -41,6 +50,7 @@ export class SimplePeerTransport implements Transport {
   /** Links offered anew by a bee whose link is open, until they prove themselves or fail. */
   private readonly rivals = new Map<string, PeerLink>();
   private readonly listeners = new Listeners<LinkEvent>();
+  private readonly declined = new Set<string>();
   private readonly stopSignals: () => void;
   private destroyed = false;
   private readonly ice: IceWatch;
@@ -106,8 +116,14 @@ export class SimplePeerTransport implements Transport {
     const signal = parseLinkSignal(data);
     if (!signal || this.destroyed) return;
     let link = this.links.get(from);
+    if ('refused' in signal) {
+      // Only the link we are dialling can be refused; an open one is not the offer's business.
+      if (link?.nonce === signal.link && link.initiator && !link.queue) this.drop(from, link, 'refused');
+      return;
+    }
     const rival = this.rivals.get(from);
     if (rival?.nonce === signal.link) return rival.peer.signal(signal.sp);
+    if (signal.init && !link && (this.declined.has(signal.link) || !(this.options.accepts?.(from) ?? true))) return this.decline(from, signal);
     if (signal.init && link?.nonce !== signal.link) {
       // An offer for a link we do not have. If we are offering too (glare), the smaller id's
       // offer wins. If our link is open, the bee may have reloaded, or someone else may claim its
@@ -123,6 +139,14 @@ export class SimplePeerTransport implements Transport {
     }
     if (!link || link.nonce !== signal.link) return; // stale signal of a link that is gone
     link.peer.signal(signal.sp);
+  }
+
+  /** Declines an offer without building a connection; its trickled candidates are dropped quietly. */
+  private decline(from: string, signal: LinkSignal): void {
+    if (this.declined.has(signal.link)) return;
+    this.declined.add(signal.link);
+    if (this.declined.size > DECLINED_KEPT) this.declined.delete(this.declined.values().next().value!);
+    this.signaler.sendSignal(from, { link: signal.link, refused: true } satisfies LinkRefusal);
   }
 
   private create(peer: string, nonce: string, initiator: boolean, rival = false): PeerLink {

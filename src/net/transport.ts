@@ -75,6 +75,13 @@ export interface TransportOptions {
   ice?: IceSource;
   /** Why a link could not be built or never connected, in words for the page (ice-watch.ts). */
   problem?: (text: string) => void;
+  /**
+   * Whether to answer a link `peer` offers while no link with it exists; false declines the offer
+   * before a peer connection is built, and the dialler hears `closed` (reason 'refused') at once.
+   * Absent: every offer is answered. PeerJS builds its connection before it tells us of an offer,
+   * so only simple-peer asks.
+   */
+  accepts?: (peer: string) => boolean;
 }
 
 /** A tiny listener set shared by the adapters. */
