@@ -43,3 +43,13 @@ export function unlinkedPair(snaps: readonly Snapshot[]): [Snapshot, Snapshot] |
   }
   return undefined;
 }
+
+/** Two workers that follow the same queen, if there are two. */
+export function workersOfOneQueen(snaps: readonly Snapshot[]): [Snapshot, Snapshot] | undefined {
+  const workers = snaps.filter((snap) => snap.role === 'worker' && snap.queen !== null);
+  for (const a of workers) {
+    const b = workers.find((other) => other !== a && other.queen === a.queen);
+    if (b) return [a, b];
+  }
+  return undefined;
+}
