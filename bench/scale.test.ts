@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScaleBench, scalePlot } from './scale.ts';
+import { runScaleBench, scaleGoals, scalePlot } from './scale.ts';
 import { runScale } from './scale-sim.ts';
 
 describe('the scale benchmark', () => {
@@ -20,6 +20,15 @@ describe('the scale benchmark', () => {
     expect(outcome.convergeVirtualMs).toBeGreaterThanOrEqual(outcome.convergedMs!);
     expect(outcome.convergeWallMs).toBeGreaterThan(0);
     expect(outcome.heapPerBeeBytes).toBeGreaterThan(0);
+    // Issue 16's goals, judged on the outcome: met here, not met by a flood or a capped 10,000.
+    const run = { bees: 40, capS: 60, status: 'measured' as const, outcome, last: null, wallS: 1, error: null };
+    expect(scaleGoals([run]).map((goal) => [goal.goal, goal.met])).toEqual([
+      ['40 bees: frames per cross-hive unicast (data + ack)', true],
+      ['40 bees: frames per broadcast, per bee', true],
+    ]);
+    const flooded = { ...outcome, broadcast: { ...outcome.broadcast, framesPerMessage: 4 * 39 } };
+    expect(scaleGoals([{ ...run, outcome: flooded }])[1]?.met).toBe(false);
+    expect(scaleGoals([{ ...run, bees: 10_000, status: 'wall cap', outcome: null, wallS: 60 }])).toMatchObject([{ met: false, measured: 'wall cap after 60 s wall' }]);
   });
 
   it('crosses hives over the court: a broadcast costs about a frame per bee, a unicast a logarithm of the hives', () => {

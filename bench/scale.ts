@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult, Figure } from './figures.ts';
+import type { Goal } from './goals.ts';
 import { formatNumber } from './figures.ts';
 import { lineCharts } from './plot.ts';
 import type { ScaleLine } from './scale-child.ts';
@@ -177,6 +178,37 @@ function sizeFigures(run: SizeRun): Figure[] {
 
 const seconds = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixed(1));
 
+/** The colony size issue 16 wants converging at real time or faster, in under 2 GiB. */
+const REAL_TIME_BEES = 10_000;
+const REAL_TIME_RSS_BYTES = 2 * 2 ** 30;
+
+/**
+ * Issue 16's goals: a cross-hive unicast in a small constant plus a logarithm of the hives, a
+ * broadcast in about one frame per bee; 10,000 bees at real time in 2 GiB.
+ */
+export function scaleGoals(runs: readonly SizeRun[]): Goal[] {
+  return runs.flatMap((run): Goal[] => {
+    const o = run.outcome;
+    const speed: Goal[] = run.bees !== REAL_TIME_BEES ? [] : [
+      o === null
+        ? { goal: `${run.bees} bees converge at real time or faster, in under 2 GiB`, target: '≥ 1 virtual s per wall s, peak RSS < 2 GiB', measured: `${run.status} after ${run.wallS.toFixed(0)} s wall`, met: false }
+        : {
+            goal: `${run.bees} bees converge at real time or faster, in under 2 GiB`,
+            target: '≥ 1 virtual s per wall s, peak RSS < 2 GiB',
+            measured: `${per(o.convergeVirtualMs / o.convergeWallMs)} virtual s per wall s, ${Math.round(o.peakRssBytes / BYTES_PER_MIB)} MiB`,
+            met: o.convergedMs !== null && o.convergeVirtualMs >= o.convergeWallMs && o.peakRssBytes < REAL_TIME_RSS_BYTES,
+          },
+    ];
+    if (o === null || o.convergedMs === null) return speed;
+    const hops = 2 * (3 + Math.log2(Math.max(1, o.queens)));
+    return [
+      { goal: `${run.bees} bees: frames per cross-hive unicast (data + ack)`, target: `≤ 2 × (3 + log₂ ${o.queens} hives) = ${per(hops)}`, measured: per(o.unicast.framesPerMessage), met: o.unicast.framesPerMessage <= hops },
+      { goal: `${run.bees} bees: frames per broadcast, per bee`, target: '≤ 1.2', measured: per(o.broadcast.framesPerMessage / (run.bees - 1)), met: o.broadcast.framesPerMessage <= 1.2 * (run.bees - 1) },
+      ...speed,
+    ];
+  });
+}
+
 function detailTable(runs: readonly SizeRun[]): string[] {
   return [
     '| bees | status | converged (virtual s) | queens | links/bee mean | max | full mesh | idle frames out/bee/s mean | max | full mesh | frames/unicast | frames/broadcast | virtual s/wall s (converging) | heap KiB/bee | wall s | peak RSS MiB |',
@@ -216,6 +248,7 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
       status: short.length === 0 ? 'measured' : runs.some((run) => run.outcome !== null) ? 'partial' : 'failed',
       notes,
       figures: runs.flatMap(sizeFigures),
+      goals: scaleGoals(runs),
       details: [
         `Simulator, seed ${SEED}, joins spread 10 ms apart (at most 30 s); measured after convergence: ${IDLE_WINDOW_MS / 1000} s idle, ${UNICASTS} unicasts and ${BROADCASTS} broadcasts between random workers.`,
         '',
