@@ -1,5 +1,5 @@
-// The goals of issues 15 (the fast path) and 16 (scale), judged against what the benchmarks measured: each goal
-// names its figure, its limit and whether it was met. Pure; report.ts renders them.
+// The goals of issues 15 (the fast path) and 16 (scale), judged against what the benchmarks
+// measured: each goal names its figure, its limit and whether it was met. Pure; report.ts renders them.
 
 import { formatNumber, formatRatio, ratio, type Figure, type Spread } from './figures.ts';
 
