@@ -255,22 +255,21 @@ export class Reign {
   }
 
   /**
-   * A queen's care for her hive: keep the court linked, breed a new queen when over capacity,
-   * and move a small hive into another one where both fit with room to spare.
+   * Her court links: one queen in every bucket of the court table, then a few more, chosen at
+   * random so that no queen (the oldest, say) is everyone's, for when some fall silent. Past that
+   * she closes the court links she asked for and no longer needs (those others asked for are
+   * theirs to close: were she to close them, they would ask again).
    */
-  private tendHive(now: number, workers: string[], relayRates: readonly number[]): void {
-    const { links, hives, config, rng, notary, router, counters, self } = this.court;
-    // One queen in every bucket of the court table, then a few more, chosen at random so that no
-    // queen (the oldest, say) is everyone's, for when some fall silent.
+  private keepCourt(now: number): void {
+    const { links, hives, config, rng, self } = this.court;
     const court = links.queens();
-    const missing = missingContacts(self, queensOf(hives.values()), court, (queen) => links.busy(queen));
+    const known = hives.queens();
+    const missing = missingContacts(self, known, court, (queen) => links.busy(queen));
     for (const queen of missing) links.request(queen, now);
     if (missing.length === 0 && court.length < config.courtLinks) {
-      const spare = rng.pick([...queensOf(hives.values())].filter((queen) => !links.busy(queen)));
+      const spare = rng.pick(known.filter((queen) => !links.busy(queen)));
       if (spare !== undefined) links.request(spare, now);
     }
-    // Past that, she closes the court links she asked for and no longer needs (those others asked
-    // for are theirs to close: were she to close them, they would ask again).
     const needed = new Set(contacts(self, court).values());
     let excess = court.length - config.courtLinks;
     for (const queen of court) {
@@ -279,6 +278,15 @@ export class Reign {
       links.drop(queen);
       excess--;
     }
+  }
+
+  /**
+   * A queen's care for her hive: keep the court linked, breed a new queen when over capacity,
+   * and move a small hive into another one where both fit with room to spare.
+   */
+  private tendHive(now: number, workers: string[], relayRates: readonly number[]): void {
+    const { links, hives, config, rng, notary, router, counters, self } = this.court;
+    this.keepCourt(now);
     if (now < this.settledAt) return;
     const relayRate = relayRates.length < RELAY_LOAD_BEATS ? 0 : Math.min(...relayRates);
     if (overloaded({ workers: workers.length, capacity: config.capacity, relayRate, relayLimit: config.relayLimit })) {
@@ -300,8 +308,4 @@ export class Reign {
     counters.merges++;
     this.court.joinHive(target, now);
   }
-}
-
-function* queensOf(hives: Iterable<HiveEntry>): Iterable<string> {
-  for (const { queen } of hives) yield queen;
 }

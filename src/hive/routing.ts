@@ -1,6 +1,7 @@
 // How envelopes travel. With a queen, data goes through her ("communicate solely through her"),
-// queens hand another hive's traffic to its queen (the court), and everything else floods the
-// mesh with a TTL, each transmission relayed once. Replies follow breadcrumbs back.
+// queens hand another hive's traffic to its queen, across the court a hop nearer each time
+// (court-table.ts), broadcasts go down the court table's spanning tree, and everything else
+// floods the mesh with a TTL, each transmission relayed once. Replies follow breadcrumbs back.
 //
 // Nothing here trusts `route` to leave a bee out: relays write it, unsigned, and one that listed
 // bees it never met would steer later hops around them. Whom to skip comes from what this bee
