@@ -9,10 +9,10 @@
 // Keys are hashes, not the ids themselves, so the table works for any id. An outsider who grinds
 // ids can pick its place in the key space; it can do no more than a queen that drops traffic.
 
-/** Bits of a key: buckets run 0 (first bit differs) to KEY_BITS (the same key: a collision). */
-export const KEY_BITS = 32;
-
-/** A bee's place in the court's key space: FNV-1a over its id. */
+/**
+ * A bee's place in the court's key space: FNV-1a over its id, 32 bits. Buckets run from 0 (the
+ * first bit differs) to 32 (the same key: a collision).
+ */
 export function courtKey(id: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
@@ -60,8 +60,7 @@ export function contacts(self: string, queens: Iterable<string>): Map<number, st
  */
 export function nextHop(self: string, target: string, queens: readonly string[]): string | undefined {
   if (queens.includes(target)) return target;
-  let best = self;
-  for (const queen of queens) if (closer(queen, best, target)) best = queen;
+  const best = homeOf(target, [self, ...queens]);
   return best === self ? undefined : best;
 }
 
@@ -80,16 +79,9 @@ export function broadcastTargets(self: string, from: string | null, queens: Iter
  * nearest known queen. `busy` says which are linked, being linked, or resting after a failure.
  */
 export function missingContacts(self: string, known: Iterable<string>, linked: Iterable<string>, busy: (queen: string) => boolean): string[] {
-  const held = new Set([...linked].filter((queen) => queen !== self).map((queen) => bucketOf(self, queen)));
-  const wanted = new Map<number, string>();
-  for (const queen of known) {
-    if (queen === self || busy(queen)) continue;
-    const bucket = bucketOf(self, queen);
-    if (held.has(bucket)) continue;
-    const best = wanted.get(bucket);
-    if (best === undefined || closer(queen, best, self)) wanted.set(bucket, queen);
-  }
-  return [...wanted.values()];
+  const held = new Set(contacts(self, linked).keys());
+  const free = [...known].filter((queen) => queen !== self && !busy(queen) && !held.has(bucketOf(self, queen)));
+  return [...contacts(self, free).values()];
 }
 
 /** Whether `a` is nearer than `b` to `target`; a tie (a hash collision) goes to the smaller id. */

@@ -85,9 +85,9 @@ export class Router {
   }
 
   /**
-   * Where an envelope goes next. With a queen, data goes through her and she fans broadcasts out
-   * to her links; elections and claims always flood the mesh, which is also the fallback while
-   * there is no queen link.
+   * Where an envelope goes next. With a queen, data goes through her; queens pass it across the
+   * court and fan broadcasts out to their workers and down the court table; elections and claims
+   * always flood the mesh, which is also the fallback while there is no queen link.
    */
   private relay(env: Envelope, from: string | null, now: number): void {
     // Messages, and the addresses queens tell each other, go through queens and across the court.
@@ -115,8 +115,8 @@ export class Router {
       return;
     }
     // A queen she does not link is reached across the court, a hop nearer each time.
-    const hop = hiveQueen === undefined || hiveQueen === from || env.route.includes(hiveQueen) ? undefined : nextHop(this.self, hiveQueen, this.courtExcept(from, env.route));
-    if (isData && hop !== undefined) {
+    const hop = !isData || hiveQueen === undefined || hiveQueen === from || env.route.includes(hiveQueen) ? undefined : nextHop(this.self, hiveQueen, this.courtExcept(from, env.route));
+    if (hop !== undefined) {
       this.forward(hop, { ...env, via: hiveQueen });
       return;
     }
