@@ -8,6 +8,7 @@ import { Verdicts, type Claim, type Notary } from './certificate';
 import { chooseSuccessor, type ElectionRules } from './election';
 import type { Counters, Effects, HiveConfig } from './events';
 import type { HiveEntry, Payload } from './frames';
+import { heirOf } from './hive-ring';
 import type { HiveMap } from './hives';
 import type { LinkState, Links } from './links';
 import { compareVersions, isMember, sameMembership } from './membership';
@@ -265,7 +266,11 @@ export class Allegiance {
     const candidates = this.host.workers().filter((bee) => members.has(bee));
     const current = candidates.filter((bee) => reign.current(bee, links.get(bee) as LinkState));
     const workers = current.length > 0 ? current : candidates;
-    const successor = chooseSuccessor(new Map(workers.map((bee) => [bee, links.get(bee) as LinkState])));
+    // The heir when she can serve: every worker holds a link to her already (hive-ring.ts).
+    const heir = heirOf(members, this.host.self);
+    const successor = heir !== undefined && workers.includes(heir) && (links.get(heir) as LinkState).visible
+      ? heir
+      : chooseSuccessor(new Map(workers.map((bee) => [bee, links.get(bee) as LinkState])));
     if (successor === undefined) return false;
     const seal = notary.seal({ k: 'crown', hive: reign.hive, term: s.reign, successor });
     // Workers that joined after her election, or voted in a failed one, may be on later terms than hers.

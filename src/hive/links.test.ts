@@ -32,3 +32,25 @@ describe('Links.shed', () => {
     expect([...links.open.keys()]).toEqual([otherQueen]);
   });
 });
+
+describe('Links.keepHive', () => {
+  it("asks for the worker's queen and her heir, and closes what it asked for beyond them and links to other hives' bees", () => {
+    const { links, fx } = linksTo([[worker, mate], [egg, null], [strangers[0]!, otherQueen], [strangers[1]!, mate]]);
+    links.get(worker)!.asked = true;
+    links.keepHive(mate, strangers[2], [self, mate, worker, strangers[1]!, strangers[2]!], 0);
+    expect(fx.list).toEqual([
+      { type: 'link', peer: mate },
+      { type: 'link', peer: strangers[2] },
+      { type: 'unlink', peer: worker },
+      { type: 'unlink', peer: strangers[0] },
+    ]);
+    expect([...links.open.keys()]).toEqual([egg, strangers[1]]);
+  });
+
+  it('keeps the links to its queen and her heir open, whoever asked for them', () => {
+    const { links, fx } = linksTo([[mate, mate], [worker, mate]]);
+    for (const peer of [mate, worker]) links.get(peer)!.asked = true;
+    links.keepHive(mate, worker, [self, mate, worker], 0);
+    expect(fx.list).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 // A bee's links: the ones open and what the bee at each far end last said of itself, the ones
 // being opened, the bees the signaling server introduced, and the bees that recently failed to
-// link (they rest before another try). Keeps about `targetNeighbours` links in discovery mode.
+// link (they rest before another try). Keeps about `targetNeighbours` links in discovery mode, a
+// worker its queen and her heir (hive-ring.ts).
 
 import type { WorkerFitness } from './election';
 import type { Effects, HiveConfig } from './events';
@@ -151,6 +152,21 @@ export class Links {
     for (const [peer, link] of this.open) {
       const elsewhere = typeof link.follows === 'string' && link.follows !== this.self && link.follows !== peer && !link.observer && !members.includes(peer);
       if (elsewhere && kept++ >= spare) this.drop(peer);
+    }
+  }
+
+  /**
+   * A worker's links: asks for its queen and her heir (hive-ring.ts), and closes the links it
+   * asked for that it no longer needs and links to bees settled in other hives. Links its hive's
+   * members asked for stay theirs to close (the heir holds every worker's); bees in no hive (eggs
+   * looking for a hive) and observers keep theirs.
+   */
+  keepHive(queen: string, heir: string | undefined, members: readonly string[], now: number): void {
+    for (const peer of [queen, heir]) if (peer !== undefined && peer !== this.self && !this.busy(peer)) this.request(peer, now);
+    for (const [peer, link] of this.open) {
+      if (peer === queen || peer === heir) continue;
+      const elsewhere = typeof link.follows === 'string' && link.follows !== queen && !link.observer && !members.includes(peer);
+      if (link.asked || elsewhere) this.drop(peer);
     }
   }
 

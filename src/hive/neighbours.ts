@@ -59,12 +59,14 @@ export class Neighbours {
 
   /**
    * Whether a link with `peer` is kept (`asked`: this bee asked for it too). Others' links are
-   * accepted while there is room; a queen takes every worker that comes. The transport asks it of
-   * an offer before it builds a peer connection (Chrome allows ~500 per page), the link once open.
+   * accepted while there is room; a queen takes every worker that comes, and a bee of a hive its
+   * hive's members (their ring). The transport asks it of an offer before it builds a peer
+   * connection (Chrome allows ~500 per page), the link once open.
    */
   welcomes(peer: string, asked: boolean, now: number): boolean {
-    const { links, warden } = this.host;
-    return warden.admitsLink(peer, now) && (asked || this.host.reign() !== null || !links.full());
+    const { links, warden, standing } = this.host;
+    const mate = standing.membership?.members.includes(peer) ?? false;
+    return warden.admitsLink(peer, now) && (asked || mate || this.host.reign() !== null || !links.full());
   }
 
   onLinkOpen(peer: string, now: number): void {

@@ -17,6 +17,7 @@ import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from 
 import type { ConductSnapshot, Warden } from './eviction';
 import type { Envelope, Frame, Payload } from './frames';
 import type { Gossip } from './gossip';
+import { heirOf } from './hive-ring';
 import type { Links } from './links';
 import type { Neighbours } from './neighbours';
 import { assemble, type ProtocolOptions } from './parts';
@@ -299,14 +300,27 @@ export class Protocol {
     }
     this.gossip.expire(now);
     this.links.expire(now);
-    this.links.keepNeighbours(() => this.roster.others(), now);
-    if (this.reign) this.links.shed(this.standing.membership?.members ?? [], this.config.targetNeighbours);
+    this.keepLinks(now);
     if (governs && !this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
     this.postbox.onTick(now);
     this.allegiance.onTick(now);
     this.warden.onTick(now);
     this.router.prune(now);
     this.directory.expire(now);
+  }
+
+  /** A worker holds its queen and her heir; a queen sheds other hives' bees; others keep neighbours. */
+  private keepLinks(now: number): void {
+    const { queen, membership } = this.standing;
+    const members = membership?.members ?? [];
+    if (this.reign) {
+      this.links.keepNeighbours(() => this.roster.others(), now);
+      this.links.shed(members, this.config.targetNeighbours);
+    } else if (queen !== null && members.includes(queen) && members.includes(this.id)) {
+      this.links.keepHive(queen, heirOf(members, queen), members, now);
+    } else {
+      this.links.keepNeighbours(() => this.roster.others(), now);
+    }
   }
 
   /**
