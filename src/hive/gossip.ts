@@ -82,6 +82,9 @@ export class Gossip {
     if (reign && frame.queen === self && link.follows !== self) this.host.newWorker(peer, now);
     // Fresh news of our queen's hive: she is alive.
     for (const hive of frame.hives) if (hives.merge(hive, now) && hive.queen === s.queen) s.heardAt = now;
+    // A bee that follows another reigns no more: gossip may still carry its hive for seconds, and
+    // a queen would keep linking it as a court contact and shedding it as another hive's worker.
+    if (frame.queen !== null && frame.queen !== peer) hives.remove(peer);
     link.follows = frame.queen;
     link.hive = frame.hive;
     link.hiveVersion = frame.hiveVersion;

@@ -21,14 +21,22 @@ function linksTo(follows: ReadonlyArray<[string, string | null]>): { links: Link
 describe('Links.shed', () => {
   it("closes a queen's links to bees settled in other hives past the oldest few, and keeps her workers, her members and bees in no hive", () => {
     const { links, fx } = linksTo([[worker, self], [mate, otherQueen], [egg, null], ...strangers.map((s): [string, string] => [s, otherQueen])]);
-    links.shed([self, mate], 2);
+    links.shed([self, mate], 2, 0);
     expect([...links.open.keys()]).toEqual([worker, mate, egg, strangers[0], strangers[1]]);
     expect(fx.list).toEqual([strangers[2], strangers[3]].map((peer) => ({ type: 'unlink', peer })));
   });
 
+  it('rests the bees it sheds, so that no rule asks for their links again at once', () => {
+    const { links, fx } = linksTo([[strangers[0]!, otherQueen]]);
+    links.shed([self], 0, 0);
+    links.keepNeighbours(() => [strangers[0]!], 1);
+    expect(links.busy(strangers[0]!)).toBe(true);
+    expect(fx.list).toEqual([{ type: 'unlink', peer: strangers[0] }]);
+  });
+
   it('leaves a queen her court: other queens are shed by the court table, not here', () => {
     const { links } = linksTo([[otherQueen, otherQueen], [strangers[0]!, otherQueen]]);
-    links.shed([self], 0);
+    links.shed([self], 0, 0);
     expect([...links.open.keys()]).toEqual([otherQueen]);
   });
 });
@@ -52,5 +60,16 @@ describe('Links.keepHive', () => {
     for (const peer of [mate, worker]) links.get(peer)!.asked = true;
     links.keepHive(mate, worker, [self, mate, worker], 0);
     expect(fx.list).toEqual([]);
+  });
+});
+
+describe('Links.closed', () => {
+  it('rests a bee of another hive that closed a link we asked for, and not a bee of our own hive', () => {
+    const { links } = linksTo([[strangers[0]!, otherQueen], [worker, mate]]);
+    for (const peer of [strangers[0]!, worker]) links.get(peer)!.asked = true;
+    links.closed(strangers[0]!, 1, mate);
+    links.closed(worker, 1, mate);
+    expect(links.busy(strangers[0]!)).toBe(true);
+    expect(links.busy(worker)).toBe(false);
   });
 });

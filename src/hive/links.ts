@@ -103,17 +103,28 @@ export class Links {
     return this.open.size >= this.config.maxNeighbours;
   }
 
-  closed(peer: string, now: number): void {
+  /** A link closed or failed to open; `queen`: whom this bee follows. */
+  closed(peer: string, now: number, queen: string | null): void {
     if (this.linking.delete(peer)) {
       this.failedAt.set(peer, now);
       this.introduced.delete(peer);
     }
+    // A worker of another hive closed a link we asked for: it shed us, and would again. The rules
+    // that keep links ask again after a rest (a stale membership can name it as a hive's heir).
+    const link = this.open.get(peer);
+    if (link?.asked && typeof link.follows === 'string' && link.follows !== peer && link.follows !== queen) this.failedAt.set(peer, now);
     this.open.delete(peer);
   }
 
   drop(peer: string): void {
     this.open.delete(peer);
     this.fx.push({ type: 'unlink', peer });
+  }
+
+  /** Drops a link this bee does not need, and rests the bee: no rule of ours asks for it again at once. */
+  private shedOne(peer: string, now: number): void {
+    this.drop(peer);
+    this.failedAt.set(peer, now);
   }
 
   /** Drops links silent for the link timeout, gives up on attempts that never opened, rests failures. */
@@ -147,11 +158,11 @@ export class Links {
    * her own hive and bees in no hive keep their links; so do other queens (the court is shed by
    * its own rule, in queen.ts).
    */
-  shed(members: readonly string[], spare: number): void {
+  shed(members: readonly string[], spare: number, now: number): void {
     let kept = 0;
     for (const [peer, link] of this.open) {
       const elsewhere = typeof link.follows === 'string' && link.follows !== this.self && link.follows !== peer && !link.observer && !members.includes(peer);
-      if (elsewhere && kept++ >= spare) this.drop(peer);
+      if (elsewhere && kept++ >= spare) this.shedOne(peer, now);
     }
   }
 
@@ -166,7 +177,8 @@ export class Links {
     for (const [peer, link] of this.open) {
       if (peer === queen || peer === heir) continue;
       const elsewhere = typeof link.follows === 'string' && link.follows !== queen && !link.observer && !members.includes(peer);
-      if (link.asked || elsewhere) this.drop(peer);
+      if (elsewhere) this.shedOne(peer, now);
+      else if (link.asked) this.drop(peer);
     }
   }
 

@@ -109,7 +109,7 @@ export class Protocol {
       case 'welcome': this.neighbours.onWelcome(event.peers, now); break;
       case 'beeLeft': this.neighbours.forget(event.bee, now); break;
       case 'linkOpen': this.neighbours.onLinkOpen(event.peer, now); break;
-      case 'linkClosed': this.links.closed(event.peer, now); break;
+      case 'linkClosed': this.links.closed(event.peer, now, this.standing.queen); break;
       case 'frame': this.onFrame(event.peer, event.frame, now); break;
       case 'malformed': this.counters.malformed++; this.warden.onLinkOffence(event.peer, 'malformed', now); break;
       case 'misconduct':
@@ -315,7 +315,7 @@ export class Protocol {
     const members = membership?.members ?? [];
     if (this.reign) {
       this.links.keepNeighbours(() => this.roster.others(), now);
-      this.links.shed(members, this.config.targetNeighbours);
+      this.links.shed(members, this.config.targetNeighbours, now);
     } else if (queen !== null && members.includes(queen) && members.includes(this.id)) {
       this.links.keepHive(queen, heirOf(members, queen), members, now);
     } else {
