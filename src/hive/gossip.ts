@@ -112,6 +112,7 @@ export class Gossip {
     }
     if (reign) {
       reign.heard(peer, now);
+      reign.worksIn(peer, frame.hive);
       if (frame.queen !== self) reign.offerClaim(peer, link, now);
       else reign.update(peer, link, now);
     }

@@ -49,6 +49,8 @@ export class Reign {
   private toldAt = -Infinity;
   /** When each member was last heard on a link: a member silent too long is removed. */
   private readonly heardAt = new Map<string, number>();
+  /** Members whose own heartbeats named another hive, even on a link since closed. */
+  private readonly gone = new Set<string>();
 
   constructor(
     private readonly court: Court,
@@ -104,6 +106,13 @@ export class Reign {
   /** A frame from `peer`: if it is a member, it is alive. */
   heard(peer: string, now: number): void {
     if (this.heardAt.has(peer)) this.heardAt.set(peer, now);
+  }
+
+  /** A member's heartbeat names the hive it works in: hers, or another (it left). */
+  worksIn(peer: string, hive: string | null): void {
+    if (!this.heardAt.has(peer)) return;
+    if (hive === this.hive) this.gone.delete(peer);
+    else if (hive !== null) this.gone.add(peer);
   }
 
   /** A bee on a link that does not follow her: an egg, or a member that has not heard of her reign. */
@@ -208,8 +217,13 @@ export class Reign {
       if (now - this.askedAt < config.heartbeatIntervalMs) return;
       this.askedAt = now;
       const p = { k: 'members' as const, membership: pending, seal: this.changes.pendingSeal! };
-      // A member that follows her links her: the others hear of it when they do (update()).
-      for (const bee of this.changes.waitingFor()) if (links.has(bee)) router.originate(bee, p, now);
+      // A member that follows her links her: the others hear of it when they do (update()). One
+      // she has no link to may have moved to a hive she bred: she links it, and its heartbeat
+      // says where it works now (without that, the change waited for good, hasLeft()).
+      for (const bee of this.changes.waitingFor()) {
+        if (links.has(bee)) router.originate(bee, p, now);
+        else if (!links.busy(bee)) links.request(bee, now);
+      }
       return;
     }
     const committed = this.changes.committed;
@@ -233,13 +247,12 @@ export class Reign {
   }
 
   /**
-   * Whether `bee` said on its own link that it belongs to another hive. A member that names no
-   * hive may not have heard of her yet (a founding member before her claim reaches it), and one
-   * that names this hive is hers: both stay until they fall silent.
+   * Whether `bee` said in its own heartbeats that it belongs to another hive. A member that names
+   * no hive may not have heard of her yet (a founding member before her claim reaches it), and
+   * one that names this hive is hers: both stay until they fall silent.
    */
   private hasLeft(bee: string): boolean {
-    const hive = this.court.links.get(bee)?.hive;
-    return hive !== undefined && hive !== null && hive !== this.hive;
+    return this.gone.has(bee);
   }
 
   private propose(membership: Membership, now: number): void {
