@@ -30,7 +30,7 @@ describe('Links.shed', () => {
     const { links, fx } = linksTo([[strangers[0]!, otherQueen]]);
     links.shed([self], 0, 0);
     links.keepNeighbours(() => [strangers[0]!], 1);
-    expect(links.busy(strangers[0]!)).toBe(true);
+    expect(links.resting(strangers[0]!)).toBe(true);
     expect(fx.list).toEqual([{ type: 'unlink', peer: strangers[0] }]);
   });
 
@@ -45,7 +45,7 @@ describe('Links.keepHive', () => {
   it("asks for the worker's queen and her heir, and closes what it asked for beyond them and links to other hives' bees", () => {
     const { links, fx } = linksTo([[worker, mate], [egg, null], [strangers[0]!, otherQueen], [strangers[1]!, mate]]);
     links.get(worker)!.asked = true;
-    links.keepHive(mate, strangers[2], [self, mate, worker, strangers[1]!, strangers[2]!], 0);
+    links.keepHive(mate, strangers[2], [self, mate, worker, strangers[1]!, strangers[2]!], true, 0);
     expect(fx.list).toEqual([
       { type: 'link', peer: mate },
       { type: 'link', peer: strangers[2] },
@@ -58,7 +58,7 @@ describe('Links.keepHive', () => {
   it('keeps the links to its queen and her heir open, whoever asked for them', () => {
     const { links, fx } = linksTo([[mate, mate], [worker, mate]]);
     for (const peer of [mate, worker]) links.get(peer)!.asked = true;
-    links.keepHive(mate, worker, [self, mate, worker], 0);
+    links.keepHive(mate, worker, [self, mate, worker], true, 0);
     expect(fx.list).toEqual([]);
   });
 });
@@ -69,7 +69,7 @@ describe('Links.closed', () => {
     for (const peer of [strangers[0]!, worker]) links.get(peer)!.asked = true;
     links.closed(strangers[0]!, 1, mate);
     links.closed(worker, 1, mate);
-    expect(links.busy(strangers[0]!)).toBe(true);
-    expect(links.busy(worker)).toBe(false);
+    expect(links.resting(strangers[0]!)).toBe(true);
+    expect(links.resting(worker)).toBe(false);
   });
 });

@@ -41,6 +41,12 @@ export class Links {
   private readonly introduced = new Set<string>();
   /** When a link to a bee last failed or was refused; such bees rest before we try again. */
   private readonly failedAt = new Map<string, number>();
+  /**
+   * Bees shed as a worker's or neighbour's links, or that shed ours from another hive: the rules
+   * that keep a worker's and a neighbour's links leave them alone a while. Not the court's rule:
+   * a worker shed yesterday may reign today.
+   */
+  private readonly shedAt = new Map<string, number>();
 
   constructor(
     private readonly self: string,
@@ -66,6 +72,11 @@ export class Links {
   /** Whether this bee asked for a link to `peer` that has not opened yet. */
   asked(peer: string): boolean {
     return this.linking.has(peer);
+  }
+
+  /** Whether `peer` was shed lately (see shedAt). */
+  resting(peer: string): boolean {
+    return this.shedAt.has(peer);
   }
 
   /** Whether a link to `peer` is open, being opened, or resting after a failure. */
@@ -112,7 +123,7 @@ export class Links {
     // A worker of another hive closed a link we asked for: it shed us, and would again. The rules
     // that keep links ask again after a rest (a stale membership can name it as a hive's heir).
     const link = this.open.get(peer);
-    if (link?.asked && typeof link.follows === 'string' && link.follows !== peer && link.follows !== queen) this.failedAt.set(peer, now);
+    if (link?.asked && typeof link.follows === 'string' && link.follows !== peer && link.follows !== queen) this.shedAt.set(peer, now);
     this.open.delete(peer);
   }
 
@@ -121,10 +132,10 @@ export class Links {
     this.fx.push({ type: 'unlink', peer });
   }
 
-  /** Drops a link this bee does not need, and rests the bee: no rule of ours asks for it again at once. */
+  /** Drops a link this bee does not need, and rests the bee: no rule of a worker's asks for it again at once. */
   private shedOne(peer: string, now: number): void {
     this.drop(peer);
-    this.failedAt.set(peer, now);
+    this.shedAt.set(peer, now);
   }
 
   /** Drops links silent for the link timeout, gives up on attempts that never opened, rests failures. */
@@ -136,7 +147,7 @@ export class Links {
       this.failedAt.set(peer, now);
       this.fx.push({ type: 'unlink', peer });
     }
-    for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
+    for (const rests of [this.failedAt, this.shedAt]) for (const [bee, at] of rests) if (now - at > this.config.linkAttemptTimeoutMs) rests.delete(bee);
   }
 
   /**
@@ -146,7 +157,7 @@ export class Links {
    */
   keepNeighbours(known: () => Iterable<string>, now: number): void {
     if (this.open.size + this.linking.size >= this.config.targetNeighbours) return;
-    const candidates = [...new Set([...known(), ...this.introduced])].filter((bee) => !this.busy(bee));
+    const candidates = [...new Set([...known(), ...this.introduced])].filter((bee) => !this.busy(bee) && !this.shedAt.has(bee));
     const peer = this.rng.pick(candidates);
     if (peer !== undefined) this.request(peer, now);
   }
@@ -167,13 +178,14 @@ export class Links {
   }
 
   /**
-   * A worker's links: asks for its queen and her heir (hive-ring.ts), and closes the links it
-   * asked for that it no longer needs and links to bees settled in other hives. Links its hive's
+   * A worker's links: asks for its queen and her heir (hive-ring.ts), and once its hive settled
+   * closes the links it asked for that it no longer needs and links to bees settled in other hives. Links its hive's
    * members asked for stay theirs to close (the heir holds every worker's); bees in no hive (eggs
    * looking for a hive) and observers keep theirs.
    */
-  keepHive(queen: string, heir: string | undefined, members: readonly string[], now: number): void {
-    for (const peer of [queen, heir]) if (peer !== undefined && peer !== this.self && !this.busy(peer)) this.request(peer, now);
+  keepHive(queen: string, heir: string | undefined, members: readonly string[], settled: boolean, now: number): void {
+    for (const peer of [queen, heir]) if (peer !== undefined && peer !== this.self && !this.busy(peer) && !this.shedAt.has(peer)) this.request(peer, now);
+    if (!settled) return;
     for (const [peer, link] of this.open) {
       if (peer === queen || peer === heir) continue;
       const elsewhere = typeof link.follows === 'string' && link.follows !== queen && !link.observer && !members.includes(peer);

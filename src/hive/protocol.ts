@@ -201,7 +201,10 @@ export class Protocol {
     const s = this.standing;
     s.enterTerm(reign);
     if (s.duty === 'candidate') this.candidacy.postpone(now);
-    if (s.queen !== queen) s.pulse = new Pulse();
+    if (s.queen !== queen) {
+      s.pulse = new Pulse();
+      s.followedAt = now;
+    }
     s.duty = 'worker';
     s.queen = queen;
     s.hive = hive;
@@ -317,7 +320,10 @@ export class Protocol {
       this.links.keepNeighbours(() => this.roster.others(), now);
       this.links.shed(members, this.config.targetNeighbours, now);
     } else if (queen !== null && members.includes(queen) && members.includes(this.id)) {
-      this.links.keepHive(queen, heirOf(members, queen), members, now);
+      // Its other links stay while its hive settles (a split, a merge): they carry the colony's
+      // broadcasts to it while its queen's court learns of her.
+      const settled = now - this.standing.followedAt >= this.config.hiveSettleMs;
+      this.links.keepHive(queen, heirOf(members, queen), members, settled, now);
     } else {
       this.links.keepNeighbours(() => this.roster.others(), now);
     }
