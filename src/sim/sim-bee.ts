@@ -6,6 +6,7 @@ import type { PersistEffect, RoleChanged, Settled } from '../driver/ports';
 import type { Ban } from '../hive/eviction';
 import type { Frame } from '../hive/frames';
 import type { Delivered, HiveEvent, Persisted, Protocol, Restored, Role, Upgrade } from '../hive/protocol';
+import type { Classroom } from '../tab/classroom';
 
 /**
  * What a bee's storage holds, as the tab keeps it: every field of its last persisted state
@@ -45,6 +46,8 @@ export class SimBee {
   frozen: Frozen | null = null;
   /** This page load's driver: the World steps the bee through it, as a tab's page does. */
   driver!: Driver;
+  /** The teacher's console this page runs, when the World's bees are tabs (WorldOptions.tabs). */
+  classroom: Classroom | null = null;
 
   constructor(
     readonly id: string,
