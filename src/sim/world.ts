@@ -6,10 +6,9 @@ import { Driver } from '../driver/driver';
 import type { PersistEffect, Ports } from '../driver/ports';
 import { ELECTION_RULES, type ElectionRules } from '../hive/election';
 import type { Frame } from '../hive/frames';
-import { DEFAULT_CONFIG, Protocol, type HiveConfig, type HiveEvent, type Upgrade } from '../hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type HiveConfig, type HiveEvent } from '../hive/protocol';
 import { seededRng, type Rng } from '../hive/rng';
 import { SAMPLE_SIZE } from '../net/signal-protocol';
-import { Classroom } from '../tab/classroom';
 import { simNotary } from './notary';
 import { Census } from './census';
 import { EventQueue } from './queue';
@@ -39,10 +38,9 @@ export interface WorldOptions {
    */
   framesWaitForWrites?: boolean;
   /**
-   * Bees are the app's tabs (src/bee.ts): a bee declines an offer it would not keep before a
-   * connection is built (the simple-peer transport; the dialler hears it refused), and each runs
-   * the teacher's console (src/tab/classroom.ts), which keeps a split room's links within its
-   * halves. Default false: bare protocols whose links open first and are judged once open.
+   * Bees are the app's tabs (bee.ts): they decline an offer before a connection is built (the dialler
+   * hears it refused, as over simple-peer) and run the teacher's console (src/tab/classroom.ts).
+   * Default false: bare protocols, whose links open first and are judged once open.
    */
   tabs?: boolean;
 }
@@ -123,20 +121,10 @@ export class World {
   private openPage(bee: SimBee, restored?: Disk): void {
     const protocol = new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: bee.observer ? { ...this.config, observer: true } : this.config, rules: this.rules, ...(restored ? { restored } : {}) });
     bee.driver = this.drive(bee, protocol);
-    if (this.tabs) bee.classroom = this.classroom(bee, restored?.upgrades?.at(-1));
-  }
-
-  /** The teacher's console as a tab runs it, by the config it runs (`running`, kept from before a reload). */
-  private classroom(bee: SimBee, running: Upgrade | undefined): Classroom {
-    const classroom = new Classroom(bee.id, {
-      cut: (peer) => this.unlink(bee.id, peer),
-      peers: () => this.topology.neighboursOf(bee.id),
-      kill: () => this.closeBee(bee.id),
-      // The simulator has no rogue tabs.
-      goRogue: () => {},
-    }, () => bee.protocol.snapshot().founder);
-    if (running) classroom.adopted(running, true);
-    return classroom;
+    if (!this.tabs) return;
+    // The simulator has no rogue tabs.
+    const acts = { cut: (peer: string) => this.unlink(bee.id, peer), peers: () => this.topology.neighboursOf(bee.id), kill: () => this.closeBee(bee.id), goRogue: () => {} };
+    bee.openClassroom(acts, restored?.upgrades?.at(-1));
   }
 
   /** The signaling server introduces the page, and its timer starts. */
@@ -275,11 +263,7 @@ export class World {
     }
     if (item.kind === 'tick') {
       this.queue.push(this.now + this.tickMs, item);
-      if (bee.frozen) return;
-      bee.driver.step({ type: 'tick' });
-      // As a tab does (bee.ts): a split room's founder link.
-      const founder = bee.classroom?.wanted();
-      if (founder) bee.driver.step({ type: 'reach', peer: founder });
+      if (!bee.frozen) bee.tick();
       return;
     }
     const event = item.event;
@@ -374,19 +358,13 @@ export class World {
   private open({ a: bee, b: other, lifeA, lifeB }: Extract<WorldEvent, { kind: 'open' }>): void {
     const [a, b] = [bee.id, other.id];
     if (this.linked(a, b) || bee.lives !== lifeA) return;
-    if (!this.reachable(a, b) || other.lives !== lifeB || !this.accepts(other, a)) {
+    if (!this.reachable(a, b) || other.lives !== lifeB || !other.accepts(a, this.now + other.clockOffsetMs)) {
       if (bee.alive) this.schedule(a, { type: 'linkClosed', peer: b });
       return;
     }
     this.topology.connect(a, b);
     this.schedule(a, { type: 'linkOpen', peer: b }, 0);
     this.schedule(b, { type: 'linkOpen', peer: a }, 0);
-  }
-
-  /** Whether a tab takes the offer of a link from `peer` (bee.ts); a bare protocol takes every one and judges it once open. */
-  private accepts(bee: SimBee, peer: string): boolean {
-    if (!this.tabs) return true;
-    return (bee.classroom as Classroom).allows(peer) && bee.protocol.accepts(peer, this.now + bee.clockOffsetMs);
   }
 
   private unlink(a: string, b: string): void {
