@@ -32,3 +32,18 @@ describe('Links.shed', () => {
     expect([...links.open.keys()]).toEqual([otherQueen]);
   });
 });
+
+describe('Links.reach', () => {
+  it('asks for a link once, not again while it opens or rests after failing, and again once rested', () => {
+    const { links, fx } = linksTo([]);
+    links.reach(worker, 0);
+    links.reach(worker, 250);
+    expect(fx.take()).toEqual([{ type: 'link', peer: worker }]);
+    links.closed(worker, 500); // refused
+    links.reach(worker, 750);
+    expect(fx.take()).toEqual([]);
+    links.expire(500 + DEFAULT_CONFIG.linkAttemptTimeoutMs + 1);
+    links.reach(worker, 500 + DEFAULT_CONFIG.linkAttemptTimeoutMs + 1);
+    expect(fx.take()).toEqual([{ type: 'link', peer: worker }]);
+  });
+});

@@ -78,6 +78,11 @@ export class Links {
     this.fx.push({ type: 'link', peer });
   }
 
+  /** Asks for a link to `peer` unless it is open, being opened, or resting after a failure: a caller may ask every tick. */
+  reach(peer: string, now: number): void {
+    if (!this.busy(peer)) this.request(peer, now);
+  }
+
   introduce(peers: readonly string[]): void {
     for (const peer of peers) this.introduced.add(peer);
   }
