@@ -443,6 +443,9 @@ export class Bee implements HiveApi {
 
   private onTick(): void {
     this.step({ type: 'tick' });
+    // A split room: the founder's link carries the order to heal (tab/classroom.ts).
+    const founder = this.classroom.wanted();
+    if (founder !== null) this.step({ type: 'reach', peer: founder });
     this.outgoing.flush();
     if (!this.rogue) return;
     const { term, neighbours, hive, queen } = this.driver.protocol.snapshot();

@@ -37,6 +37,24 @@ describe('answering an offer', () => {
     expect(protocol.accepts(bee(200), NOW)).toBe(true);
   });
 
+  it('a projector that founded the colony accepts every offer however full; a worker that founded it declines once full', () => {
+    const founding = (observer: boolean) => {
+      const protocol = new Protocol(SELF, seededRng(1), simNotary(SELF, 7), { config: { ...DEFAULT_CONFIG, founder: SELF, observer } });
+      for (let i = 1; i <= DEFAULT_CONFIG.maxNeighbours; i++) protocol.step({ type: 'linkOpen', peer: bee(i) }, NOW);
+      return protocol;
+    };
+    expect(founding(true).accepts(bee(100), NOW)).toBe(true);
+    expect(founding(true).step({ type: 'linkOpen', peer: bee(100) }, NOW)).not.toContainEqual({ type: 'unlink', peer: bee(100) });
+    expect(founding(false).accepts(bee(100), NOW)).toBe(false);
+  });
+
+  it('asks for a link it is told to reach however full, and keeps it once open', () => {
+    const protocol = linked(DEFAULT_CONFIG.maxNeighbours);
+    expect(protocol.step({ type: 'reach', peer: bee(100) }, NOW)).toContainEqual({ type: 'link', peer: bee(100) });
+    expect(protocol.step({ type: 'linkOpen', peer: bee(100) }, NOW)).not.toContainEqual({ type: 'unlink', peer: bee(100) });
+    expect(protocol.snapshot().neighbours).toContain(bee(100));
+  });
+
   it('declines every offer once it has left', () => {
     const protocol = linked(1);
     protocol.step({ type: 'leave' }, NOW);

@@ -131,6 +131,11 @@ export type HiveEvent =
   | { type: 'seed'; version: number; config: Record<string, unknown> }
   /** The driver relays a WebRTC signal through the mesh (the signaling server is out of reach). */
   | { type: 'signal'; to: string; data: unknown }
+  /**
+   * The driver wants a link to `peer` (a split room's founder: src/tab/classroom.ts), kept however
+   * many this bee has; it may say so every tick: a failed attempt rests before the next.
+   */
+  | { type: 'reach'; peer: string }
   /** This bee is going away on purpose (a queen abdicates first). */
   | { type: 'leave' };
 

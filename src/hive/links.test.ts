@@ -73,3 +73,32 @@ describe('Links.closed', () => {
     expect(links.resting(worker)).toBe(false);
   });
 });
+
+describe('Links.reach', () => {
+  it('asks for a link once, not again while it opens or rests after failing, and again once rested', () => {
+    const { links, fx } = linksTo([]);
+    links.reach(worker, 0);
+    links.reach(worker, 250);
+    expect(fx.take()).toEqual([{ type: 'link', peer: worker }]);
+    links.closed(worker, 500, null); // refused
+    links.reach(worker, 750);
+    expect(fx.take()).toEqual([]);
+    links.expire(500 + DEFAULT_CONFIG.linkAttemptTimeoutMs + 1);
+    links.reach(worker, 500 + DEFAULT_CONFIG.linkAttemptTimeoutMs + 1);
+    expect(fx.take()).toEqual([{ type: 'link', peer: worker }]);
+  });
+});
+
+describe('a worker and the link it reaches for', () => {
+  it('keeps a link the driver reached for (a split room\'s founder) while it keeps asking', () => {
+    const { links, fx } = linksTo([]);
+    links.reach(strangers[0]!, 0);
+    links.opened(strangers[0]!, 10, () => true);
+    links.get(strangers[0]!)!.follows = null;
+    fx.take();
+    links.keepHive(mate, undefined, [self, mate], true, 20);
+    expect(fx.take()).toEqual([{ type: 'link', peer: mate }]);
+    links.keepHive(mate, undefined, [self, mate], true, 20 + DEFAULT_CONFIG.linkAttemptTimeoutMs + 1);
+    expect(fx.take()).toContainEqual({ type: 'unlink', peer: strangers[0] });
+  });
+});

@@ -47,6 +47,8 @@ export class Links {
    * a worker shed yesterday may reign today.
    */
   private readonly shedAt = new Map<string, number>();
+  /** Links the driver reached for lately (reach()): a worker keeps them while it asks. */
+  private readonly reachedAt = new Map<string, number>();
 
   constructor(
     private readonly self: string,
@@ -88,6 +90,12 @@ export class Links {
     if (peer === this.self || this.open.has(peer) || this.linking.has(peer) || this.banned(peer)) return;
     this.linking.set(peer, now);
     this.fx.push({ type: 'link', peer });
+  }
+
+  /** Asks for a link to `peer` unless it is open, being opened, or resting after a failure: a caller may ask every tick. */
+  reach(peer: string, now: number): void {
+    this.reachedAt.set(peer, now);
+    if (!this.busy(peer)) this.request(peer, now);
   }
 
   introduce(peers: readonly string[]): void {
@@ -147,7 +155,7 @@ export class Links {
       this.failedAt.set(peer, now);
       this.fx.push({ type: 'unlink', peer });
     }
-    for (const rests of [this.failedAt, this.shedAt]) for (const [bee, at] of rests) if (now - at > this.config.linkAttemptTimeoutMs) rests.delete(bee);
+    for (const rests of [this.failedAt, this.shedAt, this.reachedAt]) for (const [bee, at] of rests) if (now - at > this.config.linkAttemptTimeoutMs) rests.delete(bee);
   }
 
   /**
@@ -187,7 +195,7 @@ export class Links {
     for (const peer of [queen, heir]) if (peer !== undefined && peer !== this.self && !this.busy(peer) && !this.shedAt.has(peer)) this.request(peer, now);
     if (!settled) return;
     for (const [peer, link] of this.open) {
-      if (peer === queen || peer === heir) continue;
+      if (peer === queen || peer === heir || now - (this.reachedAt.get(peer) ?? -Infinity) <= this.config.linkAttemptTimeoutMs) continue;
       const elsewhere = typeof link.follows === 'string' && link.follows !== queen && !link.observer && !members.includes(peer);
       if (elsewhere) this.shedOne(peer, now);
       else if (link.asked) this.drop(peer);

@@ -1,7 +1,8 @@
 // A bee's neighbours: the bees the signaling server introduces it to, the links others open to
 // it, and forgetting a bee that left. How many links a bee keeps and which it drops is links.ts's;
-// here is what its role changes about them: a queen takes every worker that comes, and a queen
-// (or a queenless bee) links a stranger it is introduced to.
+// here is what its role changes about them: a queen takes every worker that comes, a projector
+// that founded the colony every bee, and a queen (or a queenless bee) links a stranger it is
+// introduced to.
 
 import type { Allegiance } from './allegiance';
 import type { Postbox } from './delivery';
@@ -14,6 +15,7 @@ import type { Reign } from './queen';
 import type { Roster } from './roster';
 import type { Router } from './routing';
 import type { Standing } from './standing';
+import type { Upgrades } from './upgrades';
 
 /** What a bee's neighbours need from the rest of the bee. */
 export interface NeighboursHost {
@@ -29,6 +31,7 @@ export interface NeighboursHost {
   readonly warden: Warden;
   readonly gossip: Gossip;
   readonly allegiance: Allegiance;
+  readonly upgrades: Upgrades;
   /** Her reign, while this bee is queen. */
   reign(): Reign | null;
 }
@@ -61,14 +64,26 @@ export class Neighbours {
 
   /**
    * Whether a link with `peer` is kept (`asked`: this bee asked for it too). Others' links are
-   * accepted while there is room; a queen takes every worker that comes, and a bee of a hive its
-   * hive's members (their ring). The transport asks it of an offer before it builds a peer
-   * connection (Chrome allows ~500 per page), the link once open.
+   * accepted while there is room; a queen takes every worker that comes, a bee its hive's
+   * members (the heir holds every worker's link), and a projector that founded the colony every
+   * bee: its configs must reach a bee the network cut off from every other (a classroom's split
+   * room heals by its order, carried on the one link that crosses the halves:
+   * src/tab/classroom.ts). The transport asks it of an offer before it builds a peer connection
+   * (Chrome allows ~500 per page), the link once open.
    */
   welcomes(peer: string, asked: boolean, now: number): boolean {
     const { links, warden, standing } = this.host;
     const mate = standing.membership?.members.includes(peer) ?? false;
-    return warden.admitsLink(peer, now) && (asked || mate || this.host.reign() !== null || !links.full());
+    return warden.admitsLink(peer, now) && (asked || mate || this.host.reign() !== null || this.foundingProjector() || !links.full());
+  }
+
+  /**
+   * An observer founder. A founder that is a worker keeps the usual bound: in a big colony every
+   * bee's random picks would pile links onto it, a peer connection each.
+   */
+  private foundingProjector(): boolean {
+    const { standing, upgrades, self } = this.host;
+    return standing.duty === 'observer' && upgrades.founder === self;
   }
 
   onLinkOpen(peer: string, now: number): void {

@@ -146,7 +146,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
     stepDown: (now) => core.stepDown(now),
   });
   const neighbours: Neighbours = new Neighbours({
-    self: id, config, counters, standing, roster, hives, links, router, postbox, warden, gossip, allegiance,
+    self: id, config, counters, standing, roster, hives, links, router, postbox, warden, gossip, allegiance, upgrades,
     reign: () => core.reign(),
   });
   const court: Court = {

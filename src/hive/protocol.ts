@@ -121,6 +121,7 @@ export class Protocol {
       case 'visibility': this.onVisibility(event.visible, now); break;
       case 'abdicate': this.allegiance.abdicate(event.ref, now); break;
       case 'signal': this.router.originate(event.to, { k: 'sig', data: event.data }, now); break;
+      case 'reach': this.links.reach(event.peer, now); break;
       case 'seed': this.upgrades.offer({ version: event.version, config: event.config, route: [this.id] }, this.view.whereabouts()); break;
       case 'leave': this.onLeave(now); break;
     }

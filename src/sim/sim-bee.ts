@@ -6,6 +6,7 @@ import type { PersistEffect, RoleChanged, Settled } from '../driver/ports';
 import type { Ban } from '../hive/eviction';
 import type { Frame } from '../hive/frames';
 import type { Delivered, HiveEvent, Persisted, Protocol, Restored, Role, Upgrade } from '../hive/protocol';
+import { Classroom, type ClassroomActs } from '../tab/classroom';
 
 /**
  * What a bee's storage holds, as the tab keeps it: every field of its last persisted state
@@ -45,6 +46,8 @@ export class SimBee {
   frozen: Frozen | null = null;
   /** This page load's driver: the World steps the bee through it, as a tab's page does. */
   driver!: Driver;
+  /** The teacher's console this page runs, when the World's bees are tabs (WorldOptions.tabs). */
+  classroom: Classroom | null = null;
 
   constructor(
     readonly id: string,
@@ -54,6 +57,27 @@ export class SimBee {
 
   get protocol(): Protocol {
     return this.driver.protocol;
+  }
+
+  /** This page runs the teacher's console as a tab does, by the config it runs (`running`: kept from before a reload). */
+  openClassroom(acts: ClassroomActs, running: Upgrade | undefined): void {
+    this.classroom = new Classroom(this.id, acts, () => this.protocol.snapshot().founder);
+    if (running) this.classroom.adopted(running, true);
+  }
+
+  /** The page's timer fires; a tab of a split room then asks for its link to the founder (bee.ts). */
+  tick(): void {
+    this.driver.step({ type: 'tick' });
+    const founder = this.classroom?.wanted();
+    if (founder) this.driver.step({ type: 'reach', peer: founder });
+  }
+
+  /**
+   * Whether this page takes the offer of a link from `peer`: a tab answers before a connection is
+   * built (bee.ts), as its protocol would judge the link once open; a bare protocol takes every one.
+   */
+  accepts(peer: string, now: number): boolean {
+    return this.classroom === null || (this.classroom.allows(peer) && this.protocol.accepts(peer, now));
   }
 
   /** A message delivered: in the inbox, and its id on disk (a reload never delivers it again). */

@@ -37,6 +37,12 @@ export interface WorldOptions {
    * before they are on disk, so that tests can see the checker catch it. Default true.
    */
   framesWaitForWrites?: boolean;
+  /**
+   * Bees are the app's tabs (bee.ts): they decline an offer before a connection is built (the dialler
+   * hears it refused, as over simple-peer) and run the teacher's console (src/tab/classroom.ts).
+   * Default false: bare protocols, whose links open first and are judged once open.
+   */
+  tabs?: boolean;
 }
 
 /**
@@ -68,6 +74,7 @@ export class World {
   /** Probability that a persist write fails; scenarios change it as they go. */
   storageFailRate: number;
   private readonly framesWaitForWrites: boolean;
+  private readonly tabs: boolean;
   /**
    * Whether the signaling server is up. While it is down nobody is introduced or told of
    * departures; bees already linked carry on over the mesh (the simulator links bees directly,
@@ -93,6 +100,7 @@ export class World {
     this.loss = options.loss ?? 0;
     this.storageFailRate = options.storageFailRate ?? 0;
     this.framesWaitForWrites = options.framesWaitForWrites ?? true;
+    this.tabs = options.tabs ?? false;
     this.tickMs = options.tickMs ?? 250;
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.rules = options.rules ?? ELECTION_RULES;
@@ -113,6 +121,10 @@ export class World {
   private openPage(bee: SimBee, restored?: Disk): void {
     const protocol = new Protocol(bee.id, seededRng(this.rng.int(2 ** 31)), simNotary(bee.id, this.notaryKey), { config: bee.observer ? { ...this.config, observer: true } : this.config, rules: this.rules, ...(restored ? { restored } : {}) });
     bee.driver = this.drive(bee, protocol);
+    if (!this.tabs) return;
+    // The simulator has no rogue tabs.
+    const acts = { cut: (peer: string) => this.unlink(bee.id, peer), peers: () => this.topology.neighboursOf(bee.id), kill: () => this.closeBee(bee.id), goRogue: () => {} };
+    bee.openClassroom(acts, restored?.upgrades?.at(-1));
   }
 
   /** The signaling server introduces the page, and its timer starts. */
@@ -251,7 +263,7 @@ export class World {
     }
     if (item.kind === 'tick') {
       this.queue.push(this.now + this.tickMs, item);
-      if (!bee.frozen) bee.driver.step({ type: 'tick' });
+      if (!bee.frozen) bee.tick();
       return;
     }
     const event = item.event;
@@ -295,7 +307,10 @@ export class World {
       store: {
         persist: (effect) => this.persist(bee, effect),
         deliver: (message) => bee.deliver(message),
-        adopt: (_upgrade, chain) => bee.adopt(chain),
+        adopt: (upgrade, chain) => {
+          bee.classroom?.adopted(upgrade);
+          return bee.adopt(chain);
+        },
         ban: (ban) => bee.disk.bans.push(ban),
       },
       clock: { now: () => this.now + bee.clockOffsetMs },
@@ -330,7 +345,8 @@ export class World {
   }
 
   private requestLink(bee: SimBee, peer: string): void {
-    if (this.linked(bee.id, peer)) return;
+    // A tab of a split room does not dial across it: the attempt times out in the protocol.
+    if (this.linked(bee.id, peer) || bee.classroom?.allows(peer) === false) return;
     bee.connections++;
     if (this.reachable(bee.id, peer)) {
       // Offer and answer: about a round trip before the channel opens.
@@ -345,7 +361,7 @@ export class World {
   private open({ a: bee, b: other, lifeA, lifeB }: Extract<WorldEvent, { kind: 'open' }>): void {
     const [a, b] = [bee.id, other.id];
     if (this.linked(a, b) || bee.lives !== lifeA) return;
-    if (!this.reachable(a, b) || other.lives !== lifeB) {
+    if (!this.reachable(a, b) || other.lives !== lifeB || !other.accepts(a, this.now + other.clockOffsetMs)) {
       if (bee.alive) this.schedule(a, { type: 'linkClosed', peer: b });
       return;
     }

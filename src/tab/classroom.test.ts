@@ -32,6 +32,18 @@ describe("the teacher's console, as a tab carries it out", () => {
     expect(classroom.allows(RIGHT_PEER)).toBe(true);
   });
 
+  it('a bee of a split room wants a link to the founder, the founder none; a healed room wants none', () => {
+    const { classroom } = room();
+    expect(classroom.wanted()).toBeNull();
+    classroom.adopted(version(2, { split: true }));
+    expect(classroom.wanted()).toBe(FOUNDER);
+    const founder = new Classroom(FOUNDER, { cut: () => {}, peers: () => [], kill: () => {}, goRogue: () => {} }, () => FOUNDER);
+    founder.adopted(version(2, { split: true }));
+    expect(founder.wanted()).toBeNull();
+    classroom.adopted(version(3, {}));
+    expect(classroom.wanted()).toBeNull();
+  });
+
   it('an order is carried out by the bee it names, once, and not again from the chain a reload restores', () => {
     const { classroom, done } = room();
     classroom.adopted(version(2, { order: { kind: 'kill', bee: RIGHT_PEER } }));

@@ -66,6 +66,19 @@ export class Classroom {
     else if (order.kind === 'rogue') this.acts.goRogue();
   }
 
+  /**
+   * The bee this one must keep a link to: the founder, while the room is split. The order to heal
+   * travels from the founder, and a bee whose half holds nobody else, or nobody who passes configs
+   * on to it (a worker passes them to its queen only), hears it on that link or never: it refuses
+   * every other bee until it does. A founder that is the projector takes every bee that asks
+   * (src/hive/neighbours.ts).
+   */
+  wanted(): string | null {
+    if (!this.split) return null;
+    const founder = this.founder();
+    return founder === this.self ? null : founder;
+  }
+
   /** Whether this bee may link `peer`: not across the halves of a split room, the founder's links aside. */
   allows(peer: string): boolean {
     const founder = this.founder();
