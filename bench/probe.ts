@@ -37,10 +37,19 @@ export interface ProbeRecord {
   attached: Array<Change<string | null>>;
   /** Every change of the config version this tab runs, from its first reading. */
   versions: Array<Change<string>>;
+  /** Every change of its role, term or the queen it follows: the stages of an election (failover-stages.ts). */
+  stages: Array<Change<Stage>>;
   /** The first exception the probe caught (the probe then stops). */
   error: string | null;
   /** Set by Node to stop the polling: the idle benchmark measures tabs left alone. */
   done?: boolean;
+}
+
+/** Where a tab stands in its hive's elections, as its snapshot says. */
+export interface Stage {
+  role: string;
+  term: number;
+  queen: string | null;
 }
 
 type BenchWindow = { hive?: HiveApi } & Record<typeof PROBE_KEY, ProbeRecord>;
@@ -61,6 +70,7 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: ty
     fullRoster: null,
     attached: [],
     versions: [],
+    stages: [],
     error: null,
   };
   page[key] = record;
@@ -97,6 +107,8 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: ty
       if (queen !== (record.attached.at(-1)?.[1] ?? null)) record.attached.push([nowMs, queen]);
       const key = version(snap);
       if (key !== record.versions.at(-1)?.[1]) record.versions.push([nowMs, key]);
+      const stage = record.stages.at(-1)?.[1];
+      if (stage?.role !== snap.role || stage.term !== snap.term || stage.queen !== snap.queen) record.stages.push([nowMs, { role: snap.role, term: snap.term, queen: snap.queen }]);
     } catch (error) {
       fail(error);
       clearInterval(timer);

@@ -12,6 +12,7 @@ function record(timeOriginMs: number, attached: ProbeRecord['attached'], extra: 
     fullRoster: ['a', 'b'],
     attached,
     versions: [],
+    stages: [],
     error: null,
     ...extra,
   };
