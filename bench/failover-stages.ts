@@ -21,7 +21,12 @@ export interface Stages {
   lastAttachedMs: number | null;
   /** Candidacies after the event (straw polls and elections, each tab and term once). */
   campaigns: number;
+  /** The median over survivors of the longest gap between the old queen's last 8 beats as each saw them: what its timeout follows. */
+  beatGapMs: number | null;
 }
+
+/** Gaps a worker times its queen by (pulse.ts's PULSE_GAPS). */
+const GAPS_TIMED = 8;
 
 export const STAGE_NAMES: ReadonlyArray<[keyof Stages, string]> = [
   ['firstLostMs', 'first survivor drops her'],
@@ -32,6 +37,7 @@ export const STAGE_NAMES: ReadonlyArray<[keyof Stages, string]> = [
   ['firstAttachedMs', 'first tab attached'],
   ['lastAttachedMs', 'last tab attached'],
   ['campaigns', 'candidacies (count)'],
+  ['beatGapMs', 'her longest recent beat gap (median tab)'],
 ];
 
 const min = (values: number[]) => (values.length === 0 ? null : Math.min(...values));
@@ -61,6 +67,10 @@ export function stagesOf(oldQueen: string, records: readonly ProbeRecord[], perT
     }
   });
   const attached = perTabMs.filter((ms): ms is number => ms !== null);
+  const gaps = records.flatMap((record) => {
+    const beats = record.queenBeats.filter((at) => epochOf(record, at) < atEpochMs).slice(-(GAPS_TIMED + 1));
+    return beats.length < 2 ? [] : [Math.max(...beats.slice(1).map((at, i) => at - beats[i]!))];
+  });
   return {
     firstLostMs: min(lost),
     lastLostMs: max(lost),
@@ -70,6 +80,7 @@ export function stagesOf(oldQueen: string, records: readonly ProbeRecord[], perT
     firstAttachedMs: min(attached),
     lastAttachedMs: max(attached),
     campaigns: campaigns.size,
+    beatGapMs: spread(gaps).p50,
   };
 }
 

@@ -13,6 +13,7 @@ const record = (attached: ProbeRecord['attached']): ProbeRecord => ({
   attached,
   versions: [],
   stages: [],
+  queenBeats: [],
   error: null,
 });
 
@@ -59,11 +60,17 @@ describe('where a handover spent its time', () => {
       staged([[100, worker(3, 'q1')], [6_900, worker(4, 'q2')]]),
     ];
     const stages = stagesOf('q1', records, [800, 900], 5_000);
-    expect(stages).toEqual({ firstLostMs: 1_500, lastLostMs: 1_900, campaignMs: 1_700, electionMs: 1_750, crownedMs: 1_800, firstAttachedMs: 800, lastAttachedMs: 900, campaigns: 2 });
+    expect(stages).toEqual({ firstLostMs: 1_500, lastLostMs: 1_900, campaignMs: 1_700, electionMs: 1_750, crownedMs: 1_800, firstAttachedMs: 800, lastAttachedMs: 900, campaigns: 2, beatGapMs: null });
   });
 
   it('does not count the abdicating queen as a survivor that lost her', () => {
     const records = [staged([[100, { role: 'queen', term: 2, queen: 'q1' }], [5_010, worker(2, null)], [5_090, worker(3, 'q2')]])];
     expect(stagesOf('q1', records, [90], 5_000).firstLostMs).toBeNull();
+  });
+
+  it('takes the longest of the last 8 gaps between her beats each survivor saw before the event', () => {
+    const beats = [0, 100, 600, 1_100, 1_600, 2_100, 2_600, 3_100, 3_600, 4_100, 4_600, 6_000];
+    const records = [{ ...record([]), queenBeats: beats }, { ...record([]), queenBeats: beats.map((at) => at * 2) }];
+    expect(stagesOf('q1', records, [], 5_000).beatGapMs).toBe(500);
   });
 });

@@ -13,6 +13,7 @@ function record(timeOriginMs: number, attached: ProbeRecord['attached'], extra: 
     attached,
     versions: [],
     stages: [],
+    queenBeats: [],
     error: null,
     ...extra,
   };
