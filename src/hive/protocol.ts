@@ -35,7 +35,7 @@ export { DEFAULT_CONFIG } from './events';
 export type { ProtocolOptions } from './parts';
 
 /** What hives are governed by: an observer hears it go by (elections it judges like any non-member). */
-const GOVERNING: ReadonlySet<Payload['k']> = new Set(['vote', 'queen', 'members', 'stored', 'crown', 'later', 'breed', 'move']);
+const GOVERNING: ReadonlySet<Payload['k']> = new Set(['vote', 'queen', 'members', 'stored', 'later', 'breed', 'move']);
 
 export class Protocol {
   // The bee's parts (parts.ts builds and wires them).
@@ -274,7 +274,7 @@ export class Protocol {
     for (const peer of this.links.open.keys()) this.router.emit(peer, beat);
   }
 
-  /** A queen who crowned her successor steps down: an orphan of her hive until the successor's claim comes. */
+  /** A queen who handed her hive to her heir steps down: queenless until the heir's claim comes. */
   private stepDown(now: number): void {
     const s = this.standing;
     this.reign = null;
@@ -335,7 +335,7 @@ export class Protocol {
   // ---- leaving ---------------------------------------------------------------------------
 
   private onLeave(now: number): void {
-    if (this.reign) this.allegiance.crownSuccessor(now);
+    if (this.reign) this.allegiance.handOver(now);
     for (const peer of this.links.open.keys()) this.router.emit(peer, { t: 'bye' });
     this.postbox.leave();
     this.left = true;
@@ -387,7 +387,6 @@ export class Protocol {
       case 'stored':
         if (this.reign && p.hive === this.reign.hive) this.reign.onStored(env.from, p.term, p.epoch, now, this.view.workers());
         return true;
-      case 'crown': this.allegiance.onCrown(env.from, p, now); return true;
       case 'evict': return this.warden.onNotice(env.from, p, now);
       case 'later': this.candidacy.onLater(p); return true;
       case 'breed': this.allegiance.onBreed(env.from, p, now); return true;

@@ -7,6 +7,7 @@ import { contacts, homeOf, missingContacts } from './court-table';
 import { ADDRESS_RENEW_MS } from './directory';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, MAX_HOPS, type HiveEntry, type Payload } from './frames';
+import { chooseHeir } from './election';
 import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
 import type { LinkState, Links } from './links';
 import { compareVersions, founding, isMember, nextVersion, type Membership } from './membership';
@@ -49,6 +50,8 @@ export class Reign {
   private toldAt = -Infinity;
   /** When each member was last heard on a link: a member silent too long is removed. */
   private readonly heardAt = new Map<string, number>();
+  /** The worker she would hand her hive to, named in her heartbeats (gossip.ts); chosen again every beat. */
+  heir: string | null = null;
 
   constructor(
     private readonly court: Court,
@@ -79,10 +82,27 @@ export class Reign {
 
   /** One beat of her reign. */
   onBeat(now: number, workers: string[], relayRates: readonly number[]): void {
+    this.nameHeir(workers);
     this.claimThrone(now, workers);
     this.tendMembers(now, workers);
     this.tendHive(now, workers, relayRates);
     this.tellAddresses(now, workers);
+  }
+
+  /**
+   * Her heir: the fittest worker linked to her, among her members when any (only they can
+   * campaign in her hive should she fall silent). Her workers link the heir while she is named.
+   */
+  private nameHeir(workers: string[]): void {
+    const { links } = this.court;
+    const members = this.changes.members();
+    const linked = workers.filter((bee) => links.has(bee));
+    const inHive = linked.filter((bee) => members.has(bee));
+    const rivals = (inHive.length > 0 ? inHive : linked).map((id) => {
+      const link = links.get(id) as LinkState;
+      return { id, visible: link.visible, startedAt: link.startedAt };
+    });
+    this.heir = chooseHeir(rivals) ?? null;
   }
 
   /** Tells her workers' homes in the court that they work here: at once when they change, and every few seconds. */
