@@ -201,6 +201,15 @@ describe("a worker and its queen's heir", () => {
     expect(linksTo(fresh.step({ type: 'tick' }, NOW + 30))).toEqual([]);
   });
 
+  it('forgets the heir of the queen it followed once it follows another', () => {
+    const protocol = worker();
+    protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20);
+    const ballots = [OLDER, SELF].map((voter) => seal(voter, { k: 'ballot', term: 5, candidate: QUEEN, membership: { ...HIVE, members: [SELF, OLDER, QUEEN].sort() } }));
+    protocol.step({ type: 'frame', peer: OLDER, frame: envelope(QUEEN, { k: 'queen', term: 5, membership: { ...HIVE, members: [SELF, OLDER, QUEEN].sort() }, authority: { by: 'votes', ballots } }) }, NOW + 30);
+    expect(protocol.snapshot().queen).toBe(QUEEN);
+    expect(linksTo(protocol.step({ type: 'tick' }, NOW + 40))).not.toContain(OTHER);
+  });
+
   it('follows the heir its queen bred with it among her members as soon as her claim comes, before its move does', () => {
     const protocol = worker();
     const membership: Membership = { hive: 'e'.repeat(16), term: 0, epoch: 0, members: [OTHER, OLDER, SELF] };

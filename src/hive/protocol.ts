@@ -200,7 +200,11 @@ export class Protocol {
     const s = this.standing;
     s.enterTerm(reign);
     if (s.duty === 'candidate') this.candidacy.postpone(now);
-    if (s.queen !== queen) s.pulse = new Pulse();
+    if (s.queen !== queen) {
+      // Her beats are timed afresh, and her heir is whom her own heartbeats name.
+      s.pulse = new Pulse();
+      s.heir = null;
+    }
     s.duty = 'worker';
     s.queen = queen;
     s.hive = hive;
