@@ -232,7 +232,8 @@ export class Allegiance {
       s.hive = membership.hive;
       s.reign = 0;
       s.orphanedAt = now;
-      this.host.candidacy.postpone(now);
+      // The heir's claim is on its way: give it the time a vote gives an election before campaigning.
+      this.host.candidacy.awaitOutcome(now);
     } else if (!membership) this.host.becomeEgg(now);
     else return;
     links.request(p.to, now);

@@ -201,6 +201,15 @@ describe("a worker and its queen's heir", () => {
     expect(linksTo(fresh.step({ type: 'tick' }, NOW + 30))).toEqual([]);
   });
 
+  it('moved into the hive of an heir, gives her claim an election\'s time before it campaigns there itself', () => {
+    const protocol = worker();
+    const membership: Membership = { hive: 'e'.repeat(16), term: 0, epoch: 0, members: [OTHER, OLDER, SELF] };
+    const split = seal(OLDER, { k: 'split', heir: OTHER, membership });
+    protocol.step({ type: 'frame', peer: OLDER, frame: envelope(OLDER, { k: 'move', to: OTHER, membership, seal: split }) }, NOW + 20);
+    expect(protocol.snapshot()).toMatchObject({ queen: null, hive: membership.hive });
+    expect(campaignsAfter(protocol, NOW + 20)).toBeGreaterThanOrEqual(CONFIG.queenTimeoutMinMs);
+  });
+
   it('forgets the heir of the queen it followed once it follows another', () => {
     const protocol = worker();
     protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20);
