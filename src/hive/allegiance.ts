@@ -215,28 +215,25 @@ export class Allegiance {
   }
 
   /**
-   * Our queen moves us: into the new hive of the heir she bred (we are its members; we follow the
-   * heir once her claim, vouched for by our queen's seal, reaches us), or into another hive (a
-   * merge: we join it like any egg).
+   * Our queen moves us: into the new hive of the heir she bred (we are its members; her seal on
+   * the split is the heir's certificate, so we follow the heir at once, without waiting a hop for
+   * the heir's own claim; should the heir never take the throne, her silence is noticed like any
+   * queen's), or into another hive (a merge: we join it like any egg).
    */
   onMove(from: string, p: Extract<Payload, { k: 'move' }>, now: number): void {
-    const { standing: s, notary, links, self } = this.host;
+    const { standing: s, notary, self } = this.host;
     if (from !== s.queen || s.duty !== 'worker' || p.to === self || s.hive === null) return;
-    s.left = { hive: s.hive, queen: from };
     const { membership, seal } = p;
-    if (membership && seal && seal.bee === from && notary.verify({ k: 'split', heir: p.to, membership }, seal)) {
-      s.store(membership, null);
-      // Queenless until the heir's claim comes, with our queen's word to trust it by.
-      s.formerQueen = from;
-      s.queen = null;
-      s.hive = membership.hive;
-      s.reign = 0;
-      s.orphanedAt = now;
-      // The heir's claim is on its way: give it the time a vote gives an election before campaigning.
-      this.host.candidacy.awaitOutcome(now);
-    } else if (!membership) this.host.becomeEgg(now);
-    else return;
-    links.request(p.to, now);
+    const split = membership !== null && seal !== null && seal.bee === from && notary.verify({ k: 'split', heir: p.to, membership }, seal);
+    if (membership !== null && !split) return;
+    s.left = { hive: s.hive, queen: from };
+    if (membership === null) {
+      this.host.becomeEgg(now);
+      this.host.links.request(p.to, now);
+      return;
+    }
+    s.store(membership, null);
+    this.host.becomeWorker(p.to, membership.hive, 1, now);
   }
 
   /** Our queen bred us: we are the first queen of a new hive, reigning in its first term. */

@@ -201,13 +201,13 @@ describe("a worker and its queen's heir", () => {
     expect(linksTo(fresh.step({ type: 'tick' }, NOW + 30))).toEqual([]);
   });
 
-  it('moved into the hive of an heir, gives her claim an election\'s time before it campaigns there itself', () => {
+  it('follows the heir its queen bred on its move, before her claim, and campaigns in her hive only once she is silent', () => {
     const protocol = worker();
     const membership: Membership = { hive: 'e'.repeat(16), term: 0, epoch: 0, members: [OTHER, OLDER, SELF] };
     const split = seal(OLDER, { k: 'split', heir: OTHER, membership });
     protocol.step({ type: 'frame', peer: OLDER, frame: envelope(OLDER, { k: 'move', to: OTHER, membership, seal: split }) }, NOW + 20);
-    expect(protocol.snapshot()).toMatchObject({ queen: null, hive: membership.hive });
-    expect(campaignsAfter(protocol, NOW + 20)).toBeGreaterThanOrEqual(CONFIG.queenTimeoutMinMs);
+    expect(protocol.snapshot()).toMatchObject({ queen: OTHER, hive: membership.hive });
+    expect(campaignsAfter(protocol, NOW + 20)).toBeGreaterThanOrEqual(CONFIG.queenTimeoutMs);
   });
 
   it('forgets the heir of the queen it followed once it follows another', () => {
