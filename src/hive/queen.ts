@@ -95,7 +95,9 @@ export class Reign {
 
   /**
    * Her heir: the fittest worker linked to her, among her members when any (only they can
-   * campaign in her hive should she fall silent). Her workers link the heir while she is named.
+   * campaign in her hive should she fall silent). Her workers link the heir while she is named,
+   * so she keeps the one she named while it stays eligible and visible (or nobody is): bees that
+   * started moments apart would otherwise trade places beat by beat, as heartbeats time them.
    */
   private nameHeir(workers: string[]): void {
     const { links } = this.court;
@@ -106,6 +108,8 @@ export class Reign {
       const link = links.get(id) as LinkState;
       return { id, visible: link.visible, startedAt: link.startedAt };
     });
+    const named = rivals.find((rival) => rival.id === this.heir);
+    if (named !== undefined && (named.visible || !rivals.some((rival) => rival.visible))) return;
     this.heir = chooseHeir(rivals) ?? null;
   }
 
