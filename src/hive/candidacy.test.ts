@@ -192,9 +192,10 @@ describe("a worker and its queen's heir", () => {
     expect(campaigns(protocol.step({ type: 'tick' }, NOW + 2700 + 1850))).toBe(true);
   });
 
-  it('links the heir its queen names in her heartbeats, and stops asking once she names none', () => {
+  it('links the heir its queen names in her heartbeats at once, asks again while it is not linked, and not once she names none', () => {
     const protocol = worker();
-    protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20);
+    expect(linksTo(protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20))).toEqual([OTHER]);
+    protocol.step({ type: 'linkClosed', peer: OTHER }, NOW + 25);
     expect(linksTo(protocol.step({ type: 'tick' }, NOW + 30))).toEqual([OTHER]);
     const fresh = worker();
     fresh.step({ type: 'frame', peer: OLDER, frame: queenSays({}) }, NOW + 20);

@@ -332,8 +332,11 @@ export class Protocol {
     this.lastBeatAt = now;
     // A queen beats faster: her workers time her silence (pulse.ts).
     this.nextBeatAt = now + (this.reign ? this.config.queenHeartbeatMs : this.config.heartbeatIntervalMs);
+    const workers = this.reign ? this.view.workers() : [];
+    // Her heartbeat names her heir: chosen before it goes out, not a beat later.
+    this.reign?.nameHeir(workers);
     this.announce(now);
-    this.reign?.onBeat(now, this.view.workers(), this.relayRates);
+    this.reign?.onBeat(now, workers, this.relayRates);
   }
 
   // ---- leaving ---------------------------------------------------------------------------

@@ -84,9 +84,8 @@ export class Reign {
     return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, workers };
   }
 
-  /** One beat of her reign. */
+  /** One beat of her reign (her heartbeat has gone out, naming the heir: nameHeir first). */
   onBeat(now: number, workers: string[], relayRates: readonly number[]): void {
-    this.nameHeir(workers);
     this.claimThrone(now, workers);
     this.tendMembers(now, workers);
     this.tendHive(now, workers, relayRates);
@@ -99,7 +98,7 @@ export class Reign {
    * so she keeps the one she named while it stays eligible and visible (or nobody is): bees that
    * started moments apart would otherwise trade places beat by beat, as heartbeats time them.
    */
-  private nameHeir(workers: string[]): void {
+  nameHeir(workers: string[]): void {
     const { links } = this.court;
     const members = this.changes.members();
     const linked = workers.filter((bee) => links.has(bee));
