@@ -263,7 +263,7 @@ export async function runFailoverBench(browser: Browser, options: FailoverOption
     goals: goals(runs),
     details: [
       `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates, then her successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony), a new tab joins (timed from its hive.ready), and the reigning queen's JavaScript is stopped (CDP Debugger.pause: links open, no word from her). ` +
-        `Per tab: from the event to attached to the queen it ends with, on the probe's 10 ms clock. Heartbeats: a queen beats every ${DEFAULT_CONFIG.queenHeartbeatMs} ms and is given up after ${DEFAULT_CONFIG.queenTimeoutMinMs}–${DEFAULT_CONFIG.queenTimeoutMs} ms of silence (pulse.ts).`,
+        `Per tab: from the event to attached to the queen it ends with, on the probe's 10 ms clock. Heartbeats: a queen beats every ${DEFAULT_CONFIG.queenHeartbeatMs} ms and is given up after ${DEFAULT_CONFIG.queenTimeoutMinMs}–${DEFAULT_CONFIG.queenTimeoutMs} ms of silence, by her heir once in doubt (3/5 of that, never under ${DEFAULT_CONFIG.queenTimeoutMinMs} ms: pulse.ts).`,
       '',
       ...stagesTable((['abdicate', 'crash', 'freeze'] as const).map((departure) => [departure, runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure).map((h) => h.stages))])),
     ],
