@@ -32,11 +32,12 @@ describe("a queen's pulse", () => {
     expect(beats([1200, 500, 500, 500, 500, 500, 500, 500, 500]).timeoutMs(BOUNDS)).toBe(1500);
   });
 
-  it('doubts a queen after three fifths of her timeout (never before the floor), a hidden or untimed one only after all of it', () => {
+  it('doubts a queen after three fifths of her timeout (never before the floor), one not yet timed too, a hidden or unheard one only after all of it', () => {
     expect(beats([500, 500, 1200, 500]).doubtMs(BOUNDS)).toBe(1800);
     expect(beats([500, 500, 500]).doubtMs(BOUNDS)).toBe(1500);
-    expect(beats([500]).doubtMs(BOUNDS)).toBe(3500);
+    expect(beats([500]).doubtMs(BOUNDS)).toBe(2100);
     expect(beats([500, 500, 500], false).doubtMs(BOUNDS)).toBe(3500);
+    expect(new Pulse().doubtMs(BOUNDS)).toBe(3500);
   });
 
   it('gives a queen that says her page is hidden the full timeout, however steady she was', () => {

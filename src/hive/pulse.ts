@@ -45,10 +45,15 @@ export class Pulse {
     return Math.min(config.queenTimeoutMs, Math.max(config.queenTimeoutMinMs, measured));
   }
 
-  /** How long a silence of hers makes this bee doubt her (her heir campaigns, the others side with a candidate): her full timeout while hidden or untimed. */
+  /**
+   * How long a silence of hers makes this bee doubt her (her heir campaigns, the others side with
+   * a candidate). A queen whose beats are not timed yet (just elected) is doubted after a share of
+   * the full timeout once a heartbeat said she is visible; a hidden one, or one not heard yet, only
+   * after all of it.
+   */
   doubtMs(config: Pick<HiveConfig, 'queenTimeoutMs' | 'queenTimeoutMinMs'>): number {
     const timeout = this.timeoutMs(config);
-    if (this.hidden || this.gaps.length < PULSE_MIN_GAPS) return timeout;
+    if (this.hidden || Number.isNaN(this.lastAt)) return timeout;
     return Math.max(config.queenTimeoutMinMs, Math.round(DOUBT_SHARE * timeout));
   }
 }
