@@ -77,6 +77,8 @@ export interface Heartbeat {
   founder?: string | null;
   /** Said by an observer (the projector): never counted among a hive's members or founders. */
   observer?: true;
+  /** Said by a queen: the worker she would hand her hive to. Her workers keep a link to it, so a handover or a failover finds them linked. */
+  heir?: string;
 }
 
 /** What an envelope carries. */
@@ -88,10 +90,9 @@ export type Payload =
    * A candidate asks the members of `membership` for votes in `term`. `pre` is the straw poll
    * before a real campaign: "would you vote for me?", which changes nobody's term. `seal` is the
    * queen's who proposed `membership` (null for a hive's founding members), for voters that
-   * missed it; `crown` is an abdicating queen's, naming the candidate: her workers may vote while
-   * she still lives.
+   * missed it.
    */
-  | { k: 'elect'; term: number; pre: boolean; membership: Membership; seal: Seal | null; crown: Seal | null }
+  | { k: 'elect'; term: number; pre: boolean; membership: Membership; seal: Seal | null }
   /** A vote (or a straw-poll yes) for the candidate it is sent to; a real vote carries its signed ballot. */
   | { k: 'vote'; term: number; pre: boolean; ballot: Seal | null }
   /** A queen's claim with its certificate (certificate.ts): flooded a few hops once, then named to bees. */
@@ -109,11 +110,6 @@ export type Payload =
   | { k: 'move'; to: string; membership: Membership | null; seal: Seal | null }
   /** A WebRTC signal relayed through the mesh instead of the signaling server. */
   | { k: 'sig'; data: unknown }
-  /**
-   * An abdicating queen asks her chosen successor to campaign at once, above `term` (the highest
-   * term of her hive's heartbeats); `seal` is her signed crown, which her workers check.
-   */
-  | { k: 'crown'; term: number; seal: Seal }
   /** Tells a candidate that a later term exists, so it campaigns above it. */
   | { k: 'later'; term: number }
   /** A queen tells the home of each of these bees that they work in her hive (directory.ts). */
@@ -242,9 +238,8 @@ function parsePayload(v: unknown): Payload | null {
     case 'elect': {
       const membership = parseMembership(p.membership);
       const seal = parseOptionalSeal(p.seal);
-      const crown = parseOptionalSeal(p.crown);
-      return membership && seal !== undefined && crown !== undefined && isCount(p.term) && typeof p.pre === 'boolean'
-        ? { k: 'elect', term: p.term, pre: p.pre, membership, seal, crown }
+      return membership && seal !== undefined && isCount(p.term) && typeof p.pre === 'boolean'
+        ? { k: 'elect', term: p.term, pre: p.pre, membership, seal }
         : null;
     }
     case 'vote': {
@@ -277,10 +272,6 @@ function parsePayload(v: unknown): Payload | null {
     }
     case 'sig':
       return fitsSignal(p.data) ? { k: 'sig', data: p.data } : null;
-    case 'crown': {
-      const seal = parseSeal(p.seal);
-      return isCount(p.term) && seal ? { k: 'crown', term: p.term, seal } : null;
-    }
     case 'later':
       return isCount(p.term) ? { k: 'later', term: p.term } : null;
     case 'evict':
@@ -308,8 +299,8 @@ export function parseFrameValue(value: unknown): Frame | null {
   const f = value as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
-      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder)) && (f.observer === undefined || f.observer === true)
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }), ...(f.observer === true ? { observer: true as const } : {}) }
+      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder)) && (f.observer === undefined || f.observer === true) && (f.heir === undefined || isBeeId(f.heir))
+        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }), ...(f.observer === true ? { observer: true as const } : {}), ...(f.heir === undefined ? {} : { heir: f.heir }) }
         : null;
     case 'up':
       return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0

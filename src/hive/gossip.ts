@@ -72,6 +72,7 @@ export class Gossip {
       version: upgrades.version,
       founder: upgrades.founder,
       ...(observer ? { observer: true as const } : {}),
+      ...(reign?.heir ? { heir: reign.heir } : {}),
     };
   }
 
@@ -97,6 +98,9 @@ export class Gossip {
     if (peer === s.queen && frame.queen === peer && !reign) {
       s.heardAt = now;
       s.pulse.beat(now, frame.visible);
+      s.heir = frame.heir ?? null;
+      // Link the heir she names now, not a tick later: whoever reigns next should find the link open.
+      if (s.heir !== null && s.heir !== self) links.request(s.heir, now);
     }
     // An egg links at once to the queen its neighbour follows, while her hive has room: her
     // claim answers the link, and the egg works for her without waiting for a tick.

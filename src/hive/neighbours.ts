@@ -62,15 +62,17 @@ export class Neighbours {
 
   /**
    * Whether a link with `peer` is kept (`asked`: this bee asked for it too). Others' links are
-   * accepted while there is room; a queen takes every worker that comes, and so does a projector
-   * that founded the colony, every bee: its configs must reach a bee the network cut off from every
-   * other (a classroom's split room heals by its order, carried on the one link that crosses the
-   * halves: src/tab/classroom.ts). The transport asks it of an offer before it builds a peer
-   * connection (Chrome allows ~500 per page), the link once open.
+   * accepted while there is room; a queen takes every worker that comes, her heir every member of
+   * her hive (they link the heir while she is named), and a projector that founded the colony
+   * every bee: its configs must reach a bee the network cut off from every other (a classroom's
+   * split room heals by its order, carried on the one link that crosses the halves:
+   * src/tab/classroom.ts). The transport asks it of an offer before it builds a peer connection
+   * (Chrome allows ~500 per page), the link once open.
    */
   welcomes(peer: string, asked: boolean, now: number): boolean {
-    const { links, warden } = this.host;
-    return warden.admitsLink(peer, now) && (asked || this.host.reign() !== null || this.foundingProjector() || !links.full());
+    const { links, warden, standing: s, self } = this.host;
+    const heirTo = s.heir === self && s.membership !== null && s.membership.members.includes(peer);
+    return warden.admitsLink(peer, now) && (asked || this.host.reign() !== null || heirTo || this.foundingProjector() || !links.full());
   }
 
   /**

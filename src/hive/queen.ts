@@ -7,6 +7,7 @@ import { contacts, homeOf, missingContacts } from './court-table';
 import { ADDRESS_RENEW_MS } from './directory';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, MAX_HOPS, type HiveEntry, type Payload } from './frames';
+import { chooseHeir } from './election';
 import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
 import type { LinkState, Links } from './links';
 import { compareVersions, founding, isMember, nextVersion, type Membership } from './membership';
@@ -49,6 +50,10 @@ export class Reign {
   private toldAt = -Infinity;
   /** When each member was last heard on a link: a member silent too long is removed. */
   private readonly heardAt = new Map<string, number>();
+  /** A bred queen's: the hive she was bred from, and until when her members may still name it (their move is on its way). */
+  private readonly origin: { hive: string; until: number } | null;
+  /** The worker she would hand her hive to, named in her heartbeats (gossip.ts); chosen again every beat. */
+  heir: string | null = null;
 
   constructor(
     private readonly court: Court,
@@ -62,6 +67,8 @@ export class Reign {
       if (bee !== self) this.summoned.set(bee, SUMMONS);
     }
     this.settledAt = now + court.config.hiveSettleMs;
+    const left = standing.left;
+    this.origin = claim.authority.by === 'split' && left !== null ? { hive: left.hive, until: this.settledAt } : null;
     // Her first change restamps the membership in her own term: a version an older queen
     // proposed but never committed can then never win against hers (Raft's rule that a new
     // leader commits an entry of her own term before she changes the configuration).
@@ -77,12 +84,32 @@ export class Reign {
     return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, workers };
   }
 
-  /** One beat of her reign. */
+  /** One beat of her reign (her heartbeat has gone out, naming the heir: nameHeir first). */
   onBeat(now: number, workers: string[], relayRates: readonly number[]): void {
     this.claimThrone(now, workers);
     this.tendMembers(now, workers);
     this.tendHive(now, workers, relayRates);
     this.tellAddresses(now, workers);
+  }
+
+  /**
+   * Her heir: the fittest worker linked to her, among her members when any (only they can
+   * campaign in her hive should she fall silent). Her workers link the heir while she is named,
+   * so she keeps the one she named while it stays eligible and visible (or nobody is): bees that
+   * started moments apart would otherwise trade places beat by beat, as heartbeats time them.
+   */
+  nameHeir(workers: string[]): void {
+    const { links } = this.court;
+    const members = this.changes.members();
+    const linked = workers.filter((bee) => links.has(bee));
+    const inHive = linked.filter((bee) => members.has(bee));
+    const rivals = (inHive.length > 0 ? inHive : linked).map((id) => {
+      const link = links.get(id) as LinkState;
+      return { id, visible: link.visible, startedAt: link.startedAt };
+    });
+    const named = rivals.find((rival) => rival.id === this.heir);
+    if (named !== undefined && (named.visible || !rivals.some((rival) => rival.visible))) return;
+    this.heir = chooseHeir(rivals) ?? null;
   }
 
   /** Tells her workers' homes in the court that they work here: at once when they change, and every few seconds. */
@@ -200,7 +227,7 @@ export class Reign {
     if (pending) {
       // A member that left says so in its heartbeats: that is its answer (it votes here no more).
       for (const bee of this.changes.waitingFor()) {
-        if (!this.hasLeft(bee) || !this.changes.stored(bee, pending.term, pending.epoch)) continue;
+        if (!this.hasLeft(bee, now) || !this.changes.stored(bee, pending.term, pending.epoch)) continue;
         counters.commits++;
         this.tendMembers(now, workers);
         return;
@@ -216,7 +243,7 @@ export class Reign {
     const reign = this.court.standing.reign;
     // Members that left go in one change: they vote in this hive no more, so the majorities of
     // the old and the new membership are drawn from the same voters (docs/protocol.md).
-    const left = committed.members.filter((bee) => bee !== self && this.hasLeft(bee));
+    const left = committed.members.filter((bee) => bee !== self && this.hasLeft(bee, now));
     if (left.length > 0) {
       this.propose(nextVersion(committed, reign, committed.members.filter((bee) => !left.includes(bee))), now);
       return;
@@ -237,9 +264,11 @@ export class Reign {
    * hive may not have heard of her yet (a founding member before her claim reaches it), and one
    * that names this hive is hers: both stay until they fall silent.
    */
-  private hasLeft(bee: string): boolean {
+  private hasLeft(bee: string, now: number): boolean {
     const hive = this.court.links.get(bee)?.hive;
-    return hive !== undefined && hive !== null && hive !== this.hive;
+    // A member of a bred hive that still names the hive it was bred from has not had its move yet.
+    const moving = this.origin !== null && hive === this.origin.hive && now < this.origin.until;
+    return hive !== undefined && hive !== null && hive !== this.hive && !moving;
   }
 
   private propose(membership: Membership, now: number): void {

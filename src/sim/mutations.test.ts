@@ -41,7 +41,7 @@ function breakable(rules: Partial<ElectionRules>): { broken: { on: boolean }; ru
  */
 function splitBrain(mutation: Partial<ElectionRules>, joiners = 0): InvariantChecker {
   const { broken, rules } = breakable(mutation);
-  const { world, checker } = colony(7, 40, { rules });
+  const { world, checker } = colony(7, 41, { rules });
   expect(settledHives(world)).toBe(1);
   broken.on = true;
   const queen = queenOf(world);
@@ -90,7 +90,7 @@ function lostWrites(broken: Broken): InvariantChecker {
 
 /** Seven bees watched by an observer (the projector); their queen dies and they elect another. */
 function watchedFailover(broken: Broken): InvariantChecker {
-  const world = new World({ seed: 47, ...broken });
+  const world = new World({ seed: 49, ...broken });
   const checker = new InvariantChecker(world);
   world.addBee({ observer: true });
   for (let i = 0; i < 7; i++) {
