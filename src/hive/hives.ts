@@ -2,6 +2,12 @@
 // when to breed (split), whom to crown and hand which workers, and when two small hives merge.
 // Hive news travels in heartbeats like roster beats: each queen stamps her hive with her own
 // clock, newer stamps replace older ones, and a hive whose stamp stops advancing is forgotten.
+//
+// A hive is a count (its size) everywhere, and a list of workers only in a small colony: lists
+// are what a classroom's map draws, and what tells a bee where each worker of a small colony
+// works. In a colony of thousands they would make every queen hold every bee; there the queens'
+// directory (directory.ts) says where a worker is, and nothing here grows with the colony but the
+// hives a queen keeps.
 
 import { betterQueen, type WorkerFitness } from './election';
 import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type HiveEntry } from './frames';
@@ -15,6 +21,11 @@ const MAX_FORGOTTEN = 4096;
  * classroom's colony whole. A queen keeps every hive she hears of: the court is hers to route.
  */
 export const WORKER_HIVE_LIMIT = 64;
+/**
+ * A bee lists hives' workers (keeps the lists, and tells them in heartbeats) only while it knows
+ * at most this many hives: a classroom's colony. Past it every hive is a count.
+ */
+export const LISTED_HIVES = 16;
 
 interface Known extends HiveEntry {
   /** Our clock when this hive's stamp last advanced. */
@@ -24,7 +35,7 @@ interface Known extends HiveEntry {
 export class HiveMap {
   /** Known hives, least recently refreshed first (a refresh moves a hive to the end). */
   private readonly hives = new Map<string, Known>();
-  /** Which hive each worker belongs to, as the freshest entries list them. */
+  /** Which hive each listed worker belongs to, as the freshest entries list them (a small colony only). */
   private readonly hiveOf = new Map<string, string>();
   /**
    * Hives we forgot, and the stamp they had: gossip still carrying that stamp (or an older one)
@@ -34,6 +45,8 @@ export class HiveMap {
   /** Queens whose hive was refreshed most recently, newest last (may repeat; bounded). */
   private recent: string[] = [];
   private rotation: Iterator<Known> = this.hives.values();
+  /** Counts the changes to which queens are known: their homes (directory.ts) move with them. */
+  private queensChanged = 0;
 
   constructor(
     private readonly self: string,
@@ -45,6 +58,16 @@ export class HiveMap {
     return this.hives.size;
   }
 
+  /** Changes whenever a queen is added or forgotten. */
+  get queensVersion(): number {
+    return this.queensChanged;
+  }
+
+  /** Whether this bee lists hives' workers: it knows few enough hives (LISTED_HIVES). */
+  get listing(): boolean {
+    return this.hives.size <= LISTED_HIVES;
+  }
+
   /** Takes an entry if it is newer than what we know; returns whether it was news. */
   merge(entry: HiveEntry, now: number): boolean {
     if (entry.queen === this.self) return false;
@@ -52,14 +75,16 @@ export class HiveMap {
     if (known) {
       if (known.beat >= entry.beat) return false;
       // Most news is a fresh stamp on the same hive: only a changed workforce touches the index.
-      if (!sameWorkers(known.workers, entry.workers)) {
+      const workers = this.listing ? entry.workers : NONE;
+      if (!sameWorkers(known.workers, workers)) {
         this.unindex(known);
-        known.workers = [...entry.workers];
+        known.workers = workers.length === 0 ? NONE : [...workers];
         this.index(known);
       }
       known.beat = entry.beat;
       known.hive = entry.hive;
       known.term = entry.term;
+      known.size = entry.size;
       known.heardAt = now;
       this.hives.delete(entry.queen);
       this.hives.set(entry.queen, known);
@@ -68,16 +93,20 @@ export class HiveMap {
       this.forgotten.delete(entry.queen);
       // Field by field, not `{ ...entry }`: spread clones gave every entry its own hidden class,
       // which made each read of a known hive a megamorphic lookup (40% of the simulator's time at
-      // 1,000 bees). It also keeps no field a sender added beyond the five.
-      const fresh: Known = { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, workers: [...entry.workers], heardAt: now };
+      // 1,000 bees). It also keeps no field a sender added beyond these.
+      const fresh: Known = { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now };
       this.hives.set(entry.queen, fresh);
-      this.index(fresh);
+      this.queensChanged++;
       // The stalest hive makes room, without a tombstone: fresher news of it is taken again.
       for (const [queen, stalest] of this.hives) {
         if (this.hives.size <= this.limit()) break;
         this.hives.delete(queen);
         this.unindex(stalest);
       }
+      if (this.listing) {
+        if (entry.workers.length > 0) fresh.workers = [...entry.workers];
+        this.index(fresh);
+      } else if (this.hives.size === LISTED_HIVES + 1) this.unlist();
     }
     this.recent.push(entry.queen);
     if (this.recent.length > 4 * MAX_HIVE_ENTRIES) this.recent = this.recent.slice(-MAX_HIVE_ENTRIES);
@@ -89,6 +118,7 @@ export class HiveMap {
     const known = this.hives.get(queen);
     if (!known) return;
     this.hives.delete(queen);
+    this.queensChanged++;
     this.unindex(known);
     remember(this.forgotten, queen, known.beat, MAX_FORGOTTEN);
   }
@@ -105,7 +135,7 @@ export class HiveMap {
     return this.hives.get(queen);
   }
 
-  /** The queen of the hive `bee` works in, as far as we know. */
+  /** The queen of the hive `bee` works in, as far as hive lists tell (a small colony only). */
   queenOf(bee: string): string | undefined {
     return this.hiveOf.get(bee);
   }
@@ -126,10 +156,11 @@ export class HiveMap {
   /**
    * What a heartbeat tells of hives, at most `limit`: our own first (when we are a queen), then
    * the freshest, then a rotating slice so that every hive of a big colony is mentioned now and then.
+   * Workers are listed only while this bee lists them.
    */
   digest(own: HiveEntry | null, limit = MAX_HIVE_ENTRIES): HiveEntry[] {
     const chosen = new Map<string, HiveEntry>();
-    if (own) chosen.set(own.queen, own);
+    if (own) chosen.set(own.queen, this.listing ? own : { ...own, workers: NONE });
     if (this.hives.size + chosen.size <= limit) {
       for (const hive of this.hives.values()) chosen.set(hive.queen, strip(hive));
       return [...chosen.values()];
@@ -150,6 +181,12 @@ export class HiveMap {
     return [...chosen.values()];
   }
 
+  /** The colony grew past LISTED_HIVES: every hive becomes a count. */
+  private unlist(): void {
+    for (const hive of this.hives.values()) hive.workers = NONE;
+    this.hiveOf.clear();
+  }
+
   private index(hive: Known): void {
     for (const worker of hive.workers) this.hiveOf.set(worker, hive.queen);
   }
@@ -159,13 +196,16 @@ export class HiveMap {
   }
 }
 
+/** The workers of a hive not listed: shared, never written to. */
+const NONE: string[] = [];
+
 function sameWorkers(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-const strip = ({ queen, hive, beat, term, workers }: Known): HiveEntry => ({ queen, hive, beat, term, workers: workers.slice(0, MAX_HIVE_WORKERS) });
+const strip = ({ queen, hive, beat, term, size, workers }: Known): HiveEntry => ({ queen, hive, beat, term, size, workers: workers.slice(0, MAX_HIVE_WORKERS) });
 
 /** How a queen's hive is doing: the numbers the split and merge rules look at. */
 export interface HiveLoad {
@@ -216,12 +256,12 @@ export function planBreeding(workers: ReadonlyMap<string, WorkerFitness>, capaci
  * spare. Only the smaller of two hives moves (ties: the larger queen id), so two queens never
  * move into each other.
  */
-export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<Pick<HiveEntry, 'queen' | 'workers'>>, capacity: number): string | undefined {
-  let best: Pick<HiveEntry, 'queen' | 'workers'> | undefined;
+export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<Pick<HiveEntry, 'queen' | 'size'>>, capacity: number): string | undefined {
+  let best: Pick<HiveEntry, 'queen' | 'size'> | undefined;
   for (const hive of hives) {
-    if (hive.queen === self || ownWorkers + 1 + hive.workers.length > mergeRoom(capacity)) continue;
-    const bigger = hive.workers.length > ownWorkers || (hive.workers.length === ownWorkers && hive.queen < self);
-    if (bigger && (!best || hive.workers.length > best.workers.length)) best = hive;
+    if (hive.queen === self || ownWorkers + 1 + hive.size > mergeRoom(capacity)) continue;
+    const bigger = hive.size > ownWorkers || (hive.size === ownWorkers && hive.queen < self);
+    if (bigger && (!best || hive.size > best.size)) best = hive;
   }
   return best?.queen;
 }
