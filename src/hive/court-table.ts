@@ -10,15 +10,27 @@
 // ids can pick its place in the key space; it can do no more than a queen that drops traffic.
 
 /**
+ * Keys worked out lately: a queen compares every queen she knows each beat, several times over,
+ * and hashing their ids again each time was the simulator's main cost at thousands of bees. A
+ * pure function's memory, so shared; cleared when full (a limit on everything).
+ */
+const KEYS_KEPT = 1 << 16;
+const keys = new Map<string, number>();
+
+/**
  * A bee's place in the court's key space: FNV-1a over its id, 32 bits. Buckets run from 0 (the
  * first bit differs) to 32 (the same key: a collision).
  */
 export function courtKey(id: string): number {
+  const known = keys.get(id);
+  if (known !== undefined) return known;
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  if (keys.size >= KEYS_KEPT) keys.clear();
+  keys.set(id, hash >>> 0);
   return hash >>> 0;
 }
 

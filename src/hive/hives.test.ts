@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerFitness } from './election';
-import { breedingShare, HiveMap, LISTED_HIVES, mergeRoom, mergeTarget, overloaded, planBreeding } from './hives';
+import { breedingShare, HiveMap, MAX_LISTED_WORKERS, mergeRoom, mergeTarget, overloaded, planBreeding } from './hives';
 import { seededRng } from './rng';
 
 const bee = (n: number) => n.toString(16).padStart(16, '0');
@@ -40,24 +40,28 @@ describe('HiveMap', () => {
     expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 50, term: 2, size: 0, workers: [] }, 7200)).toBe(true);
   });
 
-  it('lists workers only while it knows a small colony, and counts every hive by its size', () => {
+  it('keeps the freshest hives listed, up to its limit of workers, and the others as counts', () => {
     const map = new HiveMap(bee(0));
-    const hive = (n: number, beat = 1) => ({ queen: bee(n), hive: bee(n + 100), beat, term: 1, size: 2, workers: [bee(n + 1000), bee(n + 2000)] });
-    for (let n = 1; n <= LISTED_HIVES; n++) map.merge(hive(n), n);
-    expect(map.queenOf(bee(1001))).toBe(bee(1));
-    expect(map.digest(null).every((entry) => entry.workers.length === 2)).toBe(true);
-    map.merge(hive(LISTED_HIVES + 1), 100);
+    const perHive = 64;
+    const hives = MAX_LISTED_WORKERS / perHive;
+    const workersOf = (n: number) => Array.from({ length: perHive }, (_, i) => bee(n * 1000 + i));
+    const hive = (n: number, beat = 1) => ({ queen: bee(n), hive: bee(n + 100), beat, term: 1, size: perHive, workers: workersOf(n) });
+    for (let n = 1; n <= hives; n++) map.merge(hive(n), n);
+    expect(map.queenOf(bee(1000))).toBe(bee(1));
+    // One hive more: the stalest list goes, its hive stays as a count.
+    map.merge(hive(hives + 1), 100);
+    expect(map.queenOf(bee(1000))).toBeUndefined();
+    expect(map.queenOf(bee(2000))).toBe(bee(2));
+    expect(map.queenOf(bee((hives + 1) * 1000))).toBe(bee(hives + 1));
+    expect(map.get(bee(1))).toMatchObject({ size: perHive, workers: [] });
+    // Fresh news of it lists it again, and the next stalest list makes room.
     map.merge(hive(1, 2), 101);
-    expect(map.queenOf(bee(1001))).toBeUndefined();
-    expect(map.queenOf(bee(LISTED_HIVES + 1001))).toBeUndefined();
-    const own = { queen: bee(0), hive: bee(100), beat: 7, term: 1, size: 1, workers: [bee(999)] };
-    const digest = map.digest(own);
-    expect(digest.every((entry) => entry.workers.length === 0)).toBe(true);
-    expect(digest.map((entry) => entry.size)).toEqual([1, ...Array.from({ length: LISTED_HIVES + 1 }, () => 2)]);
-    // Small again: lists come back with the next news.
-    map.remove(bee(2));
-    map.merge(hive(3, 2), 102);
-    expect(map.queenOf(bee(1003))).toBe(bee(3));
+    expect(map.queenOf(bee(1000))).toBe(bee(1));
+    expect(map.queenOf(bee(2000))).toBeUndefined();
+    // A count says nothing of who works there: the list kept stands.
+    map.merge({ ...hive(3, 2), workers: [] }, 102);
+    expect(map.queenOf(bee(3000))).toBe(bee(3));
+    expect(map.get(bee(3))?.beat).toBe(2);
   });
 
   it('tells of at most 24 hives a heartbeat, its own first, and rotates through the rest', () => {

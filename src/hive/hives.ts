@@ -3,11 +3,11 @@
 // Hive news travels in heartbeats like roster beats: each queen stamps her hive with her own
 // clock, newer stamps replace older ones, and a hive whose stamp stops advancing is forgotten.
 //
-// A hive is a count (its size) everywhere, and a list of workers only in a small colony: lists
-// are what a classroom's map draws, and what tells a bee where each worker of a small colony
-// works. In a colony of thousands they would make every queen hold every bee; there the queens'
-// directory (directory.ts) says where a worker is, and nothing here grows with the colony but the
-// hives a queen keeps.
+// A hive is a count (its size), and a list of its workers while the bee has room for it: lists
+// are what a classroom's map draws, and what tells a queen where a worker of another hive works.
+// A bee keeps at most MAX_LISTED_WORKERS workers listed, the freshest hives' lists; in a colony
+// of thousands the rest are counts, and the queens' directory (directory.ts) says where their
+// workers are. Nothing here grows with the colony but the hives a queen keeps.
 
 import { betterQueen, type WorkerFitness } from './election';
 import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type HiveEntry } from './frames';
@@ -22,10 +22,10 @@ const MAX_FORGOTTEN = 4096;
  */
 export const WORKER_HIVE_LIMIT = 64;
 /**
- * A bee lists hives' workers (keeps the lists, and tells them in heartbeats) only while it knows
- * at most this many hives: a classroom's colony. Past it every hive is a count.
+ * Workers a bee keeps listed, over all hives (a limit on what it holds): every worker of a
+ * colony of a couple of thousand bees, the freshest hives' of a bigger one.
  */
-export const LISTED_HIVES = 16;
+export const MAX_LISTED_WORKERS = 2048;
 
 interface Known extends HiveEntry {
   /** Our clock when this hive's stamp last advanced. */
@@ -35,8 +35,11 @@ interface Known extends HiveEntry {
 export class HiveMap {
   /** Known hives, least recently refreshed first (a refresh moves a hive to the end). */
   private readonly hives = new Map<string, Known>();
-  /** Which hive each listed worker belongs to, as the freshest entries list them (a small colony only). */
+  /** Which hive each listed worker belongs to, as the freshest entries list them. */
   private readonly hiveOf = new Map<string, string>();
+  /** Queens whose hive's workers are listed, the least recently listed first, and how many workers that lists. */
+  private readonly listed = new Set<string>();
+  private listedWorkers = 0;
   /**
    * Hives we forgot, and the stamp they had: gossip still carrying that stamp (or an older one)
    * must not bring a dead queen's hive back. A queen who reigns again stamps it anew.
@@ -63,11 +66,6 @@ export class HiveMap {
     return this.queensChanged;
   }
 
-  /** Whether this bee lists hives' workers: it knows few enough hives (LISTED_HIVES). */
-  get listing(): boolean {
-    return this.hives.size <= LISTED_HIVES;
-  }
-
   /** Takes an entry if it is newer than what we know; returns whether it was news. */
   merge(entry: HiveEntry, now: number): boolean {
     if (entry.queen === this.self) return false;
@@ -75,12 +73,8 @@ export class HiveMap {
     if (known) {
       if (known.beat >= entry.beat) return false;
       // Most news is a fresh stamp on the same hive: only a changed workforce touches the index.
-      const workers = this.listing ? entry.workers : NONE;
-      if (!sameWorkers(known.workers, workers)) {
-        this.unindex(known);
-        known.workers = workers.length === 0 ? NONE : [...workers];
-        this.index(known);
-      }
+      // An entry that lists nobody while counting workers says nothing of who they are.
+      if (this.lists(entry) && !sameWorkers(known.workers, entry.workers)) this.list(known, entry.workers);
       known.beat = entry.beat;
       known.hive = entry.hive;
       known.term = entry.term;
@@ -101,12 +95,9 @@ export class HiveMap {
       for (const [queen, stalest] of this.hives) {
         if (this.hives.size <= this.limit()) break;
         this.hives.delete(queen);
-        this.unindex(stalest);
+        this.unlist(stalest);
       }
-      if (this.listing) {
-        if (entry.workers.length > 0) fresh.workers = [...entry.workers];
-        this.index(fresh);
-      } else if (this.hives.size === LISTED_HIVES + 1) this.unlist();
+      if (this.lists(entry)) this.list(fresh, entry.workers);
     }
     this.recent.push(entry.queen);
     if (this.recent.length > 4 * MAX_HIVE_ENTRIES) this.recent = this.recent.slice(-MAX_HIVE_ENTRIES);
@@ -119,7 +110,7 @@ export class HiveMap {
     if (!known) return;
     this.hives.delete(queen);
     this.queensChanged++;
-    this.unindex(known);
+    this.unlist(known);
     remember(this.forgotten, queen, known.beat, MAX_FORGOTTEN);
   }
 
@@ -135,7 +126,7 @@ export class HiveMap {
     return this.hives.get(queen);
   }
 
-  /** The queen of the hive `bee` works in, as far as hive lists tell (a small colony only). */
+  /** The queen of the hive `bee` works in, as far as the hive lists kept tell. */
   queenOf(bee: string): string | undefined {
     return this.hiveOf.get(bee);
   }
@@ -156,11 +147,11 @@ export class HiveMap {
   /**
    * What a heartbeat tells of hives, at most `limit`: our own first (when we are a queen), then
    * the freshest, then a rotating slice so that every hive of a big colony is mentioned now and then.
-   * Workers are listed only while this bee lists them.
+   * A hive whose list this bee dropped is told as a count.
    */
   digest(own: HiveEntry | null, limit = MAX_HIVE_ENTRIES): HiveEntry[] {
     const chosen = new Map<string, HiveEntry>();
-    if (own) chosen.set(own.queen, this.listing ? own : { ...own, workers: NONE });
+    if (own) chosen.set(own.queen, own);
     if (this.hives.size + chosen.size <= limit) {
       for (const hive of this.hives.values()) chosen.set(hive.queen, strip(hive));
       return [...chosen.values()];
@@ -181,18 +172,32 @@ export class HiveMap {
     return [...chosen.values()];
   }
 
-  /** The colony grew past LISTED_HIVES: every hive becomes a count. */
-  private unlist(): void {
-    for (const hive of this.hives.values()) hive.workers = NONE;
-    this.hiveOf.clear();
+  /** Whether an entry says who works in the hive: it lists somebody, or counts nobody. */
+  private lists(entry: HiveEntry): boolean {
+    return entry.workers.length > 0 || entry.size === 0;
   }
 
-  private index(hive: Known): void {
+  /** Lists a hive's workers (the freshest list), dropping the stalest lists past MAX_LISTED_WORKERS. */
+  private list(hive: Known, workers: readonly string[]): void {
+    this.unlist(hive);
+    if (workers.length === 0) return;
+    hive.workers = [...workers];
     for (const worker of hive.workers) this.hiveOf.set(worker, hive.queen);
+    this.listed.add(hive.queen);
+    this.listedWorkers += workers.length;
+    for (const queen of this.listed) {
+      if (this.listedWorkers <= MAX_LISTED_WORKERS) break;
+      this.unlist(this.hives.get(queen) as Known);
+    }
   }
 
-  private unindex(hive: Known): void {
+  /** Keeps `hive` as a count only. */
+  private unlist(hive: Known): void {
+    if (hive.workers === NONE) return;
     for (const worker of hive.workers) if (this.hiveOf.get(worker) === hive.queen) this.hiveOf.delete(worker);
+    this.listedWorkers -= hive.workers.length;
+    hive.workers = NONE;
+    this.listed.delete(hive.queen);
   }
 }
 
