@@ -39,15 +39,21 @@ export function bucketOf(self: string, other: string): number {
   return Math.clz32((courtKey(self) ^ courtKey(other)) >>> 0);
 }
 
-/** How far `bee` is from `target` in the key space (XOR of their keys). */
-function distance(bee: string, target: string): number {
-  return (courtKey(bee) ^ courtKey(target)) >>> 0;
-}
-
-/** The home of `bee` among `queens`: the one whose key is nearest its own (directory.ts). */
+/**
+ * The home of `bee` among `queens`: the one whose key is nearest its own (directory.ts). Nearness
+ * is the XOR of keys; a tie (a hash collision) goes to the smaller id, here and in `contacts`.
+ */
 export function homeOf(bee: string, queens: Iterable<string>): string | undefined {
+  const key = courtKey(bee);
   let best: string | undefined;
-  for (const queen of queens) if (best === undefined || closer(queen, best, bee)) best = queen;
+  let bestDistance = 0;
+  for (const queen of queens) {
+    const d = (courtKey(queen) ^ key) >>> 0;
+    if (best === undefined || d < bestDistance || (d === bestDistance && queen < best)) {
+      best = queen;
+      bestDistance = d;
+    }
+  }
   return best;
 }
 
@@ -56,12 +62,19 @@ export function homeOf(bee: string, queens: Iterable<string>): string | undefine
  * the choice is the same every time for the same links.
  */
 export function contacts(self: string, queens: Iterable<string>): Map<number, string> {
+  const key = courtKey(self);
   const chosen = new Map<number, string>();
+  const distances = new Map<number, number>();
   for (const queen of queens) {
     if (queen === self) continue;
-    const bucket = bucketOf(self, queen);
+    const d = (courtKey(queen) ^ key) >>> 0;
+    const bucket = Math.clz32(d);
     const held = chosen.get(bucket);
-    if (held === undefined || closer(queen, held, self)) chosen.set(bucket, queen);
+    const heldDistance = distances.get(bucket) as number;
+    if (held === undefined || d < heldDistance || (d === heldDistance && queen < held)) {
+      chosen.set(bucket, queen);
+      distances.set(bucket, d);
+    }
   }
   return chosen;
 }
@@ -94,11 +107,4 @@ export function missingContacts(self: string, known: Iterable<string>, linked: I
   const held = new Set(contacts(self, linked).keys());
   const free = [...known].filter((queen) => queen !== self && !busy(queen) && !held.has(bucketOf(self, queen)));
   return [...contacts(self, free).values()];
-}
-
-/** Whether `a` is nearer than `b` to `target`; a tie (a hash collision) goes to the smaller id. */
-function closer(a: string, b: string, target: string): boolean {
-  const da = distance(a, target);
-  const db = distance(b, target);
-  return da < db || (da === db && a < b);
 }
