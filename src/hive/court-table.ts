@@ -10,9 +10,9 @@
 // ids can pick its place in the key space; it can do no more than a queen that drops traffic.
 
 /**
- * Keys worked out lately: a queen compares every queen she knows each beat, several times over,
- * and hashing their ids again each time was the simulator's main cost at thousands of bees. A
- * pure function's memory, so shared; cleared when full (a limit on everything).
+ * Keys worked out lately: a queen compares every queen she knows each beat, and works out her
+ * workers' homes among them; hashing the same ids again each time grows with the court. A pure
+ * function's memory, so shared; cleared when full (a limit on everything).
  */
 const KEYS_KEPT = 1 << 16;
 const keys = new Map<string, number>();

@@ -40,24 +40,24 @@ describe('HiveMap', () => {
     expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 50, term: 2, size: 0, workers: [] }, 7200)).toBe(true);
   });
 
-  it('keeps the freshest hives listed, up to its limit of workers, and the others as counts', () => {
+  it('keeps hives listed up to its limit of workers, and the others as counts until there is room', () => {
     const map = new HiveMap(bee(0));
     const perHive = 64;
     const hives = MAX_LISTED_WORKERS / perHive;
     const workersOf = (n: number) => Array.from({ length: perHive }, (_, i) => bee(n * 1000 + i));
     const hive = (n: number, beat = 1) => ({ queen: bee(n), hive: bee(n + 100), beat, term: 1, size: perHive, workers: workersOf(n) });
-    for (let n = 1; n <= hives; n++) map.merge(hive(n), n);
+    for (let n = 1; n <= hives + 1; n++) map.merge(hive(n), n);
     expect(map.queenOf(bee(1000))).toBe(bee(1));
-    // One hive more: the stalest list goes, its hive stays as a count.
-    map.merge(hive(hives + 1), 100);
+    // No room for one hive more: it is a count, and fresh news of it changes nothing.
+    const over = hives + 1;
+    expect(map.get(bee(over))).toMatchObject({ size: perHive, workers: [] });
+    map.merge(hive(over, 2), 100);
+    expect(map.queenOf(bee(over * 1000))).toBeUndefined();
+    // A listed hive forgotten makes room.
+    map.remove(bee(1));
     expect(map.queenOf(bee(1000))).toBeUndefined();
-    expect(map.queenOf(bee(2000))).toBe(bee(2));
-    expect(map.queenOf(bee((hives + 1) * 1000))).toBe(bee(hives + 1));
-    expect(map.get(bee(1))).toMatchObject({ size: perHive, workers: [] });
-    // Fresh news of it lists it again, and the next stalest list makes room.
-    map.merge(hive(1, 2), 101);
-    expect(map.queenOf(bee(1000))).toBe(bee(1));
-    expect(map.queenOf(bee(2000))).toBeUndefined();
+    map.merge(hive(over, 3), 101);
+    expect(map.queenOf(bee(over * 1000))).toBe(bee(over));
     // A count says nothing of who works there: the list kept stands.
     map.merge({ ...hive(3, 2), workers: [] }, 102);
     expect(map.queenOf(bee(3000))).toBe(bee(3));

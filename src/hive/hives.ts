@@ -5,8 +5,8 @@
 //
 // A hive is a count (its size), and a list of its workers while the bee has room for it: lists
 // are what a classroom's map draws, and what tells a queen where a worker of another hive works.
-// A bee keeps at most MAX_LISTED_WORKERS workers listed, the freshest hives' lists; in a colony
-// of thousands the rest are counts, and the queens' directory (directory.ts) says where their
+// A bee keeps at most MAX_LISTED_WORKERS workers listed; in a colony of thousands the other
+// hives are counts, and the queens' directory (directory.ts) says where their
 // workers are. Nothing here grows with the colony but the hives a queen keeps.
 
 import { betterQueen, type WorkerFitness } from './election';
@@ -23,7 +23,7 @@ const MAX_FORGOTTEN = 4096;
 export const WORKER_HIVE_LIMIT = 64;
 /**
  * Workers a bee keeps listed, over all hives (a limit on what it holds): every worker of a
- * colony of a couple of thousand bees, the freshest hives' of a bigger one.
+ * colony of a couple of thousand bees, some hives' of a bigger one.
  */
 export const MAX_LISTED_WORKERS = 2048;
 
@@ -37,8 +37,7 @@ export class HiveMap {
   private readonly hives = new Map<string, Known>();
   /** Which hive each listed worker belongs to, as the freshest entries list them. */
   private readonly hiveOf = new Map<string, string>();
-  /** Queens whose hive's workers are listed, the least recently listed first, and how many workers that lists. */
-  private readonly listed = new Set<string>();
+  /** How many workers the lists kept name. */
   private listedWorkers = 0;
   /**
    * Hives we forgot, and the stamp they had: gossip still carrying that stamp (or an older one)
@@ -177,18 +176,17 @@ export class HiveMap {
     return entry.workers.length > 0 || entry.size === 0;
   }
 
-  /** Lists a hive's workers (the freshest list), dropping the stalest lists past MAX_LISTED_WORKERS. */
+  /**
+   * Lists a hive's workers, if they fit within MAX_LISTED_WORKERS; otherwise the hive is a count
+   * until lists kept make room (their hive is forgotten, or shrinks). Lists already kept stay:
+   * making room for each list heard would drop and take back lists with every heartbeat.
+   */
   private list(hive: Known, workers: readonly string[]): void {
     this.unlist(hive);
-    if (workers.length === 0) return;
+    if (workers.length === 0 || this.listedWorkers + workers.length > MAX_LISTED_WORKERS) return;
     hive.workers = [...workers];
     for (const worker of hive.workers) this.hiveOf.set(worker, hive.queen);
-    this.listed.add(hive.queen);
     this.listedWorkers += workers.length;
-    for (const queen of this.listed) {
-      if (this.listedWorkers <= MAX_LISTED_WORKERS) break;
-      this.unlist(this.hives.get(queen) as Known);
-    }
   }
 
   /** Keeps `hive` as a count only. */
@@ -197,7 +195,6 @@ export class HiveMap {
     for (const worker of hive.workers) if (this.hiveOf.get(worker) === hive.queen) this.hiveOf.delete(worker);
     this.listedWorkers -= hive.workers.length;
     hive.workers = NONE;
-    this.listed.delete(hive.queen);
   }
 }
 
