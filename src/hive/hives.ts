@@ -47,8 +47,6 @@ export class HiveMap {
   /** Queens whose hive was refreshed most recently, newest last (may repeat; bounded). */
   private recent: string[] = [];
   private rotation: Iterator<Known> = this.hives.values();
-  /** Counts the changes to which queens are known: their homes (directory.ts) move with them. */
-  private queensChanged = 0;
 
   constructor(
     private readonly self: string,
@@ -58,11 +56,6 @@ export class HiveMap {
 
   get size(): number {
     return this.hives.size;
-  }
-
-  /** Changes whenever a queen is added or forgotten. */
-  get queensVersion(): number {
-    return this.queensChanged;
   }
 
   /** Takes an entry if it is newer than what we know; returns whether it was news. */
@@ -89,7 +82,6 @@ export class HiveMap {
       // 1,000 bees). It also keeps no field a sender added beyond these.
       const fresh: Known = { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now };
       this.hives.set(entry.queen, fresh);
-      this.queensChanged++;
       // The stalest hive makes room, without a tombstone: fresher news of it is taken again.
       for (const [queen, stalest] of this.hives) {
         if (this.hives.size <= this.limit()) break;
@@ -108,7 +100,6 @@ export class HiveMap {
     const known = this.hives.get(queen);
     if (!known) return;
     this.hives.delete(queen);
-    this.queensChanged++;
     this.unlist(known);
     remember(this.forgotten, queen, known.beat, MAX_FORGOTTEN);
   }

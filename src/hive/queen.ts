@@ -44,12 +44,9 @@ export class Reign {
   private settledAt: number;
   /** When the members were last asked to store the change in flight. */
   private askedAt = -Infinity;
-  /** The workers whose addresses she last told their homes, their homes, and when. */
+  /** The workers whose addresses she last told their homes, and when. */
   private told = '';
-  private toldHomes = '';
   private toldAt = -Infinity;
-  /** The hive map's queens version her workers' homes were last worked out for. */
-  private homesFor = -1;
   /** When each member was last heard on a link: a member silent too long is removed. */
   private readonly heardAt = new Map<string, number>();
 
@@ -88,28 +85,19 @@ export class Reign {
     this.tellAddresses(now, workers);
   }
 
-  /**
-   * Tells her workers' homes in the court that they work here: at once when her workers change,
-   * or when a queen she comes to know (or forgets) moves a worker's home; and every few seconds.
-   */
+  /** Tells her workers' homes in the court that they work here: at once when they change, and every few seconds. */
   private tellAddresses(now: number, workers: string[]): void {
     const { self, hives, router } = this.court;
     const told = workers.join();
-    const renew = now - this.toldAt >= ADDRESS_RENEW_MS;
-    if (told === this.told && hives.queensVersion === this.homesFor && !renew) return;
-    this.homesFor = hives.queensVersion;
-    const queens = [self, ...hives.queens()];
-    const homes = workers.map((worker) => homeOf(worker, queens) as string);
-    const toldHomes = homes.join();
-    if (told === this.told && toldHomes === this.toldHomes && !renew) return;
+    if (told === this.told && now - this.toldAt < ADDRESS_RENEW_MS) return;
     this.told = told;
-    this.toldHomes = toldHomes;
     this.toldAt = now;
+    const queens = [self, ...hives.queens()];
     const byHome = new Map<string, string[]>();
-    workers.forEach((worker, i) => {
-      const home = homes[i] as string;
+    for (const worker of workers) {
+      const home = homeOf(worker, queens) as string;
       if (home !== self) byHome.set(home, [...(byHome.get(home) ?? []), worker]);
-    });
+    }
     for (const [home, bees] of byHome) router.originate(home, { k: 'here', workers: bees }, now, MAX_HOPS);
   }
 
