@@ -23,9 +23,10 @@ const MAX_FORGOTTEN = 4096;
 export const WORKER_HIVE_LIMIT = 64;
 /**
  * Workers a bee keeps listed, over all hives (a limit on what it holds): every worker of a
- * colony of a couple of thousand bees, some hives' of a bigger one.
+ * colony of some 4,000 bees, some hives' of a bigger one. At 2,048 a queen of a 3,000-bee colony
+ * routed a fifth more frames per unicast through the directory.
  */
-export const MAX_LISTED_WORKERS = 2048;
+export const MAX_LISTED_WORKERS = 4096;
 
 interface Known extends HiveEntry {
   /** Our clock when this hive's stamp last advanced. */
