@@ -127,7 +127,7 @@ export class Allegiance {
   /** The known hive with the most room (the least full when all are full), if any. */
   private roomiestHive(): HiveEntry | undefined {
     let best: HiveEntry | undefined;
-    for (const hive of this.host.hives.values()) if (!best || hive.workers.length < best.workers.length) best = hive;
+    for (const hive of this.host.hives.values()) if (!best || hive.size < best.size) best = hive;
     return best;
   }
 

@@ -135,7 +135,8 @@ describe('campaigns that crown nobody', () => {
 
 describe('an egg joining a colony that has a queen', () => {
   const follower = (workers: number): Partial<Heartbeat> => {
-    const entry: HiveEntry = { queen: QUEEN, hive: HIVE.hive, beat: NOW, term: 2, workers: Array.from({ length: workers }, (_, i) => String(i).repeat(16)) };
+    const listed = Array.from({ length: workers }, (_, i) => String(i).repeat(16));
+    const entry: HiveEntry = { queen: QUEEN, hive: HIVE.hive, beat: NOW, term: 2, size: listed.length, workers: listed };
     return { queen: QUEEN, hive: HIVE.hive, hives: [entry] };
   };
   const links = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'link' ? [e.peer] : []));

@@ -12,7 +12,7 @@ const data: Envelope = { t: 'env', id: '0123456789abcdef', from: A, to: B, ttl: 
 describe('parseFrame', () => {
   it('round-trips every well-formed frame', () => {
     const frames: Frame[] = [
-      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, hive: HIVE, beat: 9, term: 3, workers: [A] }], term: 3, queen: B, hive: HIVE, hiveVersion: [3, 2], uptimeMs: 1200, visible: true, version: 2, founder: A },
+      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, hive: HIVE, beat: 9, term: 3, size: 1, workers: [A] }], term: 3, queen: B, hive: HIVE, hiveVersion: [3, 2], uptimeMs: 1200, visible: true, version: 2, founder: A },
       { t: 'hb', digest: [], hives: [], term: 3, queen: B, hive: HIVE, hiveVersion: [3, 2], uptimeMs: 1200, visible: true, version: 2, heir: A },
       { t: 'up', version: 2, config: { colour: '#f5b700', note: 'hi' }, route: [A, B] },
       data,
@@ -51,6 +51,16 @@ describe('parseFrame', () => {
     // An observer says so with `true`, and nothing else passes for it.
     expect(parseFrame(JSON.stringify({ ...hb, observer: true }))).toEqual({ ...hb, observer: true });
     expect(parseFrame(JSON.stringify({ ...hb, observer: 'yes' }))).toBeNull();
+  });
+
+  it('reads a hive told as a count, and counts the list of a bee from before sizes', () => {
+    const hb = { t: 'hb', digest: [], term: 0, queen: null, hive: null, hiveVersion: null, uptimeMs: 0, visible: true, version: 0 };
+    const counted = { queen: B, hive: HIVE, beat: 9, term: 3, size: 40 };
+    expect(parseFrame(JSON.stringify({ ...hb, hives: [counted] }))).toMatchObject({ hives: [{ ...counted, workers: [] }] });
+    const older = { queen: B, hive: HIVE, beat: 9, term: 3, workers: [A] };
+    expect(parseFrame(JSON.stringify({ ...hb, hives: [older] }))).toMatchObject({ hives: [{ ...older, size: 1 }] });
+    expect(parseFrame(JSON.stringify({ ...hb, hives: [{ ...counted, size: -1 }] }))).toBeNull();
+    expect(parseFrame(JSON.stringify({ ...hb, hives: [{ ...counted, size: 'many' }] }))).toBeNull();
   });
 
   it.each([

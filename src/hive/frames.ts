@@ -45,7 +45,8 @@ export type DigestEntry = [bee: string, beat: number];
 
 /**
  * A hive as gossip carries it: its queen, her own clock when she last described it (newer
- * beats replace older ones, like roster beats), her term and her workers.
+ * beats replace older ones, like roster beats), her term, how many workers she has, and who they
+ * are, listed only in a small colony (hives.ts; empty otherwise).
  */
 export interface HiveEntry {
   queen: string;
@@ -53,6 +54,7 @@ export interface HiveEntry {
   hive: string;
   beat: number;
   term: number;
+  size: number;
   workers: string[];
 }
 
@@ -205,16 +207,21 @@ function parseAuthority(v: unknown): Authority | null {
   return ballots.every((b): b is Seal => b !== null) ? { by: 'votes', ballots } : null;
 }
 
-function isHives(v: unknown): v is HiveEntry[] {
-  return (
-    Array.isArray(v) &&
-    v.length <= MAX_HIVE_ENTRIES &&
-    v.every((e) => {
-      if (typeof e !== 'object' || e === null) return false;
-      const h = e as Record<string, unknown>;
-      return isBeeId(h.queen) && isId(h.hive) && isCount(h.beat) && isCount(h.term) && isWorkers(h.workers);
-    })
-  );
+function parseHive(v: unknown): HiveEntry | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const h = v as Record<string, unknown>;
+  const workers = h.workers === undefined ? [] : h.workers;
+  // Bees from before sizes counted the list.
+  const size = h.size === undefined && Array.isArray(workers) ? workers.length : h.size;
+  return isBeeId(h.queen) && isId(h.hive) && isCount(h.beat) && isCount(h.term) && isCount(size) && isWorkers(workers)
+    ? { queen: h.queen, hive: h.hive, beat: h.beat, term: h.term, size, workers }
+    : null;
+}
+
+function parseHives(v: unknown): HiveEntry[] | null {
+  if (!Array.isArray(v) || v.length > MAX_HIVE_ENTRIES) return null;
+  const hives = v.map(parseHive);
+  return hives.every((h): h is HiveEntry => h !== null) ? hives : null;
 }
 
 /** Serialized limit of a colony config (a colour, a note, the seeder's key and signature). */
@@ -298,10 +305,12 @@ export function parseFrameValue(value: unknown): Frame | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const f = value as Record<string, unknown>;
   switch (f.t) {
-    case 'hb':
-      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder)) && (f.observer === undefined || f.observer === true) && (f.heir === undefined || isBeeId(f.heir))
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }), ...(f.observer === true ? { observer: true as const } : {}), ...(f.heir === undefined ? {} : { heir: f.heir }) }
+    case 'hb': {
+      const hives = parseHives(f.hives);
+      return isDigest(f.digest) && hives && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder)) && (f.observer === undefined || f.observer === true) && (f.heir === undefined || isBeeId(f.heir))
+        ? { t: 'hb', digest: f.digest, hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }), ...(f.observer === true ? { observer: true as const } : {}), ...(f.heir === undefined ? {} : { heir: f.heir }) }
         : null;
+    }
     case 'up':
       return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0
         ? { t: 'up', version: f.version, config: f.config, route: f.route }

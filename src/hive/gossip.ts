@@ -121,7 +121,7 @@ export class Gossip {
   /** Whether the hive of `queen` takes another worker, as far as hive gossip tells (unknown: it may). */
   private hasRoom(queen: string): boolean {
     const hive = this.host.hives.get(queen);
-    return hive === undefined || hive.workers.length < this.host.config.capacity;
+    return hive === undefined || hive.size < this.host.config.capacity;
   }
 
   /** Forgets the bees and hives nobody told of for too long. */

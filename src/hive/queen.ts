@@ -81,7 +81,7 @@ export class Reign {
 
   /** Her hive as she describes it in heartbeats, stamped with her clock. */
   entry(now: number, workers: string[]): HiveEntry {
-    return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, workers };
+    return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, size: workers.length, workers };
   }
 
   /** One beat of her reign (her heartbeat has gone out, naming the heir: nameHeir first). */
