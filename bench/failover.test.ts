@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stagesOf } from './failover-stages.ts';
 import { handoverOf } from './failover.ts';
 import type { ProbeRecord } from './probe.ts';
 
@@ -11,6 +12,8 @@ const record = (attached: ProbeRecord['attached']): ProbeRecord => ({
   fullRoster: [],
   attached,
   versions: [],
+  stages: [],
+  queenBeats: [],
   error: null,
 });
 
@@ -43,5 +46,31 @@ describe('a handover, from what the tabs recorded', () => {
     expect(handover.perTabMs).toEqual([0, 250]);
     expect(handover.colonyMs).toBe(250);
     expect(handover.resolvedMs).toBe(400);
+  });
+});
+
+describe('where a handover spent its time', () => {
+  const staged = (stages: ProbeRecord['stages']): ProbeRecord => ({ ...record([]), stages });
+  const worker = (term: number, queen: string | null) => ({ role: 'worker', term, queen });
+
+  it('times the survivors giving up the queen, the straw poll, the election, the crowning and the attachments', () => {
+    const records = [
+      staged([[100, worker(3, 'q1')], [6_500, worker(3, null)], [6_700, { role: 'candidate', term: 3, queen: null }], [6_750, { role: 'candidate', term: 4, queen: null }], [6_800, { role: 'queen', term: 4, queen: 'q2' }]]),
+      // It never noticed the silence: the new queen's claim reached it first.
+      staged([[100, worker(3, 'q1')], [6_900, worker(4, 'q2')]]),
+    ];
+    const stages = stagesOf('q1', records, [800, 900], 5_000);
+    expect(stages).toEqual({ firstLostMs: 1_500, lastLostMs: 1_900, campaignMs: 1_700, electionMs: 1_750, crownedMs: 1_800, firstAttachedMs: 800, lastAttachedMs: 900, campaigns: 2, beatGapMs: null });
+  });
+
+  it('does not count the abdicating queen as a survivor that lost her', () => {
+    const records = [staged([[100, { role: 'queen', term: 2, queen: 'q1' }], [5_010, worker(2, null)], [5_090, worker(3, 'q2')]])];
+    expect(stagesOf('q1', records, [90], 5_000).firstLostMs).toBeNull();
+  });
+
+  it('takes the longest of the last 8 gaps between her beats each survivor saw before the event', () => {
+    const beats = [0, 100, 600, 1_100, 1_600, 2_100, 2_600, 3_100, 3_600, 4_100, 4_600, 6_000];
+    const records = [{ ...record([]), queenBeats: beats }, { ...record([]), queenBeats: beats.map((at) => at * 2) }];
+    expect(stagesOf('q1', records, [], 5_000).beatGapMs).toBe(500);
   });
 });

@@ -11,6 +11,7 @@ import type { Browser, Page } from '@playwright/test';
 import type { HiveApi } from '../src/bee.ts';
 import { DEFAULT_CONFIG } from '../src/hive/protocol.ts';
 import type { BenchResult, Figure } from './figures.ts';
+import { stagesOf, stagesTable, type Stages } from './failover-stages.ts';
 import { formatNumber, spread, timingFigure } from './figures.ts';
 import { timingGoal, type Goal } from './goals.ts';
 import { epochOf, PROBE_KEY, type ProbeRecord } from './probe.ts';
@@ -44,6 +45,8 @@ export interface Handover {
   colonyMs: number | null;
   /** abdicate() resolved this long after it was called. */
   resolvedMs: number | null;
+  /** Where the time went: when survivors gave her up, campaigned, crowned and attached. */
+  stages: Stages;
   problem: string | null;
 }
 
@@ -66,19 +69,21 @@ export function handoverOf(departure: Departure, oldQueen: string, records: Prob
   const finals = records.map((record) => record.attached.at(-1)?.[1] ?? null);
   const newQueen = oneQueen(oldQueen)(finals) ? finals[0]! : null;
   const colonyAt = firstInstantAll(records, (record) => record.attached, null, oneQueen(oldQueen), atEpochMs);
+  const perTabMs = records.map((record, tab) => {
+    const final = finals[tab] ?? null;
+    const last = record.attached.at(-1);
+    if (final === null || final === oldQueen || last === undefined) return null;
+    // The last time it attached to its final queen; already hers before the event counts as at once.
+    return Math.max(epochOf(record, last[0]), atEpochMs) - atEpochMs;
+  });
   return {
     departure,
     oldQueen,
     newQueen,
-    perTabMs: records.map((record, tab) => {
-      const final = finals[tab] ?? null;
-      const last = record.attached.at(-1);
-      if (final === null || final === oldQueen || last === undefined) return null;
-      // The last time it attached to its final queen; already hers before the event counts as at once.
-      return Math.max(epochOf(record, last[0]), atEpochMs) - atEpochMs;
-    }),
+    perTabMs,
     colonyMs: colonyAt === null ? null : colonyAt - atEpochMs,
     resolvedMs,
+    stages: stagesOf(oldQueen, records, perTabMs, atEpochMs),
     problem,
   };
 }
@@ -200,7 +205,11 @@ async function runOnce(browser: Browser, options: FailoverOptions, baseURL: stri
 
 function progressLine(run: FailoverRun): string {
   const parts = [`election ${formatNumber(run.electionMs)} ms`];
-  for (const h of run.handovers) parts.push(`${h.departure}: all re-attached in ${formatNumber(h.colonyMs)} ms${h.problem ? ` (${h.problem})` : ''}`);
+  for (const h of run.handovers) {
+    const { lastLostMs, electionMs, crownedMs, campaigns } = h.stages;
+    const stages = `lost by all ${formatNumber(lastLostMs)}, election ${formatNumber(electionMs)}, crowned ${formatNumber(crownedMs)}, ${campaigns} candidacies`;
+    parts.push(`${h.departure}: all re-attached in ${formatNumber(h.colonyMs)} ms (${stages})${h.problem ? ` (${h.problem})` : ''}`);
+  }
   parts.push(`a tab joining: ready → attached in ${formatNumber(run.joinerMs)} ms`);
   return `failover: run ${run.run}: ${parts.join(', ')}${run.error ? `; FAILED: ${run.error}` : ''}`;
 }
@@ -254,7 +263,9 @@ export async function runFailoverBench(browser: Browser, options: FailoverOption
     goals: goals(runs),
     details: [
       `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates, then her successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony), a new tab joins (timed from its hive.ready), and the reigning queen's JavaScript is stopped (CDP Debugger.pause: links open, no word from her). ` +
-        `Per tab: from the event to attached to the queen it ends with, on the probe's 10 ms clock. Heartbeats: every ${DEFAULT_CONFIG.heartbeatIntervalMs} ms, a queen is given up after ${DEFAULT_CONFIG.queenTimeoutMs} ms of silence.`,
+        `Per tab: from the event to attached to the queen it ends with, on the probe's 10 ms clock. Heartbeats: a queen beats every ${DEFAULT_CONFIG.queenHeartbeatMs} ms and is given up after ${DEFAULT_CONFIG.queenTimeoutMinMs}–${DEFAULT_CONFIG.queenTimeoutMs} ms of silence, by her heir once in doubt (3/5 of that, never under ${DEFAULT_CONFIG.queenTimeoutMinMs} ms: pulse.ts).`,
+      '',
+      ...stagesTable((['abdicate', 'crash', 'freeze'] as const).map((departure) => [departure, runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure).map((h) => h.stages))])),
     ],
     settings: { ...options, electionCapMs: ELECTION_CAP_MS, handoverCapMs: HANDOVER_CAP_MS },
     raw: runs,

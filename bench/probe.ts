@@ -11,6 +11,8 @@ import { pageScript } from './page-script.ts';
 export const PROBE_KEY = '__hiveBench';
 /** The probe's polling period in the page: the resolution of every figure but `ready`. */
 export const PROBE_POLL_INTERVAL_MS = 10;
+/** Arrivals of the queen's beats a tab keeps: enough for the gaps her workers time her by (pulse.ts). */
+const PROBE_BEATS_KEPT = 12;
 
 export interface ProbeOptions {
   /** The roster size that counts as full. */
@@ -37,10 +39,21 @@ export interface ProbeRecord {
   attached: Array<Change<string | null>>;
   /** Every change of the config version this tab runs, from its first reading. */
   versions: Array<Change<string>>;
+  /** Every change of its role, term or the queen it follows: the stages of an election (failover-stages.ts). */
+  stages: Array<Change<Stage>>;
+  /** When the latest beats of the queen it follows reached it (her hive entry's stamp changed): the last PROBE_BEATS_KEPT. */
+  queenBeats: number[];
   /** The first exception the probe caught (the probe then stops). */
   error: string | null;
   /** Set by Node to stop the polling: the idle benchmark measures tabs left alone. */
   done?: boolean;
+}
+
+/** Where a tab stands in its hive's elections, as its snapshot says. */
+export interface Stage {
+  role: string;
+  term: number;
+  queen: string | null;
 }
 
 type BenchWindow = { hive?: HiveApi } & Record<typeof PROBE_KEY, ProbeRecord>;
@@ -50,7 +63,7 @@ type BenchWindow = { hive?: HiveApi } & Record<typeof PROBE_KEY, ProbeRecord>;
  * accessor so `ready` is hooked the instant the app assigns it (a poll could miss an early
  * resolution); everything else is polled, since the contract offers no change events.
  */
-function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: typeof attachedQueen, version: typeof versionKey): void {
+function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, beatsKept: number, attached: typeof attachedQueen, version: typeof versionKey): void {
   const page = window as unknown as BenchWindow;
   const record: ProbeRecord = {
     timeOriginMs: performance.timeOrigin,
@@ -61,6 +74,8 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: ty
     fullRoster: null,
     attached: [],
     versions: [],
+    stages: [],
+    queenBeats: [],
     error: null,
   };
   page[key] = record;
@@ -82,6 +97,7 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: ty
     },
   });
 
+  let lastBeat: number | undefined;
   const timer = setInterval(() => {
     if (record.done) return clearInterval(timer);
     if (hive === undefined) return;
@@ -97,6 +113,14 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: ty
       if (queen !== (record.attached.at(-1)?.[1] ?? null)) record.attached.push([nowMs, queen]);
       const key = version(snap);
       if (key !== record.versions.at(-1)?.[1]) record.versions.push([nowMs, key]);
+      const beat = snap.hives.find((hive) => hive.queen === snap.queen && snap.role !== 'queen')?.beat;
+      if (beat !== undefined && beat !== lastBeat) {
+        lastBeat = beat;
+        record.queenBeats.push(nowMs);
+        if (record.queenBeats.length > beatsKept) record.queenBeats.shift();
+      }
+      const stage = record.stages.at(-1)?.[1];
+      if (stage?.role !== snap.role || stage.term !== snap.term || stage.queen !== snap.queen) record.stages.push([nowMs, { role: snap.role, term: snap.term, queen: snap.queen }]);
     } catch (error) {
       fail(error);
       clearInterval(timer);
@@ -106,7 +130,7 @@ function installProbe(key: typeof PROBE_KEY, options: ProbeOptions, attached: ty
 
 /** The init script, with the hive-view derivations shipped along. */
 export function probeScript(options: ProbeOptions): string {
-  return pageScript(installProbe, PROBE_KEY, options, { fn: attachedQueen }, { fn: versionKey });
+  return pageScript(installProbe, PROBE_KEY, options, PROBE_BEATS_KEPT, { fn: attachedQueen }, { fn: versionKey });
 }
 
 /** Epoch ms of a tab's page-clock reading. */

@@ -12,6 +12,8 @@ function record(timeOriginMs: number, attached: ProbeRecord['attached'], extra: 
     fullRoster: ['a', 'b'],
     attached,
     versions: [],
+    stages: [],
+    queenBeats: [],
     error: null,
     ...extra,
   };

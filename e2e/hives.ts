@@ -16,7 +16,7 @@ export function hivesProblem(snaps: readonly Snapshot[], capacity: number): stri
     const followers = snaps.filter((snap) => snap.queen === queen.id && snap.id !== queen.id).map((snap) => snap.id).sort();
     if ([...queen.workers].sort().join() !== followers.join()) return `queen ${queen.id} counts [${queen.workers}] but [${followers}] follow her`;
     if (queen.workers.length > capacity) return `queen ${queen.id} has ${queen.workers.length} workers, over capacity ${capacity}`;
-    const into = mergeTarget(queen.id, queen.workers.length, queens.map((other) => ({ queen: other.id, workers: other.workers })), capacity);
+    const into = mergeTarget(queen.id, queen.workers.length, queens.map((other) => ({ queen: other.id, size: other.workers.length })), capacity);
     if (into !== undefined) return `queen ${queen.id}'s hive of ${queen.workers.length} is about to merge into ${into}'s`;
   }
   return null;

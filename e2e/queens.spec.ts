@@ -18,7 +18,7 @@ const ABDICATION_STREAM_MAX = 400;
 /** How often the in-page watcher samples role, term and queen (invariant 1 across the test). */
 const WATCH_INTERVAL_MS = 25;
 
-type ReignWindow = HiveWindow & { __reigns?: Array<[number, string, number, string | null]> };
+type ReignWindow = HiveWindow & { __reigns?: Array<[number, string, number, string | null, string | null]> };
 
 // ---- reading the colony ------------------------------------------------------------------
 
@@ -81,7 +81,7 @@ async function awaitReign(pages: readonly Page[], timeoutMs: number, what: strin
 
 // ---- invariant 1 across the whole test ---------------------------------------------------
 
-/** Records every change of (role, term, queen) in each tab, sampled every WATCH_INTERVAL_MS. */
+/** Records every change of (role, term, queen, hive) in each tab, sampled every WATCH_INTERVAL_MS. */
 async function watchReigns(pages: readonly Page[]): Promise<void> {
   await Promise.all(
     pages.map((page) =>
@@ -90,9 +90,9 @@ async function watchReigns(pages: readonly Page[]): Promise<void> {
         if (w.__reigns) return;
         const history: NonNullable<ReignWindow['__reigns']> = (w.__reigns = []);
         const sample = () => {
-          const { role, term, queen } = w.hive.snapshot();
+          const { role, term, queen, hive } = w.hive.snapshot();
           const last = history.at(-1);
-          if (!last || last[1] !== role || last[2] !== term || last[3] !== queen) history.push([Date.now(), role, term, queen]);
+          if (!last || last[1] !== role || last[2] !== term || last[3] !== queen || last[4] !== hive) history.push([Date.now(), role, term, queen, hive]);
         };
         sample();
         setInterval(sample, intervalMs);
@@ -101,7 +101,7 @@ async function watchReigns(pages: readonly Page[]): Promise<void> {
   );
 }
 
-type Histories = Map<string, Array<[number, string, number, string | null]>>;
+type Histories = Map<string, Array<[number, string, number, string | null, string | null]>>;
 
 async function collectReigns(pages: readonly Page[], into: Histories = new Map()): Promise<Histories> {
   for (const page of pages) {
@@ -114,22 +114,23 @@ async function collectReigns(pages: readonly Page[], into: Histories = new Map()
   return into;
 }
 
-/** At most one queen per term, as every tab saw itself over the test. */
+/** At most one queen per hive and term, as every tab saw itself over the test (a handover founds a new hive). */
 function expectOneQueenPerTerm(histories: Histories): void {
-  const queensOfTerm = new Map<number, Set<string>>();
+  const queensOfTerm = new Map<string, Set<string>>();
   for (const [id, history] of histories) {
-    for (const [, role, term] of history) {
+    for (const [, role, term, , hive] of history) {
       if (role !== 'queen') continue;
-      const set = queensOfTerm.get(term) ?? new Set<string>();
+      const key = `hive ${hive} term ${term}`;
+      const set = queensOfTerm.get(key) ?? new Set<string>();
       set.add(id);
-      queensOfTerm.set(term, set);
+      queensOfTerm.set(key, set);
     }
   }
   const clashes = [...queensOfTerm].filter(([, queens]) => queens.size > 1);
   const story = [...histories]
     .map(([id, history]) => `  ${id}: ${history.map(([at, role, term, queen]) => `${at % 100_000} ${role}/t${term}/q=${queen ?? '-'}`).join(' → ')}`)
     .join('\n');
-  expect(clashes.map(([term, queens]) => `term ${term}: ${[...queens].join(', ')}`), `two queens in one term:\n${story}`).toEqual([]);
+  expect(clashes.map(([reign, queens]) => `${reign}: ${[...queens].join(', ')}`), `two queens in one hive and term:\n${story}`).toEqual([]);
 }
 
 // ---- messages ----------------------------------------------------------------------------

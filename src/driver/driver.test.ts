@@ -20,7 +20,7 @@ const START_MS = 1_000_000;
 
 let envelopes = 0;
 const envelope = (from: string, to: string | null, p: Payload): Envelope => ({ t: 'env', id: (++envelopes).toString(16).padStart(16, '0'), from, to, ttl: 8, route: [from], p });
-const elect = (term: number): Envelope => envelope(CANDIDATE, null, { k: 'elect', term, pre: false, membership: HIVE, seal: null, crown: null });
+const elect = (term: number): Envelope => envelope(CANDIDATE, null, { k: 'elect', term, pre: false, membership: HIVE, seal: null });
 const data = (msg: string): Envelope => envelope(PEER, SELF, { k: 'data', msg, body: 'hello' });
 
 /** What left on the wire, by kind: 'vote', 'ack', 'bye', 'hb'… */

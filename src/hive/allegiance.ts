@@ -1,18 +1,18 @@
 // Whom a bee follows, and on whose word: a queen's claim (followed once its certificate
-// verified), her word to her workers (a new membership, a move to another hive, breeding or
-// crowning them), noticing when she falls silent, an orphan's or an egg's search for a hive,
-// and a queen's abdication in favour of a worker she crowns.
+// verified), her word to her workers (a new membership, a move to another hive, breeding them),
+// noticing when she falls silent, an orphan's or an egg's search for a hive, and a queen's
+// abdication in favour of her heir.
 
 import type { Candidacy } from './candidacy';
 import { Verdicts, type Claim, type Notary } from './certificate';
-import { chooseSuccessor, type ElectionRules } from './election';
+import { chooseHeir, type ElectionRules } from './election';
 import type { Counters, Effects, HiveConfig } from './events';
-import type { HiveEntry, Payload } from './frames';
-import { heirOf } from './hive-ring';
+import { MAX_HIVE_WORKERS, type HiveEntry, type Payload } from './frames';
 import type { HiveMap } from './hives';
 import type { LinkState, Links } from './links';
-import { compareVersions, isMember, majority, sameMembership } from './membership';
+import { compareVersions, founding, isMember, majority, sameMembership } from './membership';
 import type { Reign } from './queen';
+import type { Rng } from './rng';
 import type { Router } from './routing';
 import type { Standing } from './standing';
 
@@ -26,6 +26,7 @@ export interface AllegianceHost {
   readonly self: string;
   readonly config: HiveConfig;
   readonly rules: ElectionRules;
+  readonly rng: Rng;
   readonly notary: Notary;
   readonly fx: Effects;
   readonly standing: Standing;
@@ -43,7 +44,7 @@ export interface AllegianceHost {
   becomeWorker(queen: string, hive: string, reign: number, now: number): void;
   becomeEgg(now: number): void;
   becomeQueen(claim: Claim, now: number): void;
-  /** A queen who crowned her successor steps down. */
+  /** A queen who handed her hive to her heir steps down. */
   stepDown(now: number): void;
 }
 
@@ -61,6 +62,12 @@ export class Allegiance {
     return this.host.reign() !== null || (queen !== null && now - heardAt <= pulse.timeoutMs(this.host.config));
   }
 
+  /** Whether this bee stands by its queen when a member of her hive campaigns: heard from within the doubt her pulse allows (pulse.ts). */
+  queenTrusted(now: number): boolean {
+    const { queen, heardAt, pulse } = this.host.standing;
+    return this.host.reign() !== null || (queen !== null && now - heardAt <= pulse.doubtMs(this.host.config));
+  }
+
   /**
    * Follow the queen: keep a link to her, notice when she falls silent; orphans and eggs find a
    * queen. Returns whether this bee is queenless with no hive to join (it may campaign).
@@ -68,9 +75,15 @@ export class Allegiance {
   watchQueen(now: number): boolean {
     const { standing: s, links, config } = this.host;
     if (s.queen !== null) {
-      if (!this.queenAlive(now)) this.loseQueen(now);
-      else links.request(s.queen, now);
-      return false;
+      // Her heir gives her up once in doubt: its straw poll asks the others whether she beat.
+      if (s.heir === this.host.self ? this.queenTrusted(now) : this.queenAlive(now)) {
+        links.request(s.queen, now);
+        // Her heir too: should she hand over or fall silent, the next queen is already linked.
+        if (s.heir !== null) links.request(s.heir, now);
+        return false;
+      }
+      // Orphaned now: it may campaign on this very tick (her heir does, candidacy.succeed).
+      this.loseQueen(now);
     }
     if (s.membership !== null && Number.isNaN(s.orphanedAt)) s.orphanedAt = now; // restored after a reload
     // An orphan looks for its hive: a member it links tells in its heartbeats whom it follows now.
@@ -105,17 +118,21 @@ export class Allegiance {
 
   loseQueen(now: number): void {
     const s = this.host.standing;
+    const heir = s.heir === this.host.self;
     if (s.queen !== null) this.host.hives.remove(s.queen);
     s.formerQueen = s.queen;
     s.queen = null;
+    s.heir = null;
     s.orphanedAt = now;
-    if (s.duty !== 'candidate') this.host.candidacy.postpone(now);
+    if (s.duty === 'candidate') return;
+    if (heir) this.host.candidacy.succeed(now);
+    else this.host.candidacy.postpone(now);
   }
 
   /** The known hive with the most room (the least full when all are full), if any. */
   private roomiestHive(): HiveEntry | undefined {
     let best: HiveEntry | undefined;
-    for (const hive of this.host.hives.values()) if (!best || hive.workers.length < best.workers.length) best = hive;
+    for (const hive of this.host.hives.values()) if (!best || hive.size < best.size) best = hive;
     return best;
   }
 
@@ -168,6 +185,9 @@ export class Allegiance {
     const s = this.host.standing;
     const hive = claim.membership.hive;
     if (this.host.reign()) return hive === s.hive && claim.term > s.reign;
+    // An heir our queen bred with us among her members: her seal is word enough, whether her
+    // own word (the move, or her handover) reached us first or not.
+    if (claim.authority.by === 'split' && claim.authority.seal.bee === s.queen && isMember(claim.membership, this.host.self)) return true;
     if (this.queenAlive(now)) return hive === s.hive && (claimant === s.queen || claim.term > s.reign);
     if (s.membership !== null && hive === s.membership.hive) return true;
     return this.impatient(now);
@@ -203,27 +223,25 @@ export class Allegiance {
   }
 
   /**
-   * Our queen moves us: into the new hive of the heir she bred (we are its members; we follow the
-   * heir once her claim, vouched for by our queen's seal, reaches us), or into another hive (a
-   * merge: we join it like any egg).
+   * Our queen moves us: into the new hive of the heir she bred (we are its members; her seal on
+   * the split is the heir's certificate, so we follow the heir at once, without waiting a hop for
+   * the heir's own claim; should the heir never take the throne, her silence is noticed like any
+   * queen's), or into another hive (a merge: we join it like any egg).
    */
   onMove(from: string, p: Extract<Payload, { k: 'move' }>, now: number): void {
-    const { standing: s, notary, links, self } = this.host;
+    const { standing: s, notary, self } = this.host;
     if (from !== s.queen || s.duty !== 'worker' || p.to === self || s.hive === null) return;
-    s.left = { hive: s.hive, queen: from };
     const { membership, seal } = p;
-    if (membership && seal && seal.bee === from && notary.verify({ k: 'split', heir: p.to, membership }, seal)) {
-      s.store(membership, null);
-      // Queenless until the heir's claim comes, with our queen's word to trust it by.
-      s.formerQueen = from;
-      s.queen = null;
-      s.hive = membership.hive;
-      s.reign = 0;
-      s.orphanedAt = now;
-      this.host.candidacy.postpone(now);
-    } else if (!membership) this.host.becomeEgg(now);
-    else return;
-    links.request(p.to, now);
+    const split = membership !== null && seal !== null && seal.bee === from && notary.verify({ k: 'split', heir: p.to, membership }, seal);
+    if (membership !== null && !split) return;
+    s.left = { hive: s.hive, queen: from };
+    if (membership === null) {
+      this.host.becomeEgg(now);
+      this.host.links.request(p.to, now);
+      return;
+    }
+    s.store(membership, null);
+    this.host.becomeWorker(p.to, membership.hive, 1, now);
   }
 
   /** Our queen bred us: we are the first queen of a new hive, reigning in its first term. */
@@ -236,15 +254,6 @@ export class Allegiance {
     this.host.becomeQueen({ term: 1, membership: p.membership, authority: { by: 'split', seal: p.seal } }, now);
   }
 
-  /** Our queen crowned us: campaign at once, with her crown, above the highest term of her hive. */
-  onCrown(from: string, p: Extract<Payload, { k: 'crown' }>, now: number): void {
-    const { standing: s, notary, self } = this.host;
-    const membership = s.membership;
-    if (from !== s.queen || s.duty === 'queen' || !membership || membership.hive !== s.hive || p.seal.bee !== from) return;
-    if (!notary.verify({ k: 'crown', hive: membership.hive, term: s.reign, successor: self }, p.seal)) return;
-    this.host.candidacy.run(membership, s.seal, p.seal, now, p.term);
-  }
-
   // ---- abdication ------------------------------------------------------------------------------
 
   abdicate(ref: number, now: number): void {
@@ -253,7 +262,7 @@ export class Allegiance {
       fx.push({ type: 'settled', ref, ok: false, reason: 'only a queen can abdicate' });
       return;
     }
-    if (!this.crownSuccessor(now)) {
+    if (!this.handOver(now)) {
       fx.push({ type: 'settled', ref, ok: false, reason: 'no worker to hand the throne to' });
       return;
     }
@@ -261,30 +270,31 @@ export class Allegiance {
   }
 
   /**
-   * Step down and crown the best worker among the members: she campaigns at once, and this bee
-   * votes for her as a member. It steps aside with jitter so that it does not campaign itself.
+   * Hands her hive to her heir in one step, the way she breeds one: she founds it afresh (a new
+   * hive id, which no election can have crowned a queen of) with herself and every worker that
+   * follows her, and breeds the heir its first queen. The heir reigns on her seal, and the
+   * workers, moved by the same seal, follow the heir's claim as soon as it comes: no votes to
+   * gather, no term to raise, and her workers have linked the heir while she was named.
    */
-  crownSuccessor(now: number): boolean {
+  handOver(now: number): boolean {
     const reign = this.host.reign();
     if (!reign) return false;
-    const { links, notary, router, standing: s } = this.host;
-    // A member behind on the membership would campaign under a version the others refuse: one
-    // that said it holds the committed version is preferred (heartbeats may lag a beat behind).
-    const members = reign.members();
-    const candidates = this.host.workers().filter((bee) => members.has(bee));
-    const current = candidates.filter((bee) => reign.current(bee, links.get(bee) as LinkState));
-    const workers = current.length > 0 ? current : candidates;
-    // The heir when she can serve: every worker holds a link to her already (hive-ring.ts).
-    const heir = heirOf(members, this.host.self);
-    const successor = heir !== undefined && workers.includes(heir) && (links.get(heir) as LinkState).visible
-      ? heir
-      : chooseSuccessor(new Map(workers.map((bee) => [bee, links.get(bee) as LinkState])));
-    if (successor === undefined) return false;
-    const seal = notary.seal({ k: 'crown', hive: reign.hive, term: s.reign, successor });
-    // Workers that joined after her election, or voted in a failed one, may be on later terms than hers.
-    const term = Math.max(s.term, ...workers.map((bee) => (links.get(bee) as LinkState).term));
-    router.originate(successor, { k: 'crown', term, seal }, now);
+    const { links, notary, router, rng, standing: s, self } = this.host;
+    const workers = this.host.workers().filter((bee) => links.has(bee));
+    const named = reign.heir !== null && workers.includes(reign.heir) ? reign.heir : undefined;
+    const heir = named ?? chooseHeir(workers.map((id) => ({ id, visible: (links.get(id) as LinkState).visible, startedAt: (links.get(id) as LinkState).startedAt })));
+    if (heir === undefined) return false;
+    const membership = founding(rng.hex(8), [heir, self, ...workers.filter((bee) => bee !== heir)].slice(0, MAX_HIVE_WORKERS));
+    const seal = notary.seal({ k: 'split', heir, membership });
+    // Moves first: a worker that hears of the heir's claim before its move follows her all the same (mayFollow).
+    for (const bee of workers) {
+      if (bee === heir) continue;
+      // A worker past a hive's limit joins the heir's hive like any egg.
+      router.originate(bee, isMember(membership, bee) ? { k: 'move', to: heir, membership, seal } : { k: 'move', to: heir, membership: null, seal: null }, now);
+    }
+    router.originate(heir, { k: 'breed', membership, seal }, now);
     this.host.stepDown(now);
+    s.store(membership, null);
     return true;
   }
 

@@ -17,13 +17,11 @@ export class Campaign {
     readonly membership: Membership,
     /** The seal of the queen who proposed `membership`, for voters that missed it. */
     readonly seal: Seal | null,
-    /** The crown of an abdicating queen, naming this candidate. */
-    readonly crown: Seal | null,
   ) {}
 
   /** The `elect` that asks for votes. */
   request(): Extract<Payload, { k: 'elect' }> {
-    return { k: 'elect', term: this.term, pre: this.pre, membership: this.membership, seal: this.seal, crown: this.crown };
+    return { k: 'elect', term: this.term, pre: this.pre, membership: this.membership, seal: this.seal };
   }
 
   /**

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { simNotary } from '../sim/notary';
 import { candidacyDelayMs, candidacyRank, HIDDEN_RANKS, type Rival } from './election';
 import { DEFAULT_CONFIG, Protocol, type Effect, type Restored } from './protocol';
-import type { Seal } from './certificate';
 import type { Envelope, Heartbeat, HiveEntry, Payload } from './frames';
 import type { Membership } from './membership';
 import { seededRng } from './rng';
@@ -136,7 +135,8 @@ describe('campaigns that crown nobody', () => {
 
 describe('an egg joining a colony that has a queen', () => {
   const follower = (workers: number): Partial<Heartbeat> => {
-    const entry: HiveEntry = { queen: QUEEN, hive: HIVE.hive, beat: NOW, term: 2, workers: Array.from({ length: workers }, (_, i) => String(i).repeat(16)) };
+    const listed = Array.from({ length: workers }, (_, i) => String(i).repeat(16));
+    const entry: HiveEntry = { queen: QUEEN, hive: HIVE.hive, beat: NOW, term: 2, size: listed.length, workers: listed };
     return { queen: QUEEN, hive: HIVE.hive, hives: [entry] };
   };
   const links = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'link' ? [e.peer] : []));
@@ -155,11 +155,12 @@ describe('an egg joining a colony that has a queen', () => {
   });
 });
 
-describe('a worker voting for the successor its queen crowned', () => {
+describe("a worker and its queen's heir", () => {
   const KEY = 1;
   const seal = (bee: string, statement: Parameters<ReturnType<typeof simNotary>['seal']>[0]) => simNotary(bee, KEY).seal(statement);
   let envelopes = 0;
   const envelope = (from: string, p: Payload): Envelope => ({ t: 'env', id: (++envelopes).toString(16).padStart(16, '0'), from, to: null, ttl: 8, route: [from], p });
+  const queenSays = (overrides: Partial<Heartbeat>) => heartbeat({ queen: OLDER, term: 3, hiveVersion: [2, 1], ...overrides });
 
   /** SELF follows OLDER, crowned in term 3 by OLDER's and OTHER's ballots; OTHER is not linked. */
   function worker(): Protocol {
@@ -169,13 +170,74 @@ describe('a worker voting for the successor its queen crowned', () => {
     expect(protocol.snapshot().queen).toBe(OLDER);
     return protocol;
   }
-  const elect = (crown: Seal | null) => envelope(OTHER, { k: 'elect', term: 4, pre: false, membership: HIVE, seal: null, crown });
   const linksTo = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'link' ? [e.peer] : []));
 
-  it('links the successor as it votes for her, before she reigns', () => {
-    const crown = seal(OLDER, { k: 'crown', hive: HIVE.hive, term: 3, successor: OTHER });
-    const effects = worker().step({ type: 'frame', peer: OLDER, frame: elect(crown) }, NOW + 20);
-    expect(effects.some((e) => e.type === 'send' && e.frame.t === 'env' && e.frame.p.k === 'vote')).toBe(true);
-    expect(linksTo(effects)).toEqual([OTHER]);
+  it('sides with a member that campaigns once its queen was silent three fifths of its timeout, not before', () => {
+    const votes = (effects: Effect[]) => effects.some((e) => e.type === 'send' && e.frame.t === 'env' && e.frame.p.k === 'vote');
+    // Beats 500, 1,200 and 500 ms apart: she is given up after 3,000 ms, doubted after 1,800.
+    const timed = () => {
+      const protocol = worker();
+      for (const at of [500, 1000, 2200, 2700]) protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({}) }, NOW + at);
+      protocol.step({ type: 'linkOpen', peer: OTHER }, NOW + 2700);
+      return protocol;
+    };
+    const poll = envelope(OTHER, { k: 'elect', term: 4, pre: true, membership: HIVE, seal: null });
+    expect(votes(timed().step({ type: 'frame', peer: OTHER, frame: poll }, NOW + 2700 + 1700))).toBe(false);
+    expect(votes(timed().step({ type: 'frame', peer: OTHER, frame: { ...poll, id: 'f'.repeat(16) } }, NOW + 2700 + 1850))).toBe(true);
+  });
+
+  it("campaigns at once as its queen's heir, once in doubt of her, before her timeout ran out", () => {
+    const protocol = worker();
+    for (const at of [500, 1000, 2200, 2700]) protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: SELF }) }, NOW + at);
+    expect(campaigns(protocol.step({ type: 'tick' }, NOW + 2700 + 1700))).toBe(false);
+    expect(campaigns(protocol.step({ type: 'tick' }, NOW + 2700 + 1850))).toBe(true);
+  });
+
+  it('links the heir its queen names in her heartbeats at once, asks again while it is not linked, and not once she names none', () => {
+    const protocol = worker();
+    expect(linksTo(protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20))).toEqual([OTHER]);
+    protocol.step({ type: 'linkClosed', peer: OTHER }, NOW + 25);
+    expect(linksTo(protocol.step({ type: 'tick' }, NOW + 30))).toEqual([OTHER]);
+    const fresh = worker();
+    fresh.step({ type: 'frame', peer: OLDER, frame: queenSays({}) }, NOW + 20);
+    expect(linksTo(fresh.step({ type: 'tick' }, NOW + 30))).toEqual([]);
+  });
+
+  it('follows the heir its queen bred on its move, before her claim, and campaigns in her hive only once she is silent', () => {
+    const protocol = worker();
+    const membership: Membership = { hive: 'e'.repeat(16), term: 0, epoch: 0, members: [OTHER, OLDER, SELF] };
+    const split = seal(OLDER, { k: 'split', heir: OTHER, membership });
+    protocol.step({ type: 'frame', peer: OLDER, frame: envelope(OLDER, { k: 'move', to: OTHER, membership, seal: split }) }, NOW + 20);
+    expect(protocol.snapshot()).toMatchObject({ queen: OTHER, hive: membership.hive });
+    expect(campaignsAfter(protocol, NOW + 20)).toBeGreaterThanOrEqual(CONFIG.queenTimeoutMs);
+  });
+
+  it('forgets the heir of the queen it followed once it follows another', () => {
+    const protocol = worker();
+    protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20);
+    const ballots = [OLDER, SELF].map((voter) => seal(voter, { k: 'ballot', term: 5, candidate: QUEEN, membership: { ...HIVE, members: [SELF, OLDER, QUEEN].sort() } }));
+    protocol.step({ type: 'frame', peer: OLDER, frame: envelope(QUEEN, { k: 'queen', term: 5, membership: { ...HIVE, members: [SELF, OLDER, QUEEN].sort() }, authority: { by: 'votes', ballots } }) }, NOW + 30);
+    expect(protocol.snapshot().queen).toBe(QUEEN);
+    expect(linksTo(protocol.step({ type: 'tick' }, NOW + 40))).not.toContain(OTHER);
+  });
+
+  it('follows the heir its queen bred with it among her members as soon as her claim comes, before its move does', () => {
+    const protocol = worker();
+    const membership: Membership = { hive: 'e'.repeat(16), term: 0, epoch: 0, members: [OTHER, OLDER, SELF] };
+    const split = seal(OLDER, { k: 'split', heir: OTHER, membership });
+    protocol.step({ type: 'linkOpen', peer: OTHER }, NOW + 20);
+    protocol.step({ type: 'frame', peer: OTHER, frame: envelope(OTHER, { k: 'queen', term: 1, membership, authority: { by: 'split', seal: split } }) }, NOW + 30);
+    expect(protocol.snapshot()).toMatchObject({ queen: OTHER, hive: membership.hive });
+  });
+
+  it('as the heir, takes a link from every member of its hive even with all its links taken', () => {
+    const neighbours = ['1', '2', '3', '4', '5', '6'].map((c) => c.repeat(16));
+    const heir = bee([[OLDER, { queen: OLDER, term: 3 }], ...neighbours.map((peer): [string, Partial<Heartbeat>] => [peer, {}])], { term: 2, votedFor: null, membership: HIVE, deliveredIds: [] }, SELF);
+    expect(heir.accepts(OTHER, NOW + 5)).toBe(false);
+    const ballots = [OLDER, OTHER].map((voter) => seal(voter, { k: 'ballot', term: 3, candidate: OLDER, membership: HIVE }));
+    heir.step({ type: 'frame', peer: OLDER, frame: envelope(OLDER, { k: 'queen', term: 3, membership: HIVE, authority: { by: 'votes', ballots } }) }, NOW + 10);
+    heir.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: SELF }) }, NOW + 20);
+    expect(heir.accepts(OTHER, NOW + 30)).toBe(true);
+    expect(heir.accepts('7'.repeat(16), NOW + 30)).toBe(false);
   });
 });

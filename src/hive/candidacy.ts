@@ -35,8 +35,8 @@ export interface CandidacyHost {
   campaign(): Campaign | null;
   /** Whether this bee reigns: a queen votes in no election. */
   reigning(): boolean;
-  /** Whether the queen this bee follows is alive (allegiance.ts). */
-  queenAlive(now: number): boolean;
+  /** Whether this bee stands by the queen it follows when another member campaigns (allegiance.ts). */
+  queenTrusted(now: number): boolean;
   /** How good a queen this bee would make now: a poorer one than its rivals waits its turn. */
   fitness(now: number): Fitness;
   becomeCandidate(campaign: Campaign, now: number): void;
@@ -62,6 +62,14 @@ export class Candidacy {
   postpone(now: number): void {
     const { config, rng } = this.host;
     this.electionAt = now + candidacyDelayMs(this.rank(now), config, rng) * this.backoff();
+  }
+
+  /**
+   * The heir its lost queen named campaigns at once: her other workers see it first in line (it
+   * is the fittest of them, candidacy's own order) and wait at least a rank step.
+   */
+  succeed(now: number): void {
+    this.electionAt = now;
   }
 
   /**
@@ -109,7 +117,7 @@ export class Candidacy {
     return candidacyRank({ id: self, visible: fitness.visible, startedAt: now - fitness.uptimeMs }, rivals);
   }
 
-  /** A queen who crowned her successor steps aside with jitter, so that she does not campaign herself. */
+  /** A queen who handed her hive over steps aside with jitter, so that she does not campaign herself. */
   stepAside(now: number): void {
     const { config, rng } = this.host;
     this.electionAt = now + config.queenTimeoutMs + rng.int(config.electionSpreadMs);
@@ -162,19 +170,19 @@ export class Candidacy {
   private poll(membership: Membership, now: number): void {
     const { standing, rules, self } = this.host;
     const seal = standing.membership ? standing.seal : null;
-    const campaign = new Campaign(standing.term + 1, true, membership, seal, null);
+    const campaign = new Campaign(standing.term + 1, true, membership, seal);
     campaign.count(self, null, rules, () => true);
     this.host.becomeCandidate(campaign, now);
     this.campaigns++;
   }
 
-  /** Royal jelly: a candidate for the next term (above `above`), asking the members for votes. */
-  run(membership: Membership, seal: Seal | null, crown: Seal | null, now: number, above = 0): void {
+  /** Royal jelly: a candidate for the next term, asking the members for votes. */
+  run(membership: Membership, seal: Seal | null, now: number): void {
     const { standing: s, counters, notary, rules, self } = this.host;
-    s.enterTerm(Math.max(s.term, above) + 1);
+    s.enterTerm(s.term + 1);
     s.vote(self);
     counters.elections++;
-    const campaign = new Campaign(s.term, false, membership, seal, crown);
+    const campaign = new Campaign(s.term, false, membership, seal);
     campaign.count(self, notary.seal({ k: 'ballot', term: s.term, candidate: self, membership }), rules, () => true);
     this.host.becomeCandidate(campaign, now);
   }
@@ -182,8 +190,8 @@ export class Candidacy {
   private voter(now: number): Voter {
     const { standing: s, notary, self } = this.host;
     return {
-      self, term: s.term, membership: s.membership, liveQueen: this.host.queenAlive(now) ? s.queen : null,
-      formerQueen: s.formerQueen, reign: s.reign, notary,
+      self, term: s.term, membership: s.membership, liveQueen: this.host.queenTrusted(now) ? s.queen : null,
+      formerQueen: s.formerQueen, notary,
     };
   }
 
@@ -191,7 +199,7 @@ export class Candidacy {
   onElect(candidate: string, p: Extract<Payload, { k: 'elect' }>, now: number): boolean {
     if (this.host.reigning()) return true;
     const { standing: s, router, rules, notary } = this.host;
-    const verdict = judge(this.voter(now), candidate, p, rules);
+    const verdict = judge(this.voter(now), p, rules);
     if (verdict === 'ignore') return true;
     if (verdict === 'refuse') return false;
     if (verdict === 'later') {
@@ -212,8 +220,6 @@ export class Candidacy {
     this.awaitOutcome(now);
     const ballot = notary.seal({ k: 'ballot', term: p.term, candidate, membership: p.membership });
     router.originate(candidate, { k: 'vote', term: p.term, pre: false, ballot }, now);
-    // A crowned successor is about to reign: link her while she gathers the votes, not after.
-    if (p.crown !== null) this.host.links.request(candidate, now);
     return true;
   }
 
@@ -222,7 +228,7 @@ export class Candidacy {
     const campaign = this.host.campaign();
     if (standing.duty !== 'candidate' || !campaign || p.pre !== campaign.pre || p.term !== campaign.term) return;
     if (!campaign.count(voter, p.ballot, rules, (bee) => links.has(bee))) return;
-    if (campaign.pre) this.run(campaign.membership, campaign.seal, null, now);
+    if (campaign.pre) this.run(campaign.membership, campaign.seal, now);
     else this.host.becomeQueen({ term: campaign.term, membership: campaign.membership, authority: { by: 'votes', ballots: campaign.ballots() } }, now);
   }
 

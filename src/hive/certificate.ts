@@ -21,8 +21,6 @@ export type Statement =
   | { k: 'ballot'; term: number; candidate: string; membership: Membership }
   /** The queen of the hive in `membership.term` proposes this membership. */
   | { k: 'membership'; membership: Membership }
-  /** The queen of `hive` in `term` hands her throne to `successor` (an abdication). */
-  | { k: 'crown'; hive: string; term: number; successor: string }
   /** A queen breeds `heir` as the first queen of the new hive `membership`. */
   | { k: 'split'; heir: string; membership: Membership };
 

@@ -10,15 +10,27 @@
 // ids can pick its place in the key space; it can do no more than a queen that drops traffic.
 
 /**
+ * Keys worked out lately: a queen compares every queen she knows each beat, and works out her
+ * workers' homes among them; hashing the same ids again each time grows with the court. A pure
+ * function's memory, so shared; cleared when full (a limit on everything).
+ */
+const KEYS_KEPT = 1 << 16;
+const keys = new Map<string, number>();
+
+/**
  * A bee's place in the court's key space: FNV-1a over its id, 32 bits. Buckets run from 0 (the
  * first bit differs) to 32 (the same key: a collision).
  */
 export function courtKey(id: string): number {
+  const known = keys.get(id);
+  if (known !== undefined) return known;
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  if (keys.size >= KEYS_KEPT) keys.clear();
+  keys.set(id, hash >>> 0);
   return hash >>> 0;
 }
 
@@ -27,15 +39,21 @@ export function bucketOf(self: string, other: string): number {
   return Math.clz32((courtKey(self) ^ courtKey(other)) >>> 0);
 }
 
-/** How far `bee` is from `target` in the key space (XOR of their keys). */
-function distance(bee: string, target: string): number {
-  return (courtKey(bee) ^ courtKey(target)) >>> 0;
-}
-
-/** The home of `bee` among `queens`: the one whose key is nearest its own (directory.ts). */
+/**
+ * The home of `bee` among `queens`: the one whose key is nearest its own (directory.ts). Nearness
+ * is the XOR of keys; a tie (a hash collision) goes to the smaller id, here and in `contacts`.
+ */
 export function homeOf(bee: string, queens: Iterable<string>): string | undefined {
+  const key = courtKey(bee);
   let best: string | undefined;
-  for (const queen of queens) if (best === undefined || closer(queen, best, bee)) best = queen;
+  let bestDistance = 0;
+  for (const queen of queens) {
+    const d = (courtKey(queen) ^ key) >>> 0;
+    if (best === undefined || d < bestDistance || (d === bestDistance && queen < best)) {
+      best = queen;
+      bestDistance = d;
+    }
+  }
   return best;
 }
 
@@ -44,12 +62,19 @@ export function homeOf(bee: string, queens: Iterable<string>): string | undefine
  * the choice is the same every time for the same links.
  */
 export function contacts(self: string, queens: Iterable<string>): Map<number, string> {
+  const key = courtKey(self);
   const chosen = new Map<number, string>();
+  const distances = new Map<number, number>();
   for (const queen of queens) {
     if (queen === self) continue;
-    const bucket = bucketOf(self, queen);
+    const d = (courtKey(queen) ^ key) >>> 0;
+    const bucket = Math.clz32(d);
     const held = chosen.get(bucket);
-    if (held === undefined || closer(queen, held, self)) chosen.set(bucket, queen);
+    const heldDistance = distances.get(bucket) as number;
+    if (held === undefined || d < heldDistance || (d === heldDistance && queen < held)) {
+      chosen.set(bucket, queen);
+      distances.set(bucket, d);
+    }
   }
   return chosen;
 }
@@ -82,11 +107,4 @@ export function missingContacts(self: string, known: Iterable<string>, linked: I
   const held = new Set(contacts(self, linked).keys());
   const free = [...known].filter((queen) => queen !== self && !busy(queen) && !held.has(bucketOf(self, queen)));
   return [...contacts(self, free).values()];
-}
-
-/** Whether `a` is nearer than `b` to `target`; a tie (a hash collision) goes to the smaller id. */
-function closer(a: string, b: string, target: string): boolean {
-  const da = distance(a, target);
-  const db = distance(b, target);
-  return da < db || (da === db && a < b);
 }

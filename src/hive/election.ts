@@ -1,5 +1,5 @@
 // The small pure questions an election asks: how many votes win, how long a bee waits before
-// it is fed royal jelly (becomes a candidate), and whom an abdicating queen crowns.
+// it is fed royal jelly (becomes a candidate), and whom a queen names her heir.
 
 import { certifies, type Claim, type Notary, type Seal, type Statement } from './certificate';
 import type { Payload } from './frames';
@@ -67,11 +67,9 @@ export interface Voter {
   self: string;
   term: number;
   membership: Membership | null;
-  /** The queen it follows, alive (null if none or presumed dead), and the one it lost. */
+  /** The queen it follows and stands by (null if none, or presumed dead or in doubt: pulse.ts), and the one it lost. */
   liveQueen: string | null;
   formerQueen: string | null;
-  /** The term of the queen it follows or lost (her crown names it). */
-  reign: number;
   notary: Notary;
 }
 
@@ -81,9 +79,9 @@ export interface Voter {
  * A bee votes only as a member of the candidate's membership, and only if that membership is not
  * older than its own: an older one may have been replaced behind the voter's back, and its
  * majority may no longer meet the current one. A newer one it takes on the word of the queen it
- * trusts (her seal). While its queen lives it votes only for the successor she crowned.
+ * trusts (her seal). While its queen lives it votes for nobody.
  */
-export function judge(voter: Voter, candidate: string, p: Extract<Payload, { k: 'elect' }>, rules: ElectionRules): 'ignore' | 'refuse' | 'later' | 'consider' {
+export function judge(voter: Voter, p: Extract<Payload, { k: 'elect' }>, rules: ElectionRules): 'ignore' | 'refuse' | 'later' | 'consider' {
   const { membership } = p;
   if (!rules.mayVote(voter, membership)) return 'ignore';
   const own = voter.membership;
@@ -92,10 +90,7 @@ export function judge(voter: Voter, candidate: string, p: Extract<Payload, { k: 
     if (order < 0 || (order === 0 && !sameMembership(membership, own))) return 'refuse';
     if (order > 0 && !trusted(voter, { k: 'membership', membership }, p.seal)) return 'refuse';
   }
-  if (voter.liveQueen !== null) {
-    const crown = { k: 'crown' as const, hive: membership.hive, term: voter.reign, successor: candidate };
-    if (p.crown === null || p.crown.bee !== voter.liveQueen || !voter.notary.verify(crown, p.crown)) return 'ignore';
-  }
+  if (voter.liveQueen !== null) return 'ignore';
   if (p.term < voter.term || (p.pre && p.term === voter.term)) return 'later';
   return 'consider';
 }
@@ -140,9 +135,12 @@ export function betterQueen(a: WorkerFitness, b: WorkerFitness): number {
   return b.uptimeMs - a.uptimeMs;
 }
 
-/** The worker an abdicating queen crowns, or undefined when she has none. */
-export function chooseSuccessor(workers: ReadonlyMap<string, WorkerFitness>): string | undefined {
-  let best: [string, WorkerFitness] | undefined;
-  for (const entry of workers) if (!best || betterQueen(entry[1], best[1]) < 0) best = entry;
-  return best?.[0];
+/**
+ * The worker a queen names her heir: the fittest by the order candidacy ranks rivals in, so that
+ * when she falls silent her heir is also the rival her workers see first in line.
+ */
+export function chooseHeir(workers: readonly Rival[]): string | undefined {
+  let best: Rival | undefined;
+  for (const worker of workers) if (!best || fitterRival(worker, best)) best = worker;
+  return best?.id;
 }

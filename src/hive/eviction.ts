@@ -113,16 +113,21 @@ export interface WardenHost {
   evicted(ban: Ban): void;
 }
 
+/** Offences (or, for floods, envelopes and their bytes) counted against one bee in one window. */
 interface Tally {
   since: number;
   count: number;
+  bytes: number;
 }
 
 
 export class Warden {
   private readonly bans = new Map<string, Ban>();
-  /** `${offence} ${peer}` → its tally in the current window. */
-  private readonly tallies = new Map<string, Tally>();
+  /**
+   * Per offence, each bee's tally in its current window, the oldest window first: a tick drops
+   * the windows that are over, so what a bee keeps follows the traffic of a window, not the colony.
+   */
+  private readonly tallies = new Map<Offence, Map<string, Tally>>(OFFENCES.map((offence) => [offence, new Map()]));
   private readonly quarantined = new Map<string, number>();
   /** Banned bees whose links close once the notice has had time to reach them. */
   private readonly cuts = new Map<string, number>();
@@ -161,7 +166,7 @@ export class Warden {
 
   /** What the driver saw on a link: a frame that did not parse, or an envelope its guard dropped. */
   onLinkOffence(peer: string, offence: LinkOffence, now: number): void {
-    const count = this.tally(offence, peer, this.limits.windowMs, now);
+    const { count } = this.tally(offence, peer, now);
     if (count >= this.limits[offence]) this.condemn(peer, offence, `${count} ${offence} frames in ${this.limits.windowMs / 1000} s`, now);
   }
 
@@ -170,7 +175,7 @@ export class Warden {
    * signature and dropped it): charged to its signer, never to the relay that brought it.
    */
   onOversized(origin: string, now: number): void {
-    const count = this.tally('oversized', origin, this.limits.windowMs, now);
+    const { count } = this.tally('oversized', origin, now);
     if (count >= this.limits.oversized) this.condemn(origin, 'oversized', `signed ${count} payloads over the size limit`, now);
   }
 
@@ -184,8 +189,7 @@ export class Warden {
     if (this.bans.has(env.from) || this.bans.has(peer)) return false;
     if (env.p.k === 'ack') return true;
     const { floodEnvelopes, floodBytes, floodWindowMs } = this.limits;
-    const count = this.tally('flood', env.from, floodWindowMs, now);
-    const bytes = this.tally('flood', `${env.from} bytes`, floodWindowMs, now, payloadBytes(env.p));
+    const { count, bytes } = this.tally('flood', env.from, now, payloadBytes(env.p));
     if (count <= floodEnvelopes && bytes <= floodBytes) return true;
     const over = count > floodEnvelopes ? `${floodEnvelopes} envelopes` : `${floodBytes / (1024 * 1024)} MiB`;
     this.condemn(env.from, 'flood', `over ${over} in ${floodWindowMs / 1000} s`, now);
@@ -197,7 +201,7 @@ export class Warden {
    * (an honest queen's certificate verifies everywhere, and relays cannot touch what she signed).
    */
   onForgedClaim(claimant: string, now: number): void {
-    const count = this.tally('usurp', claimant, this.limits.windowMs, now);
+    const { count } = this.tally('usurp', claimant, now);
     if (count >= this.limits.usurp) this.condemn(claimant, 'usurp', `claimed a throne with a certificate that does not verify (${count} times)`, now);
   }
 
@@ -232,22 +236,42 @@ export class Warden {
       this.host.cut(bee);
     }
     for (const [bee, until] of this.quarantined) if (until <= now) this.quarantined.delete(bee);
+    // A window restarted moves its tally to the end (remember), so the ones over come first.
+    for (const [offence, kept] of this.tallies) {
+      for (const [bee, tally] of kept) {
+        if (now - tally.since < this.windowOf(offence)) break;
+        kept.delete(bee);
+      }
+    }
   }
 
   snapshot(): ConductSnapshot {
     return { banned: [...this.bans.values()], evicted: this.eviction, condemned: { ...this.condemned }, refused: this.refused, charged: Object.fromEntries(this.charged) };
   }
 
-  /** Adds `amount` to `offence`'s tally for `key` in its current window; returns the new count. */
-  private tally(offence: Offence, key: string, windowMs: number, now: number, amount = 1): number {
-    const id = `${offence} ${key}`;
-    let tally = this.tallies.get(id);
-    if (!tally || now - tally.since >= windowMs) {
-      tally = { since: now, count: 0 };
-      remember(this.tallies, id, tally, MAX_TALLIES);
+  /** Counts one `offence` (of `bytes`) against `bee` in its current window; returns the tally. */
+  private tally(offence: Offence, bee: string, now: number, bytes = 0): Tally {
+    const kept = this.tallies.get(offence) as Map<string, Tally>;
+    let tally = kept.get(bee);
+    if (!tally || now - tally.since >= this.windowOf(offence)) {
+      tally = { since: now, count: 0, bytes: 0 };
+      remember(kept, bee, tally, MAX_TALLIES);
     }
-    if (offence !== 'flood') this.charge(key);
-    return (tally.count += amount);
+    if (offence !== 'flood') this.charge(bee);
+    tally.count++;
+    tally.bytes += bytes;
+    return tally;
+  }
+
+  private windowOf(offence: Offence): number {
+    return offence === 'flood' ? this.limits.floodWindowMs : this.limits.windowMs;
+  }
+
+  /** Tallies kept, over every offence (tests read it). */
+  get tallied(): number {
+    let n = 0;
+    for (const kept of this.tallies.values()) n += kept.size;
+    return n;
   }
 
   private charge(bee: string): void {

@@ -12,13 +12,14 @@ const data: Envelope = { t: 'env', id: '0123456789abcdef', from: A, to: B, ttl: 
 describe('parseFrame', () => {
   it('round-trips every well-formed frame', () => {
     const frames: Frame[] = [
-      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, hive: HIVE, beat: 9, term: 3, workers: [A] }], term: 3, queen: B, hive: HIVE, hiveVersion: [3, 2], uptimeMs: 1200, visible: true, version: 2, founder: A },
+      { t: 'hb', digest: [[A, 1], [B, 2]], hives: [{ queen: B, hive: HIVE, beat: 9, term: 3, size: 1, workers: [A] }], term: 3, queen: B, hive: HIVE, hiveVersion: [3, 2], uptimeMs: 1200, visible: true, version: 2, founder: A },
+      { t: 'hb', digest: [], hives: [], term: 3, queen: B, hive: HIVE, hiveVersion: [3, 2], uptimeMs: 1200, visible: true, version: 2, heir: A },
       { t: 'up', version: 2, config: { colour: '#f5b700', note: 'hi' }, route: [A, B] },
       data,
       { ...data, to: null },
       { ...data, p: { k: 'ack', msg: 'fedcba9876543210' } },
-      { ...data, to: null, p: { k: 'elect', term: 4, pre: true, membership, seal: null, crown: null } },
-      { ...data, to: null, p: { k: 'elect', term: 4, pre: false, membership, seal, crown: seal } },
+      { ...data, to: null, p: { k: 'elect', term: 4, pre: true, membership, seal: null } },
+      { ...data, to: null, p: { k: 'elect', term: 4, pre: false, membership, seal } },
       { ...data, p: { k: 'vote', term: 4, pre: false, ballot: seal } },
       { ...data, p: { k: 'vote', term: 4, pre: true, ballot: null } },
       { ...data, to: null, p: { k: 'queen', term: 4, membership, authority: { by: 'votes', ballots: [seal] } } },
@@ -29,7 +30,6 @@ describe('parseFrame', () => {
       { ...data, p: { k: 'move', to: B, membership, seal } },
       { ...data, p: { k: 'move', to: B, membership: null, seal: null } },
       { ...data, p: { k: 'sig', data: { sdp: 'v=0' } } },
-      { ...data, p: { k: 'crown', term: 4, seal } },
       { ...data, p: { k: 'later', term: 5 } },
       { ...data, p: { k: 'here', workers: [A, B] } },
       { ...data, via: B },
@@ -53,6 +53,16 @@ describe('parseFrame', () => {
     expect(parseFrame(JSON.stringify({ ...hb, observer: 'yes' }))).toBeNull();
   });
 
+  it('reads a hive told as a count, and counts the list of a bee from before sizes', () => {
+    const hb = { t: 'hb', digest: [], term: 0, queen: null, hive: null, hiveVersion: null, uptimeMs: 0, visible: true, version: 0 };
+    const counted = { queen: B, hive: HIVE, beat: 9, term: 3, size: 40 };
+    expect(parseFrame(JSON.stringify({ ...hb, hives: [counted] }))).toMatchObject({ hives: [{ ...counted, workers: [] }] });
+    const older = { queen: B, hive: HIVE, beat: 9, term: 3, workers: [A] };
+    expect(parseFrame(JSON.stringify({ ...hb, hives: [older] }))).toMatchObject({ hives: [{ ...older, size: 1 }] });
+    expect(parseFrame(JSON.stringify({ ...hb, hives: [{ ...counted, size: -1 }] }))).toBeNull();
+    expect(parseFrame(JSON.stringify({ ...hb, hives: [{ ...counted, size: 'many' }] }))).toBeNull();
+  });
+
   it.each([
     ['not JSON', '{'],
     ['an array', '[]'],
@@ -71,7 +81,8 @@ describe('parseFrame', () => {
     ['members out of order (one spelling per membership, as signed)', JSON.stringify({ ...data, p: { k: 'members', membership: { ...membership, members: [B, A] }, seal } })],
     ['a member twice', JSON.stringify({ ...data, p: { k: 'members', membership: { ...membership, members: [A, A] }, seal } })],
     ['a membership of nobody', JSON.stringify({ ...data, p: { k: 'members', membership: { ...membership, members: [] }, seal } })],
-    ['a seal that is not base64url', JSON.stringify({ ...data, p: { k: 'crown', term: 4, seal: { ...seal, sig: 'not base64!' } } })],
+    ['a seal that is not base64url', JSON.stringify({ ...data, p: { k: 'breed', membership, seal: { ...seal, sig: 'not base64!' } } })],
+    ['an heir that is no bee', JSON.stringify({ t: 'hb', digest: [], hives: [], term: 0, queen: null, hive: null, hiveVersion: null, uptimeMs: 0, visible: true, version: 0, heir: 'Mallory' })],
     ['a claim without its certificate', JSON.stringify({ ...data, p: { k: 'queen', term: 4, membership } })],
     ['a signal that is too big', JSON.stringify({ ...data, p: { k: 'sig', data: 'x'.repeat(MAX_SIGNAL_BYTES) } })],
     ['a heartbeat without a term', JSON.stringify({ t: 'hb', digest: [], queen: null, uptimeMs: 0, visible: true })],

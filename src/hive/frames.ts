@@ -45,7 +45,8 @@ export type DigestEntry = [bee: string, beat: number];
 
 /**
  * A hive as gossip carries it: its queen, her own clock when she last described it (newer
- * beats replace older ones, like roster beats), her term and her workers.
+ * beats replace older ones, like roster beats), her term, how many workers she has, and who they
+ * are, listed only in a small colony (hives.ts; empty otherwise).
  */
 export interface HiveEntry {
   queen: string;
@@ -53,6 +54,7 @@ export interface HiveEntry {
   hive: string;
   beat: number;
   term: number;
+  size: number;
   workers: string[];
 }
 
@@ -77,6 +79,8 @@ export interface Heartbeat {
   founder?: string | null;
   /** Said by an observer (the projector): never counted among a hive's members or founders. */
   observer?: true;
+  /** Said by a queen: the worker she would hand her hive to. Her workers keep a link to it, so a handover or a failover finds them linked. */
+  heir?: string;
 }
 
 /** What an envelope carries. */
@@ -88,10 +92,9 @@ export type Payload =
    * A candidate asks the members of `membership` for votes in `term`. `pre` is the straw poll
    * before a real campaign: "would you vote for me?", which changes nobody's term. `seal` is the
    * queen's who proposed `membership` (null for a hive's founding members), for voters that
-   * missed it; `crown` is an abdicating queen's, naming the candidate: her workers may vote while
-   * she still lives.
+   * missed it.
    */
-  | { k: 'elect'; term: number; pre: boolean; membership: Membership; seal: Seal | null; crown: Seal | null }
+  | { k: 'elect'; term: number; pre: boolean; membership: Membership; seal: Seal | null }
   /** A vote (or a straw-poll yes) for the candidate it is sent to; a real vote carries its signed ballot. */
   | { k: 'vote'; term: number; pre: boolean; ballot: Seal | null }
   /** A queen's claim with its certificate (certificate.ts): flooded a few hops once, then named to bees. */
@@ -109,11 +112,6 @@ export type Payload =
   | { k: 'move'; to: string; membership: Membership | null; seal: Seal | null }
   /** A WebRTC signal relayed through the mesh instead of the signaling server. */
   | { k: 'sig'; data: unknown }
-  /**
-   * An abdicating queen asks her chosen successor to campaign at once, above `term` (the highest
-   * term of her hive's heartbeats); `seal` is her signed crown, which her workers check.
-   */
-  | { k: 'crown'; term: number; seal: Seal }
   /** Tells a candidate that a later term exists, so it campaigns above it. */
   | { k: 'later'; term: number }
   /** A queen tells the home of each of these bees that they work in her hive (directory.ts). */
@@ -209,16 +207,21 @@ function parseAuthority(v: unknown): Authority | null {
   return ballots.every((b): b is Seal => b !== null) ? { by: 'votes', ballots } : null;
 }
 
-function isHives(v: unknown): v is HiveEntry[] {
-  return (
-    Array.isArray(v) &&
-    v.length <= MAX_HIVE_ENTRIES &&
-    v.every((e) => {
-      if (typeof e !== 'object' || e === null) return false;
-      const h = e as Record<string, unknown>;
-      return isBeeId(h.queen) && isId(h.hive) && isCount(h.beat) && isCount(h.term) && isWorkers(h.workers);
-    })
-  );
+function parseHive(v: unknown): HiveEntry | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const h = v as Record<string, unknown>;
+  const workers = h.workers === undefined ? [] : h.workers;
+  // Bees from before sizes counted the list.
+  const size = h.size === undefined && Array.isArray(workers) ? workers.length : h.size;
+  return isBeeId(h.queen) && isId(h.hive) && isCount(h.beat) && isCount(h.term) && isCount(size) && isWorkers(workers)
+    ? { queen: h.queen, hive: h.hive, beat: h.beat, term: h.term, size, workers }
+    : null;
+}
+
+function parseHives(v: unknown): HiveEntry[] | null {
+  if (!Array.isArray(v) || v.length > MAX_HIVE_ENTRIES) return null;
+  const hives = v.map(parseHive);
+  return hives.every((h): h is HiveEntry => h !== null) ? hives : null;
 }
 
 /** Serialized limit of a colony config (a colour, a note, the seeder's key and signature). */
@@ -242,9 +245,8 @@ function parsePayload(v: unknown): Payload | null {
     case 'elect': {
       const membership = parseMembership(p.membership);
       const seal = parseOptionalSeal(p.seal);
-      const crown = parseOptionalSeal(p.crown);
-      return membership && seal !== undefined && crown !== undefined && isCount(p.term) && typeof p.pre === 'boolean'
-        ? { k: 'elect', term: p.term, pre: p.pre, membership, seal, crown }
+      return membership && seal !== undefined && isCount(p.term) && typeof p.pre === 'boolean'
+        ? { k: 'elect', term: p.term, pre: p.pre, membership, seal }
         : null;
     }
     case 'vote': {
@@ -277,10 +279,6 @@ function parsePayload(v: unknown): Payload | null {
     }
     case 'sig':
       return fitsSignal(p.data) ? { k: 'sig', data: p.data } : null;
-    case 'crown': {
-      const seal = parseSeal(p.seal);
-      return isCount(p.term) && seal ? { k: 'crown', term: p.term, seal } : null;
-    }
     case 'later':
       return isCount(p.term) ? { k: 'later', term: p.term } : null;
     case 'evict':
@@ -307,10 +305,12 @@ export function parseFrameValue(value: unknown): Frame | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const f = value as Record<string, unknown>;
   switch (f.t) {
-    case 'hb':
-      return isDigest(f.digest) && isHives(f.hives) && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder)) && (f.observer === undefined || f.observer === true)
-        ? { t: 'hb', digest: f.digest, hives: f.hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }), ...(f.observer === true ? { observer: true as const } : {}) }
+    case 'hb': {
+      const hives = parseHives(f.hives);
+      return isDigest(f.digest) && hives && isCount(f.term) && isNullableId(f.queen) && (f.hive === null || isId(f.hive)) && isVersion(f.hiveVersion) && isCount(f.uptimeMs) && typeof f.visible === 'boolean' && isCount(f.version) && (f.founder === undefined || isNullableId(f.founder)) && (f.observer === undefined || f.observer === true) && (f.heir === undefined || isBeeId(f.heir))
+        ? { t: 'hb', digest: f.digest, hives, term: f.term, queen: f.queen, hive: f.hive as string | null, hiveVersion: f.hiveVersion, uptimeMs: f.uptimeMs, visible: f.visible, version: f.version, ...(f.founder === undefined ? {} : { founder: f.founder }), ...(f.observer === true ? { observer: true as const } : {}), ...(f.heir === undefined ? {} : { heir: f.heir }) }
         : null;
+    }
     case 'up':
       return isCount(f.version) && f.version > 0 && isConfig(f.config) && isRoute(f.route) && f.route.length > 0
         ? { t: 'up', version: f.version, config: f.config, route: f.route }

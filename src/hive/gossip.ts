@@ -72,6 +72,7 @@ export class Gossip {
       version: upgrades.version,
       founder: upgrades.founder,
       ...(observer ? { observer: true as const } : {}),
+      ...(reign?.heir ? { heir: reign.heir } : {}),
     };
   }
 
@@ -100,6 +101,9 @@ export class Gossip {
     if (peer === s.queen && frame.queen === peer && !reign) {
       s.heardAt = now;
       s.pulse.beat(now, frame.visible);
+      s.heir = frame.heir ?? null;
+      // Link the heir she names now, not a tick later: whoever reigns next should find the link open.
+      if (s.heir !== null && s.heir !== self) links.request(s.heir, now);
     }
     // An egg links at once to the queen its neighbour follows, while her hive has room: her
     // claim answers the link, and the egg works for her without waiting for a tick.
@@ -112,7 +116,7 @@ export class Gossip {
     }
     if (reign) {
       reign.heard(peer, now);
-      reign.worksIn(peer, frame.hive);
+      reign.worksIn(peer, frame.hive, now);
       if (frame.queen !== self) reign.offerClaim(peer, link, now);
       else reign.update(peer, link, now);
     }
@@ -121,7 +125,7 @@ export class Gossip {
   /** Whether the hive of `queen` takes another worker, as far as hive gossip tells (unknown: it may). */
   private hasRoom(queen: string): boolean {
     const hive = this.host.hives.get(queen);
-    return hive === undefined || hive.workers.length < this.host.config.capacity;
+    return hive === undefined || hive.size < this.host.config.capacity;
   }
 
   /** Forgets the bees and hives nobody told of for too long. */

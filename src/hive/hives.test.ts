@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerFitness } from './election';
-import { breedingShare, HiveMap, mergeRoom, mergeTarget, overloaded, planBreeding } from './hives';
+import { breedingShare, HiveMap, MAX_LISTED_WORKERS, mergeRoom, mergeTarget, overloaded, planBreeding } from './hives';
 import { seededRng } from './rng';
 
 const bee = (n: number) => n.toString(16).padStart(16, '0');
@@ -9,41 +9,65 @@ const fit = (uptimeMs: number, visible = true): WorkerFitness => ({ uptimeMs, vi
 describe('HiveMap', () => {
   it('keeps the newest stamp of each hive and indexes its workers', () => {
     const map = new HiveMap(bee(0));
-    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, workers: [bee(2), bee(3)] }, 100)).toBe(true);
-    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 4, term: 1, workers: [bee(9)] }, 200)).toBe(false);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, size: 2, workers: [bee(2), bee(3)] }, 100)).toBe(true);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 4, term: 1, size: 1, workers: [bee(9)] }, 200)).toBe(false);
     expect(map.queenOf(bee(2))).toBe(bee(1));
-    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 6, term: 1, workers: [bee(3)] }, 300)).toBe(true);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 6, term: 1, size: 1, workers: [bee(3)] }, 300)).toBe(true);
     expect(map.queenOf(bee(2))).toBeUndefined();
     expect(map.queenOf(bee(3))).toBe(bee(1));
-    expect(map.merge({ queen: bee(0), hive: bee(0 + 100), beat: 9, term: 1, workers: [] }, 300)).toBe(false);
+    expect(map.merge({ queen: bee(0), hive: bee(0 + 100), beat: 9, term: 1, size: 0, workers: [] }, 300)).toBe(false);
   });
 
   it('keeps at most its limit, the stalest hive making room, and takes it back when it is news again', () => {
     let limit = 2;
     const map = new HiveMap(bee(0), () => limit);
-    for (const n of [1, 2, 3]) map.merge({ queen: bee(n), hive: bee(n + 100), beat: 5, term: 1, workers: [bee(n + 10)] }, n);
+    for (const n of [1, 2, 3]) map.merge({ queen: bee(n), hive: bee(n + 100), beat: 5, term: 1, size: 1, workers: [bee(n + 10)] }, n);
     expect(map.queens()).toEqual([bee(2), bee(3)]);
     expect(map.queenOf(bee(11))).toBeUndefined();
     limit = Infinity;
-    expect(map.merge({ queen: bee(1), hive: bee(101), beat: 5, term: 1, workers: [bee(11)] }, 10)).toBe(true);
+    expect(map.merge({ queen: bee(1), hive: bee(101), beat: 5, term: 1, size: 1, workers: [bee(11)] }, 10)).toBe(true);
     expect(map.queens()).toEqual([bee(2), bee(3), bee(1)]);
   });
 
   it('forgets a hive whose stamp stops advancing, and stale gossip does not bring it back', () => {
     const map = new HiveMap(bee(0));
-    map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, workers: [bee(2)] }, 0);
-    map.merge({ queen: bee(4), hive: bee(4 + 100), beat: 5, term: 1, workers: [] }, 5000);
+    map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, size: 1, workers: [bee(2)] }, 0);
+    map.merge({ queen: bee(4), hive: bee(4 + 100), beat: 5, term: 1, size: 0, workers: [] }, 5000);
     map.expire(7000, 6000);
     expect(map.queens()).toEqual([bee(4)]);
-    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, workers: [bee(2)] }, 7100)).toBe(false);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, size: 1, workers: [bee(2)] }, 7100)).toBe(false);
     // She reigns again: a later stamp is news.
-    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 50, term: 2, workers: [] }, 7200)).toBe(true);
+    expect(map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 50, term: 2, size: 0, workers: [] }, 7200)).toBe(true);
+  });
+
+  it('keeps hives listed up to its limit of workers, and the others as counts until there is room', () => {
+    const map = new HiveMap(bee(0));
+    const perHive = 64;
+    const hives = MAX_LISTED_WORKERS / perHive;
+    const workersOf = (n: number) => Array.from({ length: perHive }, (_, i) => bee(n * 1000 + i));
+    const hive = (n: number, beat = 1) => ({ queen: bee(n), hive: bee(n + 100), beat, term: 1, size: perHive, workers: workersOf(n) });
+    for (let n = 1; n <= hives + 1; n++) map.merge(hive(n), n);
+    expect(map.queenOf(bee(1000))).toBe(bee(1));
+    // No room for one hive more: it is a count, and fresh news of it changes nothing.
+    const over = hives + 1;
+    expect(map.get(bee(over))).toMatchObject({ size: perHive, workers: [] });
+    map.merge(hive(over, 2), 100);
+    expect(map.queenOf(bee(over * 1000))).toBeUndefined();
+    // A listed hive forgotten makes room.
+    map.remove(bee(1));
+    expect(map.queenOf(bee(1000))).toBeUndefined();
+    map.merge(hive(over, 3), 101);
+    expect(map.queenOf(bee(over * 1000))).toBe(bee(over));
+    // A count says nothing of who works there: the list kept stands.
+    map.merge({ ...hive(3, 2), workers: [] }, 102);
+    expect(map.queenOf(bee(3000))).toBe(bee(3));
+    expect(map.get(bee(3))?.beat).toBe(2);
   });
 
   it('tells of at most 24 hives a heartbeat, its own first, and rotates through the rest', () => {
     const map = new HiveMap(bee(0));
-    for (let i = 1; i <= 100; i++) map.merge({ queen: bee(i), hive: bee(i + 100), beat: 1, term: 1, workers: [] }, i);
-    const own = { queen: bee(0), hive: bee(0 + 100), beat: 7, term: 1, workers: [] };
+    for (let i = 1; i <= 100; i++) map.merge({ queen: bee(i), hive: bee(i + 100), beat: 1, term: 1, size: 0, workers: [] }, i);
+    const own = { queen: bee(0), hive: bee(0 + 100), beat: 7, term: 1, size: 0, workers: [] };
     const told = new Set<string>();
     for (let beat = 0; beat < 10; beat++) {
       const digest = map.digest(own);
@@ -82,8 +106,8 @@ describe('breeding and merging', () => {
 
   it('merges only hives that fit together with room to spare, the smaller into the larger', () => {
     const hives = [
-      { queen: bee(1), hive: bee(1 + 100), beat: 1, term: 1, workers: [bee(10), bee(11)] },
-      { queen: bee(2), hive: bee(2 + 100), beat: 1, term: 1, workers: [bee(12), bee(13), bee(14), bee(15)] },
+      { queen: bee(1), hive: bee(1 + 100), beat: 1, term: 1, size: 2, workers: [bee(10), bee(11)] },
+      { queen: bee(2), hive: bee(2 + 100), beat: 1, term: 1, size: 4, workers: [bee(12), bee(13), bee(14), bee(15)] },
     ];
     expect(mergeRoom(8)).toBe(6);
     expect(mergeTarget(bee(3), 1, hives, 8)).toBe(bee(2)); // both fit: the larger takes it

@@ -2,6 +2,12 @@
 // when to breed (split), whom to crown and hand which workers, and when two small hives merge.
 // Hive news travels in heartbeats like roster beats: each queen stamps her hive with her own
 // clock, newer stamps replace older ones, and a hive whose stamp stops advancing is forgotten.
+//
+// A hive is a count (its size), and a list of its workers while the bee has room for it: lists
+// are what a classroom's map draws, and what tells a queen where a worker of another hive works.
+// A bee keeps at most MAX_LISTED_WORKERS workers listed; in a colony of thousands the other
+// hives are counts, and the queens' directory (directory.ts) says where their
+// workers are. Nothing here grows with the colony but the hives a queen keeps.
 
 import { betterQueen, type WorkerFitness } from './election';
 import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type HiveEntry } from './frames';
@@ -15,6 +21,12 @@ const MAX_FORGOTTEN = 4096;
  * classroom's colony whole. A queen keeps every hive she hears of: the court is hers to route.
  */
 export const WORKER_HIVE_LIMIT = 64;
+/**
+ * Workers a bee keeps listed, over all hives (a limit on what it holds): every worker of a
+ * colony of some 4,000 bees, some hives' of a bigger one. At 2,048 a queen of a 3,000-bee colony
+ * routed a fifth more frames per unicast through the directory.
+ */
+export const MAX_LISTED_WORKERS = 4096;
 
 interface Known extends HiveEntry {
   /** Our clock when this hive's stamp last advanced. */
@@ -24,8 +36,10 @@ interface Known extends HiveEntry {
 export class HiveMap {
   /** Known hives, least recently refreshed first (a refresh moves a hive to the end). */
   private readonly hives = new Map<string, Known>();
-  /** Which hive each worker belongs to, as the freshest entries list them. */
+  /** Which hive each listed worker belongs to, as the freshest entries list them. */
   private readonly hiveOf = new Map<string, string>();
+  /** How many workers the lists kept name. */
+  private listedWorkers = 0;
   /**
    * Hives we forgot, and the stamp they had: gossip still carrying that stamp (or an older one)
    * must not bring a dead queen's hive back. A queen who reigns again stamps it anew.
@@ -52,14 +66,12 @@ export class HiveMap {
     if (known) {
       if (known.beat >= entry.beat) return false;
       // Most news is a fresh stamp on the same hive: only a changed workforce touches the index.
-      if (!sameWorkers(known.workers, entry.workers)) {
-        this.unindex(known);
-        known.workers = [...entry.workers];
-        this.index(known);
-      }
+      // An entry that lists nobody while counting workers says nothing of who they are.
+      if (this.lists(entry) && !sameWorkers(known.workers, entry.workers)) this.list(known, entry.workers);
       known.beat = entry.beat;
       known.hive = entry.hive;
       known.term = entry.term;
+      known.size = entry.size;
       known.heardAt = now;
       this.hives.delete(entry.queen);
       this.hives.set(entry.queen, known);
@@ -68,16 +80,16 @@ export class HiveMap {
       this.forgotten.delete(entry.queen);
       // Field by field, not `{ ...entry }`: spread clones gave every entry its own hidden class,
       // which made each read of a known hive a megamorphic lookup (40% of the simulator's time at
-      // 1,000 bees). It also keeps no field a sender added beyond the five.
-      const fresh: Known = { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, workers: [...entry.workers], heardAt: now };
+      // 1,000 bees). It also keeps no field a sender added beyond these.
+      const fresh: Known = { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now };
       this.hives.set(entry.queen, fresh);
-      this.index(fresh);
       // The stalest hive makes room, without a tombstone: fresher news of it is taken again.
       for (const [queen, stalest] of this.hives) {
         if (this.hives.size <= this.limit()) break;
         this.hives.delete(queen);
-        this.unindex(stalest);
+        this.unlist(stalest);
       }
+      if (this.lists(entry)) this.list(fresh, entry.workers);
     }
     this.recent.push(entry.queen);
     if (this.recent.length > 4 * MAX_HIVE_ENTRIES) this.recent = this.recent.slice(-MAX_HIVE_ENTRIES);
@@ -89,7 +101,7 @@ export class HiveMap {
     const known = this.hives.get(queen);
     if (!known) return;
     this.hives.delete(queen);
-    this.unindex(known);
+    this.unlist(known);
     remember(this.forgotten, queen, known.beat, MAX_FORGOTTEN);
   }
 
@@ -105,7 +117,7 @@ export class HiveMap {
     return this.hives.get(queen);
   }
 
-  /** The queen of the hive `bee` works in, as far as we know. */
+  /** The queen of the hive `bee` works in, as far as the hive lists kept tell. */
   queenOf(bee: string): string | undefined {
     return this.hiveOf.get(bee);
   }
@@ -126,6 +138,7 @@ export class HiveMap {
   /**
    * What a heartbeat tells of hives, at most `limit`: our own first (when we are a queen), then
    * the freshest, then a rotating slice so that every hive of a big colony is mentioned now and then.
+   * A hive whose list this bee dropped is told as a count.
    */
   digest(own: HiveEntry | null, limit = MAX_HIVE_ENTRIES): HiveEntry[] {
     const chosen = new Map<string, HiveEntry>();
@@ -150,14 +163,35 @@ export class HiveMap {
     return [...chosen.values()];
   }
 
-  private index(hive: Known): void {
-    for (const worker of hive.workers) this.hiveOf.set(worker, hive.queen);
+  /** Whether an entry says who works in the hive: it lists somebody, or counts nobody. */
+  private lists(entry: HiveEntry): boolean {
+    return entry.workers.length > 0 || entry.size === 0;
   }
 
-  private unindex(hive: Known): void {
+  /**
+   * Lists a hive's workers, if they fit within MAX_LISTED_WORKERS; otherwise the hive is a count
+   * until lists kept make room (their hive is forgotten, or shrinks). Lists already kept stay:
+   * making room for each list heard would drop and take back lists with every heartbeat.
+   */
+  private list(hive: Known, workers: readonly string[]): void {
+    this.unlist(hive);
+    if (workers.length === 0 || this.listedWorkers + workers.length > MAX_LISTED_WORKERS) return;
+    hive.workers = [...workers];
+    for (const worker of hive.workers) this.hiveOf.set(worker, hive.queen);
+    this.listedWorkers += workers.length;
+  }
+
+  /** Keeps `hive` as a count only. */
+  private unlist(hive: Known): void {
+    if (hive.workers === NONE) return;
     for (const worker of hive.workers) if (this.hiveOf.get(worker) === hive.queen) this.hiveOf.delete(worker);
+    this.listedWorkers -= hive.workers.length;
+    hive.workers = NONE;
   }
 }
+
+/** The workers of a hive not listed: shared, never written to. */
+const NONE: string[] = [];
 
 function sameWorkers(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -165,7 +199,7 @@ function sameWorkers(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-const strip = ({ queen, hive, beat, term, workers }: Known): HiveEntry => ({ queen, hive, beat, term, workers: workers.slice(0, MAX_HIVE_WORKERS) });
+const strip = ({ queen, hive, beat, term, size, workers }: Known): HiveEntry => ({ queen, hive, beat, term, size, workers: workers.slice(0, MAX_HIVE_WORKERS) });
 
 /** How a queen's hive is doing: the numbers the split and merge rules look at. */
 export interface HiveLoad {
@@ -216,12 +250,12 @@ export function planBreeding(workers: ReadonlyMap<string, WorkerFitness>, capaci
  * spare. Only the smaller of two hives moves (ties: the larger queen id), so two queens never
  * move into each other.
  */
-export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<Pick<HiveEntry, 'queen' | 'workers'>>, capacity: number): string | undefined {
-  let best: Pick<HiveEntry, 'queen' | 'workers'> | undefined;
+export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<Pick<HiveEntry, 'queen' | 'size'>>, capacity: number): string | undefined {
+  let best: Pick<HiveEntry, 'queen' | 'size'> | undefined;
   for (const hive of hives) {
-    if (hive.queen === self || ownWorkers + 1 + hive.workers.length > mergeRoom(capacity)) continue;
-    const bigger = hive.workers.length > ownWorkers || (hive.workers.length === ownWorkers && hive.queen < self);
-    if (bigger && (!best || hive.workers.length > best.workers.length)) best = hive;
+    if (hive.queen === self || ownWorkers + 1 + hive.size > mergeRoom(capacity)) continue;
+    const bigger = hive.size > ownWorkers || (hive.size === ownWorkers && hive.queen < self);
+    if (bigger && (!best || hive.size > best.size)) best = hive;
   }
   return best?.queen;
 }

@@ -1,7 +1,7 @@
 // A bee's links: the ones open and what the bee at each far end last said of itself, the ones
 // being opened, the bees the signaling server introduced, and the bees that recently failed to
 // link (they rest before another try). Keeps about `targetNeighbours` links in discovery mode, a
-// worker its queen and her heir (hive-ring.ts).
+// worker its queen and the heir she names.
 
 import type { WorkerFitness } from './election';
 import type { Effects, HiveConfig } from './events';
@@ -186,7 +186,7 @@ export class Links {
   }
 
   /**
-   * A worker's links: asks for its queen and her heir (hive-ring.ts), and once its hive settled
+   * A worker's links: asks for its queen and the heir she names, and once its hive settled
    * closes the links it asked for that it no longer needs and links to bees settled in other hives. Links its hive's
    * members asked for stay theirs to close (the heir holds every worker's); bees in no hive (eggs
    * looking for a hive) and observers keep theirs.

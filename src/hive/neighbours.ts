@@ -64,17 +64,17 @@ export class Neighbours {
 
   /**
    * Whether a link with `peer` is kept (`asked`: this bee asked for it too). Others' links are
-   * accepted while there is room; a queen takes every worker that comes, a bee its hive's
-   * members (the heir holds every worker's link), and a projector that founded the colony every
-   * bee: its configs must reach a bee the network cut off from every other (a classroom's split
-   * room heals by its order, carried on the one link that crosses the halves:
+   * accepted while there is room; a queen takes every worker that comes, her heir every member of
+   * her hive (they link the heir while she is named), and a projector that founded the colony
+   * every bee: its configs must reach a bee the network cut off from every other (a classroom's
+   * split room heals by its order, carried on the one link that crosses the halves:
    * src/tab/classroom.ts). The transport asks it of an offer before it builds a peer connection
    * (Chrome allows ~500 per page), the link once open.
    */
   welcomes(peer: string, asked: boolean, now: number): boolean {
-    const { links, warden, standing } = this.host;
-    const mate = standing.membership?.members.includes(peer) ?? false;
-    return warden.admitsLink(peer, now) && (asked || mate || this.host.reign() !== null || this.foundingProjector() || !links.full());
+    const { links, warden, standing: s, self } = this.host;
+    const heirTo = s.heir === self && s.membership !== null && s.membership.members.includes(peer);
+    return warden.admitsLink(peer, now) && (asked || this.host.reign() !== null || heirTo || this.foundingProjector() || !links.full());
   }
 
   /**

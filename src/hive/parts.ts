@@ -129,14 +129,14 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
     self: id, config, rules, rng, notary, standing, links, roster, router, counters,
     campaign: () => core.campaign(),
     reigning: () => core.reign() !== null,
-    queenAlive: (now) => allegiance.queenAlive(now),
+    queenTrusted: (now) => allegiance.queenTrusted(now),
     fitness: (now) => ({ uptimeMs: core.uptimeMs(now), visible: core.visible() }),
     becomeCandidate: (campaign, now) => core.becomeCandidate(campaign, now),
     standDown: () => core.standDown(),
     becomeQueen: (claim, now) => core.becomeQueen(claim, now),
   });
   const allegiance: Allegiance = new Allegiance({
-    self: id, config, rules, notary, fx, standing, links, hives, router, counters, candidacy,
+    self: id, config, rules, rng, notary, fx, standing, links, hives, router, counters, candidacy,
     reign: () => core.reign(),
     workers: () => view.workers(),
     forgedClaim: (claimant, now) => warden.onForgedClaim(claimant, now),

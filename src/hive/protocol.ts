@@ -17,7 +17,6 @@ import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from 
 import type { ConductSnapshot, Warden } from './eviction';
 import type { Envelope, Frame, Payload } from './frames';
 import type { Gossip } from './gossip';
-import { heirOf } from './hive-ring';
 import type { Links } from './links';
 import type { Neighbours } from './neighbours';
 import { assemble, type ProtocolOptions } from './parts';
@@ -36,7 +35,7 @@ export { DEFAULT_CONFIG } from './events';
 export type { ProtocolOptions } from './parts';
 
 /** What hives are governed by: an observer hears it go by (elections it judges like any non-member). */
-const GOVERNING: ReadonlySet<Payload['k']> = new Set(['vote', 'queen', 'members', 'stored', 'crown', 'later', 'breed', 'move']);
+const GOVERNING: ReadonlySet<Payload['k']> = new Set(['vote', 'queen', 'members', 'stored', 'later', 'breed', 'move']);
 
 export class Protocol {
   // The bee's parts (parts.ts builds and wires them).
@@ -203,7 +202,9 @@ export class Protocol {
     s.enterTerm(reign);
     if (s.duty === 'candidate') this.candidacy.postpone(now);
     if (s.queen !== queen) {
+      // Her beats are timed afresh, and her heir is whom her own heartbeats name.
       s.pulse = new Pulse();
+      s.heir = null;
       s.followedAt = now;
     }
     s.duty = 'worker';
@@ -279,7 +280,7 @@ export class Protocol {
     for (const peer of this.links.open.keys()) this.router.emit(peer, beat);
   }
 
-  /** A queen who crowned her successor steps down: an orphan of her hive until the successor's claim comes. */
+  /** A queen who handed her hive to her heir steps down: queenless until the heir's claim comes. */
   private stepDown(now: number): void {
     const s = this.standing;
     this.reign = null;
@@ -324,7 +325,7 @@ export class Protocol {
       // Its other links stay while its hive settles (a split, a merge): they carry the colony's
       // broadcasts to it while its queen's court learns of her.
       const settled = now - this.standing.followedAt >= this.config.hiveSettleMs;
-      this.links.keepHive(queen, heirOf(members, queen), members, settled, now);
+      this.links.keepHive(queen, this.standing.heir ?? undefined, members, settled, now);
     } else {
       this.links.keepNeighbours(() => this.roster.others(), now);
     }
@@ -349,14 +350,17 @@ export class Protocol {
     this.lastBeatAt = now;
     // A queen beats faster: her workers time her silence (pulse.ts).
     this.nextBeatAt = now + (this.reign ? this.config.queenHeartbeatMs : this.config.heartbeatIntervalMs);
+    const workers = this.reign ? this.view.workers() : [];
+    // Her heartbeat names her heir: chosen before it goes out, not a beat later.
+    this.reign?.nameHeir(workers);
     this.announce(now);
-    this.reign?.onBeat(now, this.view.workers(), this.relayRates);
+    this.reign?.onBeat(now, workers, this.relayRates);
   }
 
   // ---- leaving ---------------------------------------------------------------------------
 
   private onLeave(now: number): void {
-    if (this.reign) this.allegiance.crownSuccessor(now);
+    if (this.reign) this.allegiance.handOver(now);
     for (const peer of this.links.open.keys()) this.router.emit(peer, { t: 'bye' });
     this.postbox.leave();
     this.left = true;
@@ -408,7 +412,6 @@ export class Protocol {
       case 'stored':
         if (this.reign && p.hive === this.reign.hive) this.reign.onStored(env.from, p.term, p.epoch, now, this.view.workers());
         return true;
-      case 'crown': this.allegiance.onCrown(env.from, p, now); return true;
       case 'evict': return this.warden.onNotice(env.from, p, now);
       case 'later': this.candidacy.onLater(p); return true;
       case 'breed': this.allegiance.onBreed(env.from, p, now); return true;

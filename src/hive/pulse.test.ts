@@ -32,6 +32,14 @@ describe("a queen's pulse", () => {
     expect(beats([1200, 500, 500, 500, 500, 500, 500, 500, 500]).timeoutMs(BOUNDS)).toBe(1500);
   });
 
+  it('doubts a queen after three fifths of her timeout (never before the floor), one not yet timed too, a hidden or unheard one only after all of it', () => {
+    expect(beats([500, 500, 1200, 500]).doubtMs(BOUNDS)).toBe(1800);
+    expect(beats([500, 500, 500]).doubtMs(BOUNDS)).toBe(1500);
+    expect(beats([500]).doubtMs(BOUNDS)).toBe(2100);
+    expect(beats([500, 500, 500], false).doubtMs(BOUNDS)).toBe(3500);
+    expect(new Pulse().doubtMs(BOUNDS)).toBe(3500);
+  });
+
   it('gives a queen that says her page is hidden the full timeout, however steady she was', () => {
     const pulse = beats([500, 500, 500, 500]);
     pulse.beat(2100, false);
@@ -71,6 +79,32 @@ describe('a silent queen in the simulated colony', () => {
     world.runFor(10_000);
     expect(followers(world, queen)).toBe(5);
     expect(world.bees.get(queen)!.role).toBe('queen');
+    expect(checker.violations).toEqual([]);
+  });
+
+  it("is replaced in one election when her ticks run late: her heir doubts her first, and workers whose own timeout had time left side with it", () => {
+    const world = new World({ seed: 23, config: { capacity: 16 }, tickJitterMs: 200 });
+    const checker = new InvariantChecker(world);
+    for (let i = 0; i < 6; i++) {
+      world.addBee();
+      world.runFor(100);
+    }
+    world.runFor(15_000);
+    const queen = world.liveIds().find((id) => world.bees.get(id)!.role === 'queen')!;
+    expect(followers(world, queen)).toBe(5);
+    const elections = () => world.liveIds().reduce((sum, id) => sum + world.bees.get(id)!.elections, 0);
+    const before = elections();
+    let sidedWhileFollowing = 0;
+    const check = world.observer!;
+    world.observer = (bee, effect, now) => {
+      check(bee, effect, now);
+      if (effect.type === 'persist' && effect.votedFor !== null && effect.votedFor !== bee.id && bee.queen === queen) sidedWhileFollowing++;
+    };
+    world.freeze(queen, 20_000);
+    world.runFor(10_000);
+    expect(followers(world, queen)).toBe(0);
+    expect(elections() - before).toBe(1);
+    expect(sidedWhileFollowing).toBeGreaterThan(0);
     expect(checker.violations).toEqual([]);
   });
 });

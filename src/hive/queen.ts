@@ -7,6 +7,7 @@ import { contacts, homeOf, missingContacts } from './court-table';
 import { ADDRESS_RENEW_MS } from './directory';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, MAX_HOPS, type HiveEntry, type Payload } from './frames';
+import { chooseHeir } from './election';
 import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
 import type { LinkState, Links } from './links';
 import { compareVersions, founding, isMember, nextVersion, type Membership } from './membership';
@@ -51,6 +52,10 @@ export class Reign {
   private readonly heardAt = new Map<string, number>();
   /** Members whose own heartbeats named another hive, even on a link since closed. */
   private readonly gone = new Set<string>();
+  /** A bred queen's: the hive she was bred from, and until when her members may still name it (their move is on its way). */
+  private readonly origin: { hive: string; until: number } | null;
+  /** The worker she would hand her hive to, named in her heartbeats (gossip.ts); chosen again every beat. */
+  heir: string | null = null;
 
   constructor(
     private readonly court: Court,
@@ -64,6 +69,8 @@ export class Reign {
       if (bee !== self) this.summoned.set(bee, SUMMONS);
     }
     this.settledAt = now + court.config.hiveSettleMs;
+    const left = standing.left;
+    this.origin = claim.authority.by === 'split' && left !== null ? { hive: left.hive, until: this.settledAt } : null;
     // Her first change restamps the membership in her own term: a version an older queen
     // proposed but never committed can then never win against hers (Raft's rule that a new
     // leader commits an entry of her own term before she changes the configuration).
@@ -76,15 +83,35 @@ export class Reign {
 
   /** Her hive as she describes it in heartbeats, stamped with her clock. */
   entry(now: number, workers: string[]): HiveEntry {
-    return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, workers };
+    return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, size: workers.length, workers };
   }
 
-  /** One beat of her reign. */
+  /** One beat of her reign (her heartbeat has gone out, naming the heir: nameHeir first). */
   onBeat(now: number, workers: string[], relayRates: readonly number[]): void {
     this.claimThrone(now, workers);
     this.tendMembers(now, workers);
     this.tendHive(now, workers, relayRates);
     this.tellAddresses(now, workers);
+  }
+
+  /**
+   * Her heir: the fittest worker linked to her, among her members when any (only they can
+   * campaign in her hive should she fall silent). Her workers link the heir while she is named,
+   * so she keeps the one she named while it stays eligible and visible (or nobody is): bees that
+   * started moments apart would otherwise trade places beat by beat, as heartbeats time them.
+   */
+  nameHeir(workers: string[]): void {
+    const { links } = this.court;
+    const members = this.changes.members();
+    const linked = workers.filter((bee) => links.has(bee));
+    const inHive = linked.filter((bee) => members.has(bee));
+    const rivals = (inHive.length > 0 ? inHive : linked).map((id) => {
+      const link = links.get(id) as LinkState;
+      return { id, visible: link.visible, startedAt: link.startedAt };
+    });
+    const named = rivals.find((rival) => rival.id === this.heir);
+    if (named !== undefined && (named.visible || !rivals.some((rival) => rival.visible))) return;
+    this.heir = chooseHeir(rivals) ?? null;
   }
 
   /** Tells her workers' homes in the court that they work here: at once when they change, and every few seconds. */
@@ -109,9 +136,11 @@ export class Reign {
   }
 
   /** A member's heartbeat names the hive it works in: hers, or another (it left). */
-  worksIn(peer: string, hive: string | null): void {
+  worksIn(peer: string, hive: string | null, now: number): void {
     if (!this.heardAt.has(peer)) return;
-    if (hive === this.hive) this.gone.delete(peer);
+    // A member of a bred hive that still names the hive it was bred from has not had its move yet.
+    const moving = this.origin !== null && hive === this.origin.hive && now < this.origin.until;
+    if (hive === this.hive || moving) this.gone.delete(peer);
     else if (hive !== null) this.gone.add(peer);
   }
 

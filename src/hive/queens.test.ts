@@ -112,6 +112,22 @@ describe('queens', () => {
     }
   });
 
+  it('names one heir and keeps her while she is visible, though bees that opened together trade places in her timing', () => {
+    const world = new World({ seed: 19, config: { capacity: CAPACITY } });
+    for (let i = 0; i < 8; i++) world.addBee();
+    world.runFor(15_000);
+    const [queen] = queenOf(world) as [string];
+    const named: string[] = [];
+    world.tap = (from, _to, frame) => {
+      if (from === queen && frame.t === 'hb' && frame.heir !== undefined && named.at(-1) !== frame.heir) named.push(frame.heir);
+    };
+    world.runFor(20_000);
+    expect(named).toHaveLength(1);
+    world.schedule(named[0]!, { type: 'visibility', visible: false }, 0);
+    world.runFor(3000);
+    expect(named).toHaveLength(2);
+  });
+
   it('prefers a visible bee: a hidden tab does not take the throne while visible ones can', () => {
     for (const seed of [21, 22, 23, 24, 25]) {
       const world = new World({ seed, config: { capacity: CAPACITY } });

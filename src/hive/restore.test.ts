@@ -41,7 +41,7 @@ const payloads = (effects: Effect[]): Payload[] =>
   effects.flatMap((e) => (e.type === 'send' && e.frame.t === 'env' ? [e.frame.p] : []));
 
 describe('a bee restored after a reload', () => {
-  const elect = (term: number, membership = HIVE) => envelope(CANDIDATE, null, { k: 'elect', term, pre: false, membership, seal: null, crown: null });
+  const elect = (term: number, membership = HIVE) => envelope(CANDIDATE, null, { k: 'elect', term, pre: false, membership, seal: null });
   const ballot = (term: number) => simNotary(SELF, KEY).seal({ k: 'ballot', term, candidate: CANDIDATE, membership: HIVE });
   const votes = (effects: Effect[]) => payloads(effects).filter((p) => p.k === 'vote');
 

@@ -150,7 +150,7 @@ export class Rogue {
     if (view.peers.length === 0) return acts;
     const has = (kind: RogueKind) => this.kinds.includes(kind);
     if (has('replay') || has('forge') || has('rewrite')) {
-      const bait = { k: 'elect' as const, term: view.term + 1, pre: true, membership: founding(this.rng.hex(8), [view.id, ...view.peers]), seal: null, crown: null };
+      const bait = { k: 'elect' as const, term: view.term + 1, pre: true, membership: founding(this.rng.hex(8), [view.id, ...view.peers]), seal: null };
       acts.push({ peer: view.peers[0]!, frame: { t: 'env', id: this.rng.hex(8), from: view.id, to: null, ttl: 8, route: [view.id], p: bait } });
     }
     if (has('flood')) {

@@ -39,12 +39,11 @@ export function linkFrameArbitrary(self: string, honest: readonly string[]): fc.
   const payload = fc.oneof(
     fc.record({ k: fc.constant('data'), msg: hexId, body: fc.jsonValue({ maxDepth: 3 }).filter((b) => b !== null) }),
     fc.record({ k: fc.constant('ack'), msg: hexId }),
-    fc.record({ k: fc.constant('elect'), term, pre: fc.boolean(), membership, seal: fc.oneof(fc.constant(null), seal), crown: fc.oneof(fc.constant(null), seal) }),
+    fc.record({ k: fc.constant('elect'), term, pre: fc.boolean(), membership, seal: fc.oneof(fc.constant(null), seal) }),
     fc.record({ k: fc.constant('vote'), term, pre: fc.boolean(), ballot: fc.oneof(fc.constant(null), seal) }),
     fc.record({ k: fc.constant('queen'), term, membership, authority: fc.record({ by: fc.constant('votes'), ballots: fc.array(seal, { maxLength: 4 }) }) }),
     fc.record({ k: fc.constant('members'), membership, seal }),
     fc.record({ k: fc.constant('stored'), hive: hexId, term, epoch: fc.nat({ max: 50 }) }),
-    fc.record({ k: fc.constant('crown'), term, seal }),
     fc.record({ k: fc.constant('later'), term }),
   );
   const envelope = fc.record({

@@ -41,7 +41,7 @@ function breakable(rules: Partial<ElectionRules>): { broken: { on: boolean }; ru
  */
 function splitBrain(mutation: Partial<ElectionRules>, joiners = 0): InvariantChecker {
   const { broken, rules } = breakable(mutation);
-  const { world, checker } = colony(7, 40, { rules });
+  const { world, checker } = colony(7, 41, { rules });
   expect(settledHives(world)).toBe(1);
   broken.on = true;
   const queen = queenOf(world);

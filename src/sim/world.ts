@@ -27,6 +27,11 @@ export interface WorldOptions {
   /** Probability that a frame is lost in flight (links are reliable in reality; this is stress). */
   loss?: number;
   tickMs?: number;
+  /**
+   * Each tick comes up to this much late (uniform), as a busy machine fires a tab's timers: a
+   * queen's beats then arrive unevenly and her workers time her by different gaps. Default 0.
+   */
+  tickJitterMs?: number;
   config?: Partial<HiveConfig>;
   /** Election rules every bee runs by (tests swap in broken ones). */
   rules?: ElectionRules;
@@ -87,6 +92,7 @@ export class World {
   private readonly census = new Census(() => [...this.bees.values()].filter((bee) => bee.alive).map((bee) => bee.id));
   private readonly latency: [number, number];
   private readonly tickMs: number;
+  private readonly tickJitterMs: number;
   readonly config: HiveConfig;
   private readonly rules: ElectionRules;
   /** The world's signing secret (notary.ts): seals made without it do not verify. */
@@ -102,6 +108,7 @@ export class World {
     this.framesWaitForWrites = options.framesWaitForWrites ?? true;
     this.tabs = options.tabs ?? false;
     this.tickMs = options.tickMs ?? 250;
+    this.tickJitterMs = options.tickJitterMs ?? 0;
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.rules = options.rules ?? ELECTION_RULES;
   }
@@ -262,7 +269,8 @@ export class World {
       return;
     }
     if (item.kind === 'tick') {
-      this.queue.push(this.now + this.tickMs, item);
+      // Drawn only when asked for: worlds without jitter replay the seeds they always did.
+      this.queue.push(this.now + this.tickMs + (this.tickJitterMs > 0 ? this.rng.int(this.tickJitterMs) : 0), item);
       if (!bee.frozen) bee.tick();
       return;
     }

@@ -7,7 +7,9 @@ import type { HiveSnapshot } from '../bee';
 export interface KnownHive {
   queen: string;
   term: number;
+  /** Its workers, when the bee lists them (a small colony); `size` counts them always. */
   workers: string[];
+  size?: number;
 }
 
 /** The planned snapshot additions; each is optional until the growth work lands. `hive` is not

@@ -17,7 +17,7 @@ export type Shown = Omit<HiveSnapshot, keyof Tallies | 'hives'> & { hives: Array
 
 export function splitSnapshot({ counters, security, storage, hives, ...rest }: HiveSnapshot): { shown: Shown; tallies: Tallies } {
   const byQueen = [...hives].sort((a, b) => (a.queen < b.queen ? -1 : a.queen > b.queen ? 1 : 0));
-  const shown = { ...rest, hives: byQueen.map(({ queen, hive, term, workers }) => ({ queen, hive, term, workers })) };
+  const shown = { ...rest, hives: byQueen.map(({ queen, hive, term, size, workers }) => ({ queen, hive, term, size, workers })) };
   return { shown, tallies: { counters, security, storage } };
 }
 

@@ -67,7 +67,7 @@ describe('the colony as one bee knows it', () => {
     const snap = snapshot({
       id: Q, role: 'queen', queen: Q, queens: [Q, Q2], workers: [W1], neighbours: [W1, Q2], roster: [Q, Q2, W1, W2],
       capacity: 3, hive: Q, court: [Q2],
-      hives: [{ queen: Q, hive: Q, beat: 1, term: 1, workers: [W1] }, { queen: Q2, hive: Q2, beat: 1, term: 2, workers: [W2] }],
+      hives: [{ queen: Q, hive: Q, beat: 1, term: 1, size: 1, workers: [W1] }, { queen: Q2, hive: Q2, beat: 1, term: 2, size: 1, workers: [W2] }],
     });
     expect(knownColony(snap)).toMatchObject({ capacity: 3, queens: [Q, Q2], court: [Q2] });
     const graph = graphFromSnapshot(snap);
@@ -79,7 +79,7 @@ describe('the colony as one bee knows it', () => {
 
   it('makes the same graph from the same colony whatever order the snapshot lists its hives and bees in', () => {
     const Q2 = 'eeeeeeeeeeeeeeee';
-    const hiveOf = (queen: string, workers: string[]) => ({ queen, hive: queen, beat: 1, term: 1, workers });
+    const hiveOf = (queen: string, workers: string[]) => ({ queen, hive: queen, beat: 1, term: 1, size: workers.length, workers });
     const fields = { id: X, role: 'worker' as const, queen: Q, queens: [Q, Q2], capacity: 3 };
     const one = graphFromSnapshot(snapshot({ ...fields, hives: [hiveOf(Q, [W1, X]), hiveOf(Q2, [W2])], roster: [Q, Q2, W1, W2, X], neighbours: [Q, W1] }));
     const other = graphFromSnapshot(snapshot({ ...fields, hives: [hiveOf(Q2, [W2]), hiveOf(Q, [W1, X])], roster: [X, W2, W1, Q2, Q], neighbours: [W1, Q] }));
