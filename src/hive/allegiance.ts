@@ -10,7 +10,7 @@ import type { Counters, Effects, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, type HiveEntry, type Payload } from './frames';
 import type { HiveMap } from './hives';
 import type { LinkState, Links } from './links';
-import { compareVersions, founding, isMember, sameMembership } from './membership';
+import { compareVersions, founding, isMember, majority, sameMembership } from './membership';
 import type { Reign } from './queen';
 import type { Rng } from './rng';
 import type { Router } from './routing';
@@ -105,10 +105,15 @@ export class Allegiance {
     return true;
   }
 
-  /** Whether this queenless bee may join another hive: an egg, or an orphan done waiting for its own. */
+  /**
+   * Whether this queenless bee may join another hive: an egg, an orphan done waiting for its own,
+   * or one whose hive cannot elect without the queen it lost (a hive of two).
+   */
   private impatient(now: number): boolean {
-    const { membership, orphanedAt } = this.host.standing;
-    return membership === null || now - orphanedAt > ORPHAN_PATIENCE_ROUNDS * this.host.config.queenTimeoutMs;
+    const { membership, orphanedAt, formerQueen } = this.host.standing;
+    if (membership === null) return true;
+    const left = membership.members.filter((bee) => bee !== formerQueen).length;
+    return left < majority(membership.members.length) || now - orphanedAt > ORPHAN_PATIENCE_ROUNDS * this.host.config.queenTimeoutMs;
   }
 
   loseQueen(now: number): void {
@@ -150,7 +155,7 @@ export class Allegiance {
       this.host.counters.stale++;
       return false;
     }
-    if (claim.authority.by === 'split' && !this.trustsMother(claim.authority.seal.bee)) return true;
+    if (claim.authority.by === 'split' && !this.trustsMother(claim.authority.seal.bee, now)) return true;
     if (this.mayFollow(claimant, claim, now)) this.follow(claimant, claim, now);
     return true;
   }
@@ -167,10 +172,13 @@ export class Allegiance {
     return s.membership !== null && hive === s.membership.hive && claim.term < s.membership.term;
   }
 
-  /** An heir's mother vouches for her to the hive she was bred from, and to eggs. */
-  private trustsMother(mother: string): boolean {
+  /**
+   * An heir's mother vouches for her to the hive she was bred from, and to eggs, and to an orphan
+   * done waiting for its own hive (it would join her as an egg 30 s later anyway).
+   */
+  private trustsMother(mother: string, now: number): boolean {
     const s = this.host.standing;
-    return (s.queen === null && s.membership === null) || mother === s.queen || mother === s.formerQueen;
+    return (s.queen === null && (s.membership === null || this.impatient(now))) || mother === s.queen || mother === s.formerQueen;
   }
 
   private mayFollow(claimant: string, claim: Claim, now: number): boolean {

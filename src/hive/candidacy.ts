@@ -5,7 +5,8 @@
 
 import { Campaign } from './campaign';
 import type { Claim, Notary, Seal } from './certificate';
-import { candidacyDelayMs, candidacyRank, judge, type ElectionRules, type Fitness, type Rival, type Voter } from './election';
+import { candidacyDelayMs, candidacyRank, HIDDEN_RANKS, judge, type ElectionRules, type Fitness, type Rival, type Voter } from './election';
+import { succession } from './hive-ring';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, type Payload } from './frames';
 import type { Links } from './links';
@@ -101,13 +102,18 @@ export class Candidacy {
    */
   private rank(now: number): number {
     const { links, standing: s, config, self } = this.host;
+    const fitness = this.host.fitness(now);
+    // An orphan knows its hive's line of succession (a worker sees too few rivals over its links
+    // to rank among them: they tied, 2.3 elections per crash); an egg ranks among the eggs it sees.
+    if (s.membership !== null && s.formerQueen !== null && isMember(s.membership, s.formerQueen)) {
+      return succession(s.membership.members, s.formerQueen, self) + (fitness.visible ? 0 : HIDDEN_RANKS);
+    }
     const hive = s.membership?.hive ?? null;
     const rivals: Rival[] = [];
     for (const [peer, link] of links.open) {
       const recent = now - link.lastFrameAt <= 2 * config.heartbeatIntervalMs;
       if (recent && link.follows !== undefined && !link.observer && link.hive === hive) rivals.push({ id: peer, visible: link.visible, startedAt: link.startedAt });
     }
-    const fitness = this.host.fitness(now);
     return candidacyRank({ id: self, visible: fitness.visible, startedAt: now - fitness.uptimeMs }, rivals);
   }
 

@@ -83,6 +83,9 @@ export class Gossip {
     if (reign && frame.queen === self && link.follows !== self) this.host.newWorker(peer, now);
     // Fresh news of our queen's hive: she is alive.
     for (const hive of frame.hives) if (hives.merge(hive, now) && hive.queen === s.queen) s.heardAt = now;
+    // A bee that follows another reigns no more: gossip may still carry its hive for seconds, and
+    // a queen would keep linking it as a court contact and shedding it as another hive's worker.
+    if (frame.queen !== null && frame.queen !== peer) hives.remove(peer);
     link.follows = frame.queen;
     link.hive = frame.hive;
     link.hiveVersion = frame.hiveVersion;
@@ -113,6 +116,7 @@ export class Gossip {
     }
     if (reign) {
       reign.heard(peer, now);
+      reign.worksIn(peer, frame.hive, now);
       if (frame.queen !== self) reign.offerClaim(peer, link, now);
       else reign.update(peer, link, now);
     }

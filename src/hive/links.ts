@@ -1,6 +1,7 @@
 // A bee's links: the ones open and what the bee at each far end last said of itself, the ones
 // being opened, the bees the signaling server introduced, and the bees that recently failed to
-// link (they rest before another try). Keeps about `targetNeighbours` links in discovery mode.
+// link (they rest before another try). Keeps about `targetNeighbours` links in discovery mode, a
+// worker its queen and the heir she names.
 
 import type { WorkerFitness } from './election';
 import type { Effects, HiveConfig } from './events';
@@ -40,6 +41,14 @@ export class Links {
   private readonly introduced = new Set<string>();
   /** When a link to a bee last failed or was refused; such bees rest before we try again. */
   private readonly failedAt = new Map<string, number>();
+  /**
+   * Bees shed as a worker's or neighbour's links, or that shed ours from another hive: the rules
+   * that keep a worker's and a neighbour's links leave them alone a while. Not the court's rule:
+   * a worker shed yesterday may reign today.
+   */
+  private readonly shedAt = new Map<string, number>();
+  /** Links the driver reached for lately (reach()): a worker keeps them while it asks. */
+  private readonly reachedAt = new Map<string, number>();
 
   constructor(
     private readonly self: string,
@@ -67,6 +76,11 @@ export class Links {
     return this.linking.has(peer);
   }
 
+  /** Whether `peer` was shed lately (see shedAt). */
+  resting(peer: string): boolean {
+    return this.shedAt.has(peer);
+  }
+
   /** Whether a link to `peer` is open, being opened, or resting after a failure. */
   busy(peer: string): boolean {
     return this.open.has(peer) || this.linking.has(peer) || this.failedAt.has(peer);
@@ -80,6 +94,7 @@ export class Links {
 
   /** Asks for a link to `peer` unless it is open, being opened, or resting after a failure: a caller may ask every tick. */
   reach(peer: string, now: number): void {
+    this.reachedAt.set(peer, now);
     if (!this.busy(peer)) this.request(peer, now);
   }
 
@@ -107,17 +122,28 @@ export class Links {
     return this.open.size >= this.config.maxNeighbours;
   }
 
-  closed(peer: string, now: number): void {
+  /** A link closed or failed to open; `queen`: whom this bee follows. */
+  closed(peer: string, now: number, queen: string | null): void {
     if (this.linking.delete(peer)) {
       this.failedAt.set(peer, now);
       this.introduced.delete(peer);
     }
+    // A worker of another hive closed a link we asked for: it shed us, and would again. The rules
+    // that keep links ask again after a rest (a stale membership can name it as a hive's heir).
+    const link = this.open.get(peer);
+    if (link?.asked && typeof link.follows === 'string' && link.follows !== peer && link.follows !== queen) this.shedAt.set(peer, now);
     this.open.delete(peer);
   }
 
   drop(peer: string): void {
     this.open.delete(peer);
     this.fx.push({ type: 'unlink', peer });
+  }
+
+  /** Drops a link this bee does not need, and rests the bee: no rule of a worker's asks for it again at once. */
+  private shedOne(peer: string, now: number): void {
+    this.drop(peer);
+    this.shedAt.set(peer, now);
   }
 
   /** Drops links silent for the link timeout, gives up on attempts that never opened, rests failures. */
@@ -129,7 +155,7 @@ export class Links {
       this.failedAt.set(peer, now);
       this.fx.push({ type: 'unlink', peer });
     }
-    for (const [bee, at] of this.failedAt) if (now - at > this.config.linkAttemptTimeoutMs) this.failedAt.delete(bee);
+    for (const rests of [this.failedAt, this.shedAt, this.reachedAt]) for (const [bee, at] of rests) if (now - at > this.config.linkAttemptTimeoutMs) rests.delete(bee);
   }
 
   /**
@@ -139,7 +165,7 @@ export class Links {
    */
   keepNeighbours(known: () => Iterable<string>, now: number): void {
     if (this.open.size + this.linking.size >= this.config.targetNeighbours) return;
-    const candidates = [...new Set([...known(), ...this.introduced])].filter((bee) => !this.busy(bee));
+    const candidates = [...new Set([...known(), ...this.introduced])].filter((bee) => !this.busy(bee) && !this.shedAt.has(bee));
     const peer = this.rng.pick(candidates);
     if (peer !== undefined) this.request(peer, now);
   }
@@ -151,11 +177,28 @@ export class Links {
    * her own hive and bees in no hive keep their links; so do other queens (the court is shed by
    * its own rule, in queen.ts).
    */
-  shed(members: readonly string[], spare: number): void {
+  shed(members: readonly string[], spare: number, now: number): void {
     let kept = 0;
     for (const [peer, link] of this.open) {
       const elsewhere = typeof link.follows === 'string' && link.follows !== this.self && link.follows !== peer && !link.observer && !members.includes(peer);
-      if (elsewhere && kept++ >= spare) this.drop(peer);
+      if (elsewhere && kept++ >= spare) this.shedOne(peer, now);
+    }
+  }
+
+  /**
+   * A worker's links: asks for its queen and the heir she names, and once its hive settled
+   * closes the links it asked for that it no longer needs and links to bees settled in other hives. Links its hive's
+   * members asked for stay theirs to close (the heir holds every worker's); bees in no hive (eggs
+   * looking for a hive) and observers keep theirs.
+   */
+  keepHive(queen: string, heir: string | undefined, members: readonly string[], settled: boolean, now: number): void {
+    for (const peer of [queen, heir]) if (peer !== undefined && peer !== this.self && !this.busy(peer) && !this.shedAt.has(peer)) this.request(peer, now);
+    if (!settled) return;
+    for (const [peer, link] of this.open) {
+      if (peer === queen || peer === heir || now - (this.reachedAt.get(peer) ?? -Infinity) <= this.config.linkAttemptTimeoutMs) continue;
+      const elsewhere = typeof link.follows === 'string' && link.follows !== queen && !link.observer && !members.includes(peer);
+      if (elsewhere) this.shedOne(peer, now);
+      else if (link.asked) this.drop(peer);
     }
   }
 

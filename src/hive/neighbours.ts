@@ -53,8 +53,10 @@ export class Neighbours {
     links.introduce(peers);
     for (let i = 0; i < config.targetNeighbours; i++) links.keepNeighbours(() => roster.others(), now);
     // A queen (or a queenless bee) introduced to a bee it has never heard of is looking at
-    // another part of the colony: one link joins the two, and gossip and claims do the rest.
-    if (this.host.reign() || (standing.queen === null && !links.full())) {
+    // another part of the colony: one link joins the two, and gossip and claims do the rest. Not
+    // once its roster is full: a colony too big to know whole has strangers everywhere, and a
+    // queen linked one on every sample only to shed it (a peer connection each).
+    if ((this.host.reign() || (standing.queen === null && !links.full())) && !roster.full()) {
       const stranger = peers.find((peer) => peer !== self && !roster.has(peer) && !links.has(peer));
       if (stranger !== undefined) links.request(stranger, now);
     }

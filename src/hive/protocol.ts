@@ -108,7 +108,7 @@ export class Protocol {
       case 'welcome': this.neighbours.onWelcome(event.peers, now); break;
       case 'beeLeft': this.neighbours.forget(event.bee, now); break;
       case 'linkOpen': this.neighbours.onLinkOpen(event.peer, now); break;
-      case 'linkClosed': this.links.closed(event.peer, now); break;
+      case 'linkClosed': this.links.closed(event.peer, now, this.standing.queen); break;
       case 'frame': this.onFrame(event.peer, event.frame, now); break;
       case 'malformed': this.counters.malformed++; this.warden.onLinkOffence(event.peer, 'malformed', now); break;
       case 'misconduct':
@@ -205,6 +205,7 @@ export class Protocol {
       // Her beats are timed afresh, and her heir is whom her own heartbeats name.
       s.pulse = new Pulse();
       s.heir = null;
+      s.followedAt = now;
     }
     s.duty = 'worker';
     s.queen = queen;
@@ -304,14 +305,30 @@ export class Protocol {
     }
     this.gossip.expire(now);
     this.links.expire(now);
-    this.links.keepNeighbours(() => this.roster.others(), now);
-    if (this.reign) this.links.shed(this.standing.membership?.members ?? [], this.config.targetNeighbours);
+    this.keepLinks(now);
     if (governs && !this.reign && this.allegiance.watchQueen(now)) this.candidacy.onQueenless(now);
     this.postbox.onTick(now);
     this.allegiance.onTick(now);
     this.warden.onTick(now);
     this.router.prune(now);
     this.directory.expire(now);
+  }
+
+  /** A worker holds its queen and her heir; a queen sheds other hives' bees; others keep neighbours. */
+  private keepLinks(now: number): void {
+    const { queen, membership } = this.standing;
+    const members = membership?.members ?? [];
+    if (this.reign) {
+      this.links.keepNeighbours(() => this.roster.others(), now);
+      this.links.shed(members, this.config.targetNeighbours, now);
+    } else if (queen !== null && members.includes(queen) && members.includes(this.id)) {
+      // Its other links stay while its hive settles (a split, a merge): they carry the colony's
+      // broadcasts to it while its queen's court learns of her.
+      const settled = now - this.standing.followedAt >= this.config.hiveSettleMs;
+      this.links.keepHive(queen, this.standing.heir ?? undefined, members, settled, now);
+    } else {
+      this.links.keepNeighbours(() => this.roster.others(), now);
+    }
   }
 
   /**

@@ -50,6 +50,8 @@ export class Reign {
   private toldAt = -Infinity;
   /** When each member was last heard on a link: a member silent too long is removed. */
   private readonly heardAt = new Map<string, number>();
+  /** Members whose own heartbeats named another hive, even on a link since closed. */
+  private readonly gone = new Set<string>();
   /** A bred queen's: the hive she was bred from, and until when her members may still name it (their move is on its way). */
   private readonly origin: { hive: string; until: number } | null;
   /** The worker she would hand her hive to, named in her heartbeats (gossip.ts); chosen again every beat. */
@@ -131,6 +133,15 @@ export class Reign {
   /** A frame from `peer`: if it is a member, it is alive. */
   heard(peer: string, now: number): void {
     if (this.heardAt.has(peer)) this.heardAt.set(peer, now);
+  }
+
+  /** A member's heartbeat names the hive it works in: hers, or another (it left). */
+  worksIn(peer: string, hive: string | null, now: number): void {
+    if (!this.heardAt.has(peer)) return;
+    // A member of a bred hive that still names the hive it was bred from has not had its move yet.
+    const moving = this.origin !== null && hive === this.origin.hive && now < this.origin.until;
+    if (hive === this.hive || moving) this.gone.delete(peer);
+    else if (hive !== null) this.gone.add(peer);
   }
 
   /** A bee on a link that does not follow her: an egg, or a member that has not heard of her reign. */
@@ -227,7 +238,7 @@ export class Reign {
     if (pending) {
       // A member that left says so in its heartbeats: that is its answer (it votes here no more).
       for (const bee of this.changes.waitingFor()) {
-        if (!this.hasLeft(bee, now) || !this.changes.stored(bee, pending.term, pending.epoch)) continue;
+        if (!this.hasLeft(bee) || !this.changes.stored(bee, pending.term, pending.epoch)) continue;
         counters.commits++;
         this.tendMembers(now, workers);
         return;
@@ -235,15 +246,20 @@ export class Reign {
       if (now - this.askedAt < config.heartbeatIntervalMs) return;
       this.askedAt = now;
       const p = { k: 'members' as const, membership: pending, seal: this.changes.pendingSeal! };
-      // A member that follows her links her: the others hear of it when they do (update()).
-      for (const bee of this.changes.waitingFor()) if (links.has(bee)) router.originate(bee, p, now);
+      // A member that follows her links her: the others hear of it when they do (update()). One
+      // she has no link to may have moved to a hive she bred: she links it, and its heartbeat
+      // says where it works now (without that, the change waited for good, hasLeft()).
+      for (const bee of this.changes.waitingFor()) {
+        if (links.has(bee)) router.originate(bee, p, now);
+        else if (!links.busy(bee)) links.request(bee, now);
+      }
       return;
     }
     const committed = this.changes.committed;
     const reign = this.court.standing.reign;
     // Members that left go in one change: they vote in this hive no more, so the majorities of
     // the old and the new membership are drawn from the same voters (docs/protocol.md).
-    const left = committed.members.filter((bee) => bee !== self && this.hasLeft(bee, now));
+    const left = committed.members.filter((bee) => bee !== self && this.hasLeft(bee));
     if (left.length > 0) {
       this.propose(nextVersion(committed, reign, committed.members.filter((bee) => !left.includes(bee))), now);
       return;
@@ -260,15 +276,12 @@ export class Reign {
   }
 
   /**
-   * Whether `bee` said on its own link that it belongs to another hive. A member that names no
-   * hive may not have heard of her yet (a founding member before her claim reaches it), and one
-   * that names this hive is hers: both stay until they fall silent.
+   * Whether `bee` said in its own heartbeats that it belongs to another hive. A member that names
+   * no hive may not have heard of her yet (a founding member before her claim reaches it), and
+   * one that names this hive is hers: both stay until they fall silent.
    */
-  private hasLeft(bee: string, now: number): boolean {
-    const hive = this.court.links.get(bee)?.hive;
-    // A member of a bred hive that still names the hive it was bred from has not had its move yet.
-    const moving = this.origin !== null && hive === this.origin.hive && now < this.origin.until;
-    return hive !== undefined && hive !== null && hive !== this.hive && !moving;
+  private hasLeft(bee: string): boolean {
+    return this.gone.has(bee);
   }
 
   private propose(membership: Membership, now: number): void {

@@ -134,6 +134,11 @@ export class Roster {
     return this.live.size;
   }
 
+  /** Whether the roster holds all the bees it can: the colony may be bigger than what it knows. */
+  full(): boolean {
+    return this.live.size >= this.limit;
+  }
+
   /**
    * What a heartbeat carries: self first, then the freshest entries (news travels fast), then a
    * slice that rotates through the whole roster (every bee is gossiped regularly, however big),

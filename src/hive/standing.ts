@@ -25,6 +25,8 @@ export class Standing {
   heir: string | null = null;
   /** When the queen was last heard from, and the rhythm of her heartbeats (how long her silence may last). */
   heardAt = 0;
+  /** When it began to follow this queen. */
+  followedAt = Number.NaN;
   pulse = new Pulse();
   /** The queen it followed until she was lost, and when: her orphans still trust her word. */
   formerQueen: string | null = null;

@@ -38,6 +38,20 @@ describe('colony growth', () => {
     expect(total(world, 'splits')).toBeGreaterThan(0);
   });
 
+  it("a queen who bred drops from her hive's membership the workers who moved", () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const { world, checker } = grow(32, seed);
+      settle(world, checker);
+      world.runFor(10_000);
+      for (const queen of queens(world)) {
+        const snap = world.bees.get(queen)!.protocol.snapshot();
+        // Her own word on where they work: a bee she bred off said so in its heartbeats, on a link since closed.
+        const strays = snap.membership!.members.filter((bee) => bee !== queen && world.bees.get(bee)!.queen !== queen);
+        expect([queen, strays]).toEqual([queen, []]);
+      }
+    }
+  });
+
   it('hives that shrink merge into one with room to spare, and nothing oscillates afterwards', () => {
     const { world, checker } = grow(24, 32);
     settle(world, checker);

@@ -89,8 +89,8 @@ function lostWrites(broken: Broken): InvariantChecker {
 }
 
 /** Seven bees watched by an observer (the projector); their queen dies and they elect another. */
-function watchedFailover(broken: Broken): InvariantChecker {
-  const world = new World({ seed: 49, ...broken });
+function watchedFailover(broken: Broken, seed: number): InvariantChecker {
+  const world = new World({ seed, ...broken });
   const checker = new InvariantChecker(world);
   world.addBee({ observer: true });
   for (let i = 0; i < 7; i++) {
@@ -124,8 +124,10 @@ describe('the checker fails a run whose protocol is broken on purpose', () => {
   });
 
   it('letting an observer vote: the projector casts a ballot', () => {
-    expect(kinds(watchedFailover({}))).toEqual([]);
-    expect(kinds(watchedFailover(mutated({ mayVote: () => true })))).toContainEqual(expect.stringMatching(/^observer … voted for …$/));
+    // A few colonies: whether a candidate's request reaches the observer depends on the links.
+    const seeds = [47, 48, 49];
+    expect(seeds.flatMap((seed) => kinds(watchedFailover({}, seed)))).toEqual([]);
+    expect(seeds.flatMap((seed) => kinds(watchedFailover(mutated({ mayVote: () => true }), seed)))).toContainEqual(expect.stringMatching(/^observer … voted for …$/));
   });
 
   it('following a claim whose certificate does not verify: bees follow a queen never crowned', () => {

@@ -276,6 +276,9 @@ export class World {
     }
     const event = item.event;
     if (event.type === 'frame' && !this.carried(bee.id, event.peer, item)) return;
+    // A close that arrives after the two bees linked again was the old connection's: a transport
+    // tells of each connection's own close, and the new one is open.
+    if (event.type === 'linkClosed' && this.linked(bee.id, event.peer)) return;
     if (bee.frozen) bee.frozen.backlog.push(event);
     else bee.driver.step(event);
   }
