@@ -3,7 +3,7 @@
 // reload of its sender and is delivered exactly once; a bee that voted in a term and reloads does
 // not vote again in it; a duplicated tab is a bee of its own. Runs once per transport.
 import type { Page } from '@playwright/test';
-import { beeId, expect, inbox, reloadBee, snapshot, snapshots, test, waitForHive } from './fixtures.ts';
+import { beeId, crashBee, expect, inbox, reloadBee, snapshot, snapshots, test, waitForHive } from './fixtures.ts';
 import type { HiveWindow } from './fixtures.ts';
 
 /** Where the driver keeps the tab's bee id (src/store/identity.ts). */
@@ -81,8 +81,9 @@ test('a reloaded worker tab is the same bee, keeps its inbox and follows its que
   expect(await countBody(worker, body)).toBe(1);
 });
 
-test('a message sent with no queen and no route survives a reload of its sender and is delivered exactly once', async ({ openBees, openBee, context, colony }) => {
-  // A colony of two: when the queen's tab closes, the lone worker can never win a majority.
+test('a message sent with no queen and no route survives a reload of its sender and is delivered exactly once', async ({ openBees, openBee, context, colony, allowConsoleError }) => {
+  // A colony of two: when the queen's tab crashes, the lone worker can never win a majority (a
+  // closed queen's tab would hand it her hive).
   const pages = await openBees(2);
   const queen = await awaitQueen(pages);
   const ids = await Promise.all(pages.map(beeId));
@@ -92,7 +93,8 @@ test('a message sent with no queen and no route survives a reload of its sender 
   const receiver = await openBee(context, { colony: `${colony}-away` });
   const receiverId = await beeId(receiver);
 
-  await pages[ids.indexOf(queen)]!.close();
+  allowConsoleError(/: crashed$/);
+  await crashBee(pages[ids.indexOf(queen)]!);
   await waitForHive(sender, (hive) => hive.snapshot().queen === null && hive.snapshot().neighbours.length === 0);
   const body = `held ${colony}`;
   await sender.evaluate(
