@@ -48,8 +48,8 @@ describe("a queen's pulse", () => {
 });
 
 describe('a silent queen in the simulated colony', () => {
-  function colony(seed: number): { world: World; checker: InvariantChecker; queen: string } {
-    const world = new World({ seed, config: { capacity: 16 } });
+  function colony(seed: number, tickJitterMs = 0): { world: World; checker: InvariantChecker; queen: string } {
+    const world = new World({ seed, config: { capacity: 16 }, tickJitterMs });
     const checker = new InvariantChecker(world);
     for (let i = 0; i < 6; i++) {
       world.addBee();
@@ -83,14 +83,7 @@ describe('a silent queen in the simulated colony', () => {
   });
 
   it("is replaced in one election when her ticks run late: her heir doubts her first, and workers whose own timeout had time left side with it", () => {
-    const world = new World({ seed: 23, config: { capacity: 16 }, tickJitterMs: 200 });
-    const checker = new InvariantChecker(world);
-    for (let i = 0; i < 6; i++) {
-      world.addBee();
-      world.runFor(100);
-    }
-    world.runFor(15_000);
-    const queen = world.liveIds().find((id) => world.bees.get(id)!.role === 'queen')!;
+    const { world, checker, queen } = colony(23, 200);
     expect(followers(world, queen)).toBe(5);
     const elections = () => world.liveIds().reduce((sum, id) => sum + world.bees.get(id)!.elections, 0);
     const before = elections();
