@@ -180,7 +180,7 @@ export class Links {
   shed(members: readonly string[], spare: number, now: number): void {
     let kept = 0;
     for (const [peer, link] of this.open) {
-      const elsewhere = typeof link.follows === 'string' && link.follows !== this.self && link.follows !== peer && !link.observer && !members.includes(peer);
+      const elsewhere = worksElsewhere(peer, link, this.self, members) && link.follows !== peer;
       if (elsewhere && kept++ >= spare) this.shedOne(peer, now);
     }
   }
@@ -196,8 +196,7 @@ export class Links {
     if (!settled) return;
     for (const [peer, link] of this.open) {
       if (peer === queen || peer === heir || now - (this.reachedAt.get(peer) ?? -Infinity) <= this.config.linkAttemptTimeoutMs) continue;
-      const elsewhere = typeof link.follows === 'string' && link.follows !== queen && !link.observer && !members.includes(peer);
-      if (elsewhere) this.shedOne(peer, now);
+      if (worksElsewhere(peer, link, queen, members)) this.shedOne(peer, now);
       else if (link.asked) this.drop(peer);
     }
   }
@@ -211,4 +210,9 @@ export class Links {
   queens(): string[] {
     return [...this.open].filter(([peer, link]) => link.follows === peer).map(([peer]) => peer).sort();
   }
+}
+
+/** Whether the bee on this link says it follows a queen other than `queen` and is none of `members` (nor an observer). */
+function worksElsewhere(peer: string, link: LinkState, queen: string, members: readonly string[]): boolean {
+  return typeof link.follows === 'string' && link.follows !== queen && !link.observer && !members.includes(peer);
 }
