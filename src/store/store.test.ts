@@ -8,7 +8,7 @@ import { EventLog } from './log';
 import { Inbox } from './inbox';
 import { Outbox } from './outbox';
 import { openHiveDb, type HiveDb } from './schema';
-import { BeeStore, describeStorageError, type StoreCaps } from './store';
+import { BeeStore, describeStorageError, PIPELINE_DEPTH, type StoreCaps } from './store';
 
 const BEE = 'b'.repeat(16);
 const OTHER = 'c'.repeat(16);
@@ -89,6 +89,30 @@ describe('a bee store', () => {
     expect(s.stats.writes).toBe(50);
     expect(s.stats.transactions).toBeLessThan(5);
     expect((await store().load()).inbox.map((m) => m.body)).toEqual(Array.from({ length: 50 }, (_, n) => `m${n}`));
+  });
+
+  it('starts the next batch while the last one commits, never more than PIPELINE_DEPTH at once, and keeps the order', async () => {
+    const s = store(BEE, { ...SMALL, inbox: 100 });
+    await s.load();
+    let open = 0;
+    let most = 0;
+    const transaction = db.transaction.bind(db);
+    vi.spyOn(db, 'transaction').mockImplementation(((...args: Parameters<typeof transaction>) => {
+      const tx = transaction(...args);
+      most = Math.max(most, ++open);
+      void tx.done.finally(() => open--);
+      return tx;
+    }) as typeof db.transaction);
+    const seq = await s.putOutbox({ id: '2'.repeat(16), to: OTHER, body: 'hi', kind: 'send', status: 'pending', attempts: 1, createdAt: 9 });
+    // Written back to back, each in a batch of its own while the pipeline has room.
+    const writes = [s.putOutbox({ id: '3'.repeat(16), to: OTHER, body: 'later', kind: 'send', status: 'pending', attempts: 1, createdAt: 9 }), s.deleteOutbox(seq!)];
+    writes.push(...Array.from({ length: 20 }, (_, n) => s.addInbox(message(n))));
+    expect((await Promise.all(writes)).every((written) => written !== false && written !== undefined)).toBe(true);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBe(PIPELINE_DEPTH);
+    const again = await store().load();
+    expect(again.outbox.map((m) => m.body)).toEqual(['later']);
+    expect(again.inbox.map((m) => m.body)).toEqual(Array.from({ length: 20 }, (_, n) => `m${n}`));
   });
 
   it('keeps pruning right after a restart, from the counts it loaded', async () => {

@@ -43,7 +43,7 @@ export interface StoreStats {
   /** Records written (a vote, a message, a log entry…). */
   writes: number;
   transactions: number;
-  /** Wall time spent in write transactions, from start to commit. */
+  /** Wall time with a write transaction under way (transactions overlap: counted once). */
   writeMs: number;
   errors: number;
 }
@@ -57,6 +57,12 @@ const BATCHED = ['upgrades', 'rosters', 'inbox', 'outbox', 'log'] as const;
 type BatchTx = IDBPTransaction<HiveSchema, (typeof BATCHED)[number][], 'readwrite'>;
 /** Records per batch transaction: bounds how long one commit holds frames back. */
 const MAX_BATCH = 500;
+/**
+ * Batch transactions open at once. The next batch starts while the last one commits: IndexedDB
+ * runs transactions over the same stores in the order they were made, so writes keep their order,
+ * and a commit's round trips to the browser (long on a busy machine) no longer idle the store.
+ */
+export const PIPELINE_DEPTH = 3;
 
 type Capped = 'inbox' | 'log';
 /** Any store with a 'by-bee' index, seen without its record type. */
@@ -87,7 +93,10 @@ export class BeeStore {
   /** A failed batch may have left the counts wrong: recount before the next prune. */
   private countsStale = false;
   private readonly queued: Queued[] = [];
-  private flushing = false;
+  /** Batch transactions started and not yet done. */
+  private open = 0;
+  /** When the last write counted in `writeMs` was done. */
+  private busyUntil = 0;
 
   /** `db` null means storage is unavailable: reads find nothing and writes are skipped. */
   constructor(
@@ -209,7 +218,7 @@ export class BeeStore {
 
   /** Resolves once every write queued so far has committed (or failed). */
   async idle(): Promise<void> {
-    if (this.flushing) await this.enqueue('idle', async () => undefined);
+    if (this.open > 0) await this.enqueue('idle', async () => undefined);
   }
 
   /** Deletes every record of this bee, its identity included. */
@@ -233,50 +242,55 @@ export class BeeStore {
   }
 
   /**
-   * Queues a write for the next batch. Writes that arrive while a batch commits share the next
-   * transaction (group commit), so a stream of deliveries costs one commit per batch, not per
-   * message. Resolves `{value}` once committed, undefined if the batch failed.
+   * Queues a write for the next batch. Writes that arrive while PIPELINE_DEPTH batches are open
+   * share the next transaction (group commit), so a stream of deliveries costs one commit per
+   * batch, not per message. Resolves `{value}` once committed, undefined if the batch failed.
    */
   private enqueue(what: string, run: Queued['run']): Promise<{ value: unknown } | undefined> {
     if (this.db === null) return Promise.resolve(undefined);
     return new Promise((done) => {
       this.queued.push({ what, run, done });
-      if (!this.flushing) void this.flush();
+      this.pump();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.queued.length > 0) {
-      const batch = this.queued.splice(0, MAX_BATCH);
-      const what = [...new Set(batch.map((op) => op.what))].join('+');
-      const started = performance.now();
-      const values = await this.attempt(what, async (db) => {
-        // Relaxed: committed once the browser has it (a crashed tab keeps it); only votes are
-        // worth a flush to disk each.
-        const tx = db.transaction([...BATCHED], 'readwrite', { durability: 'relaxed' });
-        const run = async () => {
-          if (this.countsStale) await this.recount(tx);
-          const added: Added = { inbox: 0, log: 0 };
-          // Requests of one transaction run in the order they were issued.
-          const results = await Promise.all(batch.map((op) => op.run(tx, added)));
-          await Promise.all((['inbox', 'log'] as const).map((name) => this.prune(tx, name, added[name])));
-          return results;
-        };
-        // A request that throws aborts the whole batch: none of it is kept, all of it is reported.
-        const guarded = run().catch((err: unknown) => {
-          if (!tx.error) tx.abort();
-          throw err;
-        });
-        // Awaited together, so a failed request's aborted transaction is never an unhandled rejection.
-        const [results] = await Promise.all([guarded, tx.done]);
+  /** Starts batches while there is room in the pipeline. */
+  private pump(): void {
+    while (this.queued.length > 0 && this.open < PIPELINE_DEPTH) void this.commit(this.queued.splice(0, MAX_BATCH));
+  }
+
+  private async commit(batch: Queued[]): Promise<void> {
+    this.open++;
+    const what = [...new Set(batch.map((op) => op.what))].join('+');
+    const started = performance.now();
+    const values = await this.attempt(what, async (db) => {
+      // Relaxed: committed once the browser has it (a crashed tab keeps it); only votes are
+      // worth a flush to disk each.
+      const tx = db.transaction([...BATCHED], 'readwrite', { durability: 'relaxed' });
+      const run = async () => {
+        if (this.countsStale) await this.recount(tx);
+        const added: Added = { inbox: 0, log: 0 };
+        // Requests of one transaction run in the order they were issued.
+        const results = await Promise.all(batch.map((op) => op.run(tx, added)));
+        await Promise.all((['inbox', 'log'] as const).map((name) => this.prune(tx, name, added[name])));
         return results;
+      };
+      // A request that throws aborts the whole batch: none of it is kept, all of it is reported.
+      const guarded = run().catch((err: unknown) => {
+        if (!tx.error) tx.abort();
+        throw err;
       });
-      if (values) this.counted(batch.length, started);
-      else this.countsStale = true;
-      batch.forEach((op, i) => op.done(values ? { value: values[i] } : undefined));
-    }
-    this.flushing = false;
+      // Awaited together, so a failed request's aborted transaction is never an unhandled rejection.
+      const [results] = await Promise.all([guarded, tx.done]);
+      return results;
+    });
+    this.open--;
+    // A batch that failed may leave the counts wrong (a later one, already under way, may prune
+    // by them once): the next batch recounts.
+    if (values) this.counted(batch.length, started);
+    else this.countsStale = true;
+    batch.forEach((op, i) => op.done(values ? { value: values[i] } : undefined));
+    this.pump();
   }
 
   /** After `added` new records, drops this bee's oldest beyond the cap. */
@@ -294,9 +308,11 @@ export class BeeStore {
   }
 
   private counted(records: number, started: number): void {
+    const now = performance.now();
     this.stats.writes += records;
     this.stats.transactions++;
-    this.stats.writeMs += performance.now() - started;
+    this.stats.writeMs += Math.max(0, now - Math.max(started, this.busyUntil));
+    this.busyUntil = Math.max(this.busyUntil, now);
   }
 
   private async attempt<T>(what: string, run: (db: HiveDb) => Promise<T>): Promise<T | undefined> {
