@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
+import type { HiveSnapshot } from '../src/bee.ts';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { startServer } from '../signaling/server.ts';
 import { pageScript } from './page-script.ts';
@@ -22,6 +23,10 @@ const SETTLE_CAP_MS = 60_000;
 const PAD_BYTES = 4_096;
 const WINDOW = 16;
 const WARMUP = 20;
+
+type Storage = HiveSnapshot['storage'];
+const storageOf = (pages: readonly Page[]) =>
+  Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as { hive: { snapshot(): HiveSnapshot } }).hive.snapshot().storage) as Promise<Storage>));
 
 /** Streams `count` messages from the page's agent to `to`; resolves the ms it took. */
 function stream(page: Page, to: string, count: number): Promise<number> {
@@ -50,9 +55,17 @@ async function main(): Promise<void> {
     const pages = { A: colony.pageOf(a.id), queen: colony.pageOf(queen), B: colony.pageOf(b.id) };
     for (const page of [pages.A, pages.B]) await page.evaluate(pageScript(installAgent, AGENT_KEY));
     await stream(pages.A, b.id, WARMUP);
+    const storageBefore = await storageOf(colony.pages);
     const stops = await Promise.all(Object.values(pages).map((page) => record(colony.context, page)));
     const ms = await stream(pages.A, b.id, messages);
     const results = await Promise.all(stops.map((stop) => stop()));
+    const storageAfter = await storageOf(colony.pages);
+    const role = (id: string) => (id === a.id ? 'A' : id === b.id ? 'B' : id === queen ? 'queen' : 'other');
+    storageAfter.forEach((after, index) => {
+      const before = storageBefore[index]!;
+      const [writes, transactions] = [after.writes - before.writes, after.transactions - before.transactions];
+      console.log(`${role(colony.ids[index]!)}: ${writes} writes in ${transactions} transactions, ${(after.writeMs - before.writeMs).toFixed(0)} ms with one under way`);
+    });
     console.log(`${messages} messages of ${PAD_BYTES / 1024} KiB, ${WINDOW} in flight: ${ms.toFixed(0)} ms, ${((messages * 1000) / ms).toFixed(0)} msg/s`);
     Object.keys(pages).forEach((name, index) => report(name, results[index]!));
     await colony.context.close();

@@ -115,6 +115,22 @@ describe('a bee store', () => {
     expect(again.inbox.map((m) => m.body)).toEqual(Array.from({ length: 20 }, (_, n) => `m${n}`));
   });
 
+  it('writes each batch in a transaction over the stores it writes to alone, so an outbox and an inbox commit side by side', async () => {
+    const s = store();
+    await s.load();
+    const scopes: string[][] = [];
+    const transaction = db.transaction.bind(db);
+    vi.spyOn(db, 'transaction').mockImplementation(((...args: Parameters<typeof transaction>) => {
+      scopes.push([args[0]].flat().map(String).sort());
+      return transaction(...args);
+    }) as typeof db.transaction);
+    await s.putOutbox({ id: '2'.repeat(16), to: OTHER, body: 'hi', kind: 'send', status: 'pending', attempts: 1, createdAt: 9 });
+    await s.addInbox(message(1));
+    await Promise.all([s.appendLog({ at: 1, kind: 'vote', text: 'voted' }), s.saveRoster(OTHER, [OTHER], 7), s.saveRoster(OTHER, [], 8)]);
+    expect(scopes.slice(0, 3)).toEqual([['outbox'], ['inbox'], ['log']]);
+    expect(scopes[3]).toEqual(['rosters']);
+  });
+
   it('keeps pruning right after a restart, from the counts it loaded', async () => {
     const s = store();
     await s.load();

@@ -52,9 +52,18 @@ const NOTHING: Loaded = { vote: null, upgrade: null, roster: null, inbox: [], ou
 
 const isOffence = (value: string): value is Offence => (OFFENCES as readonly string[]).includes(value);
 
-/** Stores written in batches; one transaction covers them all. */
+/** Stores written in batches. */
 const BATCHED = ['upgrades', 'rosters', 'inbox', 'outbox', 'log'] as const;
-type BatchTx = IDBPTransaction<HiveSchema, (typeof BATCHED)[number][], 'readwrite'>;
+type Batched = (typeof BATCHED)[number];
+type BatchTx = IDBPTransaction<HiveSchema, Batched[], 'readwrite'>;
+/**
+ * The store each kind of batched write goes to. A batch's transaction covers only the stores its
+ * writes go to: transactions over different stores run side by side (a sender's outbox and a
+ * receiver's inbox, in tabs that share the database), and IndexedDB orders those that overlap.
+ */
+const STORE_OF = { upgrade: 'upgrades', roster: 'rosters', inbox: 'inbox', log: 'log', outbox: 'outbox' } as const satisfies Record<string, Batched>;
+/** A kind of write, or `idle`: a no-op that covers every store, so it commits after all before it. */
+type What = keyof typeof STORE_OF | 'idle';
 /** Records per batch transaction: bounds how long one commit holds frames back. */
 const MAX_BATCH = 500;
 /**
@@ -81,7 +90,7 @@ async function deleteOldest(store: ByBeeStore, bee: string, limit?: number): Pro
 type Added = Record<Capped, number>;
 
 interface Queued {
-  what: string;
+  what: What;
   /** Issues its requests at once (without awaiting one before the next) and settles with them. */
   run: (tx: BatchTx, added: Added) => Promise<unknown>;
   done: (result: { value: unknown } | undefined) => void;
@@ -246,7 +255,7 @@ export class BeeStore {
    * share the next transaction (group commit), so a stream of deliveries costs one commit per
    * batch, not per message. Resolves `{value}` once committed, undefined if the batch failed.
    */
-  private enqueue(what: string, run: Queued['run']): Promise<{ value: unknown } | undefined> {
+  private enqueue(what: What, run: Queued['run']): Promise<{ value: unknown } | undefined> {
     if (this.db === null) return Promise.resolve(undefined);
     return new Promise((done) => {
       this.queued.push({ what, run, done });
@@ -266,7 +275,7 @@ export class BeeStore {
     const values = await this.attempt(what, async (db) => {
       // Relaxed: committed once the browser has it (a crashed tab keeps it); only votes are
       // worth a flush to disk each.
-      const tx = db.transaction([...BATCHED], 'readwrite', { durability: 'relaxed' });
+      const tx = db.transaction(this.scopeOf(batch), 'readwrite', { durability: 'relaxed' });
       const run = async () => {
         if (this.countsStale) await this.recount(tx);
         const added: Added = { inbox: 0, log: 0 };
@@ -291,6 +300,14 @@ export class BeeStore {
     else this.countsStale = true;
     batch.forEach((op, i) => op.done(values ? { value: values[i] } : undefined));
     this.pump();
+  }
+
+  /** The stores a batch writes to; a recount reads the capped ones. */
+  private scopeOf(batch: readonly Queued[]): Batched[] {
+    if (batch.some((op) => op.what === 'idle')) return [...BATCHED];
+    const scope = new Set<Batched>(batch.map((op) => STORE_OF[op.what as keyof typeof STORE_OF]));
+    if (this.countsStale) for (const name of ['inbox', 'log'] as const) scope.add(name);
+    return [...scope];
   }
 
   /** After `added` new records, drops this bee's oldest beyond the cap. */
