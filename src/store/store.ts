@@ -279,10 +279,14 @@ export class BeeStore {
       const run = async () => {
         if (this.countsStale) await this.recount(tx);
         const added: Added = { inbox: 0, log: 0 };
-        // Requests of one transaction run in the order they were issued.
-        const results = await Promise.all(batch.map((op) => op.run(tx, added)));
+        // Requests of one transaction run in the order they were issued: a prune sees the adds.
+        const results = Promise.all(batch.map((op) => op.run(tx, added)));
+        const prunes = (['inbox', 'log'] as const).filter((name) => this.excess(name, added[name]) > 0);
+        // Nothing more to ask: the browser commits as soon as the requests are done, without
+        // waiting for this page's busy event loop to hear each answer first.
+        if (prunes.length === 0) tx.commit();
         await Promise.all((['inbox', 'log'] as const).map((name) => this.prune(tx, name, added[name])));
-        return results;
+        return await results;
       };
       // A request that throws aborts the whole batch: none of it is kept, all of it is reported.
       const guarded = run().catch((err: unknown) => {
@@ -311,8 +315,12 @@ export class BeeStore {
   }
 
   /** After `added` new records, drops this bee's oldest beyond the cap. */
+  private excess(name: Capped, added: number): number {
+    return this.counts[name] + added - this.caps[name];
+  }
+
   private async prune(tx: BatchTx, name: Capped, added: number): Promise<void> {
-    const excess = this.counts[name] + added - this.caps[name];
+    const excess = this.excess(name, added);
     if (excess > 0) await deleteOldest(tx.objectStore(name) as unknown as ByBeeStore, this.bee, excess);
     this.counts[name] = Math.min(this.counts[name] + added, this.caps[name]);
   }
