@@ -7,6 +7,7 @@ import { createIdentity, serializeIdentity } from '../crypto/identity';
 import { EventLog } from './log';
 import { Inbox } from './inbox';
 import { Outbox } from './outbox';
+import { Outgoing } from '../tab/outgoing';
 import { openHiveDb, type HiveDb } from './schema';
 import { BeeStore, describeStorageError, PIPELINE_DEPTH, type StoreCaps } from './store';
 
@@ -232,7 +233,7 @@ describe('the inbox, outbox and log over a store', () => {
     outbox.submitted(a);
     outbox.delivered(b.id);
     outbox.failed('c'.repeat(16), 'no acknowledgement');
-    await s.idle();
+    await outbox.idle();
     const restarted = new Outbox(s, (await s.load()).outbox);
     expect(restarted.list().map(({ body, status, attempts }) => [body, status, attempts])).toEqual([
       ['to other', 'pending', 1],
@@ -241,7 +242,7 @@ describe('the inbox, outbox and log over a store', () => {
     expect(restarted.pending().map((e) => e.body)).toEqual(['to other']);
   });
 
-  it('the outbox writes a new message once before it goes out, counting this life as its first; each later life adds one', async () => {
+  it('the outbox writes a new message once as it goes out, counting this life as its first; each later life adds one', async () => {
     const s = store();
     const outbox = new Outbox(s, []);
     const sent = await outbox.add('a'.repeat(16), 'send', OTHER, 'once', 1);
@@ -253,6 +254,22 @@ describe('the inbox, outbox and log over a store', () => {
     restarted.submitted(restarted.pending()[0]!);
     await s.idle();
     expect((await s.load()).outbox.map((m) => m.attempts)).toEqual([2]);
+  });
+
+  it('the outbox hands a message over while its write is under way, and deletes it on an ack that comes first', async () => {
+    const s = store();
+    const outbox = new Outbox(s, []);
+    const handed: string[] = [];
+    const steps = { colonyKey: null, hasLink: () => true, now: () => 1, note: () => undefined, changed: () => undefined, newId: () => 'a'.repeat(16) };
+    const out = new Outgoing(outbox, { ...steps, step: (event) => (event.type === 'send' ? handed.push(event.msg!) : 0) });
+    const acked = out.post('send', OTHER, 'quick');
+    // Handed to the protocol in the same turn, before IndexedDB answered the write.
+    expect(handed).toEqual(['a'.repeat(16)]);
+    expect(outbox.get('a'.repeat(16))?.seq).toBeUndefined();
+    out.settled({ type: 'settled', ref: 1, ok: true, route: [OTHER] });
+    await acked;
+    await outbox.idle();
+    expect((await s.load()).outbox).toEqual([]);
   });
 
   it('the outbox makes room by dropping failed entries, and refuses when all are pending', async () => {

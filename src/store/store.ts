@@ -300,8 +300,9 @@ export class BeeStore {
     this.open--;
     // A batch that failed may leave the counts wrong (a later one, already under way, may prune
     // by them once): the next batch recounts.
-    if (values) this.counted(batch.length, started);
-    else this.countsStale = true;
+    const writes = batch.filter((op) => op.what !== 'idle').length;
+    if (!values) this.countsStale = true;
+    else if (writes > 0) this.counted(writes, started);
     batch.forEach((op, i) => op.done(values ? { value: values[i] } : undefined));
     this.pump();
   }
