@@ -1,9 +1,11 @@
 // What the relayed path spends its time on: a colony of real tabs in one hive, worker A streaming
 // 4 KiB messages to worker B through the queen (hive.send, 16 in flight, as the relay benchmark
 // does), and a CDP CPU profile of A, the queen and B over the stream. Prints the top functions by
-// self time and each main thread's split. The app is built unminified into dist-profile/.
+// self time and each main thread's split, every tab's IndexedDB writes, and the CPU time of the
+// whole browser (every process) per message: on a shared machine that moves less with the load
+// than the rate does. The app is built unminified into dist-profile/.
 //
-//   flock /tmp/heavy.lock scripts/in-netns.sh npx tsx bench/relay-profile.ts [messages] [size]
+//   flock /tmp/heavy.lock scripts/in-netns.sh npx tsx bench/relay-profile.ts [messages] [size] [--no-profile]
 
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import type { HiveSnapshot } from '../src/bee.ts';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { startServer } from '../signaling/server.ts';
 import { pageScript } from './page-script.ts';
+import { TICKS_PER_SECOND, ticksBetween, treeOf } from './proc-tree.ts';
 import { record, report } from './profile.ts';
 import { AGENT_KEY, installAgent, type Agent } from './relay-agent.ts';
 import { oneHiveProblem, openColony, queenOf, stopProbes, waitForColony } from './tabs.ts';
@@ -38,6 +41,7 @@ function stream(page: Page, to: string, count: number): Promise<number> {
 async function main(): Promise<void> {
   const messages = Number(process.argv[2] ?? 400);
   const size = Number(process.argv[3] ?? 6);
+  const profiled = !process.argv.includes('--no-profile');
   execFileSync('npx', ['vite', 'build', '--minify', 'false', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   const server = await startServer({ port: 0, distDir: DIST });
   const host = process.env.HIVE_LAN_HOST || '127.0.0.1';
@@ -56,8 +60,10 @@ async function main(): Promise<void> {
     for (const page of [pages.A, pages.B]) await page.evaluate(pageScript(installAgent, AGENT_KEY));
     await stream(pages.A, b.id, WARMUP);
     const storageBefore = await storageOf(colony.pages);
-    const stops = await Promise.all(Object.values(pages).map((page) => record(colony.context, page)));
+    const stops = profiled ? await Promise.all(Object.values(pages).map((page) => record(colony.context, page))) : [];
+    const ticksBefore = treeOf();
     const ms = await stream(pages.A, b.id, messages);
+    const cpuMs = (ticksBetween(ticksBefore, treeOf()) * 1000) / TICKS_PER_SECOND;
     const results = await Promise.all(stops.map((stop) => stop()));
     const storageAfter = await storageOf(colony.pages);
     const role = (id: string) => (id === a.id ? 'A' : id === b.id ? 'B' : id === queen ? 'queen' : 'other');
@@ -66,8 +72,8 @@ async function main(): Promise<void> {
       const [writes, transactions] = [after.writes - before.writes, after.transactions - before.transactions];
       console.log(`${role(colony.ids[index]!)}: ${writes} writes in ${transactions} transactions, ${(after.writeMs - before.writeMs).toFixed(0)} ms with one under way`);
     });
-    console.log(`${messages} messages of ${PAD_BYTES / 1024} KiB, ${WINDOW} in flight: ${ms.toFixed(0)} ms, ${((messages * 1000) / ms).toFixed(0)} msg/s`);
-    Object.keys(pages).forEach((name, index) => report(name, results[index]!));
+    console.log(`${messages} messages of ${PAD_BYTES / 1024} KiB, ${WINDOW} in flight: ${ms.toFixed(0)} ms, ${((messages * 1000) / ms).toFixed(0)} msg/s, CPU ${(cpuMs / messages).toFixed(2)} ms per message (all of Chromium${profiled ? ', profiling included' : ''})`);
+    results.forEach((result, index) => report(Object.keys(pages)[index]!, result));
     await colony.context.close();
   } finally {
     await browser.close();
