@@ -17,7 +17,8 @@ import { startServer } from '../signaling/server.ts';
 import { pageScript } from './page-script.ts';
 import { TICKS_PER_SECOND, ticksBetween, treeOf } from './proc-tree.ts';
 import { record, report } from './profile.ts';
-import { AGENT_KEY, installAgent, type Agent } from './relay-agent.ts';
+import { openDirect } from './relay.ts';
+import { AGENT_KEY, type Agent } from './relay-agent.ts';
 import { oneHiveProblem, openColony, queenOf, stopProbes, waitForColony } from './tabs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +31,12 @@ const WARMUP = 20;
 type Storage = HiveSnapshot['storage'];
 const storageOf = (pages: readonly Page[]) =>
   Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as { hive: { snapshot(): HiveSnapshot } }).hive.snapshot().storage) as Promise<Storage>));
+
+/** Streams `count` messages over the bare channel the agents opened; resolves the ms it took. */
+function streamDirect(page: Page, count: number): Promise<number> {
+  const run = (key: string, args: [number, number]) => (window as unknown as Record<string, Agent>)[key]!.directBulk(args[0], args[1]);
+  return page.evaluate(pageScript(run, AGENT_KEY, [count, PAD_BYTES])) as Promise<number>;
+}
 
 /** Streams `count` messages from the page's agent to `to`; resolves the ms it took. */
 function stream(page: Page, to: string, count: number): Promise<number> {
@@ -57,8 +64,9 @@ async function main(): Promise<void> {
     const a = workers[0]!;
     const b = workers.find((other) => other.id !== a.id && !a.neighbours.includes(other.id)) ?? workers[1]!;
     const pages = { A: colony.pageOf(a.id), queen: colony.pageOf(queen), B: colony.pageOf(b.id) };
-    for (const page of [pages.A, pages.B]) await page.evaluate(pageScript(installAgent, AGENT_KEY));
+    await openDirect(pages.A, pages.B);
     await stream(pages.A, b.id, WARMUP);
+    await streamDirect(pages.A, WARMUP);
     const storageBefore = await storageOf(colony.pages);
     const stops = profiled ? await Promise.all(Object.values(pages).map((page) => record(colony.context, page))) : [];
     const ticksBefore = treeOf();
@@ -72,6 +80,10 @@ async function main(): Promise<void> {
       const [writes, transactions] = [after.writes - before.writes, after.transactions - before.transactions];
       console.log(`${role(colony.ids[index]!)}: ${writes} writes in ${transactions} transactions, ${(after.writeMs - before.writeMs).toFixed(0)} ms with one under way`);
     });
+    const directTicks = treeOf();
+    const directMs = await streamDirect(pages.A, messages);
+    const directCpuMs = (ticksBetween(directTicks, treeOf()) * 1000) / TICKS_PER_SECOND;
+    console.log(`direct channel: ${directMs.toFixed(0)} ms, ${((messages * 1000) / directMs).toFixed(0)} msg/s, CPU ${(directCpuMs / messages).toFixed(2)} ms per message`);
     console.log(`${messages} messages of ${PAD_BYTES / 1024} KiB, ${WINDOW} in flight: ${ms.toFixed(0)} ms, ${((messages * 1000) / ms).toFixed(0)} msg/s, CPU ${(cpuMs / messages).toFixed(2)} ms per message (all of Chromium${profiled ? ', profiling included' : ''})`);
     results.forEach((result, index) => report(Object.keys(pages)[index]!, result));
     await colony.context.close();
