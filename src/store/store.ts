@@ -279,8 +279,9 @@ export class BeeStore {
         // Nothing more to ask: the browser commits as soon as the requests are done, without
         // waiting for this page's busy event loop to hear each answer first.
         if (prunes.length === 0) tx.commit();
-        await Promise.all((['inbox', 'log'] as const).map((name) => this.prune(tx, name, added[name])));
-        return await results;
+        // Awaited together, so a failed write is never a rejection nobody handles yet.
+        const [values] = await Promise.all([results, ...(['inbox', 'log'] as const).map((name) => this.prune(tx, name, added[name]))]);
+        return values;
       };
       // A request that throws aborts the whole batch: none of it is kept, all of it is reported.
       const guarded = run().catch((err: unknown) => {
