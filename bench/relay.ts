@@ -53,7 +53,6 @@ export interface RelayRun {
   error: string | null;
 }
 
-/** Runs `fn(agent, arg)` in `page` with its agent; `fn` travels as source, so it may use only its parameters. */
 /** One call into the page's agent; a message that never settles fails the run instead of hanging the suite. */
 async function call<T, A = null>(page: Page, fn: (agent: Agent, arg: A) => Promise<T> | T, arg?: A): Promise<T> {
   const run = (key: string, method: (agent: Agent, value: A) => Promise<T> | T, value: A) => method((window as unknown as Record<string, Agent>)[key]!, value);
@@ -68,7 +67,7 @@ async function call<T, A = null>(page: Page, fn: (agent: Agent, arg: A) => Promi
   }
 }
 
-async function openDirect(a: Page, b: Page): Promise<void> {
+export async function openDirect(a: Page, b: Page): Promise<void> {
   for (const page of [a, b]) await page.evaluate(pageScript(installAgent, AGENT_KEY));
   const offer = await call(a, (agent) => agent.offer());
   const answer = await call(b, (agent, sdp: RTCSessionDescriptionInit) => agent.answer(sdp), offer);

@@ -1,7 +1,9 @@
-// Messages the user sent that are not yet acknowledged. An entry is written before the protocol
-// sees the message, so a reload cannot lose it; the next life of the bee hands pending entries to
-// the protocol again under the same message id, and receivers drop the copies they already have.
-// Delivered entries leave; failed ones stay, marked, so nothing disappears silently.
+// Messages the user sent that are not yet acknowledged. An entry's first write starts as the page
+// hands the message over, and the message goes out alongside it, not after it: a reload before
+// that write commits loses the message either way (the page never heard back), and after it the
+// next life of the bee hands pending entries to the protocol again under the same message id,
+// while receivers drop the copies they already have. Delivered entries leave; failed ones stay,
+// marked, so nothing disappears silently.
 
 import type { OutboxKind, OutboxRecord } from './schema';
 import type { BeeStore } from './store';
@@ -13,6 +15,8 @@ export class Outbox {
   private readonly entries = new Map<string, OutboxEntry>();
   /** Entries added in this life, whose first submission their first write already counted. */
   private readonly counted = new Set<string>();
+  /** Each entry's last write under way: its writes go one after another (a later one needs its seq). */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: BeeStore,
@@ -22,10 +26,10 @@ export class Outbox {
   }
 
   /**
-   * Stores a new message and resolves its entry, or an error text when the outbox is full of
-   * pending messages. The oldest failed entries make room first.
+   * Starts storing a new message and returns its entry, or an error text when the outbox is full
+   * of pending messages. The oldest failed entries make room first.
    */
-  async add(id: string, kind: OutboxKind, to: string | null, body: unknown, now: number): Promise<OutboxEntry | string> {
+  add(id: string, kind: OutboxKind, to: string | null, body: unknown, now: number): OutboxEntry | string {
     while (this.entries.size >= this.store.caps.outbox) {
       const failed = [...this.entries.values()].find((entry) => entry.status === 'failed');
       if (!failed) return `the outbox already holds ${this.entries.size} unacknowledged messages`;
@@ -36,8 +40,13 @@ export class Outbox {
     const entry: OutboxEntry = { id, to, body, kind, status: 'pending', attempts: 1, createdAt: now };
     this.entries.set(id, entry);
     this.counted.add(id);
-    await this.save(entry);
+    this.save(entry);
     return entry;
+  }
+
+  /** Resolves once every write of this outbox started so far is done. */
+  async idle(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all(this.writing.values());
   }
 
   get(id: string): OutboxEntry | undefined {
@@ -57,7 +66,7 @@ export class Outbox {
   submitted(entry: OutboxEntry): void {
     if (this.counted.delete(entry.id)) return;
     entry.attempts++;
-    void this.save(entry);
+    this.save(entry);
   }
 
   delivered(id: string): void {
@@ -70,17 +79,30 @@ export class Outbox {
     if (!entry) return;
     entry.status = 'failed';
     entry.reason = reason;
-    void this.save(entry);
+    this.save(entry);
   }
 
-  private async save(entry: OutboxEntry): Promise<void> {
-    const seq = await this.store.putOutbox(entry);
-    if (seq !== undefined) entry.seq = seq;
+  private save(entry: OutboxEntry): void {
+    this.write(entry, async () => {
+      const seq = await this.store.putOutbox(entry);
+      if (seq !== undefined) entry.seq = seq;
+    });
   }
 
   private remove(entry: OutboxEntry): void {
     this.entries.delete(entry.id);
     this.counted.delete(entry.id);
-    if (entry.seq !== undefined) void this.store.deleteOutbox(entry.seq);
+    // Its first write may still be under way: the delete needs the seq that write gets.
+    this.write(entry, async () => {
+      if (entry.seq !== undefined) await this.store.deleteOutbox(entry.seq);
+    });
+  }
+
+  /** Starts `write` once the entry's earlier writes are done (at once when there are none). */
+  private write(entry: OutboxEntry, write: () => Promise<void>): void {
+    const before = this.writing.get(entry.id);
+    const next = before ? before.then(write) : write();
+    this.writing.set(entry.id, next);
+    void next.finally(() => this.writing.get(entry.id) === next && this.writing.delete(entry.id));
   }
 }

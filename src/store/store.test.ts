@@ -1,12 +1,13 @@
 // One bee's records: what it writes comes back after a restart, caps keep storage bounded (oldest
 // pruned), and storage errors — a full disk above all — are reported, never thrown at the bee.
 import 'fake-indexeddb/auto';
-import { IDBFactory, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
+import { IDBFactory, IDBObjectStore as FakeObjectStore, IDBTransaction as FakeTransaction } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIdentity, serializeIdentity } from '../crypto/identity';
 import { EventLog } from './log';
 import { Inbox } from './inbox';
 import { Outbox } from './outbox';
+import { Outgoing } from '../tab/outgoing';
 import { openHiveDb, type HiveDb } from './schema';
 import { BeeStore, describeStorageError, type StoreCaps } from './store';
 
@@ -89,6 +90,34 @@ describe('a bee store', () => {
     expect(s.stats.writes).toBe(50);
     expect(s.stats.transactions).toBeLessThan(5);
     expect((await store().load()).inbox.map((m) => m.body)).toEqual(Array.from({ length: 50 }, (_, n) => `m${n}`));
+  });
+
+  it('writes each batch in a transaction over the stores it writes to alone, so an outbox and an inbox commit side by side', async () => {
+    const s = store();
+    await s.load();
+    const scopes: string[][] = [];
+    const transaction = db.transaction.bind(db);
+    vi.spyOn(db, 'transaction').mockImplementation(((...args: Parameters<typeof transaction>) => {
+      scopes.push([args[0]].flat().map(String).sort());
+      return transaction(...args);
+    }) as typeof db.transaction);
+    await s.putOutbox({ id: '2'.repeat(16), to: OTHER, body: 'hi', kind: 'send', status: 'pending', attempts: 1, createdAt: 9 });
+    await s.addInbox(message(1));
+    await Promise.all([s.appendLog({ at: 1, kind: 'vote', text: 'voted' }), s.saveRoster(OTHER, [OTHER], 7), s.saveRoster(OTHER, [], 8)]);
+    expect(scopes.slice(0, 3)).toEqual([['outbox'], ['inbox'], ['log']]);
+    expect(scopes[3]).toEqual(['rosters']);
+  });
+
+  it('commits a batch with nothing left to ask at once, and one that prunes only after its deletes', async () => {
+    const s = store(BEE, { ...SMALL, inbox: 2 });
+    await s.load();
+    const commit = vi.spyOn(FakeTransaction.prototype, 'commit');
+    await s.addInbox(message(1));
+    await s.addInbox(message(2));
+    expect(commit).toHaveBeenCalledTimes(2);
+    await s.addInbox(message(3));
+    expect(commit).toHaveBeenCalledTimes(2);
+    expect((await store().load()).inbox.map((m) => m.body)).toEqual(['m2', 'm3']);
   });
 
   it('keeps pruning right after a restart, from the counts it loaded', async () => {
@@ -192,7 +221,7 @@ describe('the inbox, outbox and log over a store', () => {
     outbox.submitted(a);
     outbox.delivered(b.id);
     outbox.failed('c'.repeat(16), 'no acknowledgement');
-    await s.idle();
+    await outbox.idle();
     const restarted = new Outbox(s, (await s.load()).outbox);
     expect(restarted.list().map(({ body, status, attempts }) => [body, status, attempts])).toEqual([
       ['to other', 'pending', 1],
@@ -201,7 +230,7 @@ describe('the inbox, outbox and log over a store', () => {
     expect(restarted.pending().map((e) => e.body)).toEqual(['to other']);
   });
 
-  it('the outbox writes a new message once before it goes out, counting this life as its first; each later life adds one', async () => {
+  it('the outbox writes a new message once as it goes out, counting this life as its first; each later life adds one', async () => {
     const s = store();
     const outbox = new Outbox(s, []);
     const sent = await outbox.add('a'.repeat(16), 'send', OTHER, 'once', 1);
@@ -213,6 +242,22 @@ describe('the inbox, outbox and log over a store', () => {
     restarted.submitted(restarted.pending()[0]!);
     await s.idle();
     expect((await s.load()).outbox.map((m) => m.attempts)).toEqual([2]);
+  });
+
+  it('the outbox hands a message over while its write is under way, and deletes it on an ack that comes first', async () => {
+    const s = store();
+    const outbox = new Outbox(s, []);
+    const handed: string[] = [];
+    const steps = { colonyKey: null, hasLink: () => true, now: () => 1, note: () => undefined, changed: () => undefined, newId: () => 'a'.repeat(16) };
+    const out = new Outgoing(outbox, { ...steps, step: (event) => (event.type === 'send' ? handed.push(event.msg!) : 0) });
+    const acked = out.post('send', OTHER, 'quick');
+    // Handed to the protocol in the same turn, before IndexedDB answered the write.
+    expect(handed).toEqual(['a'.repeat(16)]);
+    expect(outbox.get('a'.repeat(16))?.seq).toBeUndefined();
+    out.settled({ type: 'settled', ref: 1, ok: true, route: [OTHER] });
+    await acked;
+    await outbox.idle();
+    expect((await s.load()).outbox).toEqual([]);
   });
 
   it('the outbox makes room by dropping failed entries, and refuses when all are pending', async () => {

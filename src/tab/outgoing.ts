@@ -49,15 +49,17 @@ export class Outgoing {
     private readonly context: OutgoingContext,
   ) {}
 
-  /** Writes the message to the outbox, then hands it to the protocol once there is a link. */
+  /**
+   * Puts the message in the outbox (its write starts) and hands it to the protocol once there is a
+   * link, without waiting for the write: the receiver's inbox write is what an acknowledgement
+   * stands for, and a page that reloads mid-write never heard back either way.
+   */
   async post(kind: OutboxKind, to: string | null, body: unknown): Promise<void> {
     if (this.closed) throw this.closedError();
     const { newId, now, changed, hasLink, note } = this.context;
-    // The waiter comes first: while the entry is being stored a tick may already hand it to the
-    // protocol, and its acknowledgement may come before the store does (the relay benchmark hung so).
     const id = newId();
     const settled = new Promise<void>((resolve, reject) => this.promised.set(id, { resolve, reject }));
-    const entry = await this.outbox.add(id, kind, to, body, now());
+    const entry = this.outbox.add(id, kind, to, body, now());
     if (typeof entry === 'string') {
       this.promised.delete(id);
       throw new HiveError('ERR_OUTBOX_FULL', entry);
