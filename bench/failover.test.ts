@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stagesOf } from './failover-stages.ts';
-import { handoverOf } from './failover.ts';
+import { handoverOf, heirProblem } from './failover.ts';
+import type { HiveSnapshot } from '../src/bee.ts';
 import type { ProbeRecord } from './probe.ts';
 
 const record = (attached: ProbeRecord['attached']): ProbeRecord => ({
@@ -72,5 +73,22 @@ describe('where a handover spent its time', () => {
     const beats = [0, 100, 600, 1_100, 1_600, 2_100, 2_600, 3_100, 3_600, 4_100, 4_600, 6_000];
     const records = [{ ...record([]), queenBeats: beats }, { ...record([]), queenBeats: beats.map((at) => at * 2) }];
     expect(stagesOf('q1', records, [], 5_000).beatGapMs).toBe(500);
+  });
+});
+
+describe('a settled hive, before the second abdication', () => {
+  const bee = (id: string, role: string, queen: string | null, heir: string | null, neighbours: string[]) =>
+    ({ id, role, queen, heir, neighbours }) as unknown as HiveSnapshot;
+  const queen = bee('q', 'queen', 'q', 'h', ['h', 'w']);
+  const heir = bee('h', 'worker', 'q', 'h', ['q']);
+
+  it('is settled once every worker links the heir its queen names', () => {
+    expect(heirProblem([queen, heir, bee('w', 'worker', 'q', 'h', ['h', 'q'])])).toBeNull();
+  });
+
+  it('is not while a worker has no link to the heir, or names another, or the queen names none', () => {
+    expect(heirProblem([queen, heir, bee('w', 'worker', 'q', 'h', ['q'])])).toBe('not linked to the heir h: w');
+    expect(heirProblem([queen, heir, bee('w', 'worker', 'q', 'x', ['h', 'q'])])).toBe('not linked to the heir h: w');
+    expect(heirProblem([bee('q', 'queen', 'q', null, ['h']), heir])).toBe('the queen names no heir');
   });
 });

@@ -1,6 +1,7 @@
 // The failover benchmark: how long a colony of real tabs is without its queen. Each run opens a
 // colony (one hive: capacity = its size), waits for its queen, then (1) the queen abdicates — the
-// graceful handover — (2) the successor's renderer is crashed (no pagehide, no goodbye; the
+// graceful handover — at once, and her successor again once every worker links the heir she
+// names (a settled hive), (2) the last successor's renderer is crashed (no pagehide, no goodbye; the
 // server notices its socket close), (3) a new tab joins the hive that has a queen, and (4) the
 // queen's JavaScript is stopped (CDP Debugger.pause: her links stay open, she falls silent). Per
 // tab, the time from the event until it is attached to the queen it ends up with; per colony,
@@ -8,7 +9,7 @@
 // tab ready, is the baseline for the handover.
 
 import type { Browser, Page } from '@playwright/test';
-import type { HiveApi } from '../src/bee.ts';
+import type { HiveApi, HiveSnapshot } from '../src/bee.ts';
 import { DEFAULT_CONFIG } from '../src/hive/protocol.ts';
 import type { BenchResult, Figure } from './figures.ts';
 import { stagesOf, stagesTable, type Stages } from './failover-stages.ts';
@@ -32,7 +33,8 @@ export interface FailoverOptions {
   transport: TransportName;
 }
 
-export type Departure = 'abdicate' | 'crash' | 'freeze';
+/** An abdication right after an election, one in a settled hive, a crashed and a frozen queen. */
+export type Departure = 'abdicate' | 'abdicate-settled' | 'crash' | 'freeze';
 
 export interface Handover {
   departure: Departure;
@@ -94,7 +96,7 @@ async function awaitNewHive(pages: readonly Page[], oldQueen: string): Promise<{
   return { records: await readRecords(pages), problem };
 }
 
-async function abdicate(colony: Colony, queen: string): Promise<Handover> {
+async function abdicate(colony: Colony, queen: string, departure: 'abdicate' | 'abdicate-settled'): Promise<Handover> {
   const page = colony.pageOf(queen);
   // Timed in the page: the call starts on its clock, and resolves (or fails) on it too.
   const atEpochMs = await page.evaluate(() => {
@@ -108,7 +110,7 @@ async function abdicate(colony: Colony, queen: string): Promise<Handover> {
   });
   const { records, problem } = await awaitNewHive(colony.pages, queen);
   const resolved = await page.evaluate(() => (window as unknown as { __abdicated: Promise<number | string> }).__abdicated);
-  const handover = handoverOf('abdicate', queen, records, atEpochMs, typeof resolved === 'number' ? resolved - atEpochMs : null, problem);
+  const handover = handoverOf(departure, queen, records, atEpochMs, typeof resolved === 'number' ? resolved - atEpochMs : null, problem);
   return typeof resolved === 'string' ? { ...handover, problem: `abdicate() failed: ${resolved}` } : handover;
 }
 
@@ -140,6 +142,16 @@ async function freeze(colony: Colony, queen: string): Promise<Handover> {
   const atEpochMs = await paused;
   const { records, problem } = await awaitNewHive(survivors, queen);
   return handoverOf('freeze', queen, records, atEpochMs, null, problem);
+}
+
+/** Why `snaps` are not a settled hive (one queen, an heir named, every worker linked to her), or null. */
+export function heirProblem(snaps: readonly HiveSnapshot[]): string | null {
+  const queen = queenOf(snaps);
+  if (queen === null) return oneHiveProblem(snaps);
+  const heir = snaps.find((snap) => snap.id === queen)?.heir ?? null;
+  if (heir === null) return 'the queen names no heir';
+  const unlinked = snaps.filter((snap) => snap.id !== queen && snap.id !== heir && (snap.heir !== heir || !snap.neighbours.includes(heir)));
+  return unlinked.length === 0 ? null : `not linked to the heir ${heir}: ${unlinked.map((snap) => snap.id).join(', ')}`;
 }
 
 /** A crashed tab is no longer part of the colony. */
@@ -177,8 +189,13 @@ async function runOnce(browser: Browser, options: FailoverOptions, baseURL: stri
     const records = await readRecords(colony.pages);
     const lastReady = Math.max(...records.map((record) => epochOf(record, record.readyMs ?? 0)));
     const electedAt = firstInstantAll(records, (record) => record.attached, null, oneQueen(null), lastReady);
-    const handovers = [await abdicate(colony, queen)];
-    const successor = handovers[0]!.newQueen;
+    const handovers = [await abdicate(colony, queen, 'abdicate')];
+    let successor = handovers[0]!.newQueen;
+    if (successor !== null && (await waitForColony(colony.pages, heirProblem, HANDOVER_CAP_MS)).problem === null) {
+      const settled = await abdicate(colony, successor, 'abdicate-settled');
+      handovers.push(settled);
+      successor = settled.newQueen;
+    }
     if (successor !== null) {
       handovers.push(await crash(colony, successor));
       forget(colony, successor);
@@ -216,7 +233,7 @@ function progressLine(run: FailoverRun): string {
 
 function figures(runs: readonly FailoverRun[], size: number): Figure[] {
   const of = (departure: Departure) => runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure));
-  const [abdications, crashes, freezes] = [of('abdicate'), of('crash'), of('freeze')];
+  const [abdications, settled, crashes, freezes] = [of('abdicate'), of('abdicate-settled'), of('crash'), of('freeze')];
   const colony = (hs: Handover[]) => hs.map((h) => h.colonyMs);
   const perTab = (hs: Handover[]) => hs.flatMap((h) => h.perTabMs);
   const p50 = (values: Array<number | null>) => spread(values).p50;
@@ -226,6 +243,7 @@ function figures(runs: readonly FailoverRun[], size: number): Figure[] {
     timingFigure(`${size} tabs: queen crash → each worker re-attached`, perTab(crashes), { label: 'abdicate, per tab p50', value: p50(perTab(abdications)) }, runs.length * (size - 1)),
     timingFigure(`${size} tabs: abdicate → all ${size} re-attached (per colony)`, colony(abdications), election, runs.length),
     timingFigure(`${size} tabs: abdicate → each tab re-attached`, perTab(abdications), election, runs.length * size),
+    timingFigure(`${size} tabs: abdicate in a settled hive → all ${size} re-attached (per colony)`, colony(settled), { label: 'abdicate at once, per colony p50', value: p50(colony(abdications)) }, runs.length),
     timingFigure(`${size} tabs: queen frozen → all ${size - 1} survivors re-attached (per colony)`, colony(freezes), { label: 'crash, per colony p50', value: p50(colony(crashes)) }, runs.length),
     timingFigure(`a tab joining a hive that has a queen: ready → attached`, runs.map((run) => run.joinerMs), election, runs.length),
   ];
@@ -238,7 +256,8 @@ function goals(runs: readonly FailoverRun[]): Goal[] {
     timingGoal('a tab joining a hive that has a queen: ready → attached', spread(runs.map((run) => run.joinerMs)), { p50: 500 }),
     timingGoal('queen crash → all survivors re-attached, per colony', colony('crash'), { p50: 1000, p95: 1500 }),
     timingGoal('queen frozen (JS stopped, links open) → all re-attached', colony('freeze'), { p50: 2500 }),
-    timingGoal('abdicate → all re-attached, per colony', colony('abdicate'), { p50: 100 }),
+    timingGoal('abdicate right after the election → all re-attached, per colony', colony('abdicate'), { p50: 100 }),
+    timingGoal('abdicate in a settled hive (workers linked to her heir) → all re-attached, per colony', colony('abdicate-settled'), { p50: 100 }),
   ];
 }
 
@@ -262,10 +281,10 @@ export async function runFailoverBench(browser: Browser, options: FailoverOption
     figures: figures(runs, options.size),
     goals: goals(runs),
     details: [
-      `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates, then her successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony), a new tab joins (timed from its hive.ready), and the reigning queen's JavaScript is stopped (CDP Debugger.pause: links open, no word from her). ` +
+      `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates as soon as the colony is one hive, her successor abdicates once every worker links the heir she names, then the last successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony), a new tab joins (timed from its hive.ready), and the reigning queen's JavaScript is stopped (CDP Debugger.pause: links open, no word from her). ` +
         `Per tab: from the event to attached to the queen it ends with, on the probe's 10 ms clock. Heartbeats: a queen beats every ${DEFAULT_CONFIG.queenHeartbeatMs} ms and is given up after ${DEFAULT_CONFIG.queenTimeoutMinMs}–${DEFAULT_CONFIG.queenTimeoutMs} ms of silence, by her heir once in doubt (3/5 of that, never under ${DEFAULT_CONFIG.queenTimeoutMinMs} ms: pulse.ts).`,
       '',
-      ...stagesTable((['abdicate', 'crash', 'freeze'] as const).map((departure) => [departure, runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure).map((h) => h.stages))])),
+      ...stagesTable((['abdicate', 'abdicate-settled', 'crash', 'freeze'] as const).map((departure) => [departure, runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure).map((h) => h.stages))])),
     ],
     settings: { ...options, electionCapMs: ELECTION_CAP_MS, handoverCapMs: HANDOVER_CAP_MS },
     raw: runs,

@@ -62,6 +62,11 @@ export function homeOf(bee: string, queens: Iterable<string>): string | undefine
  * the choice is the same every time for the same links.
  */
 export function contacts(self: string, queens: Iterable<string>): Map<number, string> {
+  return nearestPerBucket(self, queens, () => false);
+}
+
+/** The nearest queen to `self` in each bucket, leaving out those `skip` says (by queen and bucket). */
+function nearestPerBucket(self: string, queens: Iterable<string>, skip: (queen: string, bucket: number) => boolean): Map<number, string> {
   const key = courtKey(self);
   const chosen = new Map<number, string>();
   const distances = new Map<number, number>();
@@ -69,6 +74,7 @@ export function contacts(self: string, queens: Iterable<string>): Map<number, st
     if (queen === self) continue;
     const d = (courtKey(queen) ^ key) >>> 0;
     const bucket = Math.clz32(d);
+    if (skip(queen, bucket)) continue;
     const held = chosen.get(bucket);
     const heldDistance = distances.get(bucket) as number;
     if (held === undefined || d < heldDistance || (d === heldDistance && queen < held)) {
@@ -105,6 +111,6 @@ export function broadcastTargets(self: string, from: string | null, queens: Iter
  */
 export function missingContacts(self: string, known: Iterable<string>, linked: Iterable<string>, busy: (queen: string) => boolean): string[] {
   const held = new Set(contacts(self, linked).keys());
-  const free = [...known].filter((queen) => queen !== self && !busy(queen) && !held.has(bucketOf(self, queen)));
-  return [...contacts(self, free).values()];
+  // One pass over what she knows (every queen, in a big colony), each key looked up once.
+  return [...nearestPerBucket(self, known, (queen, bucket) => held.has(bucket) || busy(queen)).values()];
 }

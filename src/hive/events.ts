@@ -241,6 +241,8 @@ export interface Snapshot {
   hives: HiveEntry[];
   /** For a queen: the other queens she links (the court). */
   court: string[];
+  /** The heir this bee's queen names (a queen's own, while she reigns): she reigns next. */
+  heir: string | null;
   capacity: number;
   relayRate: number;
   relayLimit: number;

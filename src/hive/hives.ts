@@ -36,8 +36,13 @@ interface Known extends HiveEntry {
 export class HiveMap {
   /** Known hives, least recently refreshed first (a refresh moves a hive to the end). */
   private readonly hives = new Map<string, Known>();
-  /** Which hive each listed worker belongs to, as the freshest entries list them. */
+  /**
+   * Which hive each listed worker belongs to, as the freshest entries list them: kept only while
+   * the bee routes by it (a queen). Kept by every bee, it was a quarter of the simulator's time at
+   * 3,000 to 10,000 bees: workers re-indexed every hive whose workforce changed.
+   */
   private readonly hiveOf = new Map<string, string>();
+  private indexed = false;
   /** How many workers the lists kept name. */
   private listedWorkers = 0;
   /**
@@ -53,6 +58,8 @@ export class HiveMap {
     private readonly self: string,
     /** How many hives to keep: it changes with the bee's role. */
     private readonly limit: () => number = () => Infinity,
+    /** Whether the bee finds workers' hives by the lists (a queen does); it changes with its role. */
+    private readonly routes: () => boolean = () => true,
   ) {}
 
   get size(): number {
@@ -119,7 +126,17 @@ export class HiveMap {
 
   /** The queen of the hive `bee` works in, as far as the hive lists kept tell. */
   queenOf(bee: string): string | undefined {
+    this.index();
     return this.hiveOf.get(bee);
+  }
+
+  /** Builds the index of listed workers when the bee starts routing by it, and drops it when it stops. */
+  private index(): void {
+    const routes = this.routes();
+    if (routes === this.indexed) return;
+    this.indexed = routes;
+    this.hiveOf.clear();
+    if (routes) for (const hive of this.hives.values()) for (const worker of hive.workers) this.hiveOf.set(worker, hive.queen);
   }
 
   queens(): string[] {
@@ -173,18 +190,21 @@ export class HiveMap {
    * until lists kept make room (their hive is forgotten, or shrinks). Lists already kept stay:
    * making room for each list heard would drop and take back lists with every heartbeat.
    */
-  private list(hive: Known, workers: readonly string[]): void {
+  private list(hive: Known, workers: string[]): void {
     this.unlist(hive);
     if (workers.length === 0 || this.listedWorkers + workers.length > MAX_LISTED_WORKERS) return;
-    hive.workers = [...workers];
-    for (const worker of hive.workers) this.hiveOf.set(worker, hive.queen);
+    // Lists are never written to, here or by whoever handed them over: kept as they came.
+    hive.workers = workers;
+    this.index();
+    if (this.indexed) for (const worker of workers) this.hiveOf.set(worker, hive.queen);
     this.listedWorkers += workers.length;
   }
 
   /** Keeps `hive` as a count only. */
   private unlist(hive: Known): void {
     if (hive.workers === NONE) return;
-    for (const worker of hive.workers) if (this.hiveOf.get(worker) === hive.queen) this.hiveOf.delete(worker);
+    this.index();
+    if (this.indexed) for (const worker of hive.workers) if (this.hiveOf.get(worker) === hive.queen) this.hiveOf.delete(worker);
     this.listedWorkers -= hive.workers.length;
     hive.workers = NONE;
   }
@@ -199,7 +219,14 @@ function sameWorkers(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-const strip = ({ queen, hive, beat, term, size, workers }: Known): HiveEntry => ({ queen, hive, beat, term, size, workers: workers.slice(0, MAX_HIVE_WORKERS) });
+const strip = ({ queen, hive, beat, term, size, workers }: Known): HiveEntry => ({
+  queen,
+  hive,
+  beat,
+  term,
+  size,
+  workers: workers.length > MAX_HIVE_WORKERS ? workers.slice(0, MAX_HIVE_WORKERS) : workers,
+});
 
 /** How a queen's hive is doing: the numbers the split and merge rules look at. */
 export interface HiveLoad {

@@ -82,7 +82,11 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
   const config = { ...(options.config ?? DEFAULT_CONFIG) };
   const rules = options.rules ?? ELECTION_RULES;
   const roster = new Roster(id, config.rosterTimeoutMs);
-  const hives = new HiveMap(id, () => (standing.duty === 'queen' ? Infinity : WORKER_HIVE_LIMIT));
+  const hives = new HiveMap(
+    id,
+    () => (standing.duty === 'queen' ? Infinity : WORKER_HIVE_LIMIT),
+    () => standing.duty === 'queen',
+  );
   const standing = new Standing(fx, restored);
   const warden: Warden = new Warden(
     {

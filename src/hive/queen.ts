@@ -209,9 +209,14 @@ export class Reign {
    */
   private claimThrone(now: number, workers: string[]): void {
     const claim = { k: 'queen' as const, ...this.claim };
+    // An elected queen's voters may be a few hops off. A bred one's members heard of her from
+    // her mother, whose seal moved them, and link her: her links are told, the rest hear of her
+    // hive in gossip. Two hops more from each of the hundreds of queens a crowd of eggs breeds
+    // at once were 4 in 5 of a forming 10,000-bee colony's frames.
+    const ttl = this.claim.authority.by === 'split' ? 0 : this.court.config.claimTtl;
     if (!this.claimFlooded) {
       this.claimFlooded = true;
-      this.court.router.originate(null, claim, now, this.court.config.claimTtl);
+      this.court.router.originate(null, claim, now, ttl);
     }
     const following = new Set(workers);
     const members = this.changes.members();
@@ -221,7 +226,7 @@ export class Reign {
         this.summoned.set(bee, left - 1);
         // Members of her hive are near her (they linked her predecessor and each other): a short
         // flood finds them, where a colony-wide one per member per beat would drown a big colony.
-        this.court.router.originate(bee, claim, now, this.court.config.claimTtl);
+        this.court.router.originate(bee, claim, now, ttl);
       }
     }
   }

@@ -57,6 +57,7 @@ export class View {
       queens: [...new Set([...(standing.queen ? [standing.queen] : []), ...hives.queens()])],
       hives: [...(reign ? [reign.entry(0, workers)] : []), ...hives.entries()],
       court: reign ? links.queens() : [],
+      heir: reign ? reign.heir : standing.heir,
       capacity: config.capacity,
       relayRate: this.host.relayRate(),
       relayLimit: config.relayLimit,
