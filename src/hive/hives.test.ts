@@ -18,6 +18,22 @@ describe('HiveMap', () => {
     expect(map.merge({ queen: bee(0), hive: bee(0 + 100), beat: 9, term: 1, size: 0, workers: [] }, 300)).toBe(false);
   });
 
+  it('indexes listed workers only while the bee routes by them, from the lists it kept meanwhile', () => {
+    let queen = false;
+    const map = new HiveMap(bee(0), () => Infinity, () => queen);
+    map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 5, term: 1, size: 2, workers: [bee(2), bee(3)] }, 100);
+    expect(map.get(bee(1))?.workers).toEqual([bee(2), bee(3)]);
+    queen = true;
+    expect(map.queenOf(bee(2))).toBe(bee(1));
+    map.merge({ queen: bee(1), hive: bee(1 + 100), beat: 6, term: 1, size: 1, workers: [bee(3)] }, 200);
+    expect(map.queenOf(bee(2))).toBeUndefined();
+    queen = false;
+    map.merge({ queen: bee(4), hive: bee(4 + 100), beat: 1, term: 1, size: 1, workers: [bee(2)] }, 300);
+    queen = true;
+    expect(map.queenOf(bee(2))).toBe(bee(4));
+    expect(map.queenOf(bee(3))).toBe(bee(1));
+  });
+
   it('keeps at most its limit, the stalest hive making room, and takes it back when it is news again', () => {
     let limit = 2;
     const map = new HiveMap(bee(0), () => limit);

@@ -31,6 +31,23 @@ const total = (world: World, counter: 'splits' | 'merges') =>
   [...world.bees.values()].reduce((sum, bee) => sum + bee.protocol.snapshot().counters[counter], 0);
 
 describe('colony growth', () => {
+  it('a crowd of eggs bred into hives at once costs a few claims per bee: a bred queen tells hers over her links', () => {
+    const world = new World({ seed: 1, config: { capacity: CAPACITY } });
+    const checker = new InvariantChecker(world);
+    let claims = 0;
+    world.tap = (_from, _to, frame) => {
+      if (frame.t === 'env' && frame.p.k === 'queen') claims++;
+    };
+    const bees = 150;
+    for (let i = 0; i < bees; i++) {
+      world.addBee();
+      world.runFor(5);
+    }
+    expect(settle(world, checker)).toBeGreaterThanOrEqual(Math.ceil(bees / (CAPACITY + 1)));
+    // Each of some 30 bred queens flooding her claim two hops cost 70–90 claims per bee.
+    expect(claims / bees).toBeLessThan(12);
+  });
+
   it('a colony outgrowing one queen breeds new ones until every hive is within capacity', () => {
     const { world, checker } = grow(40, 31);
     const hives = settle(world, checker);
