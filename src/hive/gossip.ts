@@ -7,6 +7,7 @@ import type { HiveConfig } from './events';
 import { MAX_HIVE_ENTRIES, type Heartbeat } from './frames';
 import type { HiveMap } from './hives';
 import type { LinkState, Links } from './links';
+import { isMember } from './membership';
 import type { Reign } from './queen';
 import { ROTATING_DIGEST_ENTRIES, type Roster } from './roster';
 import type { Standing } from './standing';
@@ -101,9 +102,14 @@ export class Gossip {
     if (peer === s.queen && frame.queen === peer && !reign) {
       s.heardAt = now;
       s.pulse.beat(now, frame.visible);
-      s.heir = frame.heir ?? null;
-      // Link the heir she names now, not a tick later: whoever reigns next should find the link open.
-      if (s.heir !== null && s.heir !== self) links.request(s.heir, now);
+      // The heir hears of its naming in the same beat as the rest of her hive: they take her word
+      // once a second beat repeats it, or their links would race the news and be refused.
+      const named = frame.heir ?? null;
+      s.heir = named === self || named === s.named ? named : null;
+      s.named = named;
+      // Then a member of her hive links the heir at once, not a tick later: whoever reigns next
+      // should find the link open. Not before it is a member: the heir takes only members' links.
+      if (s.heir !== null && s.heir !== self && s.membership !== null && isMember(s.membership, self) && isMember(s.membership, peer)) links.ask(s.heir, now);
     }
     // An egg links at once to the queen its neighbour follows, while her hive has room: her
     // claim answers the link, and the egg works for her without waiting for a tick.

@@ -205,6 +205,7 @@ export class Protocol {
       // Her beats are timed afresh, and her heir is whom her own heartbeats name.
       s.pulse = new Pulse();
       s.heir = null;
+      s.named = null;
       s.followedAt = now;
     }
     s.duty = 'worker';

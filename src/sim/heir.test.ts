@@ -45,6 +45,24 @@ describe("a worker's links", () => {
     }
   });
 
+  it('in a crowd opening at once, go to no heir named while her hive is over capacity: she is about to breed', () => {
+    for (const seed of [1, 2, 3]) {
+      const world = new World({ seed, config: { capacity: 8 } });
+      const named = new Map<string, string>();
+      const overfull: string[] = [];
+      world.tap = (from, _to, frame) => {
+        if (frame.t !== 'hb' || frame.queen !== from || frame.heir === undefined || named.get(from) === frame.heir) return;
+        named.set(from, frame.heir);
+        const workers = world.bees.get(from)!.protocol.hiveView().workers.length;
+        if (workers > 8) overfull.push(`${from} named ${frame.heir} with ${workers} workers`);
+      };
+      for (let i = 0; i < 32; i++) world.addBee();
+      for (let waited = 0; settledHives(world) === null && waited < 60_000; waited += 100) world.runFor(100);
+      world.runFor(10_000);
+      expect(overfull, `seed ${seed}`).toEqual([]);
+    }
+  });
+
   it("forget a queen's hive as soon as her own heartbeats say she follows another", () => {
     const world = settledColony(10, 1, 16);
     const [queen] = queens(world) as [string];
