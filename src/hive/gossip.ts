@@ -107,9 +107,9 @@ export class Gossip {
       const named = frame.heir ?? null;
       s.heir = named === self || named === s.named ? named : null;
       s.named = named;
-      // Then a member of her hive links the heir at once, not a tick later: whoever reigns next
-      // should find the link open. Not before it is a member: the heir takes only members' links.
-      if (s.heir !== null && s.heir !== self && s.membership !== null && isMember(s.membership, self) && isMember(s.membership, peer)) links.ask(s.heir, now);
+      // Then link the heir at once, not a tick later: whoever reigns next should find the link open.
+      const heir = this.heirToAsk();
+      if (heir !== null) links.ask(heir, now);
     }
     // An egg links at once to the queen its neighbour follows, while her hive has room: her
     // claim answers the link, and the egg works for her without waiting for a tick.
@@ -126,6 +126,21 @@ export class Gossip {
       if (frame.queen !== self) reign.offerClaim(peer, link, now);
       else reign.update(peer, link, now);
     }
+  }
+
+  /**
+   * The heir this worker asks for a link, if any: only as a member of her hive (the heir takes
+   * members' links only), and only while her hive is within capacity. Over it she is about to
+   * breed: most of her workers will move, and her heir, the fittest, is the first she breeds, so
+   * a crowd that all joined one hive would each link an heir it drops seconds later. She still
+   * names one (it campaigns first should she fall silent); links already open stay.
+   */
+  heirToAsk(): string | null {
+    const { standing: s, hives, config, self } = this.host;
+    const { heir, queen, membership } = s;
+    if (heir === null || heir === self || queen === null || membership === null || !isMember(membership, self) || !isMember(membership, queen)) return null;
+    const size = hives.get(queen)?.size;
+    return size !== undefined && size > config.capacity ? null : heir;
   }
 
   /** Whether the hive of `queen` takes another worker, as far as hive gossip tells (unknown: it may). */

@@ -327,6 +327,8 @@ export class Protocol {
       // broadcasts to it while its queen's court learns of her.
       const settled = now - this.standing.followedAt >= this.config.hiveSettleMs;
       this.links.keepHive(queen, this.standing.heir ?? undefined, members, settled, now);
+      const heir = this.gossip.heirToAsk();
+      if (heir !== null) this.links.ask(heir, now);
     } else {
       this.links.keepNeighbours(() => this.roster.others(), now);
     }

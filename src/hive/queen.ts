@@ -99,12 +99,9 @@ export class Reign {
    * campaign in her hive should she fall silent). Her workers link the heir while she is named,
    * so she keeps the one she named while it stays eligible and visible (or nobody is): bees that
    * started moments apart would otherwise trade places beat by beat, as heartbeats time them.
-   * Over capacity she names nobody new: she is about to breed, most of her workers will move and
-   * her fittest worker is the first she breeds, so each of them would link an heir it drops
-   * seconds later (a crowd opening at once all joins the founding hive: a peer connection each).
    */
   nameHeir(workers: string[]): void {
-    const { links, config } = this.court;
+    const { links } = this.court;
     const members = this.changes.members();
     const linked = workers.filter((bee) => links.has(bee));
     const inHive = linked.filter((bee) => members.has(bee));
@@ -114,7 +111,7 @@ export class Reign {
     });
     const named = rivals.find((rival) => rival.id === this.heir);
     if (named !== undefined && (named.visible || !rivals.some((rival) => rival.visible))) return;
-    this.heir = workers.length > config.capacity ? null : (chooseHeir(rivals) ?? null);
+    this.heir = chooseHeir(rivals) ?? null;
   }
 
   /** Tells her workers' homes in the court that they work here: at once when they change, and every few seconds. */
