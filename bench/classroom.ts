@@ -28,6 +28,10 @@ export interface ClassroomOptions {
 }
 
 type View = Pick<HiveSnapshot, 'id' | 'role' | 'queen' | 'neighbours' | 'workers' | 'capacity' | 'connections'>;
+/** A tab as read while the benchmark runs: its view, and what it did so far. */
+type Reading = View & { counters: Pick<HiveSnapshot['counters'], 'elections' | 'splits' | 'merges'> };
+/** While waiting, the log tells how the tabs are getting on this often: what took long, and what the connections went to. */
+const PROGRESS_INTERVAL_MS = 10_000;
 
 /** Why `snaps` are not converged (every bee attached to a queen, no queen over capacity), or null. */
 export function convergedProblem(snaps: readonly View[]): string | null {
@@ -53,14 +57,22 @@ export function linkShare(snaps: readonly View[]): LinkShare {
   return { mean: average, max: Math.max(0, ...counts), fullMesh, share: average / fullMesh, hives: snaps.filter((snap) => snap.role === 'queen').length };
 }
 
+/** Roles, what is not converged yet, and what the tabs did so far: connections built, elections, splits and merges. */
+function progress(snaps: readonly Reading[]): string {
+  const roles = new Map<string, number>();
+  for (const snap of snaps) roles.set(snap.role, (roles.get(snap.role) ?? 0) + 1);
+  const sum = (key: keyof Reading['counters']) => snaps.reduce((total, snap) => total + snap.counters[key], 0);
+  return `${[...roles].map(([role, count]) => `${count} ${role}`).join(', ')}; ${convergedProblem(snaps) ?? 'converged'}; ${formatNumber(mean(snaps.map((snap) => snap.connections)))} connections per tab, ${sum('elections')} elections, ${sum('splits')} splits, ${sum('merges')} merges`;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function views(pages: readonly Page[]): Promise<View[]> {
+function views(pages: readonly Page[]): Promise<Reading[]> {
   return Promise.all(
     pages.map((page) =>
       page.evaluate(() => {
-        const { id, role, queen, neighbours, workers, capacity, connections } = (window as unknown as { hive: HiveApi }).hive.snapshot();
-        return { id, role, queen, neighbours, workers, capacity, connections };
+        const { id, role, queen, neighbours, workers, capacity, connections, counters } = (window as unknown as { hive: HiveApi }).hive.snapshot();
+        return { id, role, queen, neighbours, workers, capacity, connections, counters: { elections: counters.elections, splits: counters.splits, merges: counters.merges } };
       }),
     ),
   );
@@ -94,11 +106,17 @@ async function runClassroom(browser: Browser, options: ClassroomOptions, baseURL
         await page.evaluate(() => (window as unknown as { hive: HiveApi }).hive.ready);
       }),
     );
+    log(`classroom: ${options.size} tabs loaded and ready in ${formatNumber(Date.now() - startedMs)} ms`);
     let snaps = await views(pages);
+    let reportedMs = Date.now();
     while (convergedProblem(snaps) !== null && Date.now() - startedMs < CONVERGE_CAP_MS) {
       await sleep(WAIT_INTERVAL_MS);
       snaps = await views(pages);
+      if (Date.now() - reportedMs < PROGRESS_INTERVAL_MS) continue;
+      reportedMs = Date.now();
+      log(`classroom: ${formatNumber((reportedMs - startedMs) / 1000)} s: ${progress(snaps)}`);
     }
+    log(`classroom: at the end of the wait: ${progress(snaps)}`);
     const problem = convergedProblem(snaps);
     const convergedMs = problem === null ? Date.now() - startedMs : null;
     log(`classroom: ${options.size} tabs ${problem === null ? `converged in ${formatNumber(convergedMs)} ms` : `not converged: ${problem}`}; holding ${options.holdS} s`);

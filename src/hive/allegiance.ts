@@ -77,9 +77,9 @@ export class Allegiance {
     if (s.queen !== null) {
       // Her heir gives her up once in doubt: its straw poll asks the others whether she beat.
       if (s.heir === this.host.self ? this.queenTrusted(now) : this.queenAlive(now)) {
+        // Her heir too, once it is a member of her hive (protocol.ts keepLinks): should she hand
+        // over or fall silent, the next queen is already linked.
         links.request(s.queen, now);
-        // Her heir too: should she hand over or fall silent, the next queen is already linked.
-        if (s.heir !== null) links.request(s.heir, now);
         return false;
       }
       // Orphaned now: it may campaign on this very tick (her heir does, candidacy.succeed).
@@ -123,6 +123,7 @@ export class Allegiance {
     s.formerQueen = s.queen;
     s.queen = null;
     s.heir = null;
+    s.named = null;
     s.orphanedAt = now;
     if (s.duty === 'candidate') return;
     if (heir) this.host.candidacy.succeed(now);

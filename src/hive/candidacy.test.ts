@@ -16,6 +16,7 @@ const TICK_MS = 50;
 const CONFIG = { ...DEFAULT_CONFIG, electionSpreadMs: 0 };
 const NOBODY: Restored = { term: 0, votedFor: null, deliveredIds: [] };
 const HIVE: Membership = { hive: 'f'.repeat(16), term: 2, epoch: 1, members: [SELF, OLDER, OTHER] };
+const HIVE_WITHOUT_SELF: Membership = { ...HIVE, epoch: 0, members: [OLDER, OTHER] };
 
 const heartbeat = (overrides: Partial<Heartbeat>): Heartbeat => ({
   t: 'hb', digest: [], hives: [], term: 2, queen: null, hive: HIVE.hive, hiveVersion: [2, 1], uptimeMs: 0, visible: true, version: 0, ...overrides,
@@ -193,14 +194,39 @@ describe("a worker and its queen's heir", () => {
     expect(campaigns(protocol.step({ type: 'tick' }, NOW + 2700 + 1850))).toBe(true);
   });
 
-  it('links the heir its queen names in her heartbeats at once, asks again while it is not linked, and not once she names none', () => {
+  it('links the heir once two of her heartbeats in a row name it (the heir heard the first), and not once she names none', () => {
     const protocol = worker();
-    expect(linksTo(protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20))).toEqual([OTHER]);
-    protocol.step({ type: 'linkClosed', peer: OTHER }, NOW + 25);
-    expect(linksTo(protocol.step({ type: 'tick' }, NOW + 30))).toEqual([OTHER]);
+    expect(linksTo(protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20))).toEqual([]);
+    expect(linksTo(protocol.step({ type: 'tick' }, NOW + 30))).toEqual([]);
+    expect(linksTo(protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 520))).toEqual([OTHER]);
     const fresh = worker();
     fresh.step({ type: 'frame', peer: OLDER, frame: queenSays({}) }, NOW + 20);
-    expect(linksTo(fresh.step({ type: 'tick' }, NOW + 30))).toEqual([]);
+    fresh.step({ type: 'frame', peer: OLDER, frame: queenSays({}) }, NOW + 520);
+    expect(linksTo(fresh.step({ type: 'tick' }, NOW + 530))).toEqual([]);
+  });
+
+  it('asks an heir that refused its link again only after a rest, not on every beat of her', () => {
+    const protocol = worker();
+    protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 20);
+    protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, NOW + 520);
+    protocol.step({ type: 'linkClosed', peer: OTHER }, NOW + 525);
+    const asked: string[] = [];
+    let at = NOW + 1020;
+    for (; at - (NOW + 525) <= CONFIG.linkAttemptTimeoutMs; at += 250) {
+      asked.push(...linksTo(protocol.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER }) }, at)), ...linksTo(protocol.step({ type: 'tick' }, at)));
+    }
+    expect(asked).toEqual([]);
+    expect(linksTo(protocol.step({ type: 'tick' }, at))).toEqual([OTHER]);
+  });
+
+  it('links the heir only as a member of her hive: the heir takes no other bee', () => {
+    const outsider = bee([[OLDER, { queen: OLDER, term: 3 }]], NOBODY);
+    const ballots = [OLDER, OTHER].map((voter) => seal(voter, { k: 'ballot', term: 3, candidate: OLDER, membership: HIVE_WITHOUT_SELF }));
+    outsider.step({ type: 'frame', peer: OLDER, frame: envelope(OLDER, { k: 'queen', term: 3, membership: HIVE_WITHOUT_SELF, authority: { by: 'votes', ballots } }) }, NOW + 10);
+    expect(outsider.snapshot().queen).toBe(OLDER);
+    const asked: string[] = [];
+    for (const at of [20, 520, 1020]) asked.push(...linksTo(outsider.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: OTHER, hiveVersion: [2, 0] }) }, NOW + at)), ...linksTo(outsider.step({ type: 'tick' }, NOW + at)));
+    expect(asked).toEqual([]);
   });
 
   it('follows the heir its queen bred on its move, before her claim, and campaigns in her hive only once she is silent', () => {

@@ -7,6 +7,7 @@ import type { HiveConfig } from './events';
 import { MAX_HIVE_ENTRIES, type Heartbeat } from './frames';
 import type { HiveMap } from './hives';
 import type { LinkState, Links } from './links';
+import { isMember } from './membership';
 import type { Reign } from './queen';
 import { ROTATING_DIGEST_ENTRIES, type Roster } from './roster';
 import type { Standing } from './standing';
@@ -101,9 +102,14 @@ export class Gossip {
     if (peer === s.queen && frame.queen === peer && !reign) {
       s.heardAt = now;
       s.pulse.beat(now, frame.visible);
-      s.heir = frame.heir ?? null;
-      // Link the heir she names now, not a tick later: whoever reigns next should find the link open.
-      if (s.heir !== null && s.heir !== self) links.request(s.heir, now);
+      // The heir hears of its naming in the same beat as the rest of her hive: they take her word
+      // once a second beat repeats it, or their links would race the news and be refused.
+      const named = frame.heir ?? null;
+      s.heir = named === self || named === s.named ? named : null;
+      s.named = named;
+      // Then link the heir at once, not a tick later: whoever reigns next should find the link open.
+      const heir = this.heirToAsk();
+      if (heir !== null) links.ask(heir, now);
     }
     // An egg links at once to the queen its neighbour follows, while her hive has room: her
     // claim answers the link, and the egg works for her without waiting for a tick.
@@ -120,6 +126,21 @@ export class Gossip {
       if (frame.queen !== self) reign.offerClaim(peer, link, now);
       else reign.update(peer, link, now);
     }
+  }
+
+  /**
+   * The heir this worker asks for a link, if any: only as a member of her hive (the heir takes
+   * members' links only), and only while her hive is within capacity. Over it she is about to
+   * breed: most of her workers will move, and her heir, the fittest, is the first she breeds, so
+   * a crowd that all joined one hive would each link an heir it drops seconds later. She still
+   * names one (it campaigns first should she fall silent); links already open stay.
+   */
+  heirToAsk(): string | null {
+    const { standing: s, hives, config, self } = this.host;
+    const { heir, queen, membership } = s;
+    if (heir === null || heir === self || queen === null || membership === null || !isMember(membership, self) || !isMember(membership, queen)) return null;
+    const size = hives.get(queen)?.size;
+    return size !== undefined && size > config.capacity ? null : heir;
   }
 
   /** Whether the hive of `queen` takes another worker, as far as hive gossip tells (unknown: it may). */

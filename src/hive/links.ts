@@ -98,6 +98,16 @@ export class Links {
     if (!this.busy(peer)) this.request(peer, now);
   }
 
+  /**
+   * Asks for a link to `peer` unless it is open, being opened, resting after a failure or shed
+   * lately: rules that run every beat call this. A bee that refused us (an heir whose news of its
+   * naming, or of our joining its hive, is still on its way) is asked again after a rest, not on
+   * every beat: each attempt builds a peer connection.
+   */
+  ask(peer: string, now: number): void {
+    if (!this.busy(peer) && !this.shedAt.has(peer)) this.request(peer, now);
+  }
+
   introduce(peers: readonly string[]): void {
     for (const peer of peers) this.introduced.add(peer);
   }
@@ -186,13 +196,14 @@ export class Links {
   }
 
   /**
-   * A worker's links: asks for its queen and the heir she names, and once its hive settled closes
-   * the links it asked for that it no longer needs and links to bees settled in other hives. Links
+   * A worker's links: asks for its queen (its heir is asked for apart: gossip.ts heirToAsk), keeps
+   * them both, and once its hive settled closes the links it asked for that it no longer needs and
+   * links to bees settled in other hives. Links
    * its hive's members asked for stay theirs to close (the heir holds every worker's); bees in no
    * hive (eggs looking for a hive), observers and links its driver reaches for keep theirs.
    */
   keepHive(queen: string, heir: string | undefined, members: readonly string[], settled: boolean, now: number): void {
-    for (const peer of [queen, heir]) if (peer !== undefined && peer !== this.self && !this.busy(peer) && !this.shedAt.has(peer)) this.request(peer, now);
+    this.ask(queen, now);
     if (!settled) return;
     for (const [peer, link] of this.open) {
       if (peer === queen || peer === heir || now - (this.reachedAt.get(peer) ?? -Infinity) <= this.config.linkAttemptTimeoutMs) continue;

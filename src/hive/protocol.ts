@@ -205,6 +205,7 @@ export class Protocol {
       // Her beats are timed afresh, and her heir is whom her own heartbeats name.
       s.pulse = new Pulse();
       s.heir = null;
+      s.named = null;
       s.followedAt = now;
     }
     s.duty = 'worker';
@@ -326,6 +327,8 @@ export class Protocol {
       // broadcasts to it while its queen's court learns of her.
       const settled = now - this.standing.followedAt >= this.config.hiveSettleMs;
       this.links.keepHive(queen, this.standing.heir ?? undefined, members, settled, now);
+      const heir = this.gossip.heirToAsk();
+      if (heir !== null) this.links.ask(heir, now);
     } else {
       this.links.keepNeighbours(() => this.roster.others(), now);
     }

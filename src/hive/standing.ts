@@ -21,8 +21,10 @@ export class Standing {
   queen: string | null = null;
   hive: string | null = null;
   reign = 0;
-  /** The worker its queen would hand her hive to, as her heartbeats name it (null: none named). */
+  /** The worker its queen would hand her hive to, as two of her heartbeats in a row name it (null: none named). */
   heir: string | null = null;
+  /** The heir her last heartbeat named. */
+  named: string | null = null;
   /** When the queen was last heard from, and the rhythm of her heartbeats (how long her silence may last). */
   heardAt = 0;
   /** When it began to follow this queen. */

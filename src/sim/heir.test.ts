@@ -2,6 +2,7 @@
 // else it asked for (links.ts keepHive).
 import { describe, expect, it } from 'vitest';
 import { defaultJoinSpreadMs, settledHives } from './run';
+import { DEFAULT_CONFIG } from '../hive/protocol';
 import { World } from './world';
 
 function settledColony(bees: number, seed: number, capacity = 8): World {
@@ -42,6 +43,22 @@ describe("a worker's links", () => {
         expect([id, world.neighboursOf(id).has(bee.queen)]).toEqual([id, true]);
         if (heir !== undefined && heir !== id) expect([id, world.neighboursOf(id).has(heir)]).toEqual([id, true]);
       }
+    }
+  });
+
+  it('in a crowd opening at once, stay within a bee\'s own links plus, for an heir, one per worker of a hive within capacity', () => {
+    // 32 bees all join the founding hive, which breeds at once: its workers link no heir meanwhile.
+    const bound = DEFAULT_CONFIG.maxNeighbours + 8;
+    for (const seed of [1, 2, 3]) {
+      const world = new World({ seed, config: { capacity: 8 } });
+      for (let i = 0; i < 32; i++) world.addBee();
+      let most = 0;
+      for (let waited = 0; waited < 20_000; waited += 100) {
+        world.runFor(100);
+        for (const id of world.liveIds()) if (world.bees.get(id)!.role !== 'queen') most = Math.max(most, world.neighboursOf(id).size);
+      }
+      expect(settledHives(world), `seed ${seed}`).not.toBeNull();
+      expect(most, `seed ${seed}`).toBeLessThanOrEqual(bound);
     }
   });
 
