@@ -16,7 +16,7 @@ import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { startServer } from '../signaling/server.ts';
 import { pageScript } from './page-script.ts';
 import { TICKS_PER_SECOND, ticksBetween, treeOf } from './proc-tree.ts';
-import { record, report } from './profile.ts';
+import { record, report, runScript } from './profile.ts';
 import { openDirect } from './relay.ts';
 import { AGENT_KEY, type Agent } from './relay-agent.ts';
 import { oneHiveProblem, openColony, queenOf, stopProbes, waitForColony } from './tabs.ts';
@@ -93,10 +93,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);
