@@ -13,7 +13,8 @@ import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { startServer } from '../signaling/server.ts';
 import type { HiveSnapshot } from '../src/bee.ts';
 import { attachedQueen } from './hive-view.ts';
-import { record, report, runScript } from './profile.ts';
+import { record, report } from './profile.ts';
+import { runScript } from './standalone.ts';
 import { openColony, stopProbes, waitForColony } from './tabs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -64,14 +64,3 @@ export function report(label: string, result: Awaited<ReturnType<Awaited<ReturnT
   console.log(`sampled, not idle: ${fixed(sampled)} ms/s`);
   for (const row of rows.slice(0, TOP)) console.log(`${fixed(row.msPerS).padStart(7)} ms/s  ${row.where}`);
 }
-
-/** Runs a profiling script to its end and exits (0, or 1 with the error): its browser and server would keep Node alive. */
-export function runScript(main: () => Promise<void>): void {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
