@@ -17,9 +17,9 @@ import { startServer } from '../signaling/server.ts';
 import { pageScript } from './page-script.ts';
 import { TICKS_PER_SECOND, ticksBetween, treeOf } from './proc-tree.ts';
 import { record, report } from './profile.ts';
-import { runScript } from './standalone.ts';
 import { openDirect } from './relay.ts';
 import { AGENT_KEY, type Agent } from './relay-agent.ts';
+import { runScript } from './standalone.ts';
 import { oneHiveProblem, openColony, queenOf, stopProbes, waitForColony } from './tabs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
