@@ -14,6 +14,7 @@ import { startServer } from '../signaling/server.ts';
 import type { HiveSnapshot } from '../src/bee.ts';
 import { attachedQueen } from './hive-view.ts';
 import { record, report } from './profile.ts';
+import { runScript } from './standalone.ts';
 import { openColony, stopProbes, waitForColony } from './tabs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -59,10 +60,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

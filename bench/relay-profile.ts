@@ -19,6 +19,7 @@ import { TICKS_PER_SECOND, ticksBetween, treeOf } from './proc-tree.ts';
 import { record, report } from './profile.ts';
 import { openDirect } from './relay.ts';
 import { AGENT_KEY, type Agent } from './relay-agent.ts';
+import { runScript } from './standalone.ts';
 import { oneHiveProblem, openColony, queenOf, stopProbes, waitForColony } from './tabs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -93,10 +94,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

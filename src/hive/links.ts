@@ -198,9 +198,9 @@ export class Links {
   /**
    * A worker's links: asks for its queen (its heir is asked for apart: gossip.ts heirToAsk), keeps
    * them both, and once its hive settled closes the links it asked for that it no longer needs and
-   * links to bees settled in other hives. Links
-   * its hive's members asked for stay theirs to close (the heir holds every worker's); bees in no
-   * hive (eggs looking for a hive), observers and links its driver reaches for keep theirs.
+   * links to bees settled in other hives. Links its hive's members asked for stay theirs to close
+   * (the heir holds every worker's); bees in no hive (eggs looking for a hive), observers and links
+   * its driver reaches for keep theirs.
    */
   keepHive(queen: string, heir: string | undefined, members: readonly string[], settled: boolean, now: number): void {
     this.ask(queen, now);
