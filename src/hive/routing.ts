@@ -131,6 +131,9 @@ export class Router {
     }
     // The queen has already fanned this broadcast out to every bee she links; don't echo it.
     if (isData && env.to === null && queenLinked && from === queen) return;
+    // An address with no way to its home waits for the next renewal, when the court table has
+    // filled: flooded, the notices of hundreds of hives forming at once outnumbered heartbeats.
+    if (env.p.k === 'here') return;
     // A queen who does not know the receiver's way asks the court (and queenless bees): a worker
     // of hers would be the receiver itself, and another hive's worker is its queen's to reach.
     const viaCourt = isData && env.to !== null && isQueen;

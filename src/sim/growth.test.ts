@@ -48,6 +48,23 @@ describe('colony growth', () => {
     expect(claims / bees).toBeLessThan(12);
   });
 
+  it('a queen tells her workers’ addresses along the court, and holds back those it has no way for yet', () => {
+    const world = new World({ seed: 1, config: { capacity: CAPACITY } });
+    const checker = new InvariantChecker(world);
+    let addresses = 0;
+    world.tap = (_from, _to, frame) => {
+      if (frame.t === 'env' && frame.p.k === 'here') addresses++;
+    };
+    const bees = 400;
+    for (let i = 0; i < bees; i++) {
+      world.addBee();
+      world.runFor(2);
+    }
+    settle(world, checker);
+    // Flooded while the court table was still filling, they cost 3–3.5 frames per bee.
+    expect(addresses / bees).toBeLessThan(2.5);
+  });
+
   it('a colony outgrowing one queen breeds new ones until every hive is within capacity', () => {
     const { world, checker } = grow(40, 31);
     const hives = settle(world, checker);
