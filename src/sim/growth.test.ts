@@ -1,6 +1,7 @@
 // Colony growth in the simulator: breeding when a hive outgrows its queen, merging small hives,
 // several queens lost at once, and a colony whose signaling server goes away.
 import { describe, expect, it } from 'vitest';
+import type { Payload } from '../hive/frames';
 import { InvariantChecker } from './invariants';
 import { settledHives } from './run';
 import { World } from './world';
@@ -30,39 +31,36 @@ const queens = (world: World) => world.liveIds().filter((id) => world.bees.get(i
 const total = (world: World, counter: 'splits' | 'merges') =>
   [...world.bees.values()].reduce((sum, bee) => sum + bee.protocol.snapshot().counters[counter], 0);
 
+/**
+ * A crowd of eggs arriving `gapMs` apart (seed 1), settled into hives: how many hives, and how many
+ * frames carrying envelopes of `kind` the colony sent per bee on the way.
+ */
+function crowdCost(kind: Payload['k'], bees: number, gapMs: number): { hives: number; perBee: number } {
+  const world = new World({ seed: 1, config: { capacity: CAPACITY } });
+  const checker = new InvariantChecker(world);
+  let frames = 0;
+  world.tap = (_from, _to, frame) => {
+    if (frame.t === 'env' && frame.p.k === kind) frames++;
+  };
+  for (let i = 0; i < bees; i++) {
+    world.addBee();
+    world.runFor(gapMs);
+  }
+  return { hives: settle(world, checker), perBee: frames / bees };
+}
+
 describe('colony growth', () => {
   it('a crowd of eggs bred into hives at once costs a few claims per bee: a bred queen tells hers over her links', () => {
-    const world = new World({ seed: 1, config: { capacity: CAPACITY } });
-    const checker = new InvariantChecker(world);
-    let claims = 0;
-    world.tap = (_from, _to, frame) => {
-      if (frame.t === 'env' && frame.p.k === 'queen') claims++;
-    };
     const bees = 150;
-    for (let i = 0; i < bees; i++) {
-      world.addBee();
-      world.runFor(5);
-    }
-    expect(settle(world, checker)).toBeGreaterThanOrEqual(Math.ceil(bees / (CAPACITY + 1)));
-    // Each of some 30 bred queens flooding her claim two hops cost 70–90 claims per bee.
-    expect(claims / bees).toBeLessThan(12);
+    const { hives, perBee } = crowdCost('queen', bees, 5);
+    expect(hives).toBeGreaterThanOrEqual(Math.ceil(bees / (CAPACITY + 1)));
+    // Each of some 30 bred queens flooding her claim two hops cost about 50 claims per bee.
+    expect(perBee).toBeLessThan(12);
   });
 
   it('a queen tells her workers’ addresses along the court, and holds back those it has no way for yet', () => {
-    const world = new World({ seed: 1, config: { capacity: CAPACITY } });
-    const checker = new InvariantChecker(world);
-    let addresses = 0;
-    world.tap = (_from, _to, frame) => {
-      if (frame.t === 'env' && frame.p.k === 'here') addresses++;
-    };
-    const bees = 400;
-    for (let i = 0; i < bees; i++) {
-      world.addBee();
-      world.runFor(2);
-    }
-    settle(world, checker);
     // Flooded while the court table was still filling, they cost 3–3.5 frames per bee.
-    expect(addresses / bees).toBeLessThan(2.5);
+    expect(crowdCost('here', 400, 2).perBee).toBeLessThan(2.5);
   });
 
   it('a colony outgrowing one queen breeds new ones until every hive is within capacity', () => {
