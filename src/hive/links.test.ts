@@ -42,16 +42,23 @@ describe('Links.shed', () => {
 });
 
 describe('Links.keepHive', () => {
-  it("asks for the worker's queen (its heir is asked for apart), and closes what it asked for beyond them and links to other hives' bees", () => {
-    const { links, fx } = linksTo([[worker, mate], [egg, null], [strangers[0]!, otherQueen], [strangers[1]!, mate]]);
+  it("asks for the worker's queen (its heir is asked for apart), and closes nothing else until she is linked", () => {
+    const { links, fx } = linksTo([[worker, mate], [strangers[0]!, otherQueen]]);
+    links.get(worker)!.asked = true;
+    links.keepHive(mate, undefined, [self, mate, worker], true, 0);
+    expect(fx.take()).toEqual([{ type: 'link', peer: mate }]);
+    expect([...links.open.keys()]).toEqual([worker, strangers[0]]);
+  });
+
+  it("once its queen is linked, closes what it asked for beyond her and her heir, and links to other hives' bees", () => {
+    const { links, fx } = linksTo([[mate, mate], [worker, mate], [egg, null], [strangers[0]!, otherQueen], [strangers[1]!, mate]]);
     links.get(worker)!.asked = true;
     links.keepHive(mate, strangers[2], [self, mate, worker, strangers[1]!, strangers[2]!], true, 0);
     expect(fx.list).toEqual([
-      { type: 'link', peer: mate },
       { type: 'unlink', peer: worker },
       { type: 'unlink', peer: strangers[0] },
     ]);
-    expect([...links.open.keys()]).toEqual([egg, strangers[1]]);
+    expect([...links.open.keys()]).toEqual([mate, egg, strangers[1]]);
   });
 
   it('keeps the links to its queen and her heir open, whoever asked for them', () => {
@@ -90,13 +97,13 @@ describe('Links.reach', () => {
 
 describe('a worker and the link it reaches for', () => {
   it('keeps a link the driver reached for (a split room\'s founder) while it keeps asking', () => {
-    const { links, fx } = linksTo([]);
+    const { links, fx } = linksTo([[mate, mate]]);
     links.reach(strangers[0]!, 0);
     links.opened(strangers[0]!, 10, () => true);
     links.get(strangers[0]!)!.follows = null;
     fx.take();
     links.keepHive(mate, undefined, [self, mate], true, 20);
-    expect(fx.take()).toEqual([{ type: 'link', peer: mate }]);
+    expect(fx.take()).toEqual([]);
     links.keepHive(mate, undefined, [self, mate], true, 20 + DEFAULT_CONFIG.linkAttemptTimeoutMs + 1);
     expect(fx.take()).toContainEqual({ type: 'unlink', peer: strangers[0] });
   });

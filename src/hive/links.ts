@@ -200,11 +200,13 @@ export class Links {
    * them both, and once its hive settled closes the links it asked for that it no longer needs and
    * links to bees settled in other hives. Links its hive's members asked for stay theirs to close
    * (the heir holds every worker's); bees in no hive (eggs looking for a hive), observers and links
-   * its driver reaches for keep theirs.
+   * its driver reaches for keep theirs. Nothing is closed while its queen is not linked: a worker
+   * that follows a new queen over the mesh reaches her through those links, and without a
+   * signaling server they are its only way to her.
    */
   keepHive(queen: string, heir: string | undefined, members: readonly string[], settled: boolean, now: number): void {
     this.ask(queen, now);
-    if (!settled) return;
+    if (!settled || !this.open.has(queen)) return;
     for (const [peer, link] of this.open) {
       if (peer === queen || peer === heir || now - (this.reachedAt.get(peer) ?? -Infinity) <= this.config.linkAttemptTimeoutMs) continue;
       if (worksElsewhere(peer, link, queen, members)) this.shedOne(peer, now);

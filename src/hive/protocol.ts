@@ -324,8 +324,10 @@ export class Protocol {
       this.links.shed(members, this.config.targetNeighbours, now);
     } else if (queen !== null && members.includes(queen) && members.includes(this.id)) {
       // Its other links stay while its hive settles (a split, a merge): they carry the colony's
-      // broadcasts to it while its queen's court learns of her.
-      const settled = now - this.standing.followedAt >= this.config.hiveSettleMs;
+      // broadcasts to it while its queen's court learns of her. They stay too while her beat is
+      // late: should she be gone, they are its way to her successor, and without a signaling
+      // server its only way.
+      const settled = now - this.standing.followedAt >= this.config.hiveSettleMs && this.allegiance.queenTrusted(now);
       this.links.keepHive(queen, this.standing.heir ?? undefined, members, settled, now);
       const heir = this.gossip.heirToAsk();
       if (heir !== null) this.links.ask(heir, now);

@@ -141,4 +141,21 @@ describe('colony growth', () => {
     settle(world, checker);
     expect(world.bees.get(late)!.queen).not.toBeNull();
   });
+
+  it('without the signaling server, a newcomer whose dial to its new queen is lost keeps its links and reaches her over them', () => {
+    const { world, checker } = grow(5, 1);
+    settle(world, checker);
+    const newcomer = world.addBee();
+    const member = () => world.bees.get(newcomer)!.protocol.snapshot().membership?.members.includes(newcomer) === true;
+    while (settledHives(world) === null || !member()) world.runFor(50);
+    world.signaling = false;
+    const [queen] = queens(world);
+    const heir = world.bees.get(queen!)!.protocol.snapshot().heir!;
+    // Not yet linked to the heir (named in two beats), it reaches her only through the other workers.
+    expect(world.neighboursOf(newcomer).has(heir)).toBe(false);
+    world.loseNextDial(newcomer, heir);
+    world.crashBee(queen!);
+    settle(world, checker);
+    expect(world.bees.get(newcomer)!.queen).toBe(heir);
+  });
 });

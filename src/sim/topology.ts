@@ -35,6 +35,18 @@ export class Topology {
     return true;
   }
 
+  /** Whether a chain of open links leads from a to b. */
+  connected(a: string, b: string): boolean {
+    const reached = new Set([a]);
+    for (const frontier = [a]; frontier.length > 0; ) {
+      for (const next of this.neighboursOf(frontier.pop() as string)) {
+        if (next === b) return true;
+        if (!reached.has(next)) reached.add(next), frontier.push(next);
+      }
+    }
+    return false;
+  }
+
   /** Puts bees into partition groups; bees in different groups cannot exchange anything. */
   split(groups: string[][]): void {
     groups.forEach((group, index) => group.forEach((bee) => this.partition.set(bee, index)));

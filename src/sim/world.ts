@@ -82,10 +82,12 @@ export class World {
   private readonly tabs: boolean;
   /**
    * Whether the signaling server is up. While it is down nobody is introduced or told of
-   * departures; bees already linked carry on over the mesh (the simulator links bees directly,
-   * so mesh-relayed signals need no modelling here).
+   * departures, and a link's signals take the mesh: two bees link only while a chain of open
+   * links joins them (the simulator then links them directly).
    */
   signaling = true;
+  /** Pairs whose next link attempt is lost (loseNextDial). */
+  private readonly lostDials = new Set<string>();
   private readonly rng: Rng;
   private readonly queue = new EventQueue<WorldEvent>();
   private readonly topology = new Topology();
@@ -182,6 +184,14 @@ export class World {
     if (ms < 0) throw new RangeError(`a clock jump must be forward, got ${ms} ms`);
     const bee = this.bees.get(id);
     if (bee) bee.clockOffsetMs += ms;
+  }
+
+  /**
+   * The next link attempt between `a` and `b`, either way, is lost: neither end hears of it (a
+   * signal lost on the mesh while the server is away).
+   */
+  loseNextDial(a: string, b: string): void {
+    this.lostDials.add(pairKey(a, b));
   }
 
   /** The simulated signaling server answers with a random sample of other live bees. */
@@ -356,6 +366,8 @@ export class World {
     // A tab of a split room does not dial across it: the attempt times out in the protocol.
     if (this.linked(bee.id, peer) || bee.classroom?.allows(peer) === false) return;
     bee.connections++;
+    // A signal lost on the mesh, or with no way through it: the dialler's attempt times out.
+    if (this.lostDials.delete(pairKey(bee.id, peer)) || (!this.signaling && !this.topology.connected(bee.id, peer))) return;
     if (this.reachable(bee.id, peer)) {
       // Offer and answer: about a round trip before the channel opens.
       const other = this.bees.get(peer) as SimBee;
@@ -421,3 +433,5 @@ export class World {
     return min + this.rng.int(max - min + 1);
   }
 }
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
