@@ -156,7 +156,7 @@ export class Allegiance {
       this.host.counters.stale++;
       return false;
     }
-    if (claim.authority.by === 'split' && !this.trustsMother(claim.authority.seal.bee, now)) return true;
+    if (claim.authority.by === 'split' && !this.trustsBred(claimant, claim.authority.seal.bee, now)) return true;
     if (this.mayFollow(claimant, claim, now)) this.follow(claimant, claim, now);
     return true;
   }
@@ -174,12 +174,16 @@ export class Allegiance {
   }
 
   /**
-   * An heir's mother vouches for her to the hive she was bred from, and to eggs, and to an orphan
-   * done waiting for its own hive (it would join her as an egg 30 s later anyway).
+   * Whether a bred queen's claim is taken. Her mother vouches for her to the hive she was bred
+   * from, and to eggs, and to an orphan done waiting for its own hive (it would join her as an egg
+   * 30 s later anyway). An orphan takes back the bred queen it lost, on the seal it followed her
+   * on: her beats were late, not gone (a page starved of CPU), and until it was impatient it stayed
+   * a candidate no member would vote for, 10 s and more.
    */
-  private trustsMother(mother: string, now: number): boolean {
+  private trustsBred(claimant: string, mother: string, now: number): boolean {
     const s = this.host.standing;
-    return (s.queen === null && (s.membership === null || this.impatient(now))) || mother === s.queen || mother === s.formerQueen;
+    if (claimant === s.formerQueen || mother === s.queen || mother === s.formerQueen) return true;
+    return s.queen === null && (s.membership === null || this.impatient(now));
   }
 
   private mayFollow(claimant: string, claim: Claim, now: number): boolean {

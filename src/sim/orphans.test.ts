@@ -1,5 +1,6 @@
 // An orphan whose hive cannot elect without the queen it lost (a hive of two) joins another hive
-// at once, even one whose queen was bred (her claim is vouched for by her mother, not by votes).
+// at once, even one whose queen was bred (her claim is vouched for by her mother, not by votes);
+// and an orphan that lost a bred queen only for a few beats follows her again once it hears her.
 import { describe, expect, it } from 'vitest';
 import { InvariantChecker } from './invariants';
 import { settledHives } from './run';
@@ -25,6 +26,31 @@ describe('an orphan of a hive of two', () => {
     const joined = world.bees.get(orphan)!.queen;
     expect(joined).not.toBeNull();
     expect(world.bees.get(joined!)!.role).toBe('queen');
+    expect(checker.violations).toEqual([]);
+  });
+});
+
+describe('an orphan that lost its bred queen for a few beats', () => {
+  it('follows her again once it hears her, without campaigning until its patience runs out', () => {
+    const world = new World({ seed: 1, config: { capacity: 6 } });
+    const checker = new InvariantChecker(world);
+    for (let i = 0; i < 14; i++) {
+      world.addBee();
+      world.runFor(50);
+    }
+    for (let waited = 0; settledHives(world) === null && waited < 60_000; waited += 100) world.runFor(100);
+    world.runFor(5_000);
+    const bred = world.liveIds().find((id) => world.bees.get(id)!.role === 'queen' && world.bees.get(id)!.protocol.claim()?.authority.by === 'split')!;
+    const { heir } = world.bees.get(bred)!.protocol.snapshot();
+    const orphan = world.bees.get(bred)!.protocol.hiveView().workers.find((bee) => bee !== heir)!;
+    // Cut off for a queen timeout, not for a link timeout (5 s): its links stay open.
+    world.split([[orphan], world.liveIds().filter((id) => id !== orphan)]);
+    world.runFor(world.config.queenTimeoutMs + 500);
+    expect(world.bees.get(orphan)!.queen).toBeNull();
+    world.heal();
+    // Patience with its own hive is 3 queen timeouts (10.5 s) after the queen is missed; her members trust her, so none votes.
+    world.runFor(5_000);
+    expect(world.bees.get(orphan)!.queen).toBe(bred);
     expect(checker.violations).toEqual([]);
   });
 });
