@@ -7,7 +7,7 @@ import type { Candidacy } from './candidacy';
 import { Verdicts, type Claim, type Notary } from './certificate';
 import { chooseHeir, type ElectionRules } from './election';
 import type { Counters, Effects, HiveConfig } from './events';
-import { MAX_HIVE_WORKERS, type HiveEntry, type Payload } from './frames';
+import { MAX_HIVE_WORKERS, type Heartbeat, type HiveEntry, type Payload } from './frames';
 import type { HiveMap } from './hives';
 import type { LinkState, Links } from './links';
 import { compareVersions, founding, isMember, majority, sameMembership } from './membership';
@@ -301,6 +301,22 @@ export class Allegiance {
     this.host.stepDown(now);
     s.store(membership, null);
     return true;
+  }
+
+  /**
+   * The queen this orphan lost works in another hive now: she merged hers into it (or handed it
+   * over), and her move never reached this bee, which had given her up while her beats were late.
+   * It goes where her move would have sent it: an egg, to her new queen. Its own hive, left
+   * without her, could only elect among bees that followed her out.
+   */
+  heardFormerQueen(peer: string, frame: Heartbeat, now: number): void {
+    const s = this.host.standing;
+    const { queen, hive } = frame;
+    if (this.host.reign() || s.queen !== null || peer !== s.formerQueen || s.hive === null) return;
+    if (queen === null || queen === peer || queen === this.host.self || hive === null || hive === s.hive) return;
+    s.left = { hive: s.hive, queen: peer };
+    this.host.becomeEgg(now);
+    this.host.links.request(queen, now);
   }
 
   /** A bee that abdicated follows a queen again: her successor took the throne. */

@@ -379,7 +379,10 @@ export class Protocol {
     link.lastFrameAt = now;
     this.counters.framesIn++;
     switch (frame.t) {
-      case 'hb': this.gossip.onHeartbeat(peer, link, frame, now); break;
+      case 'hb':
+        this.gossip.onHeartbeat(peer, link, frame, now);
+        this.allegiance.heardFormerQueen(peer, frame, now);
+        break;
       case 'bye':
         this.neighbours.forget(peer, now);
         this.links.drop(peer);

@@ -1,6 +1,7 @@
 // An orphan whose hive cannot elect without the queen it lost (a hive of two) joins another hive
 // at once, even one whose queen was bred (her claim is vouched for by her mother, not by votes);
-// and an orphan that lost a bred queen only for a few beats follows her again once it hears her.
+// an orphan that lost a bred queen only for a few beats follows her again once it hears her; and
+// an orphan whose queen merged her hive into another goes where her move would have sent it.
 import { describe, expect, it } from 'vitest';
 import { InvariantChecker } from './invariants';
 import { settledHives } from './run';
@@ -51,6 +52,35 @@ describe('an orphan that lost its bred queen for a few beats', () => {
     // Patience with its own hive is 3 queen timeouts (10.5 s) after the queen is missed; her members trust her, so none votes.
     world.runFor(5_000);
     expect(world.bees.get(orphan)!.queen).toBe(bred);
+    expect(checker.violations).toEqual([]);
+  });
+});
+
+describe('an orphan whose queen merged her hive into another', () => {
+  it('follows her into the other hive once it hears her there, without waiting out its patience', () => {
+    const world = new World({ seed: 6, config: { capacity: 6 } });
+    const checker = new InvariantChecker(world);
+    for (let i = 0; i < 24; i++) {
+      world.addBee();
+      world.runFor(50);
+    }
+    for (let waited = 0; settledHives(world) === null && waited < 60_000; waited += 250) world.runFor(250);
+    world.runFor(6_000);
+    const queens = world.liveIds().filter((id) => world.bees.get(id)!.role === 'queen');
+    const workersOf = (queen: string) => world.bees.get(queen)!.protocol.hiveView().workers;
+    // Two hives are left, one small enough to merge into the other.
+    const [small, big] = queens as [string, string];
+    const kept = new Set([small, big, ...workersOf(small).slice(0, 2), ...workersOf(big).slice(0, 3)]);
+    for (const id of world.liveIds()) if (!kept.has(id)) world.closeBee(id);
+    // One of the small hive's workers is cut off for a queen timeout, then heard again.
+    const orphan = workersOf(small)[0]!;
+    world.split([[orphan], world.liveIds().filter((id) => id !== orphan)]);
+    world.runFor(world.config.queenTimeoutMs + 500);
+    world.heal();
+    // Its patience with its own hive is 3 queen timeouts (10.5 s) after it missed her.
+    world.runFor(8_000);
+    expect(world.bees.get(small)!.queen).toBe(big);
+    expect(world.bees.get(orphan)!.queen).toBe(big);
     expect(checker.violations).toEqual([]);
   });
 });
