@@ -7,16 +7,22 @@ import { InvariantChecker } from './invariants';
 import { settledHives } from './run';
 import { World } from './world';
 
+/** `bees` eggs joining `gapMs` apart (seed `seed`), settled into hives within `capacity`, and 5 s more. */
+function settledColony(seed: number, capacity: number, bees: number, gapMs: number): { world: World; checker: InvariantChecker } {
+  const world = new World({ seed, config: { capacity } });
+  const checker = new InvariantChecker(world);
+  for (let i = 0; i < bees; i++) {
+    world.addBee();
+    world.runFor(gapMs);
+  }
+  for (let waited = 0; settledHives(world) === null && waited < 60_000; waited += 100) world.runFor(100);
+  world.runFor(5_000);
+  return { world, checker };
+}
+
 describe('an orphan of a hive of two', () => {
   it('follows a bred queen with room well before its patience with its own hive runs out', () => {
-    const world = new World({ seed: 8, config: { capacity: 8 } });
-    const checker = new InvariantChecker(world);
-    for (let i = 0; i < 32; i++) {
-      world.addBee();
-      world.runFor(100);
-    }
-    for (let waited = 0; settledHives(world) === null && waited < 60_000; waited += 100) world.runFor(100);
-    world.runFor(5_000);
+    const { world, checker } = settledColony(8, 8, 32, 100);
     const queen = world.liveIds().find((id) => world.bees.get(id)!.role === 'queen' && world.bees.get(id)!.protocol.snapshot().membership?.members.length === 2);
     // This colony settles with a hive of two (seed 8): the scenario under test.
     if (queen === undefined) throw new Error('seed 8 no longer settles with a hive of two: pick another');
@@ -33,14 +39,7 @@ describe('an orphan of a hive of two', () => {
 
 describe('an orphan that lost its bred queen for a few beats', () => {
   it('follows her again once it hears her, without campaigning until its patience runs out', () => {
-    const world = new World({ seed: 1, config: { capacity: 6 } });
-    const checker = new InvariantChecker(world);
-    for (let i = 0; i < 14; i++) {
-      world.addBee();
-      world.runFor(50);
-    }
-    for (let waited = 0; settledHives(world) === null && waited < 60_000; waited += 100) world.runFor(100);
-    world.runFor(5_000);
+    const { world, checker } = settledColony(1, 6, 14, 50);
     const bred = world.liveIds().find((id) => world.bees.get(id)!.role === 'queen' && world.bees.get(id)!.protocol.claim()?.authority.by === 'split')!;
     const { heir } = world.bees.get(bred)!.protocol.snapshot();
     const orphan = world.bees.get(bred)!.protocol.hiveView().workers.find((bee) => bee !== heir)!;
@@ -58,14 +57,7 @@ describe('an orphan that lost its bred queen for a few beats', () => {
 
 describe('an orphan whose queen merged her hive into another', () => {
   it('follows her into the other hive once it hears her there, without waiting out its patience', () => {
-    const world = new World({ seed: 6, config: { capacity: 6 } });
-    const checker = new InvariantChecker(world);
-    for (let i = 0; i < 24; i++) {
-      world.addBee();
-      world.runFor(50);
-    }
-    for (let waited = 0; settledHives(world) === null && waited < 60_000; waited += 250) world.runFor(250);
-    world.runFor(6_000);
+    const { world, checker } = settledColony(6, 6, 24, 50);
     const queens = world.liveIds().filter((id) => world.bees.get(id)!.role === 'queen');
     const workersOf = (queen: string) => world.bees.get(queen)!.protocol.hiveView().workers;
     // Two hives are left, one small enough to merge into the other.
