@@ -8,6 +8,7 @@ import { certifies, type Notary } from '../hive/certificate';
 import type { Membership } from '../hive/membership';
 import type { Effect } from '../hive/protocol';
 import { simNotary } from './notary';
+import { courtReach } from './reach';
 import type { SimBee, World } from './world';
 
 export interface Violation {
@@ -154,14 +155,8 @@ export class InvariantChecker {
     for (const [queen, snapshot] of queens) {
       if (snapshot.workers.length > capacity) this.fail(3, this.world.now, `queen ${queen} has ${snapshot.workers.length} workers, capacity ${capacity}`);
     }
-    const first = queens.keys().next().value as string;
-    const reached = new Set([first]);
-    for (const frontier = [first]; frontier.length > 0; ) {
-      for (const next of queens.get(frontier.pop() as string)?.court ?? []) {
-        if (queens.has(next) && !reached.has(next)) reached.add(next), frontier.push(next);
-      }
-    }
-    if (reached.size < queens.size) this.fail(2, this.world.now, `the court is split: ${reached.size} of ${queens.size} queens reach each other`);
+    const reached = courtReach(queens);
+    if (reached < queens.size) this.fail(2, this.world.now, `the court is split: ${reached} of ${queens.size} queens reach each other`);
   }
 
   /**

@@ -4,6 +4,7 @@
 // in runScenario. It reports what the run cost: virtual time, frames, links, wall time, memory.
 
 import type { Violation } from './invariants';
+import { courtReach } from './reach';
 import { stage, type Action } from './scenario';
 import type { World } from './world';
 
@@ -100,14 +101,7 @@ export function settledHives(world: World): number | null {
     }
   }
   if (queens.size === 0 || counted !== workers) return null;
-  const first = queens.keys().next().value as string;
-  const reached = new Set([first]);
-  for (const frontier = [first]; frontier.length > 0; ) {
-    for (const next of queens.get(frontier.pop() as string)?.court ?? []) {
-      if (queens.has(next) && !reached.has(next)) reached.add(next), frontier.push(next);
-    }
-  }
-  return reached.size === queens.size ? queens.size : null;
+  return courtReach(queens) === queens.size ? queens.size : null;
 }
 
 function census(world: World): Pick<Progress, 'live' | 'queens' | 'following'> {

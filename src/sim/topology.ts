@@ -1,5 +1,8 @@
-// The simulated network's shape: which links are open (both directions) and how a partition
-// groups the bees. The World decides when links open and close; this only keeps the record.
+// The simulated network's shape: which links are open (both directions), how a partition groups
+// the bees, and which dials it loses. The World decides when links open and close; this only
+// keeps the record.
+
+import { reachedFrom } from './reach';
 
 const NO_NEIGHBOURS: ReadonlySet<string> = new Set();
 
@@ -10,6 +13,8 @@ export class Topology {
   private readonly adjacent = new Map<string, Set<string>>();
   /** Bees in different groups cannot reach each other; no entry means the main group. */
   private readonly partition = new Map<string, number>();
+  /** Pairs whose next link attempt is lost. */
+  private readonly lostDials = new Set<string>();
 
   linked(a: string, b: string): boolean {
     return this.adjacent.get(a)?.has(b) === true;
@@ -37,14 +42,17 @@ export class Topology {
 
   /** Whether a chain of open links leads from a to b. */
   connected(a: string, b: string): boolean {
-    const reached = new Set([a]);
-    for (const frontier = [a]; frontier.length > 0; ) {
-      for (const next of this.neighboursOf(frontier.pop() as string)) {
-        if (next === b) return true;
-        if (!reached.has(next)) reached.add(next), frontier.push(next);
-      }
-    }
-    return false;
+    return reachedFrom(a, (bee) => this.neighboursOf(bee)).has(b);
+  }
+
+  /** The next link attempt between a and b, either way, is lost. */
+  loseDial(a: string, b: string): void {
+    this.lostDials.add(pairKey(a, b));
+  }
+
+  /** Whether this attempt between a and b is one to lose; it is lost once. */
+  dialLost(a: string, b: string): boolean {
+    return this.lostDials.delete(pairKey(a, b));
   }
 
   /** Puts bees into partition groups; bees in different groups cannot exchange anything. */
@@ -67,3 +75,5 @@ export class Topology {
     return set;
   }
 }
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);

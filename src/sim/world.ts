@@ -14,41 +14,13 @@ import { Census } from './census';
 import { EventQueue } from './queue';
 import { SimBee, type Disk, type FrameTap, type Observer } from './sim-bee';
 import { Topology } from './topology';
+import type { WorldOptions } from './world-options';
 
 export { SimBee, type Disk, type FrameTap, type Observer } from './sim-bee';
+export type { WorldOptions } from './world-options';
 
 /** How long a reloading tab is gone before the same bee opens the colony again. */
 const RELOAD_MS: [number, number] = [200, 1500];
-
-export interface WorldOptions {
-  seed: number;
-  /** One-way latency range in ms. */
-  latencyMs?: [number, number];
-  /** Probability that a frame is lost in flight (links are reliable in reality; this is stress). */
-  loss?: number;
-  tickMs?: number;
-  /**
-   * Each tick comes up to this much late (uniform), as a busy machine fires a tab's timers: a
-   * queen's beats then arrive unevenly and her workers time her by different gaps. Default 0.
-   */
-  tickJitterMs?: number;
-  config?: Partial<HiveConfig>;
-  /** Election rules every bee runs by (tests swap in broken ones). */
-  rules?: ElectionRules;
-  /** Probability that a bee's persist write fails (storage full, private mode, a crash mid-write). */
-  storageFailRate?: number;
-  /**
-   * Test-only (the driver's option of the same name): false is a broken driver that casts votes
-   * before they are on disk, so that tests can see the checker catch it. Default true.
-   */
-  framesWaitForWrites?: boolean;
-  /**
-   * Bees are the app's tabs (bee.ts): they decline an offer before a connection is built (the dialler
-   * hears it refused, as over simple-peer) and run the teacher's console (src/tab/classroom.ts).
-   * Default false: bare protocols, whose links open first and are judged once open.
-   */
-  tabs?: boolean;
-}
 
 /**
  * Events for a bee carry the life (SimBee.lives) they were meant for: a reload ends a page, and
@@ -86,8 +58,6 @@ export class World {
    * links joins them (the simulator then links them directly).
    */
   signaling = true;
-  /** Pairs whose next link attempt is lost (loseNextDial). */
-  private readonly lostDials = new Set<string>();
   private readonly rng: Rng;
   private readonly queue = new EventQueue<WorldEvent>();
   private readonly topology = new Topology();
@@ -191,7 +161,7 @@ export class World {
    * signal lost on the mesh while the server is away).
    */
   loseNextDial(a: string, b: string): void {
-    this.lostDials.add(pairKey(a, b));
+    this.topology.loseDial(a, b);
   }
 
   /** The simulated signaling server answers with a random sample of other live bees. */
@@ -367,7 +337,7 @@ export class World {
     if (this.linked(bee.id, peer) || bee.classroom?.allows(peer) === false) return;
     bee.connections++;
     // A signal lost on the mesh, or with no way through it: the dialler's attempt times out.
-    if (this.lostDials.delete(pairKey(bee.id, peer)) || (!this.signaling && !this.topology.connected(bee.id, peer))) return;
+    if (this.topology.dialLost(bee.id, peer) || (!this.signaling && !this.topology.connected(bee.id, peer))) return;
     if (this.reachable(bee.id, peer)) {
       // Offer and answer: about a round trip before the channel opens.
       const other = this.bees.get(peer) as SimBee;
@@ -433,5 +403,3 @@ export class World {
     return min + this.rng.int(max - min + 1);
   }
 }
-
-const pairKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
