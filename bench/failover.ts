@@ -1,12 +1,12 @@
 // The failover benchmark: how long a colony of real tabs is without its queen. Each run opens a
 // colony (one hive: capacity = its size), waits for its queen, then (1) the queen abdicates — the
-// graceful handover — at once, and her successor again once every worker links the heir she
-// names (a settled hive), (2) the last successor's renderer is crashed (no pagehide, no goodbye; the
-// server notices its socket close), (3) a new tab joins the hive that has a queen, and (4) the
-// queen's JavaScript is stopped (CDP Debugger.pause: her links stay open, she falls silent). Per
-// tab, the time from the event until it is attached to the queen it ends up with; per colony,
-// until every survivor is attached to one new queen. The colony's first election, from its last
-// tab ready, is the baseline for the handover.
+// graceful handover — at once, and her successor again once every worker has linked the heir she
+// names for SETTLED_FOR_MS (a settled hive), (2) the last successor's renderer is crashed (no
+// pagehide, no goodbye; the server notices its socket close), (3) a new tab joins the hive that
+// has a queen, and (4) the queen's JavaScript is stopped (CDP Debugger.pause: her links stay open,
+// she falls silent). Per tab, the time from the event until it is attached to the queen it ends
+// up with; per colony, until every survivor is attached to one new queen. The colony's first
+// election, from its last tab ready, is the baseline for the handover.
 
 import type { Browser, Page } from '@playwright/test';
 import type { HiveApi, HiveSnapshot } from '../src/bee.ts';
@@ -26,6 +26,11 @@ const HANDOVER_CAP_MS = 30_000;
 const JOINER_CAP_MS = 30_000;
 /** Tabs are read this long after the colony is one hive again, so late flickers are seen. */
 const SETTLE_AFTER_MS = 500;
+/**
+ * A settled hive: every worker linked to the heir this long (four heartbeats), so that the last
+ * handover's new links and membership change are behind it, not under way.
+ */
+const SETTLED_FOR_MS = 2_000;
 
 export interface FailoverOptions {
   size: number;
@@ -154,6 +159,14 @@ export function heirProblem(snaps: readonly HiveSnapshot[]): string | null {
   return unlinked.length === 0 ? null : `not linked to the heir ${heir}: ${unlinked.map((snap) => snap.id).join(', ')}`;
 }
 
+/** Waits for a settled hive (heirProblem) that stays settled for SETTLED_FOR_MS; returns what was missing, or null. */
+async function waitSettled(pages: readonly Page[]): Promise<string | null> {
+  const linked = await waitForColony(pages, heirProblem, HANDOVER_CAP_MS);
+  if (linked.problem !== null) return linked.problem;
+  await new Promise((resolve) => setTimeout(resolve, SETTLED_FOR_MS));
+  return (await waitForColony(pages, heirProblem, HANDOVER_CAP_MS)).problem;
+}
+
 /** A crashed tab is no longer part of the colony. */
 function forget(colony: Colony, id: string): void {
   const index = colony.ids.indexOf(id);
@@ -191,7 +204,7 @@ async function runOnce(browser: Browser, options: FailoverOptions, baseURL: stri
     const electedAt = firstInstantAll(records, (record) => record.attached, null, oneQueen(null), lastReady);
     const handovers = [await abdicate(colony, queen, 'abdicate')];
     let successor = handovers[0]!.newQueen;
-    if (successor !== null && (await waitForColony(colony.pages, heirProblem, HANDOVER_CAP_MS)).problem === null) {
+    if (successor !== null && (await waitSettled(colony.pages)) === null) {
       const settled = await abdicate(colony, successor, 'abdicate-settled');
       handovers.push(settled);
       successor = settled.newQueen;
@@ -257,7 +270,7 @@ function goals(runs: readonly FailoverRun[]): Goal[] {
     timingGoal('queen crash → all survivors re-attached, per colony', colony('crash'), { p50: 1000, p95: 1500 }),
     timingGoal('queen frozen (JS stopped, links open) → all re-attached', colony('freeze'), { p50: 2500 }),
     timingGoal('abdicate right after the election → all re-attached, per colony', colony('abdicate'), { p50: 100 }),
-    timingGoal('abdicate in a settled hive (workers linked to her heir) → all re-attached, per colony', colony('abdicate-settled'), { p50: 100 }),
+    timingGoal(`abdicate in a settled hive (workers linked to her heir for ${SETTLED_FOR_MS / 1000} s) → all re-attached, per colony`, colony('abdicate-settled'), { p50: 100 }),
   ];
 }
 
@@ -281,7 +294,7 @@ export async function runFailoverBench(browser: Browser, options: FailoverOption
     figures: figures(runs, options.size),
     goals: goals(runs),
     details: [
-      `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates as soon as the colony is one hive, her successor abdicates once every worker links the heir she names, then the last successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony), a new tab joins (timed from its hive.ready), and the reigning queen's JavaScript is stopped (CDP Debugger.pause: links open, no word from her). ` +
+      `${options.runs} colonies of ${options.size} tabs (${options.transport}, capacity ${options.size}: one hive). In each, the queen abdicates as soon as the colony is one hive, her successor abdicates once every worker has been linked to the heir she names for ${SETTLED_FOR_MS / 1000} s, then the last successor's renderer is crashed (CDP Page.crash: no pagehide; the server sees the socket close and tells the colony), a new tab joins (timed from its hive.ready), and the reigning queen's JavaScript is stopped (CDP Debugger.pause: links open, no word from her). ` +
         `Per tab: from the event to attached to the queen it ends with, on the probe's 10 ms clock. Heartbeats: a queen beats every ${DEFAULT_CONFIG.queenHeartbeatMs} ms and is given up after ${DEFAULT_CONFIG.queenTimeoutMinMs}–${DEFAULT_CONFIG.queenTimeoutMs} ms of silence, by her heir once in doubt (3/5 of that, never under ${DEFAULT_CONFIG.queenTimeoutMinMs} ms: pulse.ts).`,
       '',
       ...stagesTable((['abdicate', 'abdicate-settled', 'crash', 'freeze'] as const).map((departure) => [departure, runs.flatMap((run) => run.handovers.filter((h) => h.departure === departure).map((h) => h.stages))])),

@@ -175,14 +175,14 @@ export class Allegiance {
 
   /**
    * Whether a bred queen's claim is taken. Her mother vouches for her to the hive she was bred
-   * from, and to eggs, and to an orphan done waiting for its own hive (it would join her as an egg
+   * from (the mother herself among it, once she handed it over), and to eggs, and to an orphan done waiting for its own hive (it would join her as an egg
    * 30 s later anyway). An orphan takes back the bred queen it lost, on the seal it followed her
    * on: her beats were late, not gone (a page starved of CPU), and until it was impatient it stayed
    * a candidate no member would vote for, 10 s and more.
    */
   private trustsBred(claimant: string, mother: string, now: number): boolean {
     const s = this.host.standing;
-    if (claimant === s.formerQueen || mother === s.queen || mother === s.formerQueen) return true;
+    if (claimant === s.formerQueen || mother === s.queen || mother === s.formerQueen || mother === this.host.self) return true;
     return s.queen === null && (s.membership === null || this.impatient(now));
   }
 
@@ -234,11 +234,12 @@ export class Allegiance {
    * queen's), or into another hive (a merge: we join it like any egg).
    */
   onMove(from: string, p: Extract<Payload, { k: 'move' }>, now: number): void {
-    const { standing: s, notary, self } = this.host;
+    const { standing: s, self } = this.host;
     if (from !== s.queen || s.duty !== 'worker' || p.to === self || s.hive === null) return;
     const { membership, seal } = p;
-    const split = membership !== null && seal !== null && seal.bee === from && notary.verify({ k: 'split', heir: p.to, membership }, seal);
-    if (membership !== null && !split) return;
+    // Her envelope proves the move hers, seal and all: the seal is for those who hear the heir's
+    // claim, and checking it here would only cost the move a signature check on its way.
+    if (membership !== null && seal?.bee !== from) return;
     s.left = { hive: s.hive, queen: from };
     if (membership === null) {
       this.host.becomeEgg(now);
@@ -267,10 +268,13 @@ export class Allegiance {
       fx.push({ type: 'settled', ref, ok: false, reason: 'only a queen can abdicate' });
       return;
     }
-    if (!this.handOver(now)) {
+    const handed = this.handOver(now);
+    if (handed === null) {
       fx.push({ type: 'settled', ref, ok: false, reason: 'no worker to hand the throne to' });
       return;
     }
+    // She follows her heir at once, as her moved workers do; the heir's claim settles it.
+    this.host.becomeWorker(handed.heir, handed.hive, 1, now);
     this.abdication = { ref, until: now + ABDICATION_ROUNDS * config.queenTimeoutMs };
   }
 
@@ -281,26 +285,27 @@ export class Allegiance {
    * workers, moved by the same seal, follow the heir's claim as soon as it comes: no votes to
    * gather, no term to raise, and her workers have linked the heir while she was named.
    */
-  handOver(now: number): boolean {
+  handOver(now: number): { heir: string; hive: string } | null {
     const reign = this.host.reign();
-    if (!reign) return false;
+    if (!reign) return null;
     const { links, notary, router, rng, standing: s, self } = this.host;
     const workers = this.host.workers().filter((bee) => links.has(bee));
     const named = reign.heir !== null && workers.includes(reign.heir) ? reign.heir : undefined;
     const heir = named ?? chooseHeir(workers.map((id) => ({ id, visible: (links.get(id) as LinkState).visible, startedAt: (links.get(id) as LinkState).startedAt })));
-    if (heir === undefined) return false;
+    if (heir === undefined) return null;
     const membership = founding(rng.hex(8), [heir, self, ...workers.filter((bee) => bee !== heir)].slice(0, MAX_HIVE_WORKERS));
     const seal = notary.seal({ k: 'split', heir, membership });
-    // Moves first: a worker that hears of the heir's claim before its move follows her all the same (mayFollow).
+    // The heir first, so that she reigns a hop sooner; a worker that hears of her claim before its
+    // move follows her all the same (mayFollow).
+    router.originate(heir, { k: 'breed', membership, seal }, now);
     for (const bee of workers) {
       if (bee === heir) continue;
       // A worker past a hive's limit joins the heir's hive like any egg.
       router.originate(bee, isMember(membership, bee) ? { k: 'move', to: heir, membership, seal } : { k: 'move', to: heir, membership: null, seal: null }, now);
     }
-    router.originate(heir, { k: 'breed', membership, seal }, now);
     this.host.stepDown(now);
     s.store(membership, null);
-    return true;
+    return { heir, hive: membership.hive };
   }
 
   /**

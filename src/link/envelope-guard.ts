@@ -117,8 +117,13 @@ const RELAY_CACHE = 4096;
 const OWN_CACHE = 1024;
 /** Messages whose first attempt went MAC'd: their retransmissions go signed. */
 const MACED_CACHE = 4096;
-/** Payload kinds addressed to one bee that go MAC'd: the message path. */
-const MACED_KINDS: readonly string[] = ['data', 'ack'];
+/** The message path: MAC'd on a first attempt through at most one relay. */
+const MESSAGE_KINDS: readonly string[] = ['data', 'ack'];
+/**
+ * A hive's own business between two bees, read by its receiver alone: MAC'd only when handed
+ * straight to it (their seals and ballots, not the envelope, are what others check).
+ */
+const DIRECT_KINDS: readonly string[] = ['elect', 'vote', 'later', 'members', 'stored', 'breed', 'move'];
 
 /**
  * What an origin signs. Keep in step with the wire: `p` exactly as it travels, and the TTL it
@@ -216,11 +221,19 @@ export class EnvelopeGuard {
     return JSON.stringify({ ...frame, p: checked.p, auth: checked.auth });
   }
 
-  /** A MAC for the first attempt of a message to one bee on a path of at most one relay; else a signature. */
+  /**
+   * A MAC for the first attempt of a message to one bee on a path of at most one relay, and for
+   * a hive's business handed straight to its receiver; else a signature.
+   */
   private authenticate(env: Envelope, peer: string | undefined): EnvelopeAuth | null {
     const { to, p } = env;
-    if (peer === undefined || to === null || !MACED_KINDS.includes(p.k) || !('msg' in p) || this.macedMessages.has(p.msg)) return this.sign(env);
-    if (peer !== to && !(this.options.handsTo?.(peer, to) ?? false)) return this.sign(env);
+    if (peer === undefined || to === null) return this.sign(env);
+    const message = MESSAGE_KINDS.includes(p.k) && 'msg' in p ? p.msg : null;
+    const maced =
+      message !== null
+        ? !this.macedMessages.has(message) && (peer === to || (this.options.handsTo?.(peer, to) ?? false))
+        : DIRECT_KINDS.includes(p.k) && peer === to;
+    if (!maced) return this.sign(env);
     const key = this.pairKeys.with(to);
     if (key === null) return this.sign(env);
     const seq = this.nextSeq();
@@ -235,7 +248,7 @@ export class EnvelopeGuard {
     this.counters.macMs += performance.now() - started;
     this.counters.maced++;
     this.lastSeq = seq;
-    remember(this.macedMessages, p.msg, true, MACED_CACHE);
+    if (message !== null) remember(this.macedMessages, message, true, MACED_CACHE);
     const auth: EnvelopeAuth = { pub: this.pub, seq, mac };
     remember(this.own, env.id, auth, OWN_CACHE);
     return auth;
@@ -311,12 +324,13 @@ export class EnvelopeGuard {
    * origin (a route of one).
    */
   private checkMaced(env: Envelope, p: unknown, auth: EnvelopeAuth): Exclude<Dropped, 'malformed'> | Unprovable | null {
-    if (env.to === null || !MACED_KINDS.includes(env.p.k)) return 'unsigned';
     const forMe = env.to === this.identity.id;
+    const direct = env.route.length === 1;
+    // A hive's business goes MAC'd only straight to its receiver, so no honest relay passes it on.
+    if (env.to === null || !(MESSAGE_KINDS.includes(env.p.k) || (DIRECT_KINDS.includes(env.p.k) && forMe && direct))) return 'unsigned';
     // Honest relays pass a MAC'd envelope only straight from its origin to its receiver.
     if (env.route.length > (forMe ? 2 : 1)) return 'forged';
     if (payloadBytes(p) > MAX_PAYLOAD_BYTES) return 'oversized';
-    const direct = env.route.length === 1;
     const seen = this.windows.check(env.from, auth.seq, env.id, this.now());
     if (seen !== 'new') {
       const signed = this.windows.signedTtl(env.from, auth.seq);

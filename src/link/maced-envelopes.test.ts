@@ -91,7 +91,22 @@ describe('MAC-authenticated messages', () => {
     const worker = new EnvelopeGuard(origin, COLONY, { handsTo: (via, to) => via === queen.id && to === receiver.id });
     introduce(worker, receiver, origin);
     expect(JSON.parse(worker.encode(message(origin, receiver), queen.id)!).auth).toHaveProperty('mac');
-    expect(JSON.parse(worker.encode({ ...message(origin, receiver), p: { k: 'vote', term: 1, pre: false, ballot: null } }, receiver.id)!).auth).toHaveProperty('sig');
+    const vote: Envelope = { ...message(origin, receiver), p: { k: 'vote', term: 1, pre: false, ballot: null } };
+    expect(JSON.parse(worker.encode(vote, queen.id)!).auth).toHaveProperty('sig');
+  });
+
+  it("go MAC-authenticated for a hive's business handed straight to its receiver, and signed for anything else", () => {
+    const sender = new EnvelopeGuard(origin, COLONY);
+    introduce(sender, receiver, origin);
+    const vote: Envelope = { ...message(origin, receiver), p: { k: 'vote', term: 1, pre: false, ballot: null } };
+    const wire = sender.encode(vote, receiver.id)!;
+    expect(JSON.parse(wire).auth).toHaveProperty('mac');
+    const { guard, charged } = watched(receiver);
+    expect(guard.check(origin.id, wire)).toMatchObject({ frame: { p: { k: 'vote' } } });
+    expect(guard.counters).toMatchObject({ macChecked: 1, verified: 0 });
+    expect(charged).toEqual([]);
+    const notice: Envelope = { ...message(origin, receiver), p: { k: 'here', workers: [] } };
+    expect(JSON.parse(sender.encode(notice, receiver.id)!).auth).toHaveProperty('sig');
   });
 
   it('are relayed once, straight from their origin to their receiver, and nowhere else', () => {
@@ -139,13 +154,15 @@ describe('MAC-authenticated messages', () => {
     expect(end.charged).toEqual([`${queen.id} oversized ${queen.id}`]);
   });
 
-  it('are never broadcasts, nor anything but data and acks', () => {
+  it("are never broadcasts, nor a hive's business that came through a relay, nor anything else", () => {
     const { guard, charged } = watched(receiver);
     const broadcast = { ...message(origin, receiver), to: null };
     expect(guard.check(origin.id, JSON.stringify({ ...JSON.parse(macedByHand(message(origin, receiver), origin, receiver)), to: null, id: broadcast.id }))).toMatchObject({ dropped: 'unsigned' });
     const vote: Envelope = { ...message(origin, receiver), p: { k: 'vote', term: 1, pre: false, ballot: null } };
-    expect(guard.check(origin.id, macedByHand(vote, origin, receiver, 2))).toMatchObject({ dropped: 'unsigned' });
-    expect(charged).toEqual([`${origin.id} unsigned ${origin.id}`, `${origin.id} unsigned ${origin.id}`]);
+    expect(guard.check(queen.id, relayed(macedByHand(vote, origin, receiver, 2), queen))).toMatchObject({ dropped: 'unsigned' });
+    const notice: Envelope = { ...message(origin, receiver), p: { k: 'here', workers: [] } };
+    expect(guard.check(origin.id, macedByHand(notice, origin, receiver, 3))).toMatchObject({ dropped: 'unsigned' });
+    expect(charged).toEqual([`${origin.id} unsigned ${origin.id}`, `${queen.id} unsigned ${origin.id}`, `${origin.id} unsigned ${origin.id}`]);
   });
 
   it('are taken once per sequence number: a replay through a relay is charged to nobody, straight from its origin to the link', () => {

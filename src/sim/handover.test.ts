@@ -19,7 +19,7 @@ describe('handovers', () => {
     expect(report.maxMs).toBeLessThanOrEqual(10);
   }, RUN_TIMEOUT_MS);
 
-  it("go to the queen's heir in one step: a new hive she reigns on her mother's seal, no vote cast and no term raised", () => {
+  it("go to the queen's heir in one step: a new hive she reigns on her mother's seal, no vote cast and no term raised; her mother follows her at once", () => {
     const world = new World({ seed: 31, config: { capacity: 16 } });
     const checker = new InvariantChecker(world);
     for (let i = 0; i < 8; i++) {
@@ -33,10 +33,15 @@ describe('handovers', () => {
     const { hive } = snap(old);
     const ballots = () => world.liveIds().map((id) => `${world.bees.get(id)!.disk.term} ${world.bees.get(id)!.disk.votedFor}`);
     const before = ballots();
+    const named = snap(old).heir;
     world.schedule(old, { type: 'abdicate', ref: 1 }, 0);
+    // She follows her heir at once, like the workers her move reaches; it settles on the heir's claim.
+    world.runFor(1);
+    expect(world.bees.get(old)!.queen).toBe(named);
+    expect(world.bees.get(old)!.settled).toEqual([]);
     world.runFor(1000);
     const heir = world.liveIds().find((id) => world.bees.get(id)!.role === 'queen')!;
-    expect(heir).not.toBe(old);
+    expect(heir).toBe(named);
     expect(world.bees.get(old)!.settled).toEqual([expect.objectContaining({ ref: 1, ok: true })]);
     expect(world.liveIds().filter((id) => id !== heir).map((id) => world.bees.get(id)!.queen)).toEqual(Array(7).fill(heir));
     expect(world.bees.get(heir)!.protocol.claim()!.authority).toMatchObject({ by: 'split', seal: { bee: old } });
