@@ -175,14 +175,15 @@ export class Allegiance {
 
   /**
    * Whether a bred queen's claim is taken. Her mother vouches for her to the hive she was bred
-   * from (the mother herself among it, once she handed it over), and to eggs, and to an orphan done waiting for its own hive (it would join her as an egg
-   * 30 s later anyway). An orphan takes back the bred queen it lost, on the seal it followed her
+   * from (and to herself, once she follows her: a handover), and to eggs, and to an orphan done
+   * waiting for its own hive (it would join her as an egg 30 s later anyway). An orphan takes back the bred queen it lost, on the seal it followed her
    * on: her beats were late, not gone (a page starved of CPU), and until it was impatient it stayed
    * a candidate no member would vote for, 10 s and more.
    */
   private trustsBred(claimant: string, mother: string, now: number): boolean {
     const s = this.host.standing;
-    if (claimant === s.formerQueen || mother === s.queen || mother === s.formerQueen || mother === this.host.self) return true;
+    if (claimant === s.formerQueen || mother === s.queen || mother === s.formerQueen) return true;
+    if (mother === this.host.self && claimant === s.queen) return true;
     return s.queen === null && (s.membership === null || this.impatient(now));
   }
 
