@@ -176,9 +176,10 @@ export class Allegiance {
   /**
    * Whether a bred queen's claim is taken. Her mother vouches for her to the hive she was bred
    * from (and to herself, once she follows her: a handover), and to eggs, and to an orphan done
-   * waiting for its own hive (it would join her as an egg 30 s later anyway). An orphan takes back the bred queen it lost, on the seal it followed her
-   * on: her beats were late, not gone (a page starved of CPU), and until it was impatient it stayed
-   * a candidate no member would vote for, 10 s and more.
+   * waiting for its own hive (it would join her as an egg 30 s later anyway). An orphan takes
+   * back the bred queen it lost, on the seal it followed her on: her beats were late, not gone (a
+   * page starved of CPU), and until it was impatient it stayed a candidate no member would vote
+   * for, 10 s and more.
    */
   private trustsBred(claimant: string, mother: string, now: number): boolean {
     const s = this.host.standing;
