@@ -150,12 +150,7 @@ export class BeeStore {
     const done = await this.attempt('vote', async (db) => {
       // Strict: flushed to disk before it counts as written, so an OS crash cannot undo a vote.
       const tx = db.transaction('votes', 'readwrite', { durability: 'strict' });
-      const put = tx.store.put({ bee: this.bee, term, votedFor, membership, seal });
-      // Committed without waiting for this page to hear the put's answer: every tab of the origin
-      // writes its votes to this store, and a page stopped while its transaction waits on it (a
-      // paused debugger, a frozen tab) would hold every other bee's vote back, and so its election.
-      tx.commit();
-      await Promise.all([put, tx.done]);
+      await Promise.all([tx.store.put({ bee: this.bee, term, votedFor, membership, seal }), tx.done]);
       return true;
     });
     if (done) this.counted(1, started);
