@@ -168,3 +168,35 @@ test('a duplicated tab (a copy of the original\'s sessionStorage) is a bee of it
   expect(log.entries.map((entry) => entry.text)).toContainEqual(expect.stringMatching(/runs in another tab/));
   await waitForHive(original!, (hive, other: string) => hive.snapshot().roster.includes(other), duplicateId);
 });
+
+test("a queen's vote write does not wait on her page: while her page is busy, another tab's write to the same store goes through", async ({ openBees }) => {
+  const pages = await openBees(2);
+  const queen = await awaitQueen(pages);
+  const ids = await Promise.all(pages.map(beeId));
+  const queenPage = pages[ids.indexOf(queen)]!;
+  const other = pages.find((page) => page !== queenPage)!;
+  // Her handover stores the new hive's membership (a write to `votes`, which every tab of the
+  // origin shares), then her page stays busy for 8 s: to IndexedDB, a stopped or frozen page.
+  const busy = queenPage.evaluate(() => {
+    void (window as unknown as StoreWindow).hive.abdicate().catch(() => undefined);
+    localStorage.setItem('busy-since', String(Date.now()));
+    const until = Date.now() + 8_000;
+    while (Date.now() < until);
+    return until;
+  });
+  await other.waitForFunction(() => localStorage.getItem('busy-since') !== null);
+  const writtenAt = await other.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('hivemesh');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('votes', 'readwrite');
+          tx.objectStore('votes').get('nobody');
+          tx.oncomplete = () => resolve(Date.now());
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+  expect(writtenAt).toBeLessThan(await busy);
+});
