@@ -132,4 +132,14 @@ describe('breeding and merging', () => {
     // A fresh split (two halves adding up to more than capacity) never merges straight back.
     expect(mergeTarget(bee(3), 4, hives, 8)).toBeUndefined();
   });
+
+  it('takes a queen with no workers into any hive with room for her', () => {
+    const full = (queen: number, size: number) => ({ queen: bee(queen), hive: bee(queen + 100), beat: 1, term: 1, size, workers: [] });
+    // Seven founded one hive and one queen the other (a founding storm): 0 + 1 + 6 leaves no spare room, yet fits.
+    expect(mergeTarget(bee(3), 0, [full(1, 6)], 8)).toBe(bee(1));
+    expect(mergeTarget(bee(3), 0, [full(1, 8)], 8)).toBeUndefined();
+    expect(mergeTarget(bee(3), 1, [full(1, 6)], 8)).toBeUndefined();
+    // Two lone queens: only one moves.
+    expect([mergeTarget(bee(3), 0, [full(4, 0)], 8), mergeTarget(bee(4), 0, [full(3, 0)], 8)]).toEqual([undefined, bee(3)]);
+  });
 });

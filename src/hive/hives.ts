@@ -274,13 +274,15 @@ export function planBreeding(workers: ReadonlyMap<string, WorkerFitness>, capaci
 
 /**
  * The hive a small one merges into, if any: the largest hive that still fits both with room to
- * spare. Only the smaller of two hives moves (ties: the larger queen id), so two queens never
- * move into each other.
+ * spare. A queen with no workers needs no spare room, only room for herself: no split leaves one
+ * behind (a founding storm does), so her move cannot start a split back. Only the smaller of two
+ * hives moves (ties: the larger queen id), so two queens never move into each other.
  */
 export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<Pick<HiveEntry, 'queen' | 'size'>>, capacity: number): string | undefined {
+  const room = ownWorkers === 0 ? capacity : mergeRoom(capacity);
   let best: Pick<HiveEntry, 'queen' | 'size'> | undefined;
   for (const hive of hives) {
-    if (hive.queen === self || ownWorkers + 1 + hive.size > mergeRoom(capacity)) continue;
+    if (hive.queen === self || ownWorkers + 1 + hive.size > room) continue;
     const bigger = hive.size > ownWorkers || (hive.size === ownWorkers && hive.queen < self);
     if (bigger && (!best || hive.size > best.size)) best = hive;
   }
