@@ -127,7 +127,10 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
     visible: () => core.visible(),
     whereabouts: () => view.whereabouts(),
     isBanned: (bee) => warden.isBanned(bee),
-    newWorker: (peer, now) => warden.onNewWorker(peer, now),
+    newWorker: (peer, now) => {
+      warden.onNewWorker(peer, now);
+      router.welcome(peer, now);
+    },
   });
   const candidacy: Candidacy = new Candidacy({
     self: id, config, rules, rng, notary, standing, links, roster, router, counters,

@@ -19,6 +19,12 @@ import { SeenIds } from './seen';
 
 export const SEEN_CAPACITY = 20_000;
 export const SEEN_TTL_MS = 120_000;
+/**
+ * How long a queen keeps the broadcasts she fanned out for bees that start following her: a hive
+ * still forming (a merge, an egg that joins late) misses nothing sent moments before it.
+ */
+export const RECENT_BROADCAST_MS = 15_000;
+const RECENT_BROADCASTS = 32;
 
 /** What routing needs to know of the bee's place in the colony. */
 export interface Whereabouts {
@@ -40,6 +46,8 @@ export class Router {
    * (a vote, an ack, a message) follows them back hop by hop instead of flooding the colony.
    */
   private readonly towards = new Map<string, string>();
+  /** A queen's broadcasts fanned out lately, oldest first. */
+  private readonly recent: Array<{ env: Envelope; at: number }> = [];
 
   constructor(
     private readonly self: string,
@@ -78,6 +86,15 @@ export class Router {
 
   prune(now: number): void {
     this.forwarded.prune(now);
+    while (this.recent.length > 0 && now - this.recent[0]!.at > RECENT_BROADCAST_MS) this.recent.shift();
+  }
+
+  /**
+   * A bee starts following this queen: the broadcasts she fanned out lately go to it too. One it
+   * had already is dropped there as a copy (the same envelope), so each bee still delivers it once.
+   */
+  welcome(peer: string, now: number): void {
+    for (const { env, at } of this.recent) if (now - at <= RECENT_BROADCAST_MS && env.from !== peer) this.forward(peer, env);
   }
 
   emit(peer: string, frame: Frame): void {
@@ -122,6 +139,8 @@ export class Router {
     }
     if (isData && env.to === null && isQueen) {
       this.fanOut(env, from);
+      if (env.p.k === 'data') this.recent.push({ env, at: now });
+      if (this.recent.length > RECENT_BROADCASTS) this.recent.shift();
       return;
     }
     const way = env.to === null ? undefined : this.towards.get(env.to);
