@@ -31,6 +31,7 @@ import { Outbox, type OutboxEntry } from './store/outbox';
 import type { LogKind } from './store/schema';
 import { describeStorageError, type BeeStore, type Loaded } from './store/store';
 import { claimBee, randomHex, type TabOptions } from './tab/claim';
+import { StallGuard } from './tab/stall';
 import { Outgoing } from './tab/outgoing';
 import { Classroom, lasting, type ClassroomSettings, type OrderKind } from './tab/classroom';
 import { RosterLog } from './tab/roster-log';
@@ -108,6 +109,7 @@ export class Bee implements HiveApi {
   private readonly classroom: Classroom;
   private displayName: string | null;
   private timer: ReturnType<typeof setInterval>;
+  private readonly stalls = new StallGuard();
 
   /**
    * Finds out which bee this tab is (TabIdentity), loads what that bee stored and starts it.
@@ -442,7 +444,7 @@ export class Bee implements HiveApi {
   }
 
   private onTick(): void {
-    this.step({ type: 'tick' });
+    if (this.stalls.passes(performance.now())) this.step({ type: 'tick' });
     // A split room: the founder's link carries the order to heal (tab/classroom.ts).
     const founder = this.classroom.wanted();
     if (founder !== null) this.step({ type: 'reach', peer: founder });
