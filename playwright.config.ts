@@ -10,7 +10,7 @@ const reachableHosts = lanHost === undefined ? [] : [lanHost];
 const NETWORK_SPECS = ['**/network.spec.ts'];
 // Thirty tabs are a measurement, taken once on the default transport: a skip would count as a failure.
 // /sim at scale opens no link at all, so a second transport would only run it twice.
-const DEFAULT_TRANSPORT_ONLY = ['**/thirty.spec.ts', '**/sim.spec.ts'];
+const DEFAULT_TRANSPORT_ONLY = ['**/class.spec.ts', '**/sim.spec.ts'];
 const hidingLaunch = { executablePath: chromiumPath(), args: chromiumArgs(reachableHosts, { hideLocalIps: true }) };
 
 export default defineConfig<HiveOptions>({
