@@ -46,8 +46,8 @@ export class Router {
    * (a vote, an ack, a message) follows them back hop by hop instead of flooding the colony.
    */
   private readonly towards = new Map<string, string>();
-  /** A queen's broadcasts fanned out lately, oldest first. */
-  private readonly recent: Array<{ env: Envelope; at: number }> = [];
+  /** A queen's broadcasts fanned out lately, by envelope id, oldest first. */
+  private readonly recent = new Map<string, { env: Envelope; at: number }>();
 
   constructor(
     private readonly self: string,
@@ -86,7 +86,10 @@ export class Router {
 
   prune(now: number): void {
     this.forwarded.prune(now);
-    while (this.recent.length > 0 && now - this.recent[0]!.at > RECENT_BROADCAST_MS) this.recent.shift();
+    for (const [id, { at }] of this.recent) {
+      if (now - at <= RECENT_BROADCAST_MS) break;
+      this.recent.delete(id);
+    }
   }
 
   /**
@@ -94,7 +97,7 @@ export class Router {
    * had already is dropped there as a copy (the same envelope), so each bee still delivers it once.
    */
   welcome(peer: string, now: number): void {
-    for (const { env, at } of this.recent) if (now - at <= RECENT_BROADCAST_MS && env.from !== peer) this.forward(peer, env);
+    for (const { env, at } of this.recent.values()) if (now - at <= RECENT_BROADCAST_MS && env.from !== peer) this.forward(peer, env);
   }
 
   emit(peer: string, frame: Frame): void {
@@ -139,8 +142,7 @@ export class Router {
     }
     if (isData && env.to === null && isQueen) {
       this.fanOut(env, from);
-      if (env.p.k === 'data') this.recent.push({ env, at: now });
-      if (this.recent.length > RECENT_BROADCASTS) this.recent.shift();
+      if (env.p.k === 'data') remember(this.recent, env.id, { env, at: now }, RECENT_BROADCASTS);
       return;
     }
     const way = env.to === null ? undefined : this.towards.get(env.to);
