@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytesOrNull } from './encoding';
+import { base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytesOrNull, isBase64url } from './encoding';
 import { randomBytes } from './random';
 
 describe('randomBytes', () => {
@@ -48,5 +48,33 @@ describe('encoding', () => {
     expect(hexToBytesOrNull('zz')).toBeNull();
     expect(hexToBytesOrNull('abcd', 3)).toBeNull();
     expect(hexToBytesOrNull(null)).toBeNull();
+  });
+});
+
+describe('base64url against the platform codec', () => {
+  const reference = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+  it('encodes as btoa does, and checks and decodes every spelling of a short length as a round trip would', () => {
+    for (let length = 0; length < 70; length++) {
+      const bytes = randomBytes(length);
+      expect(bytesToBase64url(bytes)).toBe(reference(bytes));
+    }
+    // Every last character after two valid ones: canonical exactly when it re-encodes to itself.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (const last of alphabet) {
+      const text = `Qk${last}`;
+      const decoded = Uint8Array.from(atob(`${text.replace(/-/g, '+').replace(/_/g, '/')}=`), (char) => char.charCodeAt(0));
+      const canonical = reference(decoded) === text;
+      expect(isBase64url(text)).toBe(canonical);
+      expect(base64urlToBytes(text)).toEqual(canonical ? decoded : null);
+    }
+  });
+
+  it('checks a length without decoding', () => {
+    const key = bytesToBase64url(randomBytes(32));
+    expect(isBase64url(key, 32)).toBe(true);
+    expect(isBase64url(key, 31)).toBe(false);
+    expect(isBase64url(`${key.slice(0, -1)}é`, 32)).toBe(false);
+    expect(isBase64url(null)).toBe(false);
   });
 });

@@ -29,7 +29,7 @@
 // origin. The first attempt of a message goes MAC'd, every retransmission signed, so a path the
 // origin guessed wrong costs one retry, not the message.
 
-import { base64urlToBytes, bytesToBase64url } from '../crypto/encoding';
+import { base64urlToBytes, bytesToBase64url, isBase64url } from '../crypto/encoding';
 import { signFields, verifyFields } from '../crypto/envelope';
 import { idOf, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type Identity } from '../crypto/identity';
 import { checkMac, MAC_BYTES, macFields } from '../crypto/pair-key';
@@ -148,19 +148,29 @@ type Unprovable = { unprovable: 'forged' | 'replayed' };
 
 const isMaced = (value: unknown): boolean => typeof (value as { auth?: { mac?: unknown } }).auth?.mac === 'string';
 
-function parseAuth(value: unknown): { auth: EnvelopeAuth; publicKey: Uint8Array } | null {
+/** Origins' public keys as they travel, decoded and hashed once: most envelopes come from a few bees. */
+const KEYS_KEPT = 1024;
+
+interface OriginKey {
+  publicKey: Uint8Array;
+  /** The bee id the key hashes to. */
+  id: string;
+}
+
+function parseAuth(value: unknown, keys: Map<string, OriginKey>): { auth: EnvelopeAuth; key: OriginKey } | null {
   if (typeof value !== 'object' || value === null) return null;
   const a = value as Record<string, unknown>;
   if (typeof a.pub !== 'string' || !Number.isSafeInteger(a.seq) || (a.seq as number) < 0) return null;
-  const publicKey = base64urlToBytes(a.pub, PUBLIC_KEY_BYTES);
-  if (publicKey === null) return null;
-  // Exactly one of the two: a signature, or a MAC.
-  if (typeof a.sig === 'string' && a.mac === undefined && base64urlToBytes(a.sig, SIGNATURE_BYTES) !== null) {
-    return { auth: { pub: a.pub, seq: a.seq as number, sig: a.sig }, publicKey };
+  let key = keys.get(a.pub);
+  if (key === undefined) {
+    const publicKey = base64urlToBytes(a.pub, PUBLIC_KEY_BYTES);
+    if (publicKey === null) return null;
+    key = { publicKey, id: idOf(publicKey) };
+    remember(keys, a.pub, key, KEYS_KEPT);
   }
-  if (typeof a.mac === 'string' && a.sig === undefined && base64urlToBytes(a.mac, MAC_BYTES) !== null) {
-    return { auth: { pub: a.pub, seq: a.seq as number, mac: a.mac }, publicKey };
-  }
+  // Exactly one of the two, well-formed: a signature, or a MAC.
+  if (a.mac === undefined && isBase64url(a.sig, SIGNATURE_BYTES)) return { auth: { pub: a.pub, seq: a.seq as number, sig: a.sig }, key };
+  if (a.sig === undefined && isBase64url(a.mac, MAC_BYTES)) return { auth: { pub: a.pub, seq: a.seq as number, mac: a.mac }, key };
   return null;
 }
 
@@ -176,6 +186,7 @@ export class EnvelopeGuard {
   private readonly own = new Map<string, EnvelopeAuth>();
   private readonly macedMessages = new Map<string, true>();
   private readonly pairKeys: PairKeys;
+  private readonly originKeys = new Map<string, OriginKey>();
   private lastSeq = 0;
 
   constructor(
@@ -285,7 +296,7 @@ export class EnvelopeGuard {
   }
 
   private checkEnvelope(peer: string, env: Envelope, raw: { p: unknown; auth?: unknown }): Exclude<Dropped, 'malformed'> | Unprovable | null {
-    const parsed = parseAuth(raw.auth);
+    const parsed = parseAuth(raw.auth, this.originKeys);
     // Our own come back with the ids we sent them under; under another id, and signed (seq is our
     // clock in µs) longer ago than a flood takes, they are replayed.
     if (env.from === this.identity.id) {
@@ -293,8 +304,8 @@ export class EnvelopeGuard {
       return this.own.has(env.id) || !late ? 'duplicate' : 'replayed';
     }
     if (!parsed) return 'unsigned';
-    const { auth, publicKey } = parsed;
-    if (idOf(publicKey) !== env.from) return 'forged';
+    const { auth, key } = parsed;
+    if (key.id !== env.from) return 'forged';
     // The sender is the route's last bee (the link is authenticated), the origin its first.
     if (env.route[0] !== env.from || env.route.at(-1) !== peer) return 'forged';
     this.pairKeys.learn(env.from, auth.pub);
@@ -307,7 +318,7 @@ export class EnvelopeGuard {
       return signed === undefined || signed === signedTtl(env) ? seen : 'forged';
     }
     const started = performance.now();
-    const good = verifyFields(publicKey, 'envelope', signedFields(this.colony, env, raw.p, auth.seq), auth.sig);
+    const good = verifyFields(key.publicKey, 'envelope', signedFields(this.colony, env, raw.p, auth.seq), auth.sig);
     this.counters.verifyMs += performance.now() - started;
     this.counters.verified++;
     if (!good) return 'forged';
