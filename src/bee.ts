@@ -403,6 +403,11 @@ export class Bee implements HiveApi {
     else start();
   }
 
+  /** Library hook: role, term, queen and a count that moves with the roster, cheap enough to ask after every change. */
+  standing(): ReturnType<Protocol['standingView']> {
+    return this.driver.protocol.standingView();
+  }
+
   /** UI hook: called after anything that may change the snapshot, inbox or outbox. */
   subscribe(listener: () => void): () => void {
     return this.changes.add(listener);

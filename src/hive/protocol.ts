@@ -28,7 +28,7 @@ import type { Roster } from './roster';
 import type { Router } from './routing';
 import type { Standing } from './standing';
 import type { Upgrades } from './upgrades';
-import type { View } from './view';
+import type { Shown, View } from './view';
 
 export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Restored, Role, Snapshot, Upgrade } from './events';
 export { DEFAULT_CONFIG } from './events';
@@ -139,6 +139,11 @@ export class Protocol {
   /** What the tab keeps of the roster on every tick (tab/roster-log.ts), without the cost of a snapshot. */
   rosterView(): { roster: string[]; queen: string | null } {
     return this.view.rosterView();
+  }
+
+  /** Role, term, queen, hive and the roster's revision, without the cost of a snapshot: asked after every step. */
+  standingView(): Shown & { rosterRevision: number } {
+    return this.view.standingView();
   }
 
   /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */

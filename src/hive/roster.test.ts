@@ -26,6 +26,20 @@ describe('Roster', () => {
     expect(roster.others().sort()).toEqual([bees[0], bees[1], bees[3]]);
   });
 
+  it('moves its revision when a bee joins, leaves or makes room, and never on a beat', () => {
+    const roster = new Roster(A, 5000, 2);
+    const C = 'c'.repeat(16);
+    const revisions: number[] = [];
+    const after = (change: () => unknown) => (change(), revisions.push(roster.revision));
+    after(() => roster.merge(B, 1, 0));
+    after(() => roster.merge(B, 2, 10));
+    after(() => roster.merge(C, 1, 20));
+    after(() => roster.merge('d'.repeat(16), 1, 30));
+    after(() => roster.remove(C, 40));
+    after(() => roster.expire(10_000));
+    expect(revisions).toEqual([1, 1, 2, 4, 5, 6]);
+  });
+
   it('drops a bee whose beat stops advancing', () => {
     const roster = new Roster(A, 5000);
     roster.merge(B, 100, 0);

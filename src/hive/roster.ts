@@ -50,6 +50,8 @@ export class Roster {
   private readonly departed = new Map<string, { beat: number; at: number }>();
   /** Local time of the last join or departure: how settled this view of the colony is. */
   changedAt = 0;
+  /** Counts every bee joining or leaving the roster: watchers compare it instead of the roster. */
+  revision = 0;
 
   constructor(
     private readonly self: string,
@@ -72,6 +74,7 @@ export class Roster {
     if (gone && beat <= gone.beat) return false;
     this.departed.delete(bee);
     this.changedAt = now;
+    this.revision++;
     if (this.live.size >= this.limit) this.dropStalest();
     const joined: Entry = { bee, beat, freshAt: now, order: this.nextOrder++, logAt: -1 };
     this.live.set(bee, joined);
@@ -87,6 +90,7 @@ export class Roster {
     entry.logAt = -1;
     remember(this.departed, bee, { beat: entry.beat, at: now }, this.limit);
     this.changedAt = now;
+    this.revision++;
     return true;
   }
 
@@ -98,6 +102,7 @@ export class Roster {
       this.live.delete(entry.bee);
       entry.logAt = -1;
       this.logStart++;
+      this.revision++;
       return;
     }
   }

@@ -73,6 +73,11 @@ export class View {
     return { roster: [this.host.self, ...this.host.roster.others()].sort(), queen: this.host.standing.queen };
   }
 
+  /** Role, term and queen, and a count that moves whenever the roster does: a watcher's cheap question. */
+  standingView(): Shown & { rosterRevision: number } {
+    return { ...this.shown(), rosterRevision: this.host.roster.revision };
+  }
+
   /** A queen's workers and court, without the cost of a snapshot (it sorts the roster). */
   hiveView(): { workers: string[]; court: string[] } {
     return this.host.reign() ? { workers: this.workers(), court: this.host.links.queens() } : { workers: [], court: [] };

@@ -1,6 +1,6 @@
 // The Colony over a stand-in bee: big and binary bodies leave as chunks that are each a normal
 // send, a bounded number at a time, with progress; chunks coming in become one message; changes
-// in the bee's snapshot become bee-join, bee-leave, queen and role events.
+// in the bee's standing and roster become bee-join, bee-leave, queen and role events.
 import { describe, expect, it } from 'vitest';
 import type { HiveSnapshot, InboxEntry } from '../api';
 import type { Bee } from '../bee';
@@ -16,11 +16,14 @@ function standIn() {
   let snap = { id: SELF, role: 'egg', term: 0, queen: null, roster: [] as string[] } as unknown as HiveSnapshot;
   const listeners = { message: new Set<(m: InboxEntry) => void>(), change: new Set<() => void>(), problem: new Set<(t: string) => void>() };
   const sent: Array<{ to: string | null; body: unknown; settle: () => void; fail: (err: Error) => void }> = [];
+  let rosterRevision = 0;
+  let snapshots = 0;
   const post = (to: string | null, body: unknown) => new Promise<void>((resolve, reject) => sent.push({ to, body, settle: resolve, fail: reject }));
   const bee = {
     id: SELF,
     ready: Promise.resolve(),
-    snapshot: () => snap,
+    snapshot: () => (snapshots++, snap),
+    standing: () => ({ role: snap.role, term: snap.term, queen: snap.queen, hive: null, reign: 0, rosterRevision }),
     send: (to: string, body: unknown) => post(to, body),
     broadcast: (body: unknown) => post(null, body),
     onMessage: (l: (m: InboxEntry) => void) => (listeners.message.add(l), () => listeners.message.delete(l)),
@@ -32,7 +35,9 @@ function standIn() {
     colony: new Colony(bee as unknown as Bee),
     sent,
     deliver: (body: unknown, from = PEER) => listeners.message.forEach((l) => l({ id: 'm', from, body, at: 1, route: [from] })),
+    snapshots: () => snapshots,
     change: (next: Partial<HiveSnapshot>) => {
+      if (next.roster) rosterRevision++;
       snap = { ...snap, ...next };
       listeners.change.forEach((l) => l());
     },
@@ -132,5 +137,17 @@ describe('Colony', () => {
     expect(leaves).toEqual([{ bee: PEER }]);
     expect(queens).toEqual([{ queen: PEER, term: 2 }]);
     expect(roles).toEqual([{ role: 'worker', term: 2 }]);
+  });
+
+  it('reads no snapshot for a change that moved neither the roster nor the standing (every frame a bee receives is one)', () => {
+    const { colony, change, snapshots } = standIn();
+    const roles = heard(colony, 'role');
+    const before = snapshots();
+    for (let i = 0; i < 10; i++) change({});
+    change({ role: 'worker', term: 1 });
+    expect(snapshots()).toBe(before);
+    expect(roles).toEqual([{ role: 'worker', term: 1 }]);
+    change({ roster: [PEER] });
+    expect(snapshots()).toBe(before + 1);
   });
 });

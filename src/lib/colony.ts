@@ -59,13 +59,16 @@ export class Colony extends EventTarget {
   readonly id: string;
   private readonly assembler = new Assembler();
   private readonly stops: Array<() => void>;
-  private last: HiveSnapshot;
+  /** What the last change showed: compared after every step of the bee, so never a whole snapshot. */
+  private last: ReturnType<Bee['standing']>;
+  private roster: readonly string[];
 
   constructor(private readonly bee: Bee) {
     super();
     this.id = bee.id;
     this.ready = bee.ready;
-    this.last = bee.snapshot();
+    this.last = bee.standing();
+    this.roster = bee.snapshot().roster;
     this.stops = [bee.onMessage((message) => this.onMessage(message)), bee.onProblem((text) => this.emit('problem', { text })), bee.subscribe(() => this.onChange())];
   }
 
@@ -152,13 +155,17 @@ export class Colony extends EventTarget {
   }
 
   private onChange(): void {
-    const now = this.bee.snapshot();
+    const now = this.bee.standing();
     const before = this.last;
     this.last = now;
-    const was = new Set(before.roster);
-    const is = new Set(now.roster);
-    for (const bee of now.roster) if (!was.has(bee)) this.emit('bee-join', { bee });
-    for (const bee of before.roster) if (!is.has(bee)) this.emit('bee-leave', { bee });
+    if (now.rosterRevision !== before.rosterRevision) {
+      const roster = this.bee.snapshot().roster;
+      const was = new Set(this.roster);
+      const is = new Set(roster);
+      this.roster = roster;
+      for (const bee of roster) if (!was.has(bee)) this.emit('bee-join', { bee });
+      for (const bee of was) if (!is.has(bee)) this.emit('bee-leave', { bee });
+    }
     if (now.queen !== before.queen) this.emit('queen', { queen: now.queen, term: now.term });
     if (now.role !== before.role) this.emit('role', { role: now.role, term: now.term });
   }
