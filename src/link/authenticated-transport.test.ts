@@ -336,6 +336,7 @@ describe('a rival link (a new offer while the link is open)', () => {
     // The link still carries frames both ways, and the driver never heard of the rival.
     raw.emit({ type: 'frame', peer: far.id, frame: 'protocol frame' });
     expect(transport.send(far.id, 'reply')).toBe(true);
+    await Promise.resolve(); // frames of one task leave together, after it
     expect(raw.sent.at(-1)).toEqual({ frame: 'reply', rival: false });
     expect(events).toEqual([{ type: 'open', peer: far.id }, { type: 'frame', peer: far.id, frame: 'protocol frame' }]);
     expect(raw.promoted).toBe(0);
@@ -354,6 +355,25 @@ describe('a rival link (a new offer while the link is open)', () => {
       { type: 'closed', peer: far.id, reason: 'replaced by a new link' },
       { type: 'open', peer: far.id },
     ]);
+  });
+
+  it('sends the frames of one task as one message, split again on arrival, and writes them before the link closes', async () => {
+    const far = createIdentity();
+    const { raw, transport, events } = linked(far);
+    const before = raw.sent.length;
+    transport.send(far.id, '{"n":1}');
+    transport.send(far.id, '{"n":2}');
+    expect(raw.sent.length).toBe(before);
+    await Promise.resolve();
+    expect(raw.sent.slice(before)).toEqual([{ frame: '{"n":1}\n{"n":2}', rival: false }]);
+    raw.emit({ type: 'frame', peer: far.id, frame: '{"n":3}\n{"n":4}' });
+    expect(events.slice(1)).toEqual([
+      { type: 'frame', peer: far.id, frame: '{"n":3}' },
+      { type: 'frame', peer: far.id, frame: '{"n":4}' },
+    ]);
+    transport.send(far.id, '{"bye":true}');
+    transport.unlink(far.id);
+    expect(raw.sent.at(-1)).toEqual({ frame: '{"bye":true}', rival: false });
   });
 });
 

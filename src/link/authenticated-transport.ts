@@ -12,6 +12,7 @@
 
 import type { RandomSource } from '../crypto/random';
 import { Listeners, type LinkEvent, type Transport } from '../net/transport';
+import { Bundler, unbundle } from './bundler';
 import { GuessLimit, type GuessLimitOptions } from './guess-limit';
 import { LinkHandshake, type LinkSecrets, type Refusal, REFUSALS } from './handshake';
 
@@ -65,6 +66,8 @@ export class AuthenticatedTransport implements Transport {
   private readonly pending = new Map<string, Pending>();
   private readonly pendingRivals = new Map<string, Pending>();
   private readonly authenticated = new Set<string>();
+  /** An authenticated link's frames of one task leave as one message (handshake frames go alone). */
+  private readonly bundler: Bundler;
   private readonly guesses: GuessLimit;
   private readonly now: () => number;
   private readonly stopRaw: () => void;
@@ -75,6 +78,7 @@ export class AuthenticatedTransport implements Transport {
   ) {
     this.now = options.now ?? Date.now;
     this.guesses = new GuessLimit(options.guesses);
+    this.bundler = new Bundler((peer, message) => this.raw.send(peer, message));
     this.stopRaw = raw.subscribe((event) => this.onRaw(event));
   }
 
@@ -95,11 +99,15 @@ export class AuthenticatedTransport implements Transport {
     this.raw.link(peer);
   }
 
+  /** True when the link is open: the frame leaves with the others of this task. */
   send(peer: string, frame: string): boolean {
-    return this.authenticated.has(peer) && this.raw.send(peer, frame);
+    if (!this.authenticated.has(peer)) return false;
+    this.bundler.add(peer, frame);
+    return true;
   }
 
   unlink(peer: string): void {
+    this.bundler.flush(peer);
     this.raw.unlink(peer);
   }
 
@@ -108,6 +116,7 @@ export class AuthenticatedTransport implements Transport {
   }
 
   destroy(): void {
+    this.bundler.flush();
     this.stopRaw();
     for (const { timer } of [...this.pending.values(), ...this.pendingRivals.values()]) clearTimeout(timer);
     this.pending.clear();
@@ -125,13 +134,14 @@ export class AuthenticatedTransport implements Transport {
         this.begin(peer, rival);
         return;
       case 'frame':
-        if (!rival && this.authenticated.has(peer)) this.listeners.emit(event);
+        if (!rival && this.authenticated.has(peer)) for (const frame of unbundle(event.frame)) this.listeners.emit({ type: 'frame', peer, frame });
         else this.prove(peer, event.frame, rival);
         return;
       case 'closed':
         this.end(peer, rival);
         if (rival) return; // the link it challenged carries on
         this.authenticated.delete(peer);
+        this.bundler.drop(peer);
         this.listeners.emit(event);
         return;
     }
@@ -172,8 +182,11 @@ export class AuthenticatedTransport implements Transport {
     else {
       this.end(peer, rival);
       // A rival that proved itself replaces the link: the protocol sees the old link close and
-      // the new one open, as after any reconnection.
-      if (rival) this.raw.promote?.(peer);
+      // the new one open, as after any reconnection. What was sent on the old link goes on it.
+      if (rival) {
+        this.bundler.flush(peer);
+        this.raw.promote?.(peer);
+      }
       this.authenticated.add(peer);
       this.counters.authenticated++;
       if (pending.handshake.bound) this.counters.bound++;
