@@ -1,4 +1,4 @@
-// Reactive view of one bee for the components: refreshed at most once per animation frame from
+// Reactive view of one bee for the components: refreshed at most ten times a second from
 // the driver's change notifications, so a busy colony does not re-render per frame received.
 // Each part is handed on only when it changed (steady.ts): at idle a heartbeat moves the footer's
 // tallies and nothing else, and those at most once a second. It also watches the colony over time
@@ -11,8 +11,19 @@ import { graphFromSnapshot } from './map/from-snapshot';
 import { EMPTY_GRAPH, type Flight, type MapGraph } from './map/graph';
 import { Paced, splitSnapshot, Steady, type Shown, type Tallies } from './steady';
 
+/**
+ * How long a change waits to be shown, so that the changes of that while are shown at once. A
+ * timer, not an animation frame: asking for a frame makes the browser run one (style, compositing,
+ * a commit) even when the refresh then changes nothing, and an idle bee changes something several
+ * times a second (every heartbeat it hears).
+ */
+const REFRESH_MS = 100;
+
 /** The footer's counters change at most this often on screen. */
 const TALLIES_INTERVAL_MS = 1000;
+
+/** An outbox entry's body never changes, so what it shows changes only with these (bodies may be KiBs of JSON). */
+const outboxKey = (entries: OutboxEntry[]) => entries.map(({ id, status, attempts, reason }) => `${id} ${status} ${attempts} ${reason ?? ''}`).join('\n');
 
 export class BeeView {
   snapshot: Shown = $state.raw() as Shown;
@@ -56,10 +67,10 @@ export class BeeView {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    requestAnimationFrame(() => {
+    setTimeout(() => {
       this.scheduled = false;
       this.refresh();
-    });
+    }, REFRESH_MS);
   }
 
   private relayed({ id, route, next }: Relayed): void {
@@ -72,7 +83,7 @@ export class BeeView {
     const { shown, tallies } = splitSnapshot(snapshot);
     const outbox = this.bee.outbox();
     const problems = [...this.bee.problems];
-    this.steady ??= { shown: new Steady(shown), tallies: new Paced(tallies, TALLIES_INTERVAL_MS), outbox: new Steady(outbox), problems: new Steady(problems) };
+    this.steady ??= { shown: new Steady(shown), tallies: new Paced(tallies, TALLIES_INTERVAL_MS), outbox: new Steady(outbox, outboxKey), problems: new Steady(problems) };
     this.snapshot = this.steady.shown.next(shown);
     const paced = this.steady.tallies.next(tallies, performance.now());
     this.tallies = paced.value;

@@ -46,4 +46,13 @@ describe('steady view state', () => {
     const fourth = { framesIn: 4 };
     expect(paced.next(fourth, 6000).value).toBe(fourth);
   });
+
+  it('compares by the key it is given, when the whole value is too costly to compare', () => {
+    const byId = (value: { id: string; body: string }) => value.id;
+    const first = { id: 'm1', body: 'x'.repeat(10) };
+    const steady = new Steady(first, byId);
+    expect(steady.next({ id: 'm1', body: 'y' })).toBe(first);
+    const second = { id: 'm2', body: 'x' };
+    expect(steady.next(second)).toBe(second);
+  });
 });

@@ -23,17 +23,21 @@ export function splitSnapshot({ counters, security, storage, hives, ...rest }: H
 
 /**
  * Holds the last value handed on. `next` returns that same object while the new one is equal
- * (as JSON: snapshots are plain data), so a `$state.raw` assigned from it signals nothing.
+ * (by `keyOf`, by default as JSON: snapshots are plain data), so a `$state.raw` assigned from it
+ * signals nothing.
  */
 export class Steady<T> {
   private key: string;
 
-  constructor(private value: T) {
-    this.key = JSON.stringify(value);
+  constructor(
+    private value: T,
+    private readonly keyOf: (value: T) => string = JSON.stringify,
+  ) {
+    this.key = keyOf(value);
   }
 
   next(value: T): T {
-    const key = JSON.stringify(value);
+    const key = this.keyOf(value);
     if (key !== this.key) {
       this.key = key;
       this.value = value;
