@@ -134,7 +134,10 @@ export class AuthenticatedTransport implements Transport {
         this.begin(peer, rival);
         return;
       case 'frame':
-        if (!rival && this.authenticated.has(peer)) for (const frame of unbundle(event.frame)) this.listeners.emit({ type: 'frame', peer, frame });
+        if (!rival && this.authenticated.has(peer)) {
+          // A frame may end the link (a ban): the rest of its bundle dies with it, as it would have on the wire.
+          for (const frame of unbundle(event.frame)) if (this.authenticated.has(peer)) this.listeners.emit({ type: 'frame', peer, frame });
+        }
         else this.prove(peer, event.frame, rival);
         return;
       case 'closed':
