@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerFitness } from './election';
 import { breedingShare, HiveMap, MAX_LISTED_WORKERS, mergeRoom, mergeTarget, overloaded, planBreeding } from './hives';
+import type { HiveEntry } from './frames';
 import { seededRng } from './rng';
 
 const bee = (n: number) => n.toString(16).padStart(16, '0');
@@ -92,6 +93,17 @@ describe('HiveMap', () => {
       for (const hive of digest) told.add(hive.queen);
     }
     expect(told.size).toBe(101);
+  });
+
+  it('starts its rotation over after a digest that tells of every hive (an idle cursor holds what the map dropped)', () => {
+    const map = new HiveMap(bee(0));
+    for (let i = 1; i <= 100; i++) map.merge({ queen: bee(i), hive: bee(i + 100), beat: 1, term: 1, size: 0, workers: [] }, i);
+    // Half a digest is the freshest hives (100 down to 89), the rest rotates from the first.
+    const rotating = (digest: HiveEntry[]) => digest[12]?.queen;
+    expect(rotating(map.digest(null))).toBe(bee(1));
+    expect(rotating(map.digest(null))).toBe(bee(13));
+    expect(map.digest(null, 200)).toHaveLength(100);
+    expect(rotating(map.digest(null))).toBe(bee(1));
   });
 });
 

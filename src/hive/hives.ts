@@ -12,6 +12,7 @@
 import { betterQueen, type WorkerFitness } from './election';
 import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type HiveEntry } from './frames';
 import { remember } from './bounded';
+import { Rotation } from './rotation';
 import type { Rng } from './rng';
 
 /** Forgotten hives remembered, oldest dropped first. */
@@ -52,7 +53,7 @@ export class HiveMap {
   private readonly forgotten = new Map<string, number>();
   /** Queens whose hive was refreshed most recently, newest last (may repeat; bounded). */
   private recent: string[] = [];
-  private rotation: Iterator<Known> = this.hives.values();
+  private readonly rotation = new Rotation(this.hives);
 
   constructor(
     private readonly self: string,
@@ -161,6 +162,7 @@ export class HiveMap {
     const chosen = new Map<string, HiveEntry>();
     if (own) chosen.set(own.queen, own);
     if (this.hives.size + chosen.size <= limit) {
+      this.rotation.idle();
       for (const hive of this.hives.values()) chosen.set(hive.queen, strip(hive));
       return [...chosen.values()];
     }
@@ -169,13 +171,8 @@ export class HiveMap {
       if (hive && !chosen.has(hive.queen)) chosen.set(hive.queen, strip(hive));
     }
     for (let visited = 0; visited < this.hives.size && chosen.size < limit; visited++) {
-      let next = this.rotation.next();
-      if (next.done) {
-        this.rotation = this.hives.values();
-        next = this.rotation.next();
-        if (next.done) break;
-      }
-      if (!chosen.has(next.value.queen)) chosen.set(next.value.queen, strip(next.value));
+      const hive = this.rotation.next() as Known;
+      if (!chosen.has(hive.queen)) chosen.set(hive.queen, strip(hive));
     }
     return [...chosen.values()];
   }

@@ -11,6 +11,7 @@
 
 import { remember } from './bounded';
 import { MAX_DIGEST_ENTRIES, type DigestEntry } from './frames';
+import { Rotation } from './rotation';
 
 /** Spare room in the refresh log before superseded copies are compacted away. */
 const LOG_SLACK_ENTRIES = 64;
@@ -45,7 +46,7 @@ export class Roster {
   /** Log places before this one were consumed by expiry. */
   private logStart = 0;
   private nextOrder = 0;
-  private rotation: Iterator<Entry> = this.live.values();
+  private readonly rotation = new Rotation(this.live);
   /** Departed bees and the beat they departed at; gossip at or below it is ignored. */
   private readonly departed = new Map<string, { beat: number; at: number }>();
   /** Local time of the last join or departure: how settled this view of the colony is. */
@@ -155,15 +156,15 @@ export class Roster {
       group.push(entry);
     }
     this.take(group, out, fresh);
+    if (out.length >= limit) {
+      this.rotation.idle();
+      return out;
+    }
     const included = new Set(out.map(([bee]) => bee));
     for (let visited = 0; visited < this.live.size && out.length < limit; visited++) {
-      let next = this.rotation.next();
-      if (next.done) {
-        this.rotation = this.live.values();
-        next = this.rotation.next();
-        if (next.done) break;
-      }
-      if (!included.has(next.value.bee)) out.push([next.value.bee, next.value.beat]);
+      const entry = this.rotation.next();
+      if (entry === undefined) break;
+      if (!included.has(entry.bee)) out.push([entry.bee, entry.beat]);
     }
     return out;
   }
