@@ -75,7 +75,7 @@ export class HiveMap {
       if (known.beat >= entry.beat) return false;
       // Most news is a fresh stamp on the same hive: only a changed workforce touches the index.
       // An entry that lists nobody while counting workers says nothing of who they are.
-      if (this.lists(entry) && !sameWorkers(known.workers, entry.workers)) this.list(known, entry.workers);
+      if (this.lists(entry) && !sameList(known.workers, entry.workers)) this.list(known, entry.workers);
       known.beat = entry.beat;
       known.hive = entry.hive;
       known.term = entry.term;
@@ -210,7 +210,9 @@ export class HiveMap {
 /** The workers of a hive not listed: shared, never written to. */
 const NONE: string[] = [];
 
-function sameWorkers(a: readonly string[], b: readonly string[]): boolean {
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
+  // The same list handed on (a queen's own while her workforce holds, in the simulator) is the same.
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -148,11 +148,11 @@ export class Roster {
   digest(selfBeat: number, limit = MAX_DIGEST_ENTRIES): DigestEntry[] {
     const out: DigestEntry[] = [[this.self, selfBeat]];
     const fresh = Math.min(FRESH_DIGEST_ENTRIES, limit);
-    let group: Entry[] = [];
+    const group: Entry[] = [];
     for (let at = this.log.length - 1; at >= this.logStart && out.length < fresh; at--) {
       const entry = this.log[at] as Entry;
       if (entry.logAt !== at) continue;
-      if (group.length > 0 && (group[0] as Entry).freshAt !== entry.freshAt) group = this.take(group, out, fresh);
+      if (group.length > 0 && (group[0] as Entry).freshAt !== entry.freshAt) this.take(group, out, fresh);
       group.push(entry);
     }
     this.take(group, out, fresh);
@@ -169,14 +169,14 @@ export class Roster {
     return out;
   }
 
-  /** Appends a group of equally fresh entries to a digest, earliest joined first; returns []. */
-  private take(group: Entry[], out: DigestEntry[], limit: number): Entry[] {
-    group.sort((x, y) => x.order - y.order);
+  /** Moves a group of equally fresh entries to a digest, earliest joined first (most groups are one entry). */
+  private take(group: Entry[], out: DigestEntry[], limit: number): void {
+    if (group.length > 1) group.sort(byOrder);
     for (const entry of group) {
       if (out.length >= limit) break;
       out.push([entry.bee, entry.beat]);
     }
-    return [];
+    group.length = 0;
   }
 
   private refresh(entry: Entry, now: number): void {
@@ -199,3 +199,5 @@ export class Roster {
     this.logStart = 0;
   }
 }
+
+const byOrder = (x: Entry, y: Entry): number => x.order - y.order;
