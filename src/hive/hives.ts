@@ -188,20 +188,51 @@ export class HiveMap {
    * making room for each list heard would drop and take back lists with every heartbeat.
    */
   private list(hive: Known, workers: string[]): void {
-    this.unlist(hive);
-    if (workers.length === 0 || this.listedWorkers + workers.length > MAX_LISTED_WORKERS) return;
+    if (workers.length === 0 || this.listedWorkers - hive.workers.length + workers.length > MAX_LISTED_WORKERS) {
+      this.unlist(hive);
+      return;
+    }
+    this.index();
+    if (this.indexed) this.reindex(hive.queen, hive.workers, workers);
+    this.listedWorkers += workers.length - hive.workers.length;
     // Lists are never written to, here or by whoever handed them over: kept as they came.
     hive.workers = workers;
-    this.index();
-    if (this.indexed) for (const worker of workers) this.hiveOf.set(worker, hive.queen);
-    this.listedWorkers += workers.length;
+  }
+
+  /**
+   * Points the index at `queen` for the workers of her new list, and away from her for those of
+   * her old one that left it. A queen lists hundreds of workers in a colony of thousands and most
+   * news is one worker more or less: with both lists sorted (a queen's own are), one walk through
+   * both touches the index only where they differ.
+   */
+  private reindex(queen: string, before: readonly string[], after: readonly string[]): void {
+    if (!ascending(before) || !ascending(after)) {
+      for (const worker of before) this.unindex(worker, queen);
+      for (const worker of after) this.hiveOf.set(worker, queen);
+      return;
+    }
+    let i = 0;
+    for (const worker of after) {
+      while (i < before.length && (before[i] as string) < worker) this.unindex(before[i++] as string, queen);
+      if (before[i] === worker) {
+        i++;
+        if (this.hiveOf.get(worker) === queen) continue;
+      }
+      this.hiveOf.set(worker, queen);
+    }
+    while (i < before.length) this.unindex(before[i++] as string, queen);
+  }
+
+  /** `worker` is no longer listed by `queen`: the index forgets it unless a fresher list named another hive. */
+  private unindex(worker: string, queen: string): void {
+    if (this.hiveOf.get(worker) === queen) this.hiveOf.delete(worker);
   }
 
   /** Keeps `hive` as a count only. */
   private unlist(hive: Known): void {
     if (hive.workers === NONE) return;
     this.index();
-    if (this.indexed) for (const worker of hive.workers) if (this.hiveOf.get(worker) === hive.queen) this.hiveOf.delete(worker);
+    if (this.indexed) for (const worker of hive.workers) this.unindex(worker, hive.queen);
     this.listedWorkers -= hive.workers.length;
     hive.workers = NONE;
   }
@@ -209,6 +240,12 @@ export class HiveMap {
 
 /** The workers of a hive not listed: shared, never written to. */
 const NONE: string[] = [];
+
+/** Whether each id in `list` comes after the one before it. */
+function ascending(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) >= (list[i] as string)) return false;
+  return true;
+}
 
 export function sameList(a: readonly string[], b: readonly string[]): boolean {
   // The same list handed on (a queen's own while her workforce holds, in the simulator) is the same.
