@@ -86,17 +86,27 @@ export class HiveMap {
     } else {
       if ((this.forgotten.get(entry.queen) ?? -1) >= entry.beat) return false;
       this.forgotten.delete(entry.queen);
+      // The stalest hives make room, without a tombstone: fresher news of them is taken again.
+      // The last to leave is taken for the newcomer: a worker's map turns over all the time in a
+      // colony of thousands, and each new hive would outlive a young GC.
+      let room: Known | undefined;
+      for (const [queen, stalest] of this.hives) {
+        if (this.hives.size < this.limit()) break;
+        this.hives.delete(queen);
+        this.unlist(stalest);
+        room = stalest;
+      }
       // Field by field, not `{ ...entry }`: spread clones gave every entry its own hidden class,
       // which made each read of a known hive a megamorphic lookup (40% of the simulator's time at
       // 1,000 bees). It also keeps no field a sender added beyond these.
-      const fresh: Known = { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now };
+      const fresh: Known = room ?? { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now };
+      fresh.queen = entry.queen;
+      fresh.hive = entry.hive;
+      fresh.beat = entry.beat;
+      fresh.term = entry.term;
+      fresh.size = entry.size;
+      fresh.heardAt = now;
       this.hives.set(entry.queen, fresh);
-      // The stalest hive makes room, without a tombstone: fresher news of it is taken again.
-      for (const [queen, stalest] of this.hives) {
-        if (this.hives.size <= this.limit()) break;
-        this.hives.delete(queen);
-        this.unlist(stalest);
-      }
       if (this.lists(entry)) this.list(fresh, entry.workers);
     }
     this.recent.push(entry.queen);

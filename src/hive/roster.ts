@@ -75,8 +75,12 @@ export class Roster {
     if (gone && beat <= gone.beat) return false;
     this.departed.delete(bee);
     this.changedAt = now;
-    if (this.live.size >= this.limit) this.dropStalest();
-    const joined: Entry = { bee, beat, freshAt: now, order: this.nextOrder++, logAt: -1 };
+    // A full roster's stalest entry makes room and is taken for the newcomer: a colony of
+    // thousands turns rosters over all the time, and each new entry would outlive a young GC.
+    const joined = (this.live.size >= this.limit ? this.dropStalest() : undefined) ?? { bee, beat, freshAt: now, order: 0, logAt: -1 };
+    joined.bee = bee;
+    joined.beat = beat;
+    joined.order = this.nextOrder++;
     this.live.set(bee, joined);
     this.refresh(joined, now);
     return true;
@@ -93,16 +97,20 @@ export class Roster {
     return true;
   }
 
-  /** Makes room: the entry refreshed longest ago leaves the roster (it did not depart). */
-  private dropStalest(): void {
+  /**
+   * Makes room: the entry refreshed longest ago leaves the roster (it did not depart). Returns it
+   * for reuse: its old place in the log no longer matches it once it is refreshed.
+   */
+  private dropStalest(): Entry | undefined {
     for (; this.logStart < this.log.length; this.logStart++) {
       const entry = this.log[this.logStart] as Entry;
       if (entry.logAt !== this.logStart) continue;
       this.live.delete(entry.bee);
       entry.logAt = -1;
       this.logStart++;
-      return;
+      return entry;
     }
+    return undefined;
   }
 
   /** Drop bees whose beat has not advanced for the timeout; returns who was dropped. */
