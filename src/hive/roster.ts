@@ -99,7 +99,7 @@ export class Roster {
 
   /**
    * Makes room: the entry refreshed longest ago leaves the roster (it did not depart). Returns it
-   * for reuse: its old place in the log no longer matches it once it is refreshed.
+   * for reuse: its place in the log is consumed.
    */
   private dropStalest(): Entry | undefined {
     for (; this.logStart < this.log.length; this.logStart++) {
