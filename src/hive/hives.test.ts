@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerFitness } from './election';
 import { breedingShare, HiveMap, MAX_LISTED_WORKERS, mergeRoom, mergeTarget, overloaded, planBreeding } from './hives';
+import type { HiveEntry } from './frames';
 import { seededRng } from './rng';
 
 const bee = (n: number) => n.toString(16).padStart(16, '0');
@@ -32,6 +33,32 @@ describe('HiveMap', () => {
     queen = true;
     expect(map.queenOf(bee(2))).toBe(bee(4));
     expect(map.queenOf(bee(3))).toBe(bee(1));
+  });
+
+  it('indexes as a full relist would, through lists that change a worker at a time, sorted or not', () => {
+    const rng = seededRng(7);
+    const map = new HiveMap(bee(0));
+    const queens = [1, 2, 3].map((i) => bee(1000 + i));
+    // The definition: a list that changed takes its old workers out of the index (those still
+    // under this queen) and puts all its new ones in.
+    const lists = new Map<string, string[]>();
+    const index = new Map<string, string>();
+    for (let beat = 1; beat <= 400; beat++) {
+      const queen = rng.pick(queens) as string;
+      const before = lists.get(queen) ?? [];
+      const workers = [...before];
+      if (workers.length > 0 && rng.next() < 0.4) workers.splice(rng.int(workers.length), 1);
+      else workers.push(bee(1 + rng.int(30)));
+      const after = [...new Set(workers)].sort();
+      if (rng.next() < 0.2) after.reverse();
+      map.merge({ queen, hive: queen, beat, term: 1, size: after.length, workers: after }, beat);
+      if (after.join() !== before.join()) {
+        for (const worker of before) if (index.get(worker) === queen) index.delete(worker);
+        for (const worker of after) index.set(worker, queen);
+      }
+      lists.set(queen, after);
+      for (let i = 1; i <= 30; i++) expect(map.queenOf(bee(i))).toBe(index.get(bee(i)));
+    }
   });
 
   it('keeps at most its limit, the stalest hive making room, and takes it back when it is news again', () => {
@@ -92,6 +119,17 @@ describe('HiveMap', () => {
       for (const hive of digest) told.add(hive.queen);
     }
     expect(told.size).toBe(101);
+  });
+
+  it('starts its rotation over after a digest that tells of every hive (an idle cursor holds what the map dropped)', () => {
+    const map = new HiveMap(bee(0));
+    for (let i = 1; i <= 100; i++) map.merge({ queen: bee(i), hive: bee(i + 100), beat: 1, term: 1, size: 0, workers: [] }, i);
+    // Half a digest is the freshest hives (100 down to 89), the rest rotates from the first.
+    const rotating = (digest: HiveEntry[]) => digest[12]?.queen;
+    expect(rotating(map.digest(null))).toBe(bee(1));
+    expect(rotating(map.digest(null))).toBe(bee(13));
+    expect(map.digest(null, 200)).toHaveLength(100);
+    expect(rotating(map.digest(null))).toBe(bee(1));
   });
 });
 

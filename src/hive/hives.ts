@@ -12,6 +12,7 @@
 import { betterQueen, type WorkerFitness } from './election';
 import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type HiveEntry } from './frames';
 import { remember } from './bounded';
+import { Rotation } from './rotation';
 import type { Rng } from './rng';
 
 /** Forgotten hives remembered, oldest dropped first. */
@@ -52,7 +53,7 @@ export class HiveMap {
   private readonly forgotten = new Map<string, number>();
   /** Queens whose hive was refreshed most recently, newest last (may repeat; bounded). */
   private recent: string[] = [];
-  private rotation: Iterator<Known> = this.hives.values();
+  private readonly rotation = new Rotation(this.hives);
 
   constructor(
     private readonly self: string,
@@ -74,7 +75,7 @@ export class HiveMap {
       if (known.beat >= entry.beat) return false;
       // Most news is a fresh stamp on the same hive: only a changed workforce touches the index.
       // An entry that lists nobody while counting workers says nothing of who they are.
-      if (this.lists(entry) && !sameWorkers(known.workers, entry.workers)) this.list(known, entry.workers);
+      if (this.lists(entry) && !sameList(known.workers, entry.workers)) this.list(known, entry.workers);
       known.beat = entry.beat;
       known.hive = entry.hive;
       known.term = entry.term;
@@ -85,17 +86,27 @@ export class HiveMap {
     } else {
       if ((this.forgotten.get(entry.queen) ?? -1) >= entry.beat) return false;
       this.forgotten.delete(entry.queen);
+      // The stalest hives make room, without a tombstone: fresher news of them is taken again.
+      // The last to leave is taken for the newcomer: a worker's map turns over all the time in a
+      // colony of thousands, and each new hive would outlive a young GC.
+      let room: Known | undefined;
+      for (const [queen, stalest] of this.hives) {
+        if (this.hives.size < this.limit()) break;
+        this.hives.delete(queen);
+        this.unlist(stalest);
+        room = stalest;
+      }
       // Field by field, not `{ ...entry }`: spread clones gave every entry its own hidden class,
       // which made each read of a known hive a megamorphic lookup (40% of the simulator's time at
       // 1,000 bees). It also keeps no field a sender added beyond these.
-      const fresh: Known = { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now };
+      const fresh: Known = room ?? { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now };
+      fresh.queen = entry.queen;
+      fresh.hive = entry.hive;
+      fresh.beat = entry.beat;
+      fresh.term = entry.term;
+      fresh.size = entry.size;
+      fresh.heardAt = now;
       this.hives.set(entry.queen, fresh);
-      // The stalest hive makes room, without a tombstone: fresher news of it is taken again.
-      for (const [queen, stalest] of this.hives) {
-        if (this.hives.size <= this.limit()) break;
-        this.hives.delete(queen);
-        this.unlist(stalest);
-      }
       if (this.lists(entry)) this.list(fresh, entry.workers);
     }
     this.recent.push(entry.queen);
@@ -161,6 +172,7 @@ export class HiveMap {
     const chosen = new Map<string, HiveEntry>();
     if (own) chosen.set(own.queen, own);
     if (this.hives.size + chosen.size <= limit) {
+      this.rotation.idle();
       for (const hive of this.hives.values()) chosen.set(hive.queen, strip(hive));
       return [...chosen.values()];
     }
@@ -169,13 +181,8 @@ export class HiveMap {
       if (hive && !chosen.has(hive.queen)) chosen.set(hive.queen, strip(hive));
     }
     for (let visited = 0; visited < this.hives.size && chosen.size < limit; visited++) {
-      let next = this.rotation.next();
-      if (next.done) {
-        this.rotation = this.hives.values();
-        next = this.rotation.next();
-        if (next.done) break;
-      }
-      if (!chosen.has(next.value.queen)) chosen.set(next.value.queen, strip(next.value));
+      const hive = this.rotation.next() as Known;
+      if (!chosen.has(hive.queen)) chosen.set(hive.queen, strip(hive));
     }
     return [...chosen.values()];
   }
@@ -191,20 +198,51 @@ export class HiveMap {
    * making room for each list heard would drop and take back lists with every heartbeat.
    */
   private list(hive: Known, workers: string[]): void {
-    this.unlist(hive);
-    if (workers.length === 0 || this.listedWorkers + workers.length > MAX_LISTED_WORKERS) return;
+    if (workers.length === 0 || this.listedWorkers - hive.workers.length + workers.length > MAX_LISTED_WORKERS) {
+      this.unlist(hive);
+      return;
+    }
+    this.index();
+    if (this.indexed) this.reindex(hive.queen, hive.workers, workers);
+    this.listedWorkers += workers.length - hive.workers.length;
     // Lists are never written to, here or by whoever handed them over: kept as they came.
     hive.workers = workers;
-    this.index();
-    if (this.indexed) for (const worker of workers) this.hiveOf.set(worker, hive.queen);
-    this.listedWorkers += workers.length;
+  }
+
+  /**
+   * Points the index at `queen` for the workers of her new list, and away from her for those of
+   * her old one that left it. A queen lists hundreds of workers in a colony of thousands and most
+   * news is one worker more or less: with both lists sorted (a queen's own are), one walk through
+   * both touches the index only where they differ.
+   */
+  private reindex(queen: string, before: readonly string[], after: readonly string[]): void {
+    if (!ascending(before) || !ascending(after)) {
+      for (const worker of before) this.unindex(worker, queen);
+      for (const worker of after) this.hiveOf.set(worker, queen);
+      return;
+    }
+    let i = 0;
+    for (const worker of after) {
+      while (i < before.length && (before[i] as string) < worker) this.unindex(before[i++] as string, queen);
+      if (before[i] === worker) {
+        i++;
+        if (this.hiveOf.get(worker) === queen) continue;
+      }
+      this.hiveOf.set(worker, queen);
+    }
+    while (i < before.length) this.unindex(before[i++] as string, queen);
+  }
+
+  /** `worker` is no longer listed by `queen`: the index forgets it unless a fresher list named another hive. */
+  private unindex(worker: string, queen: string): void {
+    if (this.hiveOf.get(worker) === queen) this.hiveOf.delete(worker);
   }
 
   /** Keeps `hive` as a count only. */
   private unlist(hive: Known): void {
     if (hive.workers === NONE) return;
     this.index();
-    if (this.indexed) for (const worker of hive.workers) if (this.hiveOf.get(worker) === hive.queen) this.hiveOf.delete(worker);
+    if (this.indexed) for (const worker of hive.workers) this.unindex(worker, hive.queen);
     this.listedWorkers -= hive.workers.length;
     hive.workers = NONE;
   }
@@ -213,7 +251,15 @@ export class HiveMap {
 /** The workers of a hive not listed: shared, never written to. */
 const NONE: string[] = [];
 
-function sameWorkers(a: readonly string[], b: readonly string[]): boolean {
+/** Whether each id in `list` comes after the one before it. */
+function ascending(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) >= (list[i] as string)) return false;
+  return true;
+}
+
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
+  // The same list handed on (a queen's own while her workforce holds, in the simulator) is the same.
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -214,14 +214,21 @@ export class Links {
     }
   }
 
-  /** Bees linked to us that say they follow `queen`, sorted. */
+  /**
+   * Bees linked to us that say they follow `queen`, sorted. A queen asks several times a beat
+   * (her heartbeat, her rules, each member's `stored`): one array, not three copies of her links.
+   */
   followers(queen: string): string[] {
-    return [...this.open].filter(([, link]) => link.follows === queen).map(([peer]) => peer).sort();
+    const found: string[] = [];
+    for (const [peer, link] of this.open) if (link.follows === queen) found.push(peer);
+    return found.sort();
   }
 
-  /** Linked bees that say they are queens. */
+  /** Linked bees that say they are queens, sorted. */
   queens(): string[] {
-    return [...this.open].filter(([peer, link]) => link.follows === peer).map(([peer]) => peer).sort();
+    const found: string[] = [];
+    for (const [peer, link] of this.open) if (link.follows === peer) found.push(peer);
+    return found.sort();
   }
 }
 

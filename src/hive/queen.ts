@@ -8,7 +8,7 @@ import { ADDRESS_RENEW_MS } from './directory';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, MAX_HOPS, type HiveEntry, type Payload } from './frames';
 import { chooseHeir } from './election';
-import { mergeTarget, overloaded, planBreeding, type HiveMap } from './hives';
+import { mergeTarget, overloaded, planBreeding, sameList, type HiveMap } from './hives';
 import type { LinkState, Links } from './links';
 import { compareVersions, founding, isMember, nextVersion, type Membership } from './membership';
 import { MembershipChanges } from './membership-changes';
@@ -45,6 +45,8 @@ export class Reign {
   private settledAt: number;
   /** When the members were last asked to store the change in flight. */
   private askedAt = -Infinity;
+  /** Her workers as her heartbeats last listed them (entry()). */
+  private listed: string[] = [];
   /** The workers whose addresses she last told their homes, and when. */
   private told = '';
   private toldAt = -Infinity;
@@ -81,9 +83,14 @@ export class Reign {
     return this.claim.membership.hive;
   }
 
-  /** Her hive as she describes it in heartbeats, stamped with her clock. */
+  /**
+   * Her hive as she describes it in heartbeats, stamped with her clock. Her list of workers stays
+   * the same array while they do: bees that keep it (a simulator's, where frames are not copied)
+   * then hold one list between them, and see at a glance that it has not changed.
+   */
   entry(now: number, workers: string[]): HiveEntry {
-    return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, size: workers.length, workers };
+    if (!sameList(workers, this.listed)) this.listed = workers;
+    return { queen: this.court.self, hive: this.hive, beat: now, term: this.court.standing.reign, size: workers.length, workers: this.listed };
   }
 
   /** One beat of her reign (her heartbeat has gone out, naming the heir: nameHeir first). */

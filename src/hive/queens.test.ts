@@ -32,6 +32,19 @@ describe('queens', () => {
     for (const id of workers) expect(snap(world, id).neighbours).toContain(queen);
   });
 
+  it('lists her workers in the same array beat after beat while they hold (a simulated bee compares it by reference)', () => {
+    const { world } = colony(8, 11);
+    const [queen] = queenOf(world) as [string];
+    const lists = new Set<string[]>();
+    world.tap = (from, _to, frame) => {
+      if (from === queen && frame.t === 'hb' && frame.hives[0]?.queen === queen) lists.add(frame.hives[0].workers);
+    };
+    world.runFor(3000);
+    world.tap = null;
+    expect(lists.size).toBe(1);
+    expect([...lists][0]).toEqual(snap(world, queen).workers);
+  });
+
   it('routes a worker-to-worker message through the queen: [sender, queen, receiver]', () => {
     const { world } = colony(8, 12);
     const [queen] = queenOf(world) as [string];

@@ -131,6 +131,17 @@ describe('Roster at colony scale', () => {
     expect(bees.every((bee) => mentioned.has(bee))).toBe(true);
   });
 
+  it('starts its rotation over after a digest with no room for it (an idle cursor holds what the roster dropped)', () => {
+    const roster = new Roster(A, 60_000, Infinity);
+    const bees = Array.from({ length: 300 }, (_, i) => (i + 1).toString(16).padStart(16, '0'));
+    bees.forEach((bee, i) => roster.merge(bee, 1, i));
+    const rotating = (digest: DigestEntry[]) => digest[FRESH_DIGEST_ENTRIES]?.[0];
+    expect(rotating(roster.digest(1))).toBe(bees[0]);
+    expect(rotating(roster.digest(2))).toBe(bees[ROTATING_DIGEST_ENTRIES]);
+    roster.digest(3, FRESH_DIGEST_ENTRIES);
+    expect(rotating(roster.digest(4))).toBe(bees[0]);
+  });
+
   it('matches the sorting, scanning definition through thousands of joins, beats, departures and expiries', () => {
     const rng = seededRng(42);
     const bees = Array.from({ length: 600 }, (_, i) => i.toString(16).padStart(16, '0'));
