@@ -33,23 +33,13 @@ export function isConnected(ids: readonly string[], snaps: readonly Snapshot[]):
   return seen.size === members.size;
 }
 
-/** Two bees with no link between them, or undefined in a full mesh. */
-export function unlinkedPair(snaps: readonly Snapshot[]): [Snapshot, Snapshot] | undefined {
-  const linked = links(snaps);
-  for (const a of snaps) {
-    for (const b of snaps) {
-      if (a.id < b.id && !linked.has(linkKey(a.id, b.id))) return [a, b];
-    }
-  }
-  return undefined;
-}
-
-/** Two workers that follow the same queen, if there are two. */
+/**
+ * Two workers that follow the same queen, two without a link between them if there are such, or
+ * undefined. Their messages go through her whether or not they link each other.
+ */
 export function workersOfOneQueen(snaps: readonly Snapshot[]): [Snapshot, Snapshot] | undefined {
+  const linked = links(snaps);
   const workers = snaps.filter((snap) => snap.role === 'worker' && snap.queen !== null);
-  for (const a of workers) {
-    const b = workers.find((other) => other !== a && other.queen === a.queen);
-    if (b) return [a, b];
-  }
-  return undefined;
+  const pairs = workers.flatMap((a) => workers.filter((b) => a.id < b.id && b.queen === a.queen).map((b): [Snapshot, Snapshot] => [a, b]));
+  return pairs.find(([a, b]) => !linked.has(linkKey(a.id, b.id))) ?? pairs[0];
 }
