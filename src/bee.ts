@@ -11,7 +11,7 @@ import { colonyNameOnServer } from './crypto/subkey';
 import { Driver } from './driver/driver';
 import { HiveError, bodyError } from './errors';
 import type { Frame } from './hive/frames';
-import { DEFAULT_CONFIG, Protocol, type HiveEvent, type Upgrade } from './hive/protocol';
+import { DEFAULT_CONFIG, Protocol, type HiveEvent, type StandingView, type Upgrade } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
 import type { Knobs } from './hive/settings';
@@ -404,7 +404,7 @@ export class Bee implements HiveApi {
   }
 
   /** Library hook: role, term, queen and a count that moves with the roster, cheap enough to ask after every change. */
-  standing(): ReturnType<Protocol['standingView']> {
+  standing(): StandingView {
     return this.driver.protocol.standingView();
   }
 

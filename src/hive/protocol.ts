@@ -28,9 +28,10 @@ import type { Roster } from './roster';
 import type { Router } from './routing';
 import type { Standing } from './standing';
 import type { Upgrades } from './upgrades';
-import type { Shown, View } from './view';
+import type { StandingView, View } from './view';
 
 export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Restored, Role, Snapshot, Upgrade } from './events';
+export type { StandingView } from './view';
 export { DEFAULT_CONFIG } from './events';
 export type { ProtocolOptions } from './parts';
 
@@ -142,7 +143,7 @@ export class Protocol {
   }
 
   /** Role, term, queen, hive and the roster's revision, without the cost of a snapshot: asked after every step. */
-  standingView(): Shown & { rosterRevision: number } {
+  standingView(): StandingView {
     return this.view.standingView();
   }
 

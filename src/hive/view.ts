@@ -37,6 +37,9 @@ export interface Shown {
   reign: number;
 }
 
+/** What a watcher asks after every step: the standing shown, and a count that moves with the roster. */
+export type StandingView = Shown & { rosterRevision: number };
+
 export class View {
   constructor(private readonly host: ViewHost) {}
 
@@ -74,7 +77,7 @@ export class View {
   }
 
   /** Role, term and queen, and a count that moves whenever the roster does: a watcher's cheap question. */
-  standingView(): Shown & { rosterRevision: number } {
+  standingView(): StandingView {
     return { ...this.shown(), rosterRevision: this.host.roster.revision };
   }
 

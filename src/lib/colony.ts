@@ -6,7 +6,7 @@
 import type { HiveSnapshot, InboxEntry } from '../api';
 import type { Bee } from '../bee';
 import { HiveError, bodyError } from '../errors';
-import type { Role } from '../hive/protocol';
+import type { Role, StandingView } from '../hive/protocol';
 import { randomHex } from '../tab/claim';
 import { Assembler, CHUNK_BYTES, binaryBytes, isChunk, split, type Chunk, type ChunkKind } from './chunks';
 
@@ -60,7 +60,7 @@ export class Colony extends EventTarget {
   private readonly assembler = new Assembler();
   private readonly stops: Array<() => void>;
   /** What the last change showed: compared after every step of the bee, so never a whole snapshot. */
-  private last: ReturnType<Bee['standing']>;
+  private last: StandingView;
   private roster: readonly string[];
 
   constructor(private readonly bee: Bee) {
