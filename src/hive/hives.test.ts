@@ -171,12 +171,18 @@ describe('breeding and merging', () => {
     expect(mergeTarget(bee(3), 4, hives, 8)).toBeUndefined();
   });
 
-  it('takes a queen with no workers into any hive with room for her', () => {
+  it('takes a small hive (at most a quarter of capacity) into any hive with room for it', () => {
     const full = (queen: number, size: number) => ({ queen: bee(queen), hive: bee(queen + 100), beat: 1, term: 1, size, workers: [] });
     // Seven founded one hive and one queen the other (a founding storm): 0 + 1 + 6 leaves no spare room, yet fits.
     expect(mergeTarget(bee(3), 0, [full(1, 6)], 8)).toBe(bee(1));
     expect(mergeTarget(bee(3), 0, [full(1, 8)], 8)).toBeUndefined();
-    expect(mergeTarget(bee(3), 1, [full(1, 6)], 8)).toBeUndefined();
+    // A hive of two is a quarter of 8: it fills the other hive up to capacity, never over it.
+    expect(mergeTarget(bee(3), 1, [full(1, 6)], 8)).toBe(bee(1));
+    expect(mergeTarget(bee(3), 1, [full(1, 7)], 8)).toBeUndefined();
+    // A hive of three is not small: it needs the spare room.
+    expect(mergeTarget(bee(3), 2, [full(1, 5)], 8)).toBeUndefined();
+    // Two bees hatched beside 58 at capacity 64 (the /sim scene): all 60 fit, so they join.
+    expect(mergeTarget(bee(3), 1, [full(1, 57)], 64)).toBe(bee(1));
     // Two lone queens: only one moves.
     expect([mergeTarget(bee(3), 0, [full(4, 0)], 8), mergeTarget(bee(4), 0, [full(3, 0)], 8)]).toEqual([undefined, bee(3)]);
   });

@@ -320,12 +320,15 @@ export function planBreeding(workers: ReadonlyMap<string, WorkerFitness>, capaci
 
 /**
  * The hive a small one merges into, if any: the largest hive that still fits both with room to
- * spare. A queen with no workers needs no spare room, only room for herself: no split leaves one
- * behind (a founding storm does), so her move cannot start a split back. Only the smaller of two
- * hives moves (ties: the larger queen id), so two queens never move into each other.
+ * spare. A hive of at most a quarter of capacity (a queen alone, or what a crowd's breeding left
+ * her) needs no spare room, only room: a split that halves a hive never leaves one that small, so
+ * its move cannot start a split back, and a small hive beside one with room would otherwise stay
+ * apart for good. Only the smaller of two hives moves (ties: the larger queen id), so two queens
+ * never move into each other.
  */
 export function mergeTarget(self: string, ownWorkers: number, hives: Iterable<Pick<HiveEntry, 'queen' | 'size'>>, capacity: number): string | undefined {
-  const room = ownWorkers === 0 ? capacity : mergeRoom(capacity);
+  const small = ownWorkers + 1 <= Math.max(1, Math.floor(capacity / 4));
+  const room = small ? capacity : mergeRoom(capacity);
   let best: Pick<HiveEntry, 'queen' | 'size'> | undefined;
   for (const hive of hives) {
     if (hive.queen === self || ownWorkers + 1 + hive.size > room) continue;

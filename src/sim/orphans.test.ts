@@ -22,9 +22,9 @@ function settledColony(seed: number, capacity: number, bees: number, gapMs: numb
 
 describe('an orphan of a hive of two', () => {
   it('follows a bred queen with room well before its patience with its own hive runs out', () => {
-    const { world, checker } = settledColony(8, 8, 32, 100);
+    const { world, checker } = settledColony(8, 6, 32, 100);
     const queen = world.liveIds().find((id) => world.bees.get(id)!.role === 'queen' && world.bees.get(id)!.protocol.snapshot().membership?.members.length === 2);
-    // This colony settles with a hive of two (seed 8): the scenario under test.
+    // This colony settles with a hive of two beside hives of five that have no spare room to take it in (seed 8): the scenario under test.
     if (queen === undefined) throw new Error('seed 8 no longer settles with a hive of two: pick another');
     const orphan = world.bees.get(queen)!.protocol.snapshot().membership!.members.find((bee) => bee !== queen)!;
     world.crashBee(queen);
