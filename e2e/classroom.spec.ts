@@ -148,6 +148,14 @@ test('eight tabs and a projector: the maps show every queen and worker, a messag
   await fromPage.getByLabel('Burst').fill('3');
   await fromPage.getByRole('button', { name: 'Send a burst' }).click();
   await waitForHive(toPage, (hive) => hive.inbox().filter((entry) => String(entry.body).startsWith('burst ')).length === 3);
+  // The counters are folded away until asked for (an idle tab repaints nothing for them), then follow the bee.
+  const counters = fromPage.locator('footer details');
+  await expect(counters.getByText(/frames in/)).toHaveCount(0);
+  await counters.getByText('Counters').click();
+  const framesIn = async () => Number(/frames in (\d+)/.exec(await counters.innerText())?.[1]);
+  await expect.poll(framesIn).toBeGreaterThan(0);
+  const shown = await framesIn();
+  await expect.poll(framesIn, { timeout: COLONY_TIMEOUT_MS }).toBeGreaterThan(shown);
   await fromPage.getByRole('button', { name: 'Kill this bee' }).click();
   await expect(fromPage.getByText('This bee has left the colony.').first()).toBeVisible();
   await expect(queenPage.locator(`[data-map] [data-node="${fromSnap!.id}"]`)).toHaveCount(0, { timeout: COLONY_TIMEOUT_MS });

@@ -1,7 +1,7 @@
 // Reactive view of one bee for the components: refreshed at most ten times a second from
 // the driver's change notifications, so a busy colony does not re-render per frame received.
 // Each part is handed on only when it changed (steady.ts): at idle a heartbeat moves the footer's
-// tallies and nothing else, and those at most once a second. It also watches the colony over time
+// tallies and nothing else, and those at most once a second, and only while they are unfolded. It also watches the colony over time
 // (ColonyFeed): the map, messages to animate, a timeline.
 
 import type { Bee, InboxEntry, Relayed } from '../bee';
@@ -41,6 +41,7 @@ export class BeeView {
   left = $state(false);
   readonly feed = new ColonyFeed();
   private scheduled = false;
+  private talliesShown = false;
   private talliesLater: ReturnType<typeof setTimeout> | null = null;
   private seenInbox = new Set<string>();
   private steady: { shown: Steady<Shown>; tallies: Paced<Tallies>; outbox: Steady<OutboxEntry[]>; problems: Steady<string[]> } | null = null;
@@ -73,6 +74,24 @@ export class BeeView {
     }, REFRESH_MS);
   }
 
+  /** The footer's counters are on screen (or folded away: then they are not kept up to date, nor their timer run). */
+  showTallies(shown: boolean): void {
+    if (shown === this.talliesShown) return;
+    this.talliesShown = shown;
+    if (shown) this.schedule();
+  }
+
+  private pace(pacer: Paced<Tallies>, tallies: Tallies): void {
+    const paced = pacer.next(tallies, performance.now());
+    this.tallies = paced.value;
+    if (paced.wait !== null && this.talliesLater === null) {
+      this.talliesLater = setTimeout(() => {
+        this.talliesLater = null;
+        this.schedule();
+      }, paced.wait);
+    }
+  }
+
   private relayed({ id, route, next }: Relayed): void {
     this.feed.fly(`${id}>${next}`, [...route, next], 'relay', performance.now());
     this.schedule();
@@ -83,16 +102,12 @@ export class BeeView {
     const { shown, tallies } = splitSnapshot(snapshot);
     const outbox = this.bee.outbox();
     const problems = [...this.bee.problems];
-    this.steady ??= { shown: new Steady(shown), tallies: new Paced(tallies, TALLIES_INTERVAL_MS), outbox: new Steady(outbox, outboxKey), problems: new Steady(problems) };
-    this.snapshot = this.steady.shown.next(shown);
-    const paced = this.steady.tallies.next(tallies, performance.now());
-    this.tallies = paced.value;
-    if (paced.wait !== null && this.talliesLater === null) {
-      this.talliesLater = setTimeout(() => {
-        this.talliesLater = null;
-        this.schedule();
-      }, paced.wait);
+    if (!this.steady) {
+      this.steady = { shown: new Steady(shown), tallies: new Paced(tallies, TALLIES_INTERVAL_MS), outbox: new Steady(outbox, outboxKey), problems: new Steady(problems) };
+      this.tallies = tallies;
     }
+    this.snapshot = this.steady.shown.next(shown);
+    if (this.talliesShown) this.pace(this.steady.tallies, tallies);
     // Killed from the teacher's console: the page says so as if its own button had done it.
     if (this.bee.gone) this.left = true;
     const inbox = this.bee.inbox();
