@@ -11,6 +11,7 @@ import { colonyNameOnServer } from './crypto/subkey';
 import { Driver } from './driver/driver';
 import { HiveError, bodyError } from './errors';
 import type { Frame } from './hive/frames';
+import { onlyGossip } from './hive/events';
 import { DEFAULT_CONFIG, Protocol, type HiveEvent, type StandingView, type Upgrade } from './hive/protocol';
 import { seededRng } from './hive/rng';
 import { Rogue, ROGUE_KINDS, type RogueKind } from './hive/rogue';
@@ -43,6 +44,9 @@ export { ERROR_CODES, HiveError, type ErrorCode } from './errors';
 export type { TabOptions } from './tab/claim';
 
 const TICK_MS = 250;
+
+/** What a change notification says: 'gossip' when only heartbeats went by (events.ts `onlyGossip`). */
+export type Change = 'news' | 'gossip';
 const PROBLEM_LIMIT = 20;
 /** Bees known before a reload, offered as link candidates on restart (queen first). */
 const ROSTER_HINTS = 6;
@@ -95,7 +99,7 @@ export class Bee implements HiveApi {
   private readonly outgoing: Outgoing;
   private readonly log: EventLog;
   private readonly roster: RosterLog;
-  private readonly changes = new Listeners<void>();
+  private readonly changes = new Listeners<Change>();
   private readonly relays = new Listeners<Relayed>();
   private readonly messages = new Listeners<InboxEntry>();
   private readonly troubles = new Listeners<string>();
@@ -155,7 +159,7 @@ export class Bee implements HiveApi {
     const onAdopted = (upgrade: Upgrade) => this.classroom.adopted(upgrade);
     const onDelivered = (message: InboxEntry) => {
       this.messages.emit(message);
-      this.changes.emit();
+      this.changes.emit('news');
     };
     this.kept = new TabStore(store, new Inbox(store, loaded.inbox), vote, { id: this.id, colonyKey: options.colonyKey, note, onDelivered, onAdopted });
     const known = loaded.roster ? [loaded.roster.queen, ...loaded.roster.peers] : [];
@@ -213,7 +217,7 @@ export class Bee implements HiveApi {
       hasLink: () => this.driver.protocol.linkCount() > 0,
       now: Date.now,
       note,
-      changed: () => this.changes.emit(),
+      changed: () => this.changes.emit('news'),
       newId: () => randomHex(8),
     });
     this.note('start', claimed.restored ? 'restored this bee after a reload' : 'hatched a new bee', {
@@ -263,7 +267,7 @@ export class Bee implements HiveApi {
       if (event.type === 'welcome') this.onWelcome(event.peers);
       else if (event.type === 'left') this.step({ type: 'beeLeft', bee: event.bee });
       else if (event.type === 'error') this.problem(`signaling: ${event.code} ${event.message}`);
-      else this.changes.emit();
+      else this.changes.emit('news');
     });
     this.links.subscribe((event) => {
       if (event.type === 'open') this.step({ type: 'linkOpen', peer: event.peer });
@@ -308,7 +312,7 @@ export class Bee implements HiveApi {
   /** Names this bee on this device (null: no name); resolves whether IndexedDB kept it. */
   async setDisplayName(name: string | null): Promise<boolean> {
     this.displayName = name;
-    this.changes.emit();
+    this.changes.emit('news');
     return this.store.saveDisplayName(name);
   }
 
@@ -397,7 +401,7 @@ export class Bee implements HiveApi {
       if (this.left) return;
       this.note('security', `went rogue: ${kinds.join(', ')}`, { kinds: [...kinds] });
       this.rogue = new Rogue(seededRng(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0), kinds);
-      this.changes.emit();
+      this.changes.emit('news');
     };
     if (this.driver.protocol.snapshot().role === 'queen') this.abdicate().then(start, start);
     else start();
@@ -408,8 +412,11 @@ export class Bee implements HiveApi {
     return this.driver.protocol.standingView();
   }
 
-  /** UI hook: called after anything that may change the snapshot, inbox or outbox. */
-  subscribe(listener: () => void): () => void {
+  /**
+   * UI hook: called after anything that may change the snapshot, inbox or outbox; 'gossip' when
+   * only heartbeats went by (the roster or hive map may have moved, nothing else).
+   */
+  subscribe(listener: (change: Change) => void): () => void {
     return this.changes.add(listener);
   }
 
@@ -439,7 +446,7 @@ export class Bee implements HiveApi {
     this.links.destroy();
     this.signaling.close();
     this.identity.close();
-    this.changes.emit();
+    this.changes.emit('news');
   }
 
   private onWelcome(peers: string[]): void {
@@ -473,7 +480,7 @@ export class Bee implements HiveApi {
     const effects = this.driver.step(event);
     if (event.type === 'linkOpen') this.outgoing.flush();
     if (event.type === 'tick') this.roster.watch(this.driver.protocol.rosterView(), Date.now());
-    if (event.type !== 'tick' || effects.length > 0) this.changes.emit();
+    if (event.type !== 'tick' || effects.length > 0) this.changes.emit(onlyGossip(event, effects) ? 'gossip' : 'news');
   }
 
   private note(kind: LogKind, text: string, data?: Record<string, unknown>): void {
@@ -506,6 +513,6 @@ export class Bee implements HiveApi {
     this.problems.push(text);
     if (this.problems.length > PROBLEM_LIMIT) this.problems.shift();
     this.troubles.emit(text);
-    this.changes.emit();
+    this.changes.emit('news');
   }
 }

@@ -175,6 +175,13 @@ export type Effect =
   /** This bee's queen evicted it. */
   | { type: 'evicted'; ban: Ban };
 
+/**
+ * A step whose only business was heartbeats: a beat told, or one heard that asked for nothing. Its
+ * gossip may move the roster or the hive map; nothing else a page shows changed.
+ */
+export const onlyGossip = (event: HiveEvent, effects: readonly Effect[]): boolean =>
+  (event.type === 'tick' || (event.type === 'frame' && event.frame.t === 'hb')) && effects.every((effect) => effect.type === 'send' && effect.frame.t === 'hb');
+
 /** A colony config this bee runs, and the bees it passed to get here (the seeder first). */
 export interface Upgrade {
   version: number;

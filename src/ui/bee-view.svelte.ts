@@ -1,10 +1,11 @@
 // Reactive view of one bee for the components: refreshed at most ten times a second from
-// the driver's change notifications, so a busy colony does not re-render per frame received.
+// the driver's change notifications, so a busy colony does not re-render per frame received, and
+// about once a second while only heartbeats go by (an idle bee hears several a second).
 // Each part is handed on only when it changed (steady.ts): at idle a heartbeat moves the footer's
-// tallies and nothing else, and those at most once a second, and only while they are unfolded. It also watches the colony over time
-// (ColonyFeed): the map, messages to animate, a timeline.
+// tallies and nothing else, and those at most once a second, and only while they are unfolded.
+// It also watches the colony over time (ColonyFeed): the map, messages to animate, a timeline.
 
-import type { Bee, InboxEntry, Relayed } from '../bee';
+import type { Bee, Change, InboxEntry, Relayed } from '../bee';
 import type { OutboxEntry } from '../store/outbox';
 import { ColonyFeed, type TimelineEntry } from './feed';
 import { graphFromSnapshot } from './map/from-snapshot';
@@ -18,6 +19,12 @@ import { Paced, splitSnapshot, Steady, type Shown, type Tallies } from './steady
  * times a second (every heartbeat it hears).
  */
 const REFRESH_MS = 100;
+
+/**
+ * How long a change waits when only heartbeats went by and this bee's standing and roster did not
+ * move: hive gossip for the map, nothing urgent. An idle bee hears several beats a second.
+ */
+const GOSSIP_REFRESH_MS = 1000;
 
 /** The footer's counters change at most this often on screen. */
 const TALLIES_INTERVAL_MS = 1000;
@@ -40,7 +47,10 @@ export class BeeView {
   /** Set once this bee has left the colony on purpose ("kill this bee"). */
   left = $state(false);
   readonly feed = new ColonyFeed();
-  private scheduled = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshDueMs = Infinity;
+  /** Role, term, queen, hive and roster revision at the last change heard: moving, they are news. */
+  private standingKey = '';
   private talliesShown = false;
   private talliesLater: ReturnType<typeof setTimeout> | null = null;
   private seenInbox = new Set<string>();
@@ -50,7 +60,7 @@ export class BeeView {
     // Messages delivered before this page load are history, not flights.
     for (const entry of bee.inbox()) this.seenInbox.add(entry.id);
     this.refresh();
-    bee.subscribe(() => this.schedule());
+    bee.subscribe((change) => this.changed(change));
     bee.onRelay((relayed) => this.relayed(relayed));
   }
 
@@ -65,13 +75,25 @@ export class BeeView {
     this.timeline = this.feed.timeline;
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setTimeout(() => {
-      this.scheduled = false;
+  private changed(change: Change): void {
+    const { role, term, queen, hive, reign, rosterRevision } = this.bee.standing();
+    const key = `${role} ${term} ${queen} ${hive} ${reign} ${rosterRevision}`;
+    const moved = key !== this.standingKey;
+    this.standingKey = key;
+    this.schedule(change === 'news' || moved ? REFRESH_MS : GOSSIP_REFRESH_MS);
+  }
+
+  /** Refreshes within `delayMs`: sooner than one already due replaces it, later leaves it. */
+  private schedule(delayMs = REFRESH_MS): void {
+    const dueMs = performance.now() + delayMs;
+    if (dueMs >= this.refreshDueMs) return;
+    if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+    this.refreshDueMs = dueMs;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.refreshDueMs = Infinity;
       this.refresh();
-    }, REFRESH_MS);
+    }, delayMs);
   }
 
   /** The footer's counters are on screen (or folded away: then they are not kept up to date, nor their timer run). */
