@@ -20,6 +20,8 @@ export const GOAL_CPU_RATIO = 1.5;
 export const GOAL_TAB_BUSY_PERCENT = 2;
 const SETTLE_CAP_MS = 60_000;
 const LINKS_CAP_MS = 60_000;
+/** How long the hives must hold before the colony counts as settled. */
+const STILL_MS = 5_000;
 
 export interface IdleOptions {
   size: number;
@@ -80,10 +82,22 @@ async function measure(context: BrowserContext, watched: Page, windowS: number):
   };
 }
 
-const settledProblem = (size: number) => (snaps: HiveSnapshot[]) => {
-  const loose = snaps.filter((snap) => attachedQueen(snap) === null || snap.roster.length < size);
-  return loose.length === 0 ? null : `${loose.length} tab(s) not attached or without the full roster`;
-};
+/**
+ * Every tab attached with the full roster, and its hives unchanged for STILL_MS: a crowd's first
+ * hive breeds, and a queen its brood left alone merges, for seconds after every tab is attached.
+ */
+function settledProblem(size: number): (snaps: HiveSnapshot[]) => string | null {
+  let hives = '';
+  let sinceMs = Date.now();
+  return (snaps) => {
+    const loose = snaps.filter((snap) => attachedQueen(snap) === null || snap.roster.length < size);
+    if (loose.length > 0) return `${loose.length} tab(s) not attached or without the full roster`;
+    const now = snaps.map((snap) => `${snap.id} ${snap.role} ${snap.queen}`).sort().join('\n');
+    if (now !== hives) [hives, sinceMs] = [now, Date.now()];
+    const stillMs = Date.now() - sinceMs;
+    return stillMs >= STILL_MS ? null : `the hives have held for ${stillMs} ms only`;
+  };
+}
 
 async function hiveSide(browser: Browser, options: IdleOptions, baseURL: string, log: (line: string) => void): Promise<IdleSide> {
   const colony = await openColony(browser, { baseURL, transport: options.transport, size: options.size, label: 'idle' });

@@ -45,6 +45,11 @@ export interface GossipHost {
 }
 
 export class Gossip {
+  /** A queen's next beat is a light one (every other beat). */
+  private lightNext = false;
+  /** The workers a queen's last beat listed: a light beat lists them again only when they changed. */
+  private toldWorkers: readonly string[] | null = null;
+
   constructor(private readonly host: GossipHost) {}
 
   heartbeat(now: number): Heartbeat {
@@ -56,14 +61,22 @@ export class Gossip {
     const { queen, term } = standing;
     const inHive = queen !== null;
     const worker = inHive && !reign;
-    const digest = roster.digest(now, inHive ? HIVE_DIGEST_ENTRIES : undefined);
     const observer = standing.duty === 'observer';
+    // A queen beats twice as often as the others so that her workers miss her soon (pulse.ts);
+    // every other beat of hers is light: her own liveness and her hive's stamp, no gossip, which
+    // goes at the others' pace. Her workers' lists go out again only when they changed.
+    const light = reign !== null && this.lightNext;
+    this.lightNext = reign !== null && !light;
+    const own = reign ? reign.entry(now, this.host.workers()) : null;
+    if (own && light && own.workers === this.toldWorkers) own.workers = [];
+    else if (own) this.toldWorkers = own.workers;
+    const digest = roster.digest(now, light ? 1 : inHive ? HIVE_DIGEST_ENTRIES : undefined);
     return {
       t: 'hb',
       // An observer passes no news on, of others (it would join parts the network cut) or of
       // itself (no roster, so no founding membership, ever counts it).
       digest: observer ? [] : digest,
-      hives: observer ? [] : hives.digest(reign ? reign.entry(now, this.host.workers()) : null, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
+      hives: observer ? [] : light && own ? [own] : hives.digest(own, worker ? WORKER_HIVE_ENTRIES : MAX_HIVE_ENTRIES),
       term,
       queen,
       hive: this.host.hive(),

@@ -32,17 +32,25 @@ describe('queens', () => {
     for (const id of workers) expect(snap(world, id).neighbours).toContain(queen);
   });
 
-  it('lists her workers in the same array beat after beat while they hold (a simulated bee compares it by reference)', () => {
+  it('lists her workers in the same array beat after beat while they hold (a simulated bee compares it by reference), and not at all in her light beats', () => {
     const { world } = colony(8, 11);
     const [queen] = queenOf(world) as [string];
     const lists = new Set<string[]>();
+    const beats = { full: 0, light: 0 };
     world.tap = (from, _to, frame) => {
-      if (from === queen && frame.t === 'hb' && frame.hives[0]?.queen === queen) lists.add(frame.hives[0].workers);
+      if (from !== queen || frame.t !== 'hb' || frame.hives[0]?.queen !== queen) return;
+      const light = frame.hives.length === 1 && frame.digest.length === 1;
+      beats[light ? 'light' : 'full']++;
+      if (light) expect(frame.hives[0].workers).toEqual([]);
+      else lists.add(frame.hives[0].workers);
     };
     world.runFor(3000);
     world.tap = null;
     expect(lists.size).toBe(1);
     expect([...lists][0]).toEqual(snap(world, queen).workers);
+    // Every other beat of hers is light, each told to every worker.
+    expect(beats.light).toBeGreaterThan(0);
+    expect(Math.abs(beats.full - beats.light)).toBeLessThanOrEqual(snap(world, queen).neighbours.length);
   });
 
   it('routes a worker-to-worker message through the queen: [sender, queen, receiver]', () => {
