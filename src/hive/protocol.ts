@@ -15,7 +15,7 @@ import type { Postbox } from './delivery';
 import type { Directory } from './directory';
 import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from './events';
 import type { ConductSnapshot, Warden } from './eviction';
-import type { Envelope, Frame, Payload } from './frames';
+import type { Envelope, Frame, Heartbeat, Payload } from './frames';
 import type { Gossip } from './gossip';
 import type { Links } from './links';
 import type { Neighbours } from './neighbours';
@@ -34,6 +34,10 @@ export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Res
 export type { StandingView } from './view';
 export { DEFAULT_CONFIG } from './events';
 export type { ProtocolOptions } from './parts';
+
+/** A heartbeat to a queen leaves out her own hive: she takes no news of it from others (hives.ts). */
+const withoutHiveOf = (beat: Heartbeat, peer: string): Heartbeat =>
+  beat.hives.some((hive) => hive.queen === peer) ? { ...beat, hives: beat.hives.filter((hive) => hive.queen !== peer) } : beat;
 
 /** What hives are governed by: an observer hears it go by (elections it judges like any non-member). */
 const GOVERNING: ReadonlySet<Payload['k']> = new Set(['vote', 'queen', 'members', 'stored', 'later', 'breed', 'move']);
@@ -284,7 +288,7 @@ export class Protocol {
   /** A heartbeat to every link now, between beats: what this bee follows has just changed. */
   private announce(now: number): void {
     const beat = this.gossip.heartbeat(now);
-    for (const peer of this.links.open.keys()) this.router.emit(peer, beat);
+    for (const peer of this.links.open.keys()) this.router.emit(peer, withoutHiveOf(beat, peer));
   }
 
   /** A queen who handed her hive to her heir steps down: queenless until the heir's claim comes. */

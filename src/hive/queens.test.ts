@@ -53,6 +53,20 @@ describe('queens', () => {
     expect(Math.abs(beats.full - beats.light)).toBeLessThanOrEqual(snap(world, queen).neighbours.length);
   });
 
+  it('hears no heartbeat that tells her of her own hive (she takes no news of it), while others hear of it', () => {
+    const { world } = colony(8, 11);
+    const [queen] = queenOf(world) as [string];
+    const told = { her: 0, others: 0 };
+    world.tap = (_from, to, frame) => {
+      if (frame.t === 'hb' && frame.hives.some((hive) => hive.queen === to)) told.her++;
+      if (frame.t === 'hb' && to !== queen && frame.hives.some((hive) => hive.queen === queen)) told.others++;
+    };
+    world.runFor(3000);
+    world.tap = null;
+    expect(told.her).toBe(0);
+    expect(told.others).toBeGreaterThan(0);
+  });
+
   it('routes a worker-to-worker message through the queen: [sender, queen, receiver]', () => {
     const { world } = colony(8, 12);
     const [queen] = queenOf(world) as [string];
