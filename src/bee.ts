@@ -43,10 +43,10 @@ export type { ExportedLog, HiveApi, HiveSnapshot, InboxEntry, Relayed, VoteState
 export { ERROR_CODES, HiveError, type ErrorCode } from './errors';
 export type { TabOptions } from './tab/claim';
 
-const TICK_MS = 250;
-
 /** What a change notification says: 'gossip' when only heartbeats went by (events.ts `onlyGossip`). */
 export type Change = 'news' | 'gossip';
+
+const TICK_MS = 250;
 const PROBLEM_LIMIT = 20;
 /** Bees known before a reload, offered as link candidates on restart (queen first). */
 const ROSTER_HINTS = 6;
