@@ -20,6 +20,10 @@ const WORKER_HIVE_ENTRIES = 8;
 /** Roster entries a heartbeat carries from a bee in a hive: the news, not the census. */
 const HIVE_DIGEST_ENTRIES = 24;
 
+/** A heartbeat to a queen leaves out her own hive: she takes no news of it from others (hives.ts). */
+export const withoutHiveOf = (beat: Heartbeat, peer: string): Heartbeat =>
+  beat.hives.some((hive) => hive.queen === peer) ? { ...beat, hives: beat.hives.filter((hive) => hive.queen !== peer) } : beat;
+
 /** What gossip needs from the rest of the bee. */
 export interface GossipHost {
   readonly self: string;

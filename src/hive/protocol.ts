@@ -15,8 +15,8 @@ import type { Postbox } from './delivery';
 import type { Directory } from './directory';
 import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from './events';
 import type { ConductSnapshot, Warden } from './eviction';
-import type { Envelope, Frame, Heartbeat, Payload } from './frames';
-import type { Gossip } from './gossip';
+import type { Envelope, Frame, Payload } from './frames';
+import { withoutHiveOf, type Gossip } from './gossip';
 import type { Links } from './links';
 import type { Neighbours } from './neighbours';
 import { assemble, type ProtocolOptions } from './parts';
@@ -34,10 +34,6 @@ export type { Counters, Delivered, Effect, HiveConfig, HiveEvent, Persisted, Res
 export type { StandingView } from './view';
 export { DEFAULT_CONFIG } from './events';
 export type { ProtocolOptions } from './parts';
-
-/** A heartbeat to a queen leaves out her own hive: she takes no news of it from others (hives.ts). */
-const withoutHiveOf = (beat: Heartbeat, peer: string): Heartbeat =>
-  beat.hives.some((hive) => hive.queen === peer) ? { ...beat, hives: beat.hives.filter((hive) => hive.queen !== peer) } : beat;
 
 /** What hives are governed by: an observer hears it go by (elections it judges like any non-member). */
 const GOVERNING: ReadonlySet<Payload['k']> = new Set(['vote', 'queen', 'members', 'stored', 'later', 'breed', 'move']);
