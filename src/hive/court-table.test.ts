@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastTargets, bucketOf, contacts, courtKey, homeOf, missingContacts, nextHop } from './court-table';
+import { broadcastTargets, bucketOf, contacts, courtKey, homeOf, keyed, missingContacts, nextHop } from './court-table';
 import { seededRng } from './rng';
 
 /** A court of `n` queens, each linking the nearest queen of every bucket (and linked back). */
@@ -8,7 +8,7 @@ function court(n: number, seed = 1): Map<string, string[]> {
   const queens = Array.from({ length: n }, () => rng.hex(8));
   const links = new Map(queens.map((queen) => [queen, new Set<string>()]));
   for (const queen of queens) {
-    for (const next of missingContacts(queen, queens, [], () => false)) {
+    for (const next of missingContacts(queen, queens.map(keyed), [], () => false)) {
       links.get(queen)!.add(next);
       links.get(next)!.add(queen);
     }
@@ -94,8 +94,8 @@ describe('the court table', () => {
     const table = court(100, 5);
     const queens = [...table.keys()];
     const [queen] = queens;
-    expect(missingContacts(queen!, queens, table.get(queen!)!, () => false)).toEqual([]);
-    expect(missingContacts(queen!, queens, [], () => false).length).toBe(contacts(queen!, table.get(queen!)!).size);
+    expect(missingContacts(queen!, queens.map(keyed), table.get(queen!)!, () => false)).toEqual([]);
+    expect(missingContacts(queen!, queens.map(keyed), [], () => false).length).toBe(contacts(queen!, table.get(queen!)!).size);
   });
 
   it("makes a bee's home the queen whose key is nearest its own, whatever the order of the court", () => {

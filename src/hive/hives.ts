@@ -9,6 +9,7 @@
 // hives are counts, and the queens' directory (directory.ts) says where their
 // workers are. Nothing here grows with the colony but the hives a queen keeps.
 
+import { courtKey, keyed, nearestOf, type Keyed } from './court-table';
 import { betterQueen, type WorkerFitness } from './election';
 import { MAX_HIVE_ENTRIES, MAX_HIVE_WORKERS, type HiveEntry } from './frames';
 import { remember } from './bounded';
@@ -32,6 +33,8 @@ export const MAX_LISTED_WORKERS = 4096;
 interface Known extends HiveEntry {
   /** Our clock when this hive's stamp last advanced. */
   heardAt: number;
+  /** Her place in the court's key space (court-table.ts). */
+  key: number;
 }
 
 export class HiveMap {
@@ -99,8 +102,9 @@ export class HiveMap {
       // Field by field, not `{ ...entry }`: spread clones gave every entry its own hidden class,
       // which made each read of a known hive a megamorphic lookup (40% of the simulator's time at
       // 1,000 bees). It also keeps no field a sender added beyond these.
-      const fresh: Known = room ?? { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now };
+      const fresh: Known = room ?? { queen: entry.queen, hive: entry.hive, beat: entry.beat, term: entry.term, size: entry.size, workers: NONE, heardAt: now, key: 0 };
       fresh.queen = entry.queen;
+      fresh.key = courtKey(entry.queen);
       fresh.hive = entry.hive;
       fresh.beat = entry.beat;
       fresh.term = entry.term;
@@ -154,9 +158,14 @@ export class HiveMap {
     return [...this.hives.keys()];
   }
 
-  /** The known hives, without copying them. */
-  values(): IterableIterator<HiveEntry> {
+  /** The known hives, without copying them, each with its queen's key in the court. */
+  values(): IterableIterator<HiveEntry & Keyed> {
     return this.hives.values();
+  }
+
+  /** The home of `bee` among the queens known and this bee (court-table.ts's `homeOf`). */
+  homeOf(bee: string): string {
+    return nearestOf(courtKey(bee), this.hives.values(), keyed(this.self)) as string;
   }
 
   entries(): HiveEntry[] {

@@ -14,7 +14,6 @@ import { ELECTION_RULES, type ElectionRules } from './election';
 import { DEFAULT_CONFIG, Effects, noCounters, NOTHING_RESTORED, type Counters, type HiveConfig, type Restored } from './events';
 import { Warden } from './eviction';
 import { Gossip } from './gossip';
-import { homeOf } from './court-table';
 import { Directory } from './directory';
 import { HiveMap, WORKER_HIVE_LIMIT } from './hives';
 import { Links } from './links';
@@ -109,7 +108,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
     isQueen: () => standing.duty === 'queen',
     queen: () => (standing.duty === 'queen' ? null : standing.queen),
     // Where she works as far as hive gossip says, else as her home says, else her home.
-    queenFor: (bee, now) => hives.queenOf(bee) ?? directory.lookup(bee, now) ?? homeOf(bee, [id, ...hives.queens()]),
+    queenFor: (bee, now) => hives.queenOf(bee) ?? directory.lookup(bee, now) ?? hives.homeOf(bee),
   }, fx, counters);
   const postbox = new Postbox(id, config, rng, router, { links: () => links.size, known: () => roster.size }, fx, counters, restored.deliveredIds);
   const upgrades = new Upgrades(id, config.founder, links, fx, counters, restored.upgrades ?? []);

@@ -3,7 +3,7 @@
 // breeds a new queen when over capacity and moves a small hive into a bigger one.
 
 import type { Claim, Notary } from './certificate';
-import { contacts, homeOf, missingContacts } from './court-table';
+import { contacts, missingContacts } from './court-table';
 import { ADDRESS_RENEW_MS } from './directory';
 import type { Counters, HiveConfig } from './events';
 import { MAX_HIVE_WORKERS, MAX_HOPS, type HiveEntry, type Payload } from './frames';
@@ -128,10 +128,9 @@ export class Reign {
     if (told === this.told && now - this.toldAt < ADDRESS_RENEW_MS) return;
     this.told = told;
     this.toldAt = now;
-    const queens = [self, ...hives.queens()];
     const byHome = new Map<string, string[]>();
     for (const worker of workers) {
-      const home = homeOf(worker, queens) as string;
+      const home = hives.homeOf(worker);
       if (home !== self) byHome.set(home, [...(byHome.get(home) ?? []), worker]);
     }
     for (const [home, bees] of byHome) router.originate(home, { k: 'here', workers: bees }, now, MAX_HOPS);
@@ -317,11 +316,10 @@ export class Reign {
   private keepCourt(now: number): void {
     const { links, hives, config, rng, self } = this.court;
     const court = links.queens();
-    const known = hives.queens();
-    const missing = missingContacts(self, known, court, (queen) => links.busy(queen));
+    const missing = missingContacts(self, hives.values(), court, (queen) => links.busy(queen));
     for (const queen of missing) links.request(queen, now);
     if (missing.length === 0 && court.length < config.courtLinks) {
-      const spare = rng.pick(known.filter((queen) => !links.busy(queen)));
+      const spare = rng.pick(hives.queens().filter((queen) => !links.busy(queen)));
       if (spare !== undefined) links.request(spare, now);
     }
     const needed = new Set(contacts(self, court).values());
