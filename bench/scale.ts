@@ -5,6 +5,7 @@
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundleForNode } from '../scripts/node-bundle.ts';
 import type { BenchResult, Figure } from './figures.ts';
 import type { Goal } from './goals.ts';
 import { formatNumber } from './figures.ts';
@@ -61,12 +62,14 @@ function parseLine(text: string): ScaleLine | null {
   }
 }
 
-function runSize(bees: number, options: ScaleOptions, log: (line: string) => void): Promise<SizeRun> {
+async function runSize(bees: number, options: ScaleOptions, log: (line: string) => void): Promise<SizeRun> {
   const capS = capFor(bees, options);
   const plan = { bees, seed: SEED, convergeCapMs: CONVERGE_CAP_MS };
+  // Bundled, not through tsx: see scripts/node-bundle.ts.
+  const file = await bundleForNode(CHILD);
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', `--max-old-space-size=${options.heapMiB}`, CHILD, JSON.stringify(plan)], {
+    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${options.heapMiB}`, '--enable-source-maps', file, JSON.stringify(plan)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let outcome: ScaleOutcome | null = null;
