@@ -33,15 +33,17 @@ describe('parseFrame', () => {
       { ...data, p: { k: 'later', term: 5 } },
       { ...data, p: { k: 'here', workers: [A, B] } },
       { ...data, via: B },
+      { ...data, via: B, search: true },
       { t: 'bye' },
     ];
     for (const frame of frames) expect(parseFrame(encodeFrame(frame))).toEqual(frame);
   });
 
-  it('refuses an address list longer than a hive or naming what is not a bee, and a via that is not a bee', () => {
+  it('refuses an address list longer than a hive or naming what is not a bee, a via that is not a bee, and a search that is not true', () => {
     expect(parseFrame(encodeFrame({ ...data, p: { k: 'here', workers: Array.from({ length: 65 }, () => A) } }))).toBeNull();
     expect(parseFrame(encodeFrame({ ...data, p: { k: 'here', workers: [A, 'not a bee'] } }))).toBeNull();
     expect(parseFrame(encodeFrame({ ...data, via: 'not a bee' }))).toBeNull();
+    expect(parseFrame(JSON.stringify({ ...data, search: 1 }))).toBeNull();
   });
 
   it("reads an older bee's heartbeat, which names no founder, and refuses a founder that is not a bee id", () => {

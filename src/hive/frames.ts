@@ -125,7 +125,9 @@ export type Payload =
  * to `route`, so ttl + route.length - 1 is the TTL the origin signed (envelope-guard.ts). The
  * route is a record for the inbox, never a reason to skip a bee (routing.ts). `via` is the queen of
  * the receiver's hive as the first queen on the way knew her, for the queens after her who do not:
- * relay-written like the route, a hint that can only send a message the long way round.
+ * relay-written like the route, a hint that can only send a message the long way round. `search`
+ * marks a message a queen could find no way for: it goes down the court's spanning tree, each
+ * queen once, until a queen who knows the receiver's hive takes it (routing.ts).
  */
 export interface Envelope {
   t: 'env';
@@ -135,6 +137,7 @@ export interface Envelope {
   ttl: number;
   route: string[];
   via?: string;
+  search?: true;
   p: Payload;
 }
 
@@ -318,8 +321,8 @@ export function parseFrameValue(value: unknown): Frame | null {
     case 'env': {
       const p = parsePayload(f.p);
       // Each hop trades one ttl for one route entry: together they never exceed what a sender may state.
-      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route) && f.route.length > 0 && f.ttl + f.route.length - 1 <= MAX_HOPS && (f.via === undefined || isBeeId(f.via))
-        ? { t: 'env', id: f.id, from: f.from, to: f.to, ttl: f.ttl, route: f.route, ...(f.via === undefined ? {} : { via: f.via }), p }
+      return p && isId(f.id) && isBeeId(f.from) && (f.to === null || isBeeId(f.to)) && isHops(f.ttl) && isRoute(f.route) && f.route.length > 0 && f.ttl + f.route.length - 1 <= MAX_HOPS && (f.via === undefined || isBeeId(f.via)) && (f.search === undefined || f.search === true)
+        ? { t: 'env', id: f.id, from: f.from, to: f.to, ttl: f.ttl, route: f.route, ...(f.via === undefined ? {} : { via: f.via }), ...(f.search === true ? { search: true as const } : {}), p }
         : null;
     }
     case 'bye':

@@ -137,7 +137,8 @@ export class Router {
     // A queen she does not link is reached across the court, a hop nearer each time.
     const hop = !isData || hiveQueen === undefined || hiveQueen === from || env.route.includes(hiveQueen) ? undefined : nextHop(this.self, hiveQueen, this.courtExcept(from, env.route));
     if (hop !== undefined) {
-      this.forward(hop, { ...env, via: hiveQueen });
+      const { search: _, ...routed } = env;
+      this.forward(hop, { ...routed, via: hiveQueen });
       return;
     }
     if (isData && env.to === null && isQueen) {
@@ -157,12 +158,26 @@ export class Router {
     if (env.p.k === 'here') return;
     // A queen who does not know the receiver's way asks the court (and queenless bees): a worker
     // of hers would be the receiver itself, and another hive's worker is its queen's to reach.
-    const viaCourt = isData && env.to !== null && isQueen;
+    if (isData && env.to !== null && isQueen) {
+      this.search(env, from);
+      return;
+    }
+    for (const [peer] of this.links.open) if (peer !== from && peer !== env.from) this.forward(peer, env);
+  }
+
+  /**
+   * Asks the court for a message's receiver: down the court table's spanning tree, as a broadcast
+   * goes, so that each queen hears of it once. Flooded over every court link instead, one search
+   * cost 5,000 frames in a colony of 3,000 bees (450 queens, 11 court links each).
+   */
+  private search(env: Envelope, from: string | null): void {
+    const fromQueen = env.search === true && from !== null && this.links.get(from)?.follows === from ? from : null;
+    const sought: Envelope = env.search === true ? env : { ...env, search: true };
     for (const [peer, link] of this.links.open) {
       if (peer === from || peer === env.from) continue;
-      if (viaCourt && typeof link.follows === 'string' && link.follows !== peer) continue;
-      this.forward(peer, env);
+      if (link.follows === null || link.follows === undefined) this.forward(peer, sought);
     }
+    for (const queen of broadcastTargets(this.self, fromQueen, this.links.queens())) if (queen !== from && queen !== env.from) this.forward(queen, sought);
   }
 
   /** Queens linked in the court, other than `from` and those the envelope passed already. */
