@@ -2,7 +2,7 @@
 // compiles with `keepNames`: every function it creates is handed to a helper that gives it a
 // `name` property of its own, a property store per closure. A simulated colony makes tens of
 // closures per bee and more per heartbeat: under tsx they were 18% of the heap at 3,000 bees and
-// the simulator ran 8% slower (docs/benchmarks.md). The bundle lives in a temporary directory of
+// the simulator ran 3-8% slower (docs/benchmarks.md). The bundle lives in a temporary directory of
 // its own, removed when this process exits; nothing is written to the repository.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

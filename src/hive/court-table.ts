@@ -41,8 +41,7 @@ export function bucketOf(self: string, other: string): number {
 
 /**
  * A queen with her key worked out once. The court's scans go over every queen a queen knows, each
- * beat: at 10,000 bees, hashing each id to a key again (a map lookup per queen) was a tenth of the
- * simulator's time. The hive map keeps the key beside each hive it knows.
+ * beat; the hive map keeps each queen's key beside her hive rather than looking it up again.
  */
 export interface Keyed {
   readonly queen: string;

@@ -113,10 +113,12 @@ export class Router {
     // Messages, and the addresses queens tell each other, go through queens and across the court.
     const isData = env.p.k === 'data' || env.p.k === 'ack' || env.p.k === 'sig' || env.p.k === 'here';
     const isQueen = this.where.isQueen();
+    // A bee that knows a way for a message the court was asked about takes it off the search.
+    const onward = env.search === true ? unmarked(env) : env;
     const queen = this.where.queen();
     const queenLinked = !isQueen && queen !== null && this.links.has(queen);
     if (isData && queenLinked && from !== queen && env.to !== queen) {
-      this.forward(queen as string, env);
+      this.forward(queen as string, onward);
       return;
     }
     // Across hives: a queen hands a message to the queen of the receiver's hive (the court), even
@@ -127,18 +129,17 @@ export class Router {
     const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
     const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? (env.via === this.self ? undefined : env.via) ?? this.where.queenFor(env.to, now));
     if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
-      this.forward(hiveQueen, env);
+      this.forward(hiveQueen, onward);
       return;
     }
     if (env.to !== null && this.links.has(env.to)) {
-      this.forward(env.to, env);
+      this.forward(env.to, onward);
       return;
     }
     // A queen she does not link is reached across the court, a hop nearer each time.
     const hop = !isData || hiveQueen === undefined || hiveQueen === from || env.route.includes(hiveQueen) ? undefined : nextHop(this.self, hiveQueen, this.courtExcept(from, env.route));
     if (hop !== undefined) {
-      const { search: _, ...routed } = env;
-      this.forward(hop, { ...routed, via: hiveQueen });
+      this.forward(hop, { ...onward, via: hiveQueen });
       return;
     }
     if (isData && env.to === null && isQueen) {
@@ -148,7 +149,7 @@ export class Router {
     }
     const way = env.to === null ? undefined : this.towards.get(env.to);
     if (way !== undefined && way !== from && this.links.has(way) && !env.route.includes(way)) {
-      this.forward(way, env);
+      this.forward(way, onward);
       return;
     }
     // The queen has already fanned this broadcast out to every bee she links; don't echo it.
@@ -162,7 +163,7 @@ export class Router {
       this.search(env, from);
       return;
     }
-    for (const [peer] of this.links.open) if (peer !== from && peer !== env.from) this.forward(peer, env);
+    for (const [peer] of this.links.open) if (peer !== from && peer !== env.from) this.forward(peer, onward);
   }
 
   /**
@@ -203,3 +204,6 @@ export class Router {
     this.counters.forwarded++;
   }
 }
+
+/** An envelope without the mark of the court's search. */
+const unmarked = ({ search: _, ...env }: Envelope): Envelope => env;
