@@ -12,6 +12,8 @@ describe('the scale benchmark', () => {
     expect(outcome.links.max).toBeLessThanOrEqual(39);
     // A unicast is at least the data frame and its ack; every one arrived.
     expect(outcome.unicast.framesPerMessage).toBeGreaterThanOrEqual(2);
+    expect(outcome.unicast.medianFrames).toBeGreaterThanOrEqual(2);
+    expect(outcome.unicast.maxFrames).toBeGreaterThanOrEqual(Math.max(outcome.unicast.medianFrames, outcome.unicast.framesPerMessage));
     expect(outcome.unicast.deliveredShare).toBe(1);
     expect(outcome.broadcast.deliveredShare).toBe(1);
     expect(outcome.idleFramesOutPerS.mean).toBeGreaterThan(0);

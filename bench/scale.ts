@@ -152,7 +152,7 @@ function sizeFigures(run: SizeRun): Figure[] {
       label: `${n} bees: frames per unicast (data + ack)`,
       unit: 'frames',
       value: o.unicast.framesPerMessage,
-      detail: `${Math.round(o.unicast.deliveredShare * 100)}% delivered`,
+      detail: `${Math.round(o.unicast.deliveredShare * 100)}% delivered; per message median ${formatNumber(o.unicast.medianFrames)}, max ${formatNumber(o.unicast.maxFrames)}`,
       baseline: { label: 'full mesh: direct + ack', value: o.unicast.fullMeshFramesPerMessage },
     }),
     qualified({
