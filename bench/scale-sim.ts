@@ -80,6 +80,12 @@ export interface ScaleOutcome {
   /** Frames each bee put on its links per second of the idle window, and received. */
   idleFramesOutPerS: PerBee;
   idleFramesInPerS: PerBee;
+  /**
+   * Bytes each bee put on its links per second of the idle window, as JSON (what a tab sends,
+   * before its link's authentication); the full mesh's is a model: N−1 heartbeats a second of
+   * this colony's mean frame size.
+   */
+  idleBytesOutPerS: PerBee;
   unicast: MessageCost;
   broadcast: MessageCost;
   elections: number;
@@ -125,19 +131,29 @@ function perBee(counts: ReadonlyMap<string, number>, live: readonly string[], di
   return { mean: total / Math.max(1, live.length) / divisor, max: max / divisor, fullMesh };
 }
 
-/** Frames per bee over one window of virtual time, counted through the world's tap. */
-function countFrames(world: World, durationMs: number, during: () => void = () => {}): { out: Map<string, number>; into: Map<string, number> } {
+/** Bytes per frame over a window: the sum of one count over the sum of the other. */
+function meanOf(bytes: ReadonlyMap<string, number>, frames: ReadonlyMap<string, number>): number {
+  let [b, f] = [0, 0];
+  for (const n of bytes.values()) b += n;
+  for (const n of frames.values()) f += n;
+  return f === 0 ? 0 : b / f;
+}
+
+/** Frames (and their bytes as JSON) per bee over one window of virtual time, counted through the world's tap. */
+function countFrames(world: World, durationMs: number, during: () => void = () => {}): { out: Map<string, number>; into: Map<string, number>; bytesOut: Map<string, number> } {
   const out = new Map<string, number>();
   const into = new Map<string, number>();
-  world.tap = (from, to) => {
+  const bytesOut = new Map<string, number>();
+  world.tap = (from, to, frame) => {
     out.set(from, (out.get(from) ?? 0) + 1);
     into.set(to, (into.get(to) ?? 0) + 1);
+    bytesOut.set(from, (bytesOut.get(from) ?? 0) + JSON.stringify(frame).length);
   };
   const end = world.now + durationMs;
   during();
   world.runUntil(end);
   world.tap = null;
-  return { out, into };
+  return { out, into, bytesOut };
 }
 
 /** Sends `count` messages through `send`, one every `everyMs`, then lets them land; counts their frames. */
@@ -256,6 +272,7 @@ export function runScale(plan: ScalePlan, onProgress: (progress: ScaleProgress) 
     links,
     idleFramesOutPerS: perBee(idle.out, live, seconds, meshPerS),
     idleFramesInPerS: perBee(idle.into, live, seconds, meshPerS),
+    idleBytesOutPerS: perBee(idle.bytesOut, live, seconds, meshPerS * meanOf(idle.bytesOut, idle.out)),
     unicast: {
       sent: UNICASTS,
       framesPerMessage: unicasts.frames / UNICASTS,

@@ -17,6 +17,9 @@ describe('the scale benchmark', () => {
     expect(outcome.unicast.deliveredShare).toBe(1);
     expect(outcome.broadcast.deliveredShare).toBe(1);
     expect(outcome.idleFramesOutPerS.mean).toBeGreaterThan(0);
+    // Bytes as JSON: every frame is more than a few bytes; the full mesh's model scales with it.
+    expect(outcome.idleBytesOutPerS.mean).toBeGreaterThan(20 * outcome.idleFramesOutPerS.mean);
+    expect(outcome.idleBytesOutPerS.fullMesh / outcome.idleFramesOutPerS.fullMesh).toBeCloseTo(outcome.idleBytesOutPerS.mean / outcome.idleFramesOutPerS.mean, 5);
     expect(outcome.violations).toBe(0);
     // The simulator's own cost: how fast it ran up to convergence, and the heap each bee took.
     expect(outcome.convergeVirtualMs).toBeGreaterThanOrEqual(outcome.convergedMs!);

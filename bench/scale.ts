@@ -149,6 +149,13 @@ function sizeFigures(run: SizeRun): Figure[] {
       baseline: { label: 'full mesh, 1 heartbeat/s/link', value: o.idleFramesOutPerS.fullMesh },
     }),
     qualified({
+      label: `${n} bees: idle bytes out per bee per s (JSON)`,
+      unit: 'B/s',
+      value: o.idleBytesOutPerS.mean,
+      detail: `max ${formatNumber(o.idleBytesOutPerS.max)}`,
+      baseline: { label: 'full mesh, 1 heartbeat/s/link of the mean frame size', value: o.idleBytesOutPerS.fullMesh },
+    }),
+    qualified({
       label: `${n} bees: frames per unicast (data + ack)`,
       unit: 'frames',
       value: o.unicast.framesPerMessage,
@@ -214,8 +221,8 @@ export function scaleGoals(runs: readonly SizeRun[]): Goal[] {
 
 function detailTable(runs: readonly SizeRun[]): string[] {
   return [
-    '| bees | status | converged (virtual s) | queens | links/bee mean | max | full mesh | idle frames out/bee/s mean | max | full mesh | frames/unicast | frames/broadcast | virtual s/wall s (converging) | heap KiB/bee | wall s | peak RSS MiB |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| bees | status | converged (virtual s) | queens | links/bee mean | max | full mesh | idle frames out/bee/s mean | max | full mesh | idle bytes out/bee/s | frames/unicast | frames/broadcast | virtual s/wall s (converging) | heap KiB/bee | wall s | peak RSS MiB |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...runs.map((run) => {
       const o = run.outcome;
       const rss = o?.peakRssBytes ?? run.last?.rssBytes ?? null;
@@ -223,9 +230,9 @@ function detailTable(runs: readonly SizeRun[]): string[] {
       if (o === null) {
         const l = run.last;
         const at = l === null ? '' : ` (at t=${seconds(l.virtualMs)} s: ${l.live} live)`;
-        return `| ${run.bees} | ${run.status}${at} | — | ${l?.queens ?? '—'} | ${l === null ? '—' : per(l.linksPerBee)} | — | ${run.bees - 1} | — | — | — | — | — | — | — | ${run.wallS.toFixed(0)} | ${rssCell} |`;
+        return `| ${run.bees} | ${run.status}${at} | — | ${l?.queens ?? '—'} | ${l === null ? '—' : per(l.linksPerBee)} | — | ${run.bees - 1} | — | — | — | — | — | — | — | — | ${run.wallS.toFixed(0)} | ${rssCell} |`;
       }
-      return `| ${run.bees} | ${run.status} | ${seconds(o.convergedMs)} | ${o.queens} | ${per(o.links.mean)} | ${per(o.links.max)} | ${o.links.fullMesh} | ${per(o.idleFramesOutPerS.mean)} | ${per(o.idleFramesOutPerS.max)} | ${per(o.idleFramesOutPerS.fullMesh)} | ${per(o.unicast.framesPerMessage)} | ${per(o.broadcast.framesPerMessage)} | ${per(o.convergeVirtualMs / o.convergeWallMs)} | ${per(o.heapPerBeeBytes / 1024)} | ${run.wallS.toFixed(0)} | ${rssCell} |`;
+      return `| ${run.bees} | ${run.status} | ${seconds(o.convergedMs)} | ${o.queens} | ${per(o.links.mean)} | ${per(o.links.max)} | ${o.links.fullMesh} | ${per(o.idleFramesOutPerS.mean)} | ${per(o.idleFramesOutPerS.max)} | ${per(o.idleFramesOutPerS.fullMesh)} | ${formatNumber(o.idleBytesOutPerS.mean)} | ${per(o.unicast.framesPerMessage)} | ${per(o.broadcast.framesPerMessage)} | ${per(o.convergeVirtualMs / o.convergeWallMs)} | ${per(o.heapPerBeeBytes / 1024)} | ${run.wallS.toFixed(0)} | ${rssCell} |`;
     }),
   ];
 }
