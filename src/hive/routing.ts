@@ -172,13 +172,12 @@ export class Router {
    * cost 5,000 frames in a colony of 3,000 bees (450 queens, 11 court links each).
    */
   private search(env: Envelope, from: string | null): void {
-    const fromQueen = env.search === true && from !== null && this.links.get(from)?.follows === from ? from : null;
     const sought: Envelope = env.search === true ? env : { ...env, search: true };
     for (const [peer, link] of this.links.open) {
       if (peer === from || peer === env.from) continue;
       if (link.follows === null || link.follows === undefined) this.forward(peer, sought);
     }
-    for (const queen of broadcastTargets(this.self, fromQueen, this.links.queens())) if (queen !== from && queen !== env.from) this.forward(queen, sought);
+    this.downTheCourt(sought, from, env.search === true);
   }
 
   /** Queens linked in the court, other than `from` and those the envelope passed already. */
@@ -191,11 +190,19 @@ export class Router {
    * orphans, observers), and down the court's spanning tree: each queen of the colony gets it once.
    */
   private fanOut(env: Envelope, from: string | null): void {
-    const fromQueen = from !== null && this.links.get(from)?.follows === from ? from : null;
     for (const [peer, link] of this.links.open) {
       if (peer === from || peer === env.from || link.follows === peer) continue;
       if (link.follows === this.self || link.follows === null || link.follows === undefined) this.forward(peer, env);
     }
+    this.downTheCourt(env, from, true);
+  }
+
+  /**
+   * Down the court table's spanning tree: one queen per bucket deeper than the one of the queen who
+   * handed the envelope down to this one (`cameDown`), every bucket where the walk starts here.
+   */
+  private downTheCourt(env: Envelope, from: string | null, cameDown: boolean): void {
+    const fromQueen = cameDown && from !== null && this.links.get(from)?.follows === from ? from : null;
     for (const queen of broadcastTargets(this.self, fromQueen, this.links.queens())) if (queen !== from && queen !== env.from) this.forward(queen, env);
   }
 
