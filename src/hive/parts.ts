@@ -107,8 +107,9 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
   const router = new Router(id, config, rng, links, {
     isQueen: () => standing.duty === 'queen',
     queen: () => (standing.duty === 'queen' ? null : standing.queen),
-    // Where she works as far as hive gossip says, else as her home says, else her home.
-    queenFor: (bee, now) => hives.queenOf(bee) ?? directory.lookup(bee, now) ?? hives.homeOf(bee),
+    addressOf: (bee, now) => directory.lookup(bee, now),
+    listedQueenOf: (bee) => hives.queenOf(bee),
+    homeOf: (bee) => hives.homeOf(bee),
   }, fx, counters);
   const postbox = new Postbox(id, config, rng, router, { links: () => links.size, known: () => roster.size }, fx, counters, restored.deliveredIds);
   const upgrades = new Upgrades(id, config.founder, links, fx, counters, restored.upgrades ?? []);

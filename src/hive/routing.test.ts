@@ -3,9 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { createIdentity } from '../crypto/identity';
 import { identityNotary } from '../link/notary';
+import { DEFAULT_CONFIG, Effects, noCounters } from './events';
 import type { Envelope } from './frames';
-import { DEFAULT_CONFIG, Protocol } from './protocol';
+import { Links } from './links';
+import { Protocol } from './protocol';
 import { seededRng } from './rng';
+import { Router, type Whereabouts } from './routing';
 
 const [origin, relay, named, other] = ['0a', '1b', '2c', '3d'].map((c) => c.repeat(8)) as [string, string, string, string];
 
@@ -33,5 +36,56 @@ describe('routing', () => {
     const env: Envelope = { ...flood([origin, named, relay]), to: named };
     const effects = bee.step({ type: 'frame', peer: relay, frame: env }, 10);
     expect(effects.filter((e) => e.type === 'send' && e.frame.t === 'env').map((e) => (e as { peer: string }).peer)).toEqual([named]);
+  });
+});
+
+const [queen, hiveQueen, aimedAt, home, worker, stranger] = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'].map((c) => c.repeat(8)) as [string, string, string, string, string, string];
+
+/** A queen's router, linked to bees that each say whom they follow, knowing what `where` says of `worker`. */
+function queenRouter(follows: ReadonlyArray<[string, string]>, where: Partial<Whereabouts>): { router: Router; fx: Effects } {
+  const fx = new Effects();
+  const links = new Links(queen, DEFAULT_CONFIG, seededRng(1), fx, () => false);
+  for (const [peer, queenOfPeer] of follows) {
+    links.opened(peer, 0, () => true);
+    links.get(peer)!.follows = queenOfPeer;
+  }
+  fx.take();
+  const knowsNothing: Whereabouts = { isQueen: () => true, queen: () => null, addressOf: () => undefined, listedQueenOf: () => undefined, homeOf: () => home };
+  return { router: new Router(queen, DEFAULT_CONFIG, seededRng(1), links, { ...knowsNothing, ...where }, fx, noCounters()), fx };
+}
+
+/** A message for `worker` that came to the queen from `from`, the queen before aiming it at `via`. */
+const messageFor = (from: string, via?: string, k: 'data' | 'ack' = 'data'): Envelope => ({
+  t: 'env', id: '7'.repeat(16), from: origin, to: worker, ttl: 8, route: [origin, from], ...(via === undefined ? {} : { via }), p: { k, msg: '8'.repeat(16), ...(k === 'data' ? { body: 'hi' } : {}) } as Envelope['p'],
+});
+
+const sent = (fx: Effects): Array<[string, string | undefined]> => fx.list.flatMap((e) => (e.type === 'send' && e.frame.t === 'env' ? [[e.peer, e.frame.via] as [string, string | undefined]] : []));
+
+describe('a queen aims a message for a worker of another hive', () => {
+  const court: Array<[string, string]> = [[hiveQueen, hiveQueen], [aimedAt, aimedAt], [home, home], [stranger, stranger]];
+
+  it("at the queen the worker's address names, not where the queen before her aimed, and says so", () => {
+    const { router, fx } = queenRouter(court, { addressOf: () => hiveQueen });
+    router.passOn(messageFor(stranger, aimedAt), [origin, stranger, queen], stranger, 10);
+    expect(sent(fx)).toEqual([[hiveQueen, hiveQueen]]);
+  });
+
+  it('where the queen before her aimed, over the hive lists gossip carried', () => {
+    const { router, fx } = queenRouter(court, { listedQueenOf: () => hiveQueen });
+    router.passOn(messageFor(stranger, aimedAt), [origin, stranger, queen], stranger, 10);
+    expect(sent(fx)).toEqual([[aimedAt, aimedAt]]);
+  });
+
+  it('not at a queen who follows another now, whatever was aimed or listed', () => {
+    const { router, fx } = queenRouter([...court.filter(([bee]) => bee !== aimedAt), [aimedAt, hiveQueen]], { listedQueenOf: () => aimedAt });
+    router.passOn(messageFor(stranger, aimedAt), [origin, stranger, queen], stranger, 10);
+    expect(sent(fx)).toEqual([[home, home]]);
+  });
+
+  it('a reply with nothing but a guess at its home goes back the way its message came', () => {
+    const { router, fx } = queenRouter(court, {});
+    router.cameFrom(worker, stranger);
+    router.passOn(messageFor(hiveQueen, undefined, 'ack'), [origin, hiveQueen, queen], hiveQueen, 10);
+    expect(sent(fx)).toEqual([[stranger, undefined]]);
   });
 });

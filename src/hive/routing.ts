@@ -31,11 +31,12 @@ export interface Whereabouts {
   isQueen(): boolean;
   /** The queen this bee follows (null for a queen herself, and for eggs and orphans). */
   queen(): string | null;
-  /**
-   * The queen a queen sends a message for `bee` towards: the queen of its hive as far as she knows,
-   * else the queen who keeps its address (directory.ts); herself when that is her and she does not know.
-   */
-  queenFor(bee: string, now: number): string | undefined;
+  /** The queen `bee` works for by the address this queen keeps as its home (directory.ts), if any. */
+  addressOf(bee: string, now: number): string | undefined;
+  /** The queen whose hive lists `bee`, as far as hive gossip told this queen. */
+  listedQueenOf(bee: string): string | undefined;
+  /** The home of `bee` in the court (court-table.ts), who keeps its address: herself, when that is her. */
+  homeOf(bee: string): string;
 }
 
 export class Router {
@@ -127,9 +128,13 @@ export class Router {
     const follows = env.to === null ? undefined : this.links.get(env.to)?.follows;
     const ownWorker = follows === this.self;
     const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
-    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? (env.via === this.self ? undefined : env.via) ?? this.where.queenFor(env.to, now));
+    const way = env.to === null ? undefined : this.towards.get(env.to);
+    const wayBack = way !== undefined && way !== from && this.links.has(way) && !env.route.includes(way) ? way : undefined;
+    // What she knows of its hive comes first; a reply with no more than her guess at its home
+    // goes back the way its message came (breadcrumbs), which is sure to lead to it.
+    const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? this.aim(env.to, env.via, now) ?? (wayBack === undefined ? this.where.homeOf(env.to) : undefined));
     if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
-      this.forward(hiveQueen, onward);
+      this.forward(hiveQueen, env.via === undefined || env.via === hiveQueen ? onward : { ...onward, via: hiveQueen });
       return;
     }
     if (env.to !== null && this.links.has(env.to)) {
@@ -147,9 +152,8 @@ export class Router {
       if (env.p.k === 'data') remember(this.recent, env.id, { env, at: now }, RECENT_BROADCASTS);
       return;
     }
-    const way = env.to === null ? undefined : this.towards.get(env.to);
-    if (way !== undefined && way !== from && this.links.has(way) && !env.route.includes(way)) {
-      this.forward(way, onward);
+    if (wayBack !== undefined) {
+      this.forward(wayBack, onward);
       return;
     }
     // The queen has already fanned this broadcast out to every bee she links; don't echo it.
@@ -178,6 +182,27 @@ export class Router {
       if (link.follows === null || link.follows === undefined) this.forward(peer, sought);
     }
     this.downTheCourt(sought, from, env.search === true);
+  }
+
+  /**
+   * The queen a queen sends a message for `bee` towards: the one its address with her says (its
+   * queen told her, as its home); else the one the queen before her aimed at (`via`), unless that
+   * is herself; else the one whose hive lists it. An address comes before `via`: a queen before
+   * her that did not know aimed at the home she guessed, and the home, passing over what she
+   * knew for that guess, left the message stuck a hop on. Hive lists come after it: two parts of
+   * the court whose lists disagree on a worker that moved would turn a message back and forth.
+   */
+  private aim(bee: string, via: string | undefined, now: number): string | undefined {
+    return this.where.addressOf(bee, now) ?? this.reigning(via === this.self ? undefined : via) ?? this.reigning(this.where.listedQueenOf(bee));
+  }
+
+  /**
+   * `queen`, unless she is linked and says she follows another: no queen, whatever gossip still
+   * says of the hive she had (a queen who merged her hive into another lingers in maps a while).
+   */
+  private reigning(queen: string | undefined): string | undefined {
+    const follows = queen === undefined ? undefined : this.links.get(queen)?.follows;
+    return typeof follows === 'string' && follows !== queen ? undefined : queen;
   }
 
   /** Queens linked in the court, other than `from` and those the envelope passed already. */
