@@ -107,6 +107,7 @@ export function assemble(id: string, rng: Rng, notary: Notary, options: Protocol
   const router = new Router(id, config, rng, links, {
     isQueen: () => standing.duty === 'queen',
     queen: () => (standing.duty === 'queen' ? null : standing.queen),
+    reigns: (bee) => hives.get(bee) !== undefined,
     addressOf: (bee, now) => directory.lookup(bee, now),
     listedQueenOf: (bee) => hives.queenOf(bee),
     homeOf: (bee) => hives.homeOf(bee),

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIdentity } from '../crypto/identity';
 import { identityNotary } from '../link/notary';
+import { nextHop } from './court-table';
 import { DEFAULT_CONFIG, Effects, noCounters } from './events';
 import type { Envelope } from './frames';
 import { Links } from './links';
@@ -50,7 +51,7 @@ function queenRouter(follows: ReadonlyArray<[string, string]>, where: Partial<Wh
     links.get(peer)!.follows = queenOfPeer;
   }
   fx.take();
-  const knowsNothing: Whereabouts = { isQueen: () => true, queen: () => null, addressOf: () => undefined, listedQueenOf: () => undefined, homeOf: () => home };
+  const knowsNothing: Whereabouts = { isQueen: () => true, queen: () => null, reigns: () => false, addressOf: () => undefined, listedQueenOf: () => undefined, homeOf: () => home };
   return { router: new Router(queen, DEFAULT_CONFIG, seededRng(1), links, { ...knowsNothing, ...where }, fx, noCounters()), fx };
 }
 
@@ -80,6 +81,12 @@ describe('a queen aims a message for a worker of another hive', () => {
     const { router, fx } = queenRouter([...court.filter(([bee]) => bee !== aimedAt), [aimedAt, hiveQueen]], { listedQueenOf: () => aimedAt });
     router.passOn(messageFor(stranger, aimedAt), [origin, stranger, queen], stranger, 10);
     expect(sent(fx)).toEqual([[home, home]]);
+  });
+
+  it('at a queen herself when the receiver reigns, whatever an address from before her crowning says', () => {
+    const { router, fx } = queenRouter(court, { reigns: (bee) => bee === worker, addressOf: () => hiveQueen });
+    router.passOn(messageFor(stranger, aimedAt), [origin, stranger, queen], stranger, 10);
+    expect(sent(fx)).toEqual([[nextHop(queen, worker, court.map(([bee]) => bee).filter((bee) => bee !== stranger)), worker]]);
   });
 
   it('a reply with nothing but a guess at its home goes back the way its message came', () => {

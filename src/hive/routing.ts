@@ -31,6 +31,8 @@ export interface Whereabouts {
   isQueen(): boolean;
   /** The queen this bee follows (null for a queen herself, and for eggs and orphans). */
   queen(): string | null;
+  /** Whether `bee` reigns over a hive, as far as hive gossip told this queen. */
+  reigns(bee: string): boolean;
   /** The queen `bee` works for by the address this queen keeps as its home (directory.ts), if any. */
   addressOf(bee: string, now: number): string | undefined;
   /** The queen whose hive lists `bee`, as far as hive gossip told this queen. */
@@ -193,6 +195,8 @@ export class Router {
    * the court whose lists disagree on a worker that moved would turn a message back and forth.
    */
   private aim(bee: string, via: string | undefined, now: number): string | undefined {
+    // A queen is aimed at herself: a worker's address outlives its crowning by seconds.
+    if (this.where.reigns(bee)) return bee;
     return this.where.addressOf(bee, now) ?? this.reigning(via === this.self ? undefined : via) ?? this.reigning(this.where.listedQueenOf(bee));
   }
 
