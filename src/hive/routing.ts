@@ -132,8 +132,8 @@ export class Router {
     const theirQueen = typeof follows === 'string' && follows !== env.to ? follows : undefined;
     const way = env.to === null ? undefined : this.towards.get(env.to);
     const wayBack = way !== undefined && way !== from && this.links.has(way) && !env.route.includes(way) ? way : undefined;
-    // What she knows of its hive comes first; a reply with no more than her guess at its home
-    // goes back the way its message came (breadcrumbs), which is sure to lead to it.
+    // What she knows of its hive comes first; a message she could aim at no more than a guess at
+    // its home goes back along the breadcrumbs its receiver's own envelopes left (a reply, mostly).
     const hiveQueen = env.to === null || !isQueen || ownWorker ? undefined : (theirQueen ?? this.aim(env.to, env.via, now) ?? (wayBack === undefined ? this.where.homeOf(env.to) : undefined));
     if (isData && hiveQueen !== undefined && hiveQueen !== from && this.links.has(hiveQueen) && !env.route.includes(hiveQueen)) {
       this.forward(hiveQueen, env.via === undefined || env.via === hiveQueen ? onward : { ...onward, via: hiveQueen });
@@ -187,15 +187,15 @@ export class Router {
   }
 
   /**
-   * The queen a queen sends a message for `bee` towards: the one its address with her says (its
-   * queen told her, as its home); else the one the queen before her aimed at (`via`), unless that
-   * is herself; else the one whose hive lists it. An address comes before `via`: a queen before
-   * her that did not know aimed at the home she guessed, and the home, passing over what she
-   * knew for that guess, left the message stuck a hop on. Hive lists come after it: two parts of
-   * the court whose lists disagree on a worker that moved would turn a message back and forth.
+   * The queen a queen sends a message for `bee` towards: `bee` itself if it reigns (a worker's
+   * address outlives its crowning by seconds); else the one its address with her says (its queen
+   * told her, as its home); else the one the queen before her aimed at (`via`), unless that is
+   * herself; else the one whose hive lists it. An address comes before `via`: a queen before her
+   * that did not know aimed at the home she guessed, and the home, passing over what she knew for
+   * that guess, left the message stuck a hop on. Hive lists come after it: two parts of the court
+   * whose lists disagree on a worker that moved would turn a message back and forth.
    */
   private aim(bee: string, via: string | undefined, now: number): string | undefined {
-    // A queen is aimed at herself: a worker's address outlives its crowning by seconds.
     if (this.where.reigns(bee)) return bee;
     return this.where.addressOf(bee, now) ?? this.reigning(via === this.self ? undefined : via) ?? this.reigning(this.where.listedQueenOf(bee));
   }
