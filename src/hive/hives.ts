@@ -173,6 +173,25 @@ export class HiveMap {
   }
 
   /**
+   * The `count` hives whose queens' keys are nearest `key` (court-table.ts), nearest first,
+   * leaving out `except`'s: what a queen tells a court queen of her neighbourhood in the key space.
+   */
+  nearest(key: number, count: number, except: string): HiveEntry[] {
+    const found: Known[] = [];
+    const distance = (hive: Known) => (hive.key ^ key) >>> 0;
+    for (const hive of this.hives.values()) {
+      if (hive.queen === except || count === 0) continue;
+      const d = distance(hive);
+      if (found.length === count && d >= distance(found[count - 1] as Known)) continue;
+      let at = found.length;
+      while (at > 0 && distance(found[at - 1] as Known) > d) at--;
+      found.splice(at, 0, hive);
+      if (found.length > count) found.pop();
+    }
+    return found.map(strip);
+  }
+
+  /**
    * What a heartbeat tells of hives, at most `limit`: our own first (when we are a queen), then
    * the freshest, then a rotating slice so that every hive of a big colony is mentioned now and then.
    * A hive whose list this bee dropped is told as a count.

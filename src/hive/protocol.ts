@@ -16,7 +16,7 @@ import type { Directory } from './directory';
 import type { Counters, Effect, Effects, HiveConfig, HiveEvent, Snapshot } from './events';
 import type { ConductSnapshot, Warden } from './eviction';
 import type { Envelope, Frame, Payload } from './frames';
-import { withoutHiveOf, type Gossip } from './gossip';
+import type { Gossip } from './gossip';
 import type { Links } from './links';
 import type { Neighbours } from './neighbours';
 import { assemble, type ProtocolOptions } from './parts';
@@ -284,7 +284,7 @@ export class Protocol {
   /** A heartbeat to every link now, between beats: what this bee follows has just changed. */
   private announce(now: number): void {
     const beat = this.gossip.heartbeat(now);
-    for (const peer of this.links.open.keys()) this.router.emit(peer, withoutHiveOf(beat, peer));
+    for (const [peer, link] of this.links.open) this.router.emit(peer, this.gossip.beatFor(beat, peer, link));
   }
 
   /** A queen who handed her hive to her heir steps down: queenless until the heir's claim comes. */
