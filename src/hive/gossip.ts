@@ -110,7 +110,9 @@ export class Gossip {
   beatFor(beat: Heartbeat, peer: string, link: LinkState): Heartbeat {
     const told = withoutHiveOf(beat, peer);
     const { hives } = this.host;
-    if (link.follows !== peer || !this.host.reign() || told.hives.length < MAX_HIVE_ENTRIES - 1 || hives.size < MAX_HIVE_ENTRIES) return told;
+    // A light beat names her own hive alone, and a small colony's names every hive already.
+    const full = told.hives.length >= MAX_HIVE_ENTRIES - 1 && hives.size >= MAX_HIVE_ENTRIES;
+    if (!full || link.follows !== peer || !this.host.reign()) return told;
     const named = new Set(told.hives.map((hive) => hive.queen));
     const near = hives.nearest(courtKey(peer), NEIGHBOURHOOD_ENTRIES, peer).filter((hive) => !named.has(hive.queen));
     return near.length === 0 ? told : { ...told, hives: [...told.hives.slice(0, MAX_HIVE_ENTRIES - near.length), ...near] };

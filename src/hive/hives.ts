@@ -178,9 +178,10 @@ export class HiveMap {
    */
   nearest(key: number, count: number, except: string): HiveEntry[] {
     const found: Known[] = [];
+    if (count <= 0) return [];
     const distance = (hive: Known) => (hive.key ^ key) >>> 0;
     for (const hive of this.hives.values()) {
-      if (hive.queen === except || count === 0) continue;
+      if (hive.queen === except) continue;
       const d = distance(hive);
       if (found.length === count && d >= distance(found[count - 1] as Known)) continue;
       let at = found.length;
