@@ -54,6 +54,8 @@ export class Reign {
   private readonly heardAt = new Map<string, number>();
   /** Members whose own heartbeats named another hive, even on a link since closed. */
   private readonly gone = new Set<string>();
+  /** Heirs she bred whose heartbeats still say they follow her, the breed and how many beats more she sends it. */
+  private readonly broods = new Map<string, { breed: Extract<Payload, { k: 'breed' }>; left: number }>();
   /** A bred queen's: the hive she was bred from, and until when her members may still name it (their move is on its way). */
   private readonly origin: { hive: string; until: number } | null;
   /** The worker she would hand her hive to, named in her heartbeats (gossip.ts); chosen again every beat. */
@@ -97,8 +99,26 @@ export class Reign {
   onBeat(now: number, workers: string[], relayRates: readonly number[]): void {
     this.claimThrone(now, workers);
     this.tendMembers(now, workers);
+    this.rebreed(now);
     this.tendHive(now, workers, relayRates);
     this.tellAddresses(now, workers);
+  }
+
+  /**
+   * Sends a breed again, once a beat, to an heir whose heartbeats still say it follows her. Its
+   * movers follow the heir on her word alone: were the breed lost on the way (a link that
+   * failed), they would follow a queen never crowned until her silence orphaned them. The same
+   * breed each time, so the hive the heir reigns over is the one they moved to.
+   */
+  private rebreed(now: number): void {
+    const { links, router, self } = this.court;
+    for (const [heir, brood] of this.broods) {
+      if (links.get(heir)?.follows !== self || brood.left === 0) this.broods.delete(heir);
+      else {
+        brood.left--;
+        router.originate(heir, brood.breed, now);
+      }
+    }
   }
 
   /**
@@ -346,9 +366,10 @@ export class Reign {
       for (const brood of planBreeding(fitness, config.capacity, rng)) {
         // The heir's hive is new: a fresh id, so its terms can never collide with another's.
         const membership = founding(rng.hex(8), [brood.heir, ...brood.movers]);
-        const seal = notary.seal({ k: 'split', heir: brood.heir, membership });
-        router.originate(brood.heir, { k: 'breed', membership, seal }, now);
-        for (const mover of brood.movers) router.originate(mover, { k: 'move', to: brood.heir, membership, seal }, now);
+        const breed = { k: 'breed' as const, membership, seal: notary.seal({ k: 'split', heir: brood.heir, membership }) };
+        router.originate(brood.heir, breed, now);
+        this.broods.set(brood.heir, { breed, left: SUMMONS });
+        for (const mover of brood.movers) router.originate(mover, { k: 'move', to: brood.heir, membership, seal: breed.seal }, now);
         counters.splits++;
       }
       this.settledAt = now + config.hiveSettleMs;

@@ -70,6 +70,33 @@ describe('colony growth', () => {
     expect(total(world, 'splits')).toBeGreaterThan(0);
   });
 
+  it('an heir whose breed was lost is bred again: its movers follow a queen crowned to the hive they moved to', () => {
+    const world = new World({ seed: 3, config: { capacity: CAPACITY } });
+    const checker = new InvariantChecker(world);
+    let lost: { heir: string; hive: string } | null = null;
+    world.loseFrame = (_from, _to, frame) => {
+      if (lost !== null || frame.t !== 'env' || frame.p.k !== 'breed' || frame.to === null) return false;
+      lost = { heir: frame.to, hive: frame.p.membership.hive };
+      return true;
+    };
+    const crowned: string[] = [];
+    const watch = world.observer!;
+    world.observer = (bee, effect, now) => {
+      if (effect.type === 'roleChanged' && effect.role === 'queen') crowned.push(`${bee.id} ${effect.hive}`);
+      watch(bee, effect, now);
+    };
+    for (let i = 0; i < 12; i++) {
+      world.addBee();
+      world.runFor(50);
+    }
+    settle(world, checker);
+    expect(lost).not.toBeNull();
+    const { heir, hive } = lost!;
+    expect(crowned).toContain(`${heir} ${hive}`);
+    checker.checkFollowedQueens();
+    expect(checker.violations).toEqual([]);
+  });
+
   it("a queen who bred drops from her hive's membership the workers who moved", () => {
     for (const seed of [1, 2, 3, 4]) {
       const { world, checker } = grow(32, seed);

@@ -48,6 +48,8 @@ export class World {
   writesFailed = 0;
   /** Probability that a frame is lost in flight; scenarios change it as they go. */
   loss: number;
+  /** A frame this returns true for is lost in flight: a test's loss of one frame in particular. */
+  loseFrame: ((from: string, to: string, frame: Frame) => boolean) | null = null;
   /** Probability that a persist write fails; scenarios change it as they go. */
   storageFailRate: number;
   private readonly framesWaitForWrites: boolean;
@@ -380,7 +382,7 @@ export class World {
     this.tap?.(from, to, frame);
     // Linked, so `to` is a bee of this world.
     const bee = this.bees.get(to) as SimBee;
-    if (!bee.alive || !this.topology.sameSide(from, to) || (this.loss > 0 && this.rng.next() < this.loss)) {
+    if (!bee.alive || !this.topology.sameSide(from, to) || (this.loss > 0 && this.rng.next() < this.loss) || this.loseFrame?.(from, to, frame) === true) {
       this.framesLost++;
       return;
     }
