@@ -69,9 +69,14 @@ export class Router {
     this.relay(env, null, now);
   }
 
-  /** Whether an envelope is new here: not our own come back, not a transmission already handled. */
+  /**
+   * Whether an envelope is new here: not our own come back, not a transmission already handled.
+   * The court's search for a message is new to a queen that passed the message on before: on its
+   * way to the home of its receiver's key she handed it on, and the search, coming back down the
+   * court, must go on through her to the queens below her in the spanning tree.
+   */
   fresh(env: Envelope, now: number): boolean {
-    if (env.from !== this.self && this.forwarded.add(env.id, now)) return true;
+    if (env.from !== this.self && this.forwarded.add(env.search === true ? `${env.id}?` : env.id, now)) return true;
     this.counters.duplicates++;
     return false;
   }
@@ -183,7 +188,10 @@ export class Router {
       if (peer === from || peer === env.from) continue;
       if (link.follows === null || link.follows === undefined) this.forward(peer, sought);
     }
-    this.downTheCourt(sought, from, env.search === true);
+    // Starting it, she asks the queen who handed her the message too: it came to her unmarked, on
+    // its way here, and the queens below that one in the spanning tree are hers to ask.
+    const started = env.search !== true;
+    this.downTheCourt(sought, started ? null : from, !started);
   }
 
   /**
