@@ -32,12 +32,6 @@ function bee(said: Array<[string, Partial<Heartbeat>]>, restored: Restored = { t
   return protocol;
 }
 
-const KEY = 1;
-const seal = (bee: string, statement: Parameters<ReturnType<typeof simNotary>['seal']>[0]) => simNotary(bee, KEY).seal(statement);
-let envelopes = 0;
-const envelope = (from: string, p: Payload): Envelope => ({ t: 'env', id: (++envelopes).toString(16).padStart(16, '0'), from, to: null, ttl: 8, route: [from], p });
-const linksTo = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'link' ? [e.peer] : []));
-
 const campaigns = (effects: Effect[]) => effects.some((e) => e.type === 'send' && e.frame.t === 'env' && e.frame.p.k === 'elect');
 
 /** Ticks from `from` until the bee asks for votes; returns how long after `from` it did. */
@@ -163,6 +157,10 @@ describe('an egg joining a colony that has a queen', () => {
 });
 
 describe("a worker and its queen's heir", () => {
+  const KEY = 1;
+  const seal = (bee: string, statement: Parameters<ReturnType<typeof simNotary>['seal']>[0]) => simNotary(bee, KEY).seal(statement);
+  let envelopes = 0;
+  const envelope = (from: string, p: Payload): Envelope => ({ t: 'env', id: (++envelopes).toString(16).padStart(16, '0'), from, to: null, ttl: 8, route: [from], p });
   const queenSays = (overrides: Partial<Heartbeat>) => heartbeat({ queen: OLDER, term: 3, hiveVersion: [2, 1], ...overrides });
 
   /** SELF follows OLDER, crowned in term 3 by OLDER's and OTHER's ballots; OTHER is not linked. */
@@ -173,6 +171,7 @@ describe("a worker and its queen's heir", () => {
     expect(protocol.snapshot().queen).toBe(OLDER);
     return protocol;
   }
+  const linksTo = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'link' ? [e.peer] : []));
 
   it('sides with a member that campaigns once its queen was silent three fifths of its timeout, not before', () => {
     const votes = (effects: Effect[]) => effects.some((e) => e.type === 'send' && e.frame.t === 'env' && e.frame.p.k === 'vote');
@@ -266,50 +265,5 @@ describe("a worker and its queen's heir", () => {
     heir.step({ type: 'frame', peer: OLDER, frame: queenSays({ heir: SELF }) }, NOW + 20);
     expect(heir.accepts(OTHER, NOW + 30)).toBe(true);
     expect(heir.accepts('7'.repeat(16), NOW + 30)).toBe(false);
-  });
-});
-
-describe('the bee that opened the colony', () => {
-  const EGG: Partial<Heartbeat> = { term: 0, queen: null, hive: null, hiveVersion: null };
-
-  /** An egg the server introduced to `peers`; then `peer` links it and says `said`. Returns what the bee did on that heartbeat. */
-  function introduced(peers: string[], said: Partial<Heartbeat>, visible = true): { protocol: Protocol; effects: Effect[] } {
-    const protocol = new Protocol(SELF, seededRng(1), simNotary(SELF, 1), { config: CONFIG, restored: NOBODY });
-    protocol.step({ type: 'tick' }, NOW);
-    if (!visible) protocol.step({ type: 'visibility', visible: false }, NOW);
-    protocol.step({ type: 'welcome', peers }, NOW);
-    protocol.step({ type: 'linkOpen', peer: OTHER }, NOW + 10);
-    return { protocol, effects: protocol.step({ type: 'frame', peer: OTHER, frame: heartbeat({ ...EGG, ...said }) }, NOW + 20) };
-  }
-
-  const pollOf = (effects: Effect[]) =>
-    effects.flatMap((e) => (e.type === 'send' && e.frame.t === 'env' && e.frame.p.k === 'elect' ? [e.frame.p] : []));
-
-  it('campaigns at once to found a hive with the first egg that links it', () => {
-    const [poll] = pollOf(introduced([], {}).effects);
-    expect(poll).toMatchObject({ pre: true, term: 1 });
-    expect(poll!.membership.members).toEqual([SELF, OTHER].sort());
-  });
-
-  it('and is crowned by that egg’s votes, the eggs after it joining her hive', () => {
-    const { protocol, effects } = introduced([], {});
-    const [poll] = pollOf(effects);
-    protocol.step({ type: 'frame', peer: OTHER, frame: envelope(OTHER, { k: 'vote', term: 1, pre: true, ballot: null }) }, NOW + 30);
-    const ballot = seal(OTHER, { k: 'ballot', term: 1, candidate: SELF, membership: poll!.membership });
-    protocol.step({ type: 'frame', peer: OTHER, frame: envelope(OTHER, { k: 'vote', term: 1, pre: false, ballot }) }, NOW + 40);
-    expect(protocol.snapshot()).toMatchObject({ role: 'queen', term: 1 });
-  });
-
-  it('waits its turn like any egg when the server introduced it to others, or it is hidden', () => {
-    expect(pollOf(introduced([OLDER], {}).effects)).toEqual([]);
-    expect(pollOf(introduced([], {}, false).effects)).toEqual([]);
-  });
-
-  it('joins the queen of the first bee it hears rather than founding a rival hive, and founds nothing later', () => {
-    const { protocol, effects } = introduced([], { queen: QUEEN, hive: HIVE.hive, term: 2 });
-    expect(pollOf(effects)).toEqual([]);
-    expect(linksTo(effects)).toContain(QUEEN);
-    protocol.step({ type: 'linkOpen', peer: OLDER }, NOW + 30);
-    expect(pollOf(protocol.step({ type: 'frame', peer: OLDER, frame: heartbeat(EGG) }, NOW + 40))).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type { Claim, Notary, Seal } from './certificate';
 import { candidacyDelayMs, candidacyRank, HIDDEN_RANKS, judge, type ElectionRules, type Fitness, type Rival, type Voter } from './election';
 import { succession } from './hive-ring';
 import type { Counters, HiveConfig } from './events';
-import { MAX_HIVE_WORKERS, type Heartbeat, type Payload } from './frames';
+import { MAX_HIVE_WORKERS, type Payload } from './frames';
 import type { Links } from './links';
 import { founding, isMember, type Membership } from './membership';
 import type { Rng } from './rng';
@@ -50,10 +50,6 @@ export class Candidacy {
   private electionAt = Number.NaN;
   /** Campaigns since this bee last followed a queen or reigned. */
   private campaigns = 0;
-  /** Whether the signaling server has introduced this bee yet: only its first answer counts. */
-  private introduced = false;
-  /** This bee opened the colony (the server introduced it to nobody) and has met no bee since. */
-  private opener = false;
 
   constructor(private readonly host: CandidacyHost) {}
 
@@ -119,34 +115,6 @@ export class Candidacy {
       if (recent && link.follows !== undefined && !link.observer && link.hive === hive) rivals.push({ id: peer, visible: link.visible, startedAt: link.startedAt });
     }
     return candidacyRank({ id: self, visible: fitness.visible, startedAt: now - fitness.uptimeMs }, rivals);
-  }
-
-  /**
-   * The server's first introduction. A bee introduced to nobody opened the colony, as far as the
-   * server knows: it founds a hive the moment another egg links it (`meet`).
-   */
-  introduce(peers: readonly string[]): void {
-    if (this.introduced) return;
-    this.introduced = true;
-    this.opener = peers.length === 0;
-  }
-
-  /**
-   * The first heartbeat a bee that opened the colony hears, from `peer`. From an egg: the colony
-   * is forming around the opener, so it campaigns at once to found a hive with that egg (a straw
-   * poll and a vote, persisted as in any election) instead of waiting for its roster to settle
-   * and its turn; the eggs that come after join the hive as they link (docs/protocol.md, "The
-   * opener"). From a bee that follows a queen, it joins her like any egg. Either way only once,
-   * and only a visible tab: a hidden one is a poor queen (its timers are throttled).
-   */
-  meet(peer: string, frame: Heartbeat, now: number): void {
-    if (!this.opener) return;
-    this.opener = false;
-    const { standing: s, config, rng, self } = this.host;
-    const egg = s.duty === 'worker' && s.queen === null && s.membership === null;
-    if (!egg || !config.elections || !this.host.fitness(now).visible) return;
-    if (frame.queen !== null || frame.hive !== null || frame.observer === true) return;
-    this.poll(founding(rng.hex(8), [self, peer]), now);
   }
 
   /** A queen who handed her hive over steps aside with jitter, so that she does not campaign herself. */

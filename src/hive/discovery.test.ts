@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { World } from '../sim/world';
 
 /** Discovery mode is the colony before any bee is fed royal jelly: no candidacy in these runs. */
-const NO_ELECTIONS = { elections: false };
+const NO_ELECTIONS = { electionMinMs: 1e12 };
 
 function colony(size: number, seed = 1, loss = 0): World {
   const world = new World({ seed, loss, config: NO_ELECTIONS });

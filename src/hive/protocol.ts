@@ -106,10 +106,7 @@ export class Protocol {
     const version = this.upgrades.version;
     switch (event.type) {
       case 'tick': this.onTick(now); break;
-      case 'welcome':
-        this.candidacy.introduce(event.peers);
-        this.neighbours.onWelcome(event.peers, now);
-        break;
+      case 'welcome': this.neighbours.onWelcome(event.peers, now); break;
       case 'beeLeft': this.neighbours.forget(event.bee, now); break;
       case 'linkOpen': this.neighbours.onLinkOpen(event.peer, now); break;
       case 'linkClosed': this.links.closed(event.peer, now, this.standing.queen); break;
@@ -391,7 +388,6 @@ export class Protocol {
       case 'hb':
         this.gossip.onHeartbeat(peer, link, frame, now);
         this.allegiance.heardFormerQueen(peer, frame, now);
-        this.candidacy.meet(peer, frame, now);
         break;
       case 'bye':
         this.neighbours.forget(peer, now);

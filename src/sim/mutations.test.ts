@@ -83,8 +83,6 @@ function lostWrites(broken: Broken): InvariantChecker {
   const queen = ids.find((id) => world.bees.get(id)!.role === 'queen');
   for (const id of ids) if (id !== queen) world.reload(id);
   if (queen) world.crashBee(queen);
-  // The reloaded bees, back in a colony of their own, found a hive together: both vote again.
-  world.runFor(2_000);
   world.addBee();
   world.runFor(30_000);
   return checker;

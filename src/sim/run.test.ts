@@ -26,7 +26,7 @@ describe('a colony run', () => {
   }, RUN_TIMEOUT_MS);
 
   it('reports a colony that cannot converge as a violation of invariant 2, which its trace replays', () => {
-    const report = runColony({ bees: 5, seed: 3, convergeTimeoutMs: 100 });
+    const report = runColony({ bees: 5, seed: 3, convergeTimeoutMs: 500 });
     expect(report.convergedMs).toBeNull();
     expect(report.failoverMs).toBeNull();
     expect(report.killedQueen).toBe(false);
