@@ -184,9 +184,7 @@ export class Router {
     // reached queens ahead of the search, and each asked the court again (seed 3 of the court
     // search test's colony: 117 frames for 44 queens).
     if (env.search === true && !isQueen) {
-      for (const [peer, link] of this.links.open) {
-        if (peer !== from && peer !== env.from && (link.follows === null || link.follows === undefined)) this.forward(peer, env);
-      }
+      this.toQueenless(env, from);
       return;
     }
     for (const [peer] of this.links.open) if (peer !== from && peer !== env.from) this.forward(peer, onward);
@@ -199,14 +197,18 @@ export class Router {
    */
   private search(env: Envelope, from: string | null): void {
     const sought: Envelope = env.search === true ? env : { ...env, search: true };
-    for (const [peer, link] of this.links.open) {
-      if (peer === from || peer === env.from) continue;
-      if (link.follows === null || link.follows === undefined) this.forward(peer, sought);
-    }
+    this.toQueenless(sought, from);
     // Starting it, she asks the queen who handed her the message too: it came to her unmarked, on
     // its way here, and the queens below that one in the spanning tree are hers to ask.
     const started = env.search !== true;
     this.downTheCourt(sought, started ? null : from, !started);
+  }
+
+  /** To the bees on this bee's links that follow nobody (eggs, orphans, observers), but where it came from. */
+  private toQueenless(env: Envelope, from: string | null): void {
+    for (const [peer, link] of this.links.open) {
+      if (peer !== from && peer !== env.from && (link.follows === null || link.follows === undefined)) this.forward(peer, env);
+    }
   }
 
   /**
